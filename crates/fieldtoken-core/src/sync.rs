@@ -1,0 +1,356 @@
+//! Sync: the phone's queued redemptions and the MDM's decision on them. The decision is one pure function,
+//! [`decide_batch`]: the server loads the state a batch needs ([`BatchNeeds`]), calls it, and stores what it returns
+//! in one transaction. Rules: a redemption id is applied once whatever the retries; a client cannot date a scan
+//! before its previous sync nor more than 5 minutes into the server's future; per device the latest scan wins
+//! (scan time, then redemption id), and an older scan that arrives later is `superseded`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+
+use crate::action::ActionToken;
+use crate::code::TokenCode;
+use crate::device::{Device, Fleet};
+use crate::error::{Error, ErrorKind, Result};
+use crate::ids::{ActionTokenId, DeviceId, FleetId, Timestamp};
+use crate::signed::KeyRing;
+use crate::token::{ParsedToken, TokenFormat, VerifiedToken, check_redemption, deleted, parse_token};
+
+/// How far into the server's future a scan may be dated: 5 minutes.
+pub const MAX_FUTURE_MS: i64 = 5 * 60 * 1000;
+/// The most characters of a redemption id.
+pub const MAX_REDEMPTION_ID_LEN: usize = 64;
+
+/// A redemption's id, made by the client (a UUID, say): the idempotency key of the sync. 1 to 64 characters of
+/// `A-Z a-z 0-9 - _`. Ordered byte-wise, which breaks ties between scans of the same millisecond.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct RedemptionId(String);
+
+impl RedemptionId {
+    /// Checks an id.
+    pub fn new(id: &str) -> Result<Self> {
+        if id.is_empty() || id.len() > MAX_REDEMPTION_ID_LEN {
+            return Err(Error::new(ErrorKind::BadId, "a redemption id has 1 to 64 characters"));
+        }
+        if let Some(pos) = id.bytes().position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_')) {
+            return Err(Error::at(ErrorKind::BadId, pos + 1, "a redemption id holds only letters, digits, - and _"));
+        }
+        Ok(RedemptionId(id.to_string()))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RedemptionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One scan queued on a phone: which token text, on which device, when (by the phone's corrected clock).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Redemption {
+    /// The client-made id.
+    pub id: RedemptionId,
+    /// The token text as scanned or typed (any form [`parse_token`] reads).
+    pub token: String,
+    /// The device acted on.
+    pub device_id: DeviceId,
+    /// When it was scanned.
+    pub scanned_at: Timestamp,
+}
+
+/// A scan's place in the conflict order: by scan time, then by redemption id.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct ScanMark {
+    /// When it was scanned.
+    pub scanned_at: Timestamp,
+    /// The redemption id.
+    pub id: RedemptionId,
+}
+
+/// What became of a redemption.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum SyncStatus {
+    /// Applied to the device now.
+    Applied,
+    /// This id was already received (a retry); nothing changes.
+    Duplicate,
+    /// A later scan already acted on the device; recorded, not applied.
+    Superseded,
+    /// Refused, for the reason given.
+    Rejected,
+}
+
+impl SyncStatus {
+    /// The stable name: `applied`, `duplicate`, `superseded`, `rejected`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SyncStatus::Applied => "applied",
+            SyncStatus::Duplicate => "duplicate",
+            SyncStatus::Superseded => "superseded",
+            SyncStatus::Rejected => "rejected",
+        }
+    }
+}
+
+/// Why a redemption was rejected.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum RejectReason {
+    /// The token had expired when scanned.
+    Expired,
+    /// The token was deleted.
+    Deleted,
+    /// The token and the device belong to different organisations.
+    OtherOrg,
+    /// No such token (or the text is not a token).
+    UnknownToken,
+    /// No such device.
+    UnknownDevice,
+    /// The fleet of a `put_in_fleet` token no longer exists.
+    UnknownFleet,
+    /// The signed token does not verify (altered, forged, unknown key, unsupported version).
+    BadSignature,
+    /// The scan time breaks the clock rules.
+    Clock,
+}
+
+impl RejectReason {
+    /// The stable word: `expired`, `deleted`, `other_org`, `unknown_token`, `unknown_device`, `unknown_fleet`,
+    /// `bad_signature`, `clock`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::Expired => "expired",
+            RejectReason::Deleted => "deleted",
+            RejectReason::OtherOrg => "other_org",
+            RejectReason::UnknownToken => "unknown_token",
+            RejectReason::UnknownDevice => "unknown_device",
+            RejectReason::UnknownFleet => "unknown_fleet",
+            RejectReason::BadSignature => "bad_signature",
+            RejectReason::Clock => "clock",
+        }
+    }
+
+    /// The reason for an error of the checks: each rule's kind maps to its word; signature, key and version errors
+    /// to `bad_signature`; every other reading error to `unknown_token`.
+    pub fn from_error(error: &Error) -> Self {
+        match error.kind() {
+            ErrorKind::Expired => RejectReason::Expired,
+            ErrorKind::Deleted => RejectReason::Deleted,
+            ErrorKind::OtherOrg => RejectReason::OtherOrg,
+            ErrorKind::UnknownDevice => RejectReason::UnknownDevice,
+            ErrorKind::UnknownFleet => RejectReason::UnknownFleet,
+            ErrorKind::Clock => RejectReason::Clock,
+            ErrorKind::BadSignature | ErrorKind::UnknownKey | ErrorKind::UnsupportedVersion => RejectReason::BadSignature,
+            _ => RejectReason::UnknownToken,
+        }
+    }
+}
+
+/// The result of one redemption, as sent back to the client.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct RedemptionResult {
+    /// The redemption id.
+    pub id: RedemptionId,
+    /// What became of it.
+    pub status: SyncStatus,
+    /// Why, when rejected.
+    pub reason: Option<RejectReason>,
+    /// The token it named, when known (for the server's records).
+    pub token_id: Option<ActionTokenId>,
+}
+
+/// The clock rules for a scan time, given the server's `now` and the client's previous sync (server time).
+pub fn check_scan_time(scanned_at: Timestamp, now: Timestamp, previous_sync: Option<Timestamp>) -> Result<()> {
+    if let Some(previous) = previous_sync {
+        if scanned_at < previous {
+            return Err(Error::new(ErrorKind::Clock, "this scan is dated before the phone's previous sync: check the phone's clock"));
+        }
+    }
+    if scanned_at > now.plus_millis(MAX_FUTURE_MS) {
+        return Err(Error::new(ErrorKind::Clock, "this scan is dated more than 5 minutes in the future: check the phone's clock"));
+    }
+    Ok(())
+}
+
+/// The offset between a phone's clock and the server's, learnt at each sync; phones date scans with
+/// [`ClockOffset::server_time`] so that a slow or fast phone clock does not break the clock rules.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct ClockOffset(i64);
+
+impl ClockOffset {
+    /// The offset from a sync answer: the server's time and the phone's time when the answer arrived.
+    pub fn from_sync(server_now: Timestamp, phone_now: Timestamp) -> Self {
+        ClockOffset(server_now.as_millis().saturating_sub(phone_now.as_millis()))
+    }
+
+    /// The server's time for a phone time.
+    pub fn server_time(self, phone_now: Timestamp) -> Timestamp {
+        phone_now.plus_millis(self.0)
+    }
+
+    /// Milliseconds to add to the phone's clock.
+    pub fn millis(self) -> i64 {
+        self.0
+    }
+}
+
+/// A token as the server stores it: live or deleted (kept, so that late scans get `deleted`, not `unknown_token`).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct StoredToken {
+    /// The token.
+    pub token: ActionToken,
+    /// Whether an admin deleted it.
+    pub deleted: bool,
+}
+
+/// A device as the server stores it, with the latest scan applied to it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct StoredDevice {
+    /// The device.
+    pub device: Device,
+    /// The latest applied scan, if any.
+    pub last_scan: Option<ScanMark>,
+}
+
+/// The part of the server's state a batch needs (see [`BatchNeeds`]); more is harmless.
+#[derive(Clone, Default, PartialEq, Eq, Debug)]
+pub struct ServerState {
+    /// Public keys of the organisations' signing keys.
+    pub keys: KeyRing,
+    /// Tokens by id, deleted ones included.
+    pub tokens: BTreeMap<ActionTokenId, StoredToken>,
+    /// Devices by id.
+    pub devices: BTreeMap<DeviceId, StoredDevice>,
+    /// Fleets by id.
+    pub fleets: BTreeMap<FleetId, Fleet>,
+    /// Redemption ids already received (of any status).
+    pub seen: BTreeSet<RedemptionId>,
+}
+
+/// What the server must load for a batch: the tokens named by id (signed) or by code (old format), the devices, and
+/// which redemption ids it already has. Fleets: those of the loaded `put_in_fleet` tokens. Keys: of the tokens' orgs.
+#[derive(Clone, Default, PartialEq, Eq, Debug)]
+pub struct BatchNeeds {
+    /// Tokens named by a signed token.
+    pub token_ids: BTreeSet<ActionTokenId>,
+    /// Tokens named by their code.
+    pub codes: BTreeSet<TokenCode>,
+    /// Devices acted on.
+    pub device_ids: BTreeSet<DeviceId>,
+    /// Redemption ids in the batch.
+    pub redemption_ids: BTreeSet<RedemptionId>,
+}
+
+impl BatchNeeds {
+    /// What `batch` needs. Unreadable tokens need nothing: they are rejected anyway.
+    pub fn of(batch: &[Redemption]) -> Self {
+        let mut needs = BatchNeeds::default();
+        for r in batch {
+            match parse_token(&r.token) {
+                Ok(ParsedToken::Signed(s)) => {
+                    needs.token_ids.insert(s.claims().token_id);
+                }
+                Ok(ParsedToken::Code(c)) => {
+                    needs.codes.insert(c);
+                }
+                Err(_) => {}
+            }
+            needs.device_ids.insert(r.device_id);
+            needs.redemption_ids.insert(r.id.clone());
+        }
+        needs
+    }
+}
+
+/// What the server stores after a batch: every result (all ids become `seen`), and the devices that changed, with
+/// their final state and latest applied scan.
+#[derive(Clone, Default, PartialEq, Eq, Debug)]
+pub struct SyncOutcome {
+    /// One result per redemption, in the batch's order.
+    pub results: Vec<RedemptionResult>,
+    /// Devices to store, by id.
+    pub devices: BTreeMap<DeviceId, StoredDevice>,
+}
+
+impl SyncOutcome {
+    /// The number of results with this status.
+    pub fn count(&self, status: SyncStatus) -> usize {
+        self.results.iter().filter(|r| r.status == status).count()
+    }
+}
+
+/// Decides a batch of redemptions from one client, in arrival order, at the server's `now`, given the client's
+/// previous sync. Per redemption: `duplicate` if its id was seen (before or earlier in the batch); the clock rules;
+/// the token (signature or code, deleted, organisation, expiry at the scan time, fleet); then latest scan wins.
+pub fn decide_batch(
+    state: &ServerState,
+    now: Timestamp,
+    previous_sync: Option<Timestamp>,
+    batch: &[Redemption],
+) -> SyncOutcome {
+    let by_code: HashMap<TokenCode, ActionTokenId> =
+        state.tokens.values().map(|t| (t.token.code(), t.token.id())).collect();
+    let mut seen: BTreeSet<&RedemptionId> = BTreeSet::new();
+    let mut outcome = SyncOutcome::default();
+    for r in batch {
+        let result = |status, reason, token_id| RedemptionResult { id: r.id.clone(), status, reason, token_id };
+        if state.seen.contains(&r.id) || !seen.insert(&r.id) {
+            outcome.results.push(result(SyncStatus::Duplicate, None, None));
+            continue;
+        }
+        let token_id = match parse_token(&r.token) {
+            Ok(ParsedToken::Signed(s)) => Some(s.claims().token_id),
+            Ok(ParsedToken::Code(c)) => by_code.get(&c).copied(),
+            Err(_) => None,
+        };
+        let decided = check_scan_time(r.scanned_at, now, previous_sync)
+            .and_then(|()| server_token(state, &by_code, &r.token))
+            .and_then(|token| {
+                let current = outcome.devices.get(&r.device_id).or_else(|| state.devices.get(&r.device_id));
+                check_redemption(&token, current.map(|d| &d.device), &state.fleets, r.scanned_at)?;
+                Ok((token, current.cloned()))
+            });
+        match decided {
+            Err(e) => outcome.results.push(result(SyncStatus::Rejected, Some(RejectReason::from_error(&e)), token_id)),
+            Ok((token, Some(stored))) => {
+                let mark = ScanMark { scanned_at: r.scanned_at, id: r.id.clone() };
+                if stored.last_scan.as_ref().is_some_and(|last| *last > mark) {
+                    outcome.results.push(result(SyncStatus::Superseded, None, token_id));
+                } else {
+                    let device = stored.device.apply(token.action);
+                    outcome.devices.insert(r.device_id, StoredDevice { device, last_scan: Some(mark) });
+                    outcome.results.push(result(SyncStatus::Applied, None, token_id));
+                }
+            }
+            Ok((_, None)) => {
+                outcome.results.push(result(SyncStatus::Rejected, Some(RejectReason::UnknownDevice), token_id));
+            }
+        }
+    }
+    outcome
+}
+
+/// The server's view of a token text: the signature checked with the server's keys, then the stored token (the
+/// source of truth for action, organisation and expiry).
+fn server_token(
+    state: &ServerState,
+    by_code: &HashMap<TokenCode, ActionTokenId>,
+    text: &str,
+) -> Result<VerifiedToken> {
+    let (id, format) = match parse_token(text)? {
+        ParsedToken::Signed(s) => (s.verify(&state.keys)?.token_id, TokenFormat::Signed),
+        ParsedToken::Code(c) => (
+            *by_code.get(&c).ok_or_else(|| Error::new(ErrorKind::UnknownToken, "no token has this code"))?,
+            TokenFormat::Code,
+        ),
+    };
+    let stored = state.tokens.get(&id).ok_or_else(|| Error::new(ErrorKind::UnknownToken, "no such token"))?;
+    if stored.deleted {
+        return Err(deleted());
+    }
+    let t = &stored.token;
+    Ok(VerifiedToken { token_id: t.id(), org: t.org(), action: t.action(), expires_at: t.expires_at(), format })
+}
