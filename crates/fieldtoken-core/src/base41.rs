@@ -59,7 +59,8 @@ fn decode_group(group: &[u8], offset: usize, out: &mut Vec<u8>) -> Result<()> {
         [c0, c1] => {
             let n = value(c0, offset + 1)? + value(c1, offset + 2)? * 41;
             if n > 0xFF {
-                return Err(Error::at(ErrorKind::BadFormat, offset + 1, format!("symbols {}-{} do not encode a byte", offset + 1, offset + 2)));
+                // Two symbols that do not make a byte are the start of a group of three that was cut off.
+                return Err(Error::at(ErrorKind::Truncated, offset + 3, "the token text ends in the middle of a group of symbols"));
             }
             out.push(n as u8);
         }
@@ -103,7 +104,7 @@ mod tests {
     fn rejects_out_of_range_groups() {
         // ":::" = 40 + 40*41 + 40*1681 = 68920 > 65535; ":6" = 40 + 6*41 = 286 > 255.
         assert_eq!(decode(b":::").unwrap_err().code(), "bad_format");
-        assert_eq!(decode(b":6").unwrap_err().code(), "bad_format");
+        assert_eq!(decode(b":6").unwrap_err().code(), "truncated");
         assert_eq!(decode(b"A").unwrap_err().code(), "truncated");
         assert_eq!(decode(b"A/B").unwrap_err().position(), Some(2));
     }

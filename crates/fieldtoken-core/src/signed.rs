@@ -355,8 +355,12 @@ impl SignedToken {
         // The version is read from the first group alone, so a newer format is never misread as a broken one.
         let head = base41::decode_prefix(text, 1)?;
         check_version(head.first().copied())?;
-        let bytes = base41::decode(text)?;
-        Self::from_bytes(&bytes)
+        if text.len() % 3 == 1 {
+            // A lone last symbol: either the token is cut short (reported as such) or a symbol too many follows it.
+            Self::from_bytes(&base41::decode(&text[..text.len() - 1])?)?;
+            return Err(Error::at(ErrorKind::TrailingData, text.len(), "the token has a symbol too many at its end"));
+        }
+        Self::from_bytes(&base41::decode(text)?)
     }
 
     /// Reads the text form `FT:<payload>` (prefix in any case).
