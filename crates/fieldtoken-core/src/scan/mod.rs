@@ -50,7 +50,9 @@ pub fn scan_rgba(data: &[u8], width: u32, height: u32) -> Vec<String> {
 /// Returns `None` if the buffer does not match the dimensions (checked without overflow, so huge
 /// dimensions with a small buffer are rejected rather than wrapped).
 fn luma_from_rgba(data: &[u8], width: u32, height: u32) -> Option<Vec<u8>> {
-    let pixels = usize::try_from(width).ok()?.checked_mul(usize::try_from(height).ok()?)?;
+    let pixels = usize::try_from(width)
+        .ok()?
+        .checked_mul(usize::try_from(height).ok()?)?;
     if pixels.checked_mul(4)? != data.len() {
         return None;
     }
@@ -58,7 +60,9 @@ fn luma_from_rgba(data: &[u8], width: u32, height: u32) -> Option<Vec<u8>> {
         data.chunks_exact(4)
             .map(|p| {
                 // Fixed-point 0.299 R + 0.587 G + 0.114 B (weights scaled by 1024).
-                let y = (306 * u32::from(p[0]) + 601 * u32::from(p[1]) + 117 * u32::from(p[2]) + 512) >> 10;
+                let y =
+                    (306 * u32::from(p[0]) + 601 * u32::from(p[1]) + 117 * u32::from(p[2]) + 512)
+                        >> 10;
                 let a = u32::from(p[3]);
                 // y <= 255, so the blend stays <= 255 and the cast cannot truncate.
                 ((y * a + 255 * (255 - a) + 127) / 255) as u8
@@ -77,7 +81,12 @@ enum Pass {
 }
 
 /// The passes in the order they pay off on the samples (see the module documentation).
-const PASSES: [Pass; 4] = [Pass::Hybrid, Pass::Global, Pass::HybridInverted, Pass::GlobalHalved];
+const PASSES: [Pass; 4] = [
+    Pass::Hybrid,
+    Pass::Global,
+    Pass::HybridInverted,
+    Pass::GlobalHalved,
+];
 
 /// Runs the passes over a luma image whose length is `width * height`, stopping at the first pass
 /// that decodes anything.
@@ -102,7 +111,11 @@ fn run_pass(pass: Pass, luma: &[u8], width: u32, height: u32, texts: &mut Vec<St
         }
         Pass::Global => {
             if let Ok(source) = Luma8Source::new_with_slice(luma, width, height) {
-                decode(BinaryBitmap::new(GlobalHistogramBinarizer::new(source)), false, texts);
+                decode(
+                    BinaryBitmap::new(GlobalHistogramBinarizer::new(source)),
+                    false,
+                    texts,
+                );
             }
         }
         Pass::GlobalHalved => {
@@ -111,7 +124,11 @@ fn run_pass(pass: Pass, luma: &[u8], width: u32, height: u32, texts: &mut Vec<St
                 return;
             }
             if let Ok(source) = Luma8Source::new(halved, half_width, half_height) {
-                decode(BinaryBitmap::new(GlobalHistogramBinarizer::new(source)), false, texts);
+                decode(
+                    BinaryBitmap::new(GlobalHistogramBinarizer::new(source)),
+                    false,
+                    texts,
+                );
             }
         }
     }
@@ -119,12 +136,14 @@ fn run_pass(pass: Pass, luma: &[u8], width: u32, height: u32, texts: &mut Vec<St
 
 /// Decodes all QR codes the detector finds in one binarized image, appending new texts.
 fn decode<B: Binarizer>(mut bitmap: BinaryBitmap<B>, invert: bool, texts: &mut Vec<String>) {
-    let mut hints = DecodeHints::default();
-    // Try harder: the detector also scans every row (not every third) for finder patterns, which
-    // finds small codes in large frames.
-    hints.TryHarder = Some(true);
-    // Only QR: Micro QR and rMQR never carry tokens and would cost another search per frame.
-    hints.PossibleFormats = Some(HashSet::from([BarcodeFormat::QR_CODE]));
+    let hints = DecodeHints {
+        // Try harder: look for finder patterns on every third row whatever the frame height;
+        // without it, tall frames skip rows in proportion to their height and miss small codes.
+        TryHarder: Some(true),
+        // Only QR: Micro QR and rMQR never carry tokens and would cost more searching per frame.
+        PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
+        ..DecodeHints::default()
+    };
     if invert {
         bitmap.invert();
     }

@@ -28,9 +28,17 @@ fn load_rgba(path: &Path) -> (Vec<u8>, u32, u32) {
         let channels = match info.pixel_format {
             jpeg_decoder::PixelFormat::L8 => 1,
             jpeg_decoder::PixelFormat::RGB24 => 3,
-            other => panic!("unexpected JPEG pixel format {other:?} in {}", path.display()),
+            other => panic!(
+                "unexpected JPEG pixel format {other:?} in {}",
+                path.display()
+            ),
         };
-        (pixels, channels, u32::from(info.width), u32::from(info.height))
+        (
+            pixels,
+            channels,
+            u32::from(info.width),
+            u32::from(info.height),
+        )
     } else {
         let mut decoder = png::Decoder::new(file);
         // Palette to RGB(A), 1/2/4-bit gray to 8 bits, 16 bits to 8: every sample becomes one byte.
@@ -85,13 +93,25 @@ fn decodes_the_sample_photos() {
             if texts.contains(&expected) {
                 decoded += 1;
             } else {
-                failed.push(image.strip_prefix(&root).unwrap_or(&image).display().to_string());
+                failed.push(
+                    image
+                        .strip_prefix(&root)
+                        .unwrap_or(&image)
+                        .display()
+                        .to_string(),
+                );
             }
         }
     }
-    println!("decoded {decoded}/{total}; not decoded: {}", failed.join(", "));
+    println!(
+        "decoded {decoded}/{total}; not decoded: {}",
+        failed.join(", ")
+    );
     assert_eq!(total, 137, "the sample set changed");
-    assert!(decoded >= DECODED_AT_LEAST, "decoded {decoded}/{total}, expected at least {DECODED_AT_LEAST}");
+    assert!(
+        decoded >= DECODED_AT_LEAST,
+        "decoded {decoded}/{total}, expected at least {DECODED_AT_LEAST}"
+    );
 }
 
 /// Renders a code as RGBA: `scale` pixels per module, a 4-module quiet zone, optionally inverted.
@@ -119,7 +139,11 @@ fn decodes_generated_codes_plain_and_inverted() {
     for inverted in [false, true] {
         for scale in [1, 2, 5] {
             let (rgba, w, h) = render(&code, scale, inverted);
-            assert_eq!(scan_rgba(&rgba, w, h), vec![text.to_owned()], "scale {scale}, inverted {inverted}");
+            assert_eq!(
+                scan_rgba(&rgba, w, h),
+                vec![text.to_owned()],
+                "scale {scale}, inverted {inverted}"
+            );
         }
     }
 }
