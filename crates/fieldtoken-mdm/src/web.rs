@@ -1,0 +1,82 @@
+//! The built PWA, served from the API's origin so the service worker and the session share one origin.
+//!
+//! Caching follows the build: Trunk's hashed files never change under their name, so browsers may keep them
+//! for a year; everything else (index.html, sw.js, the manifest, icons) is revalidated on every load, which is
+//! how a new release reaches phones.
+
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use tower_http::services::ServeDir;
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "no-cache";
+
+/// Static files from `dir`, with client-side routes (paths without a file extension) answered by
+/// `index.html`.
+pub fn router(dir: &Path) -> Router {
+    let index = dir.join("index.html");
+    let spa = move |uri: Uri| app_shell(index.clone(), uri);
+    Router::new()
+        .fallback_service(ServeDir::new(dir).fallback(axum::routing::get(spa)))
+        .layer(middleware::from_fn(cache_headers))
+}
+
+async fn app_shell(index: PathBuf, uri: Uri) -> Response {
+    let last = uri.path().rsplit('/').next().unwrap_or_default();
+    if last.contains('.') {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    match tokio::fs::read_to_string(&index).await {
+        Ok(html) => Html(html).into_response(),
+        Err(_) => (
+            StatusCode::NOT_FOUND,
+            Html("<!doctype html><title>fieldtoken</title><p>The PWA is not built: run <code>cargo xtask run</code>.</p>"),
+        )
+            .into_response(),
+    }
+}
+
+async fn cache_headers(request: Request<Body>, next: Next) -> Response {
+    let policy = if is_hashed(request.uri().path()) { IMMUTABLE } else { REVALIDATE };
+    let mut response = next.run(request).await;
+    if response.status().is_success() {
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    }
+    response
+}
+
+/// Whether a path names one of Trunk's content-hashed files (`name-<16 hex digits>.ext`).
+fn is_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let stem = file.split('.').next().unwrap_or_default();
+    // wasm-bindgen names the module after the script: `name-<hash>_bg.wasm`.
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed;
+
+    #[test]
+    fn only_trunk_hashed_names_are_immutable() {
+        let check = |path: &str, want: bool| assert_eq!(is_hashed(path), want, "{path}");
+        check("/fieldtoken-pwa-4f1c2b9a0d3e5f67_bg.wasm", true);
+        check("/fieldtoken-pwa-4f1c2b9a0d3e5f67.js", true);
+        check("/app-0123456789abcdef.css", true);
+        check("/index.html", false);
+        check("/sw.js", false);
+        check("/icons/icon-192.png", false);
+        check("/admin", false);
+    }
+}

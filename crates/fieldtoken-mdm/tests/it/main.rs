@@ -1,0 +1,4 @@
+//! The MDM over real HTTP on loopback, against a real SQLite file.
+
+mod serve;
+mod support;

@@ -1,0 +1,76 @@
+// The PWA shell from the real MDM: it loads, its service worker installs, and after one visit it starts
+// again with the network gone (server stopped and the browser offline).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, startBrowser, screenshot } from "./support.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("the shell loads from the MDM, with its landmarks and the MDM's version", async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(server.url);
+  await page.getByRole("heading", { level: 1, name: "Action tokens, in the field" }).waitFor();
+  assert.equal(await page.title(), "fieldtoken");
+  assert.equal(await page.getByRole("navigation", { name: "Main" }).count(), 1);
+  await page.getByText(/Connected to the MDM \(version \d+\.\d+\.\d+\)/).waitFor();
+  assert.equal(await page.getByRole("status").textContent(), "Online");
+  await screenshot(page, "shell");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the service worker installs and controls the page", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.url);
+  const state = await page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    return registration.active?.state;
+  });
+  assert.equal(state, "activated");
+  // `clients.claim()` on first install: the page is controlled without a reload.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  const cached = await page.evaluate(async () => {
+    const names = await caches.keys();
+    const cache = await caches.open(names.find((name) => name.startsWith("fieldtoken-")));
+    return (await cache.keys()).map((request) => new URL(request.url).pathname);
+  });
+  assert.ok(cached.includes("/index.html"), `index.html precached: ${cached}`);
+  assert.ok(cached.some((path) => path.endsWith(".wasm")), `the app's wasm precached: ${cached}`);
+  await page.close();
+});
+
+test("after one visit, the app starts with the network off", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.url);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+  // No network at all: the server is gone and the browser is offline.
+  const stopped = await server.stop();
+  assert.equal(stopped.code, 0, "the MDM stops cleanly on SIGTERM");
+  await browser.context.setOffline(true);
+
+  await page.reload();
+  await page.getByRole("heading", { level: 1, name: "Action tokens, in the field" }).waitFor();
+  await page.getByText(/^Offline/).waitFor();
+  await page.getByText(/Working offline/).waitFor();
+
+  // A deep route too, not just the page that was visited.
+  await page.goto(new URL("/no/such/route", server.url).href);
+  await page.getByRole("heading", { level: 1, name: "Page not found" }).waitFor();
+  await screenshot(page, "shell-offline");
+  await page.close();
+});

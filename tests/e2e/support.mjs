@@ -1,0 +1,85 @@
+// What every end-to-end test needs: the real MDM (release build, fresh SQLite file, serving the release
+// PWA) on a free loopback port, and Debian's Chromium driven by playwright-core with a fresh profile.
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { chromium } from "playwright-core";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+export const MDM = process.env.FIELDTOKEN_MDM ?? join(ROOT, "target/release/fieldtoken-mdm");
+export const DIST = process.env.FIELDTOKEN_DIST ?? join(ROOT, "dist");
+export const CHROMIUM = process.env.FIELDTOKEN_CHROMIUM ?? "/usr/bin/chromium";
+export const ARTIFACTS = process.env.FIELDTOKEN_ARTIFACTS ?? join(ROOT, "target/e2e-artifacts");
+
+/** The flags this machine needs (root, no GPU, closed network) and nothing that changes app behaviour. */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+  "--no-first-run",
+];
+
+/** Starts the MDM; resolves once it printed its address. `stop()` sends SIGTERM and waits for a clean exit. */
+export async function startServer() {
+  for (const [what, path] of [["MDM binary", MDM], ["built PWA", join(DIST, "index.html")]]) {
+    if (!existsSync(path)) throw new Error(`${what} missing at ${path}: run \`cargo xtask test\``);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "fieldtoken-e2e-"));
+  const child = spawn(
+    MDM,
+    ["serve", "--listen", "127.0.0.1:0", "--db", `sqlite://${join(dir, "mdm.db")}`, "--web", DIST],
+    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: "warn" } },
+  );
+  const url = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on("line", (line) => {
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`the MDM exited before listening (code ${code})`)));
+  });
+  let exited = false;
+  const exit = new Promise((resolve) => child.once("exit", (code, signal) => { exited = true; resolve({ code, signal }); }));
+  return {
+    url,
+    async stop() {
+      if (!exited) child.kill("SIGTERM");
+      const result = await exit;
+      rmSync(dir, { recursive: true, force: true });
+      return result;
+    },
+  };
+}
+
+/** A fresh Chromium profile; `close()` removes it. */
+export async function startBrowser() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium missing at ${CHROMIUM}: apt-get install chromium chromium-driver`);
+  }
+  const profile = mkdtempSync(join(tmpdir(), "fieldtoken-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 412, height: 860 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Saves a screenshot as a test artifact (target/e2e-artifacts/NAME.png). */
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}

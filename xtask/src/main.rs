@@ -1,0 +1,60 @@
+//! fieldtoken's automation, in Rust so it runs wherever `cargo` does.
+//!
+//! `cargo xtask setup | run | test | pkg | precache`. Every command says what it does before it does it, and
+//! installs only what is missing, so a second run takes seconds.
+
+mod build;
+mod precache;
+mod setup;
+mod shell;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  setup              install what is missing (wasm target, Trunk, wasm-bindgen-cli, npm packages, Chromium)
+  run [--listen ADDR] build pkg/ and the PWA in release mode and start the MDM (default 127.0.0.1:8080)
+  test               setup, then every suite: cargo test, wasm tests in Chromium, Node tests of pkg/, Playwright
+  pkg                build the npm package into pkg/
+  precache [DIR]     write the service worker's precache list into a built PWA (Trunk's post-build hook)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::install(setup::Needs::everything()),
+        Some("run") => build::run_server(&args[1..]),
+        Some("test") => test::run(),
+        Some("pkg") => setup::install(setup::Needs::build()).and_then(|()| build::pkg()),
+        Some("precache") => precache::run(args.get(1).map(PathBuf::from)),
+        Some("help" | "-h" | "--help") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root, whatever directory `cargo xtask` was started from.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// Prints a step the way every xtask step is announced, so a long run reads as a list of what happened.
+fn step(what: &str) {
+    println!("\n==> {what}");
+}

@@ -1,0 +1,154 @@
+//! `cargo xtask setup`: installs what is missing, at pinned versions, and says what it does.
+//!
+//! Idempotent: each tool is checked first (target list, `--version`, lock-file timestamps), so a second run
+//! only reads versions. Nothing is downloaded from outside the package registries: Trunk and wasm-bindgen
+//! come from crates.io, binaryen and Playwright from npm, Chromium from Debian.
+
+use std::fs;
+
+use crate::shell::{cargo_bin, cmd, output, run};
+use crate::{root, step};
+
+/// Trunk 0.22 needs a newer rustc than the one this project builds with.
+const TRUNK_VERSION: &str = "0.21.14";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Which tools a command needs: `run` has no use for a browser.
+#[derive(Clone, Copy)]
+pub struct Needs {
+    browser: bool,
+}
+
+impl Needs {
+    /// Everything `cargo xtask test` uses.
+    pub fn everything() -> Needs {
+        Needs { browser: true }
+    }
+
+    /// What building `pkg/`, the PWA and the server needs.
+    pub fn build() -> Needs {
+        Needs { browser: false }
+    }
+}
+
+/// Installs whatever `needs` asks for and is missing.
+pub fn install(needs: Needs) -> Result<(), String> {
+    step("setup: checking the toolchain");
+    wasm_target()?;
+    wasm_bindgen_cli()?;
+    trunk()?;
+    npm_packages()?;
+    if needs.browser {
+        if let Err(message) = browser() {
+            // Without CI a developer may still want the other suites; `xtask test` reports the browser
+            // suites as failed or skipped accordingly.
+            println!("setup: {message}");
+        }
+    }
+    println!("setup: done");
+    Ok(())
+}
+
+fn wasm_target() -> Result<(), String> {
+    let installed = output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        println!("ok   rust target {WASM_TARGET}");
+        return Ok(());
+    }
+    println!("add  rust target {WASM_TARGET}");
+    run(cmd("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// The `wasm-bindgen` version in Cargo.lock: the CLI must match it exactly or the generated glue is refused.
+pub fn locked_wasm_bindgen() -> Result<String, String> {
+    let lock = fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("reading Cargo.lock: {e} (run `cargo generate-lockfile`)"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines
+                .next()
+                .and_then(|v| v.strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
+                return Ok(version.to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen package".into())
+}
+
+fn wasm_bindgen_cli() -> Result<(), String> {
+    let want = locked_wasm_bindgen()?;
+    let have = output(&mut cmd(cargo_bin().join("wasm-bindgen")).arg("--version"));
+    if have.as_deref() == Some(&format!("wasm-bindgen {want}")) {
+        println!("ok   wasm-bindgen-cli {want}");
+        return Ok(());
+    }
+    println!(
+        "get  wasm-bindgen-cli {want} (found: {}; a few minutes)",
+        have.unwrap_or_else(|| "none".into())
+    );
+    // Without --locked: the CLI's own lock file pins crates that no longer build with this rustc.
+    run(cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
+}
+
+fn trunk() -> Result<(), String> {
+    let have = output(&mut cmd(cargo_bin().join("trunk")).arg("--version"));
+    if have.as_deref() == Some(&format!("trunk {TRUNK_VERSION}")) {
+        println!("ok   trunk {TRUNK_VERSION}");
+        return Ok(());
+    }
+    println!(
+        "get  trunk {TRUNK_VERSION} (found: {}; about 11 minutes on 2 cores)",
+        have.unwrap_or_else(|| "none".into())
+    );
+    run(cmd("cargo").args([
+        "install",
+        "trunk",
+        "--version",
+        TRUNK_VERSION,
+        "--locked",
+        "--force",
+    ]))
+}
+
+fn npm_packages() -> Result<(), String> {
+    let root = root();
+    let lock = root.join("package-lock.json");
+    let installed = root.join("node_modules/.package-lock.json");
+    let modified = |path: &std::path::Path| fs::metadata(path).and_then(|m| m.modified()).ok();
+    let node = output(cmd("node").arg("--version"))
+        .ok_or("Node.js is missing: install Node 20 or newer (Debian: `apt-get install nodejs npm`)")?;
+    match (modified(&lock), modified(&installed)) {
+        (Some(locked), Some(done)) if done >= locked => {
+            println!("ok   npm packages (node {node})");
+            Ok(())
+        }
+        _ => {
+            println!("get  npm packages from package-lock.json (binaryen, playwright-core, jsQR, zxing-wasm)");
+            run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]))
+        }
+    }
+}
+
+/// Debian's Chromium and its chromedriver: the only browser this project tests in.
+pub fn browser() -> Result<(), String> {
+    let present = |path: &str| std::path::Path::new(path).exists();
+    if present("/usr/bin/chromium") && present("/usr/bin/chromedriver") {
+        let version = output(cmd("/usr/bin/chromium").arg("--version")).unwrap_or_default();
+        println!("ok   {version}");
+        return Ok(());
+    }
+    let is_root = output(cmd("id").arg("-u")).as_deref() == Some("0");
+    if !is_root {
+        return Err(
+            "Chromium is missing: run `sudo apt-get install chromium chromium-driver`, then again".into(),
+        );
+    }
+    println!("get  chromium and chromium-driver from Debian");
+    run(cmd("apt-get").arg("update").arg("-qq"))?;
+    run(cmd("apt-get")
+        .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}

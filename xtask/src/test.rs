@@ -1,0 +1,212 @@
+//! `cargo xtask test`: setup, then every suite, in the order a failure is cheapest to find:
+//! `cargo test --workspace`, the wasm tests in headless Chromium, Node tests of `pkg/`, and the Playwright
+//! end-to-end suite against the real MDM serving the release build.
+//!
+//! Every suite runs even when an earlier one failed, so one run shows everything that is broken; the run
+//! ends with the runners' own summary lines and one total.
+
+use std::path::{Path, PathBuf};
+
+use crate::build::{self, target_dir};
+use crate::setup::{self, Needs};
+use crate::shell::{cargo_bin, cmd, run_suite};
+use crate::{root, step};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+enum Outcome {
+    Passed,
+    Failed,
+    Skipped(&'static str),
+}
+
+#[derive(Default)]
+struct Report {
+    suites: Vec<(&'static str, Outcome)>,
+    summaries: Vec<String>,
+}
+
+impl Report {
+    fn suite(&mut self, name: &'static str, result: Result<bool, String>) {
+        let outcome = match result {
+            Ok(true) => Outcome::Passed,
+            Ok(false) => Outcome::Failed,
+            Err(message) => {
+                eprintln!("xtask: {name}: {message}");
+                Outcome::Failed
+            }
+        };
+        self.suites.push((name, outcome));
+    }
+}
+
+/// Runs every suite; fails when any suite failed, or when a browser suite could not run under `CI=true`.
+pub fn run() -> Result<(), String> {
+    setup::install(Needs::everything())?;
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    let browser = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    let mut report = Report::default();
+
+    step("test: cargo test --workspace");
+    let result = run_suite(cmd("cargo").args(["test", "--workspace"]), &mut report.summaries);
+    report.suite("cargo test --workspace", result);
+
+    // pkg/ feeds both the Node tests and (through the PWA's shared core) nothing else: build it once.
+    let pkg = build::pkg();
+    if let Err(message) = &pkg {
+        eprintln!("xtask: {message}");
+    }
+
+    step("test: wasm tests in headless Chromium (wasm-bindgen-test-runner)");
+    if !browser {
+        report.suites.push(("wasm tests in Chromium", no_browser(ci)));
+    } else {
+        let result = run_suite(
+            cmd("cargo")
+                .args([
+                    "test",
+                    "--package",
+                    "fieldtoken-wasm",
+                    "--package",
+                    "fieldtoken-pwa",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
+                .env(
+                    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                    cargo_bin().join("wasm-bindgen-test-runner"),
+                )
+                .env("CHROMEDRIVER", CHROMEDRIVER)
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+            &mut report.summaries,
+        );
+        report.suite("wasm tests in Chromium", result);
+    }
+
+    step("test: Node tests of pkg/ (node --test)");
+    if pkg.is_err() {
+        report.suite("node tests of pkg/", Err("pkg/ did not build".into()));
+    } else {
+        let result = node_tests(&root().join("tests/node"), &[], &mut report.summaries);
+        report.suite("node tests of pkg/", result);
+    }
+
+    step("test: Playwright end-to-end suite against the MDM and the release build");
+    if !browser {
+        report.suites.push(("playwright e2e", no_browser(ci)));
+    } else {
+        let result = build::pwa().and_then(|()| build::server()).and_then(|server| {
+            let env = [
+                ("FIELDTOKEN_MDM", server),
+                ("FIELDTOKEN_DIST", root().join("dist")),
+                ("FIELDTOKEN_CHROMIUM", PathBuf::from(CHROMIUM)),
+                ("FIELDTOKEN_ARTIFACTS", target_dir().join("e2e-artifacts")),
+            ];
+            node_tests(&root().join("tests/e2e"), &env, &mut report.summaries)
+        });
+        report.suite("playwright e2e", result);
+    }
+
+    finish(report)
+}
+
+fn no_browser(ci: bool) -> Outcome {
+    if ci {
+        eprintln!("xtask: Chromium is missing and CI=true: a browser suite that cannot run is a failure");
+        Outcome::Failed
+    } else {
+        Outcome::Skipped("Chromium missing: `apt-get install chromium chromium-driver`")
+    }
+}
+
+/// `node --test` over every `*.test.mjs` in `dir`, one file at a time (the e2e files each start a server).
+fn node_tests(dir: &Path, env: &[(&str, PathBuf)], summaries: &mut Vec<String>) -> Result<bool, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("listing {}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("no *.test.mjs files in {}", dir.display()));
+    }
+    let mut command = cmd("node");
+    command.args(["--test", "--test-reporter=spec", "--test-concurrency=1"]).args(&files);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    run_suite(&mut command, summaries)
+}
+
+fn finish(report: Report) -> Result<(), String> {
+    step("test: summary");
+    for line in &report.summaries {
+        println!("{line}");
+    }
+    let (mut passed, mut failed, mut skipped) = (0u64, 0u64, 0u64);
+    for line in &report.summaries {
+        let (p, f, s) = counts(line);
+        passed += p;
+        failed += f;
+        skipped += s;
+    }
+    let mut ok = true;
+    for (name, outcome) in &report.suites {
+        match outcome {
+            Outcome::Passed => println!("ok      {name}"),
+            Outcome::Failed => {
+                ok = false;
+                println!("FAILED  {name}");
+            }
+            Outcome::Skipped(why) => println!("skipped {name}: {why}"),
+        }
+    }
+    println!("total: {passed} passed, {failed} failed, {skipped} skipped");
+    if ok { Ok(()) } else { Err("some suites failed (see above)".into()) }
+}
+
+/// (passed, failed, skipped) from one summary line of cargo's or node's runner.
+fn counts(line: &str) -> (u64, u64, u64) {
+    let number_before = |word: &str| -> u64 {
+        line.split(';')
+            .find_map(|part| part.trim().strip_suffix(word))
+            .and_then(|n| n.trim().rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let number_after = |prefix: &str| -> u64 {
+        line.trim_start()
+            .strip_prefix(prefix)
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    if line.starts_with("test result:") {
+        (number_before("passed"), number_before("failed"), number_before("ignored"))
+    } else {
+        (
+            number_after("ℹ pass ") + number_after("# pass "),
+            number_after("ℹ fail ") + number_after("# fail "),
+            number_after("ℹ skipped "),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counts;
+
+    #[test]
+    fn counts_come_from_either_runner() {
+        let check = |line: &str, want: (u64, u64, u64)| assert_eq!(counts(line), want, "{line}");
+        check(
+            "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.20s",
+            (12, 0, 1),
+        );
+        check("test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured", (3, 2, 0));
+        check("ℹ pass 7", (7, 0, 0));
+        check("ℹ fail 1", (0, 1, 0));
+        check("ℹ skipped 2", (0, 0, 2));
+        check("ℹ tests 9", (0, 0, 0));
+    }
+}
