@@ -44,13 +44,19 @@ impl Action {
         let action = match (type_name, fleet) {
             ("put_in_fleet", Some(f)) => Action::PutInFleet(f),
             ("put_in_fleet", None) => {
-                return Err(Error::new(ErrorKind::BadFormat, "put_in_fleet needs the fleet to put devices in"));
+                return Err(Error::new(
+                    ErrorKind::BadFormat,
+                    "put_in_fleet needs the fleet to put devices in",
+                ));
             }
             ("put_in_repair", None) => Action::PutInRepair,
             ("put_in_stock", None) => Action::PutInStock,
             ("reset_certificate", None) => Action::ResetCertificate,
             ("put_in_repair" | "put_in_stock" | "reset_certificate", Some(_)) => {
-                return Err(Error::new(ErrorKind::BadFormat, format!("{type_name} takes no fleet")));
+                return Err(Error::new(
+                    ErrorKind::BadFormat,
+                    format!("{type_name} takes no fleet"),
+                ));
             }
             (other, _) => {
                 return Err(Error::new(
@@ -106,7 +112,11 @@ impl TokenName {
             ));
         }
         if let Some(pos) = name.chars().position(char::is_control) {
-            return Err(Error::at(ErrorKind::BadName, pos + 1, "the name holds a control character"));
+            return Err(Error::at(
+                ErrorKind::BadName,
+                pos + 1,
+                "the name holds a control character",
+            ));
         }
         Ok(TokenName(name.to_string()))
     }
@@ -163,7 +173,14 @@ impl ActionToken {
         expires_at: Expiry,
         code: TokenCode,
     ) -> Self {
-        ActionToken { id, org, name, action, expires_at, code }
+        ActionToken {
+            id,
+            org,
+            name,
+            action,
+            expires_at,
+            code,
+        }
     }
 
     /// A new token made at `now`: the expiry must lie in the future, or the token would be born expired.
@@ -177,7 +194,10 @@ impl ActionToken {
         now: Timestamp,
     ) -> Result<Self> {
         if expires_at.has_passed(now) {
-            return Err(Error::new(ErrorKind::BadExpiry, "the expiration date must be in the future"));
+            return Err(Error::new(
+                ErrorKind::BadExpiry,
+                "the expiration date must be in the future",
+            ));
         }
         Ok(Self::new(id, org, name, action, expires_at, code))
     }
@@ -208,6 +228,10 @@ impl ActionToken {
     }
     /// Its status at `now`.
     pub fn status(&self, now: Timestamp) -> TokenStatus {
-        if self.expires_at.has_passed(now) { TokenStatus::Expired } else { TokenStatus::Active }
+        if self.expires_at.has_passed(now) {
+            TokenStatus::Expired
+        } else {
+            TokenStatus::Active
+        }
     }
 }

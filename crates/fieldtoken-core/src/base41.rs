@@ -38,10 +38,22 @@ pub fn encode(bytes: &[u8]) -> String {
 
 fn value(c: u8, position: usize) -> Result<u32> {
     let c = c.to_ascii_uppercase();
-    ALPHABET.iter().position(|&a| a == c).map(|v| v as u32).ok_or_else(|| {
-        let shown = if c.is_ascii_graphic() { format!("'{}'", char::from(c)) } else { format!("byte 0x{c:02X}") };
-        Error::at(ErrorKind::BadSymbol, position, format!("character {position} ({shown}) is not a token symbol"))
-    })
+    ALPHABET
+        .iter()
+        .position(|&a| a == c)
+        .map(|v| v as u32)
+        .ok_or_else(|| {
+            let shown = if c.is_ascii_graphic() {
+                format!("'{}'", char::from(c))
+            } else {
+                format!("byte 0x{c:02X}")
+            };
+            Error::at(
+                ErrorKind::BadSymbol,
+                position,
+                format!("character {position} ({shown}) is not a token symbol"),
+            )
+        })
 }
 
 /// Decodes one group of 2 or 3 symbols starting at `offset` (0-based) into 1 or 2 bytes. Lower case is read as upper
@@ -49,9 +61,19 @@ fn value(c: u8, position: usize) -> Result<u32> {
 fn decode_group(group: &[u8], offset: usize, out: &mut Vec<u8>) -> Result<()> {
     match *group {
         [c0, c1, c2] => {
-            let n = value(c0, offset + 1)? + value(c1, offset + 2)? * 41 + value(c2, offset + 3)? * 1681;
+            let n = value(c0, offset + 1)?
+                + value(c1, offset + 2)? * 41
+                + value(c2, offset + 3)? * 1681;
             if n > 0xFFFF {
-                return Err(Error::at(ErrorKind::BadFormat, offset + 1, format!("symbols {}-{} do not encode two bytes", offset + 1, offset + 3)));
+                return Err(Error::at(
+                    ErrorKind::BadFormat,
+                    offset + 1,
+                    format!(
+                        "symbols {}-{} do not encode two bytes",
+                        offset + 1,
+                        offset + 3
+                    ),
+                ));
             }
             out.push((n >> 8) as u8);
             out.push(n as u8);
@@ -60,12 +82,20 @@ fn decode_group(group: &[u8], offset: usize, out: &mut Vec<u8>) -> Result<()> {
             let n = value(c0, offset + 1)? + value(c1, offset + 2)? * 41;
             if n > 0xFF {
                 // Two symbols that do not make a byte are the start of a group of three that was cut off.
-                return Err(Error::at(ErrorKind::Truncated, offset + 3, "the token text ends in the middle of a group of symbols"));
+                return Err(Error::at(
+                    ErrorKind::Truncated,
+                    offset + 3,
+                    "the token text ends in the middle of a group of symbols",
+                ));
             }
             out.push(n as u8);
         }
         _ => {
-            return Err(Error::at(ErrorKind::Truncated, offset + 1, "the token text ends in the middle of a group of symbols"));
+            return Err(Error::at(
+                ErrorKind::Truncated,
+                offset + 1,
+                "the token text ends in the middle of a group of symbols",
+            ));
         }
     }
     Ok(())

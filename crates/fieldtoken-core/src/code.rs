@@ -78,7 +78,11 @@ impl TokenCode {
 
     /// The 17 symbols without separators, e.g. `0123456789ABCDEF7`.
     pub fn compact(&self) -> String {
-        let mut s: String = self.symbol_values().iter().map(|&v| char::from(DATA_ALPHABET[usize::from(v)])).collect();
+        let mut s: String = self
+            .symbol_values()
+            .iter()
+            .map(|&v| char::from(DATA_ALPHABET[usize::from(v)]))
+            .collect();
         s.push(self.check_symbol());
         s
     }
@@ -128,7 +132,10 @@ fn data_value(c: char) -> Option<u8> {
     match c {
         'O' => Some(0),
         'I' | 'L' => Some(1),
-        _ if c.is_ascii() => DATA_ALPHABET.iter().position(|&a| a == c as u8).map(|v| v as u8),
+        _ if c.is_ascii() => DATA_ALPHABET
+            .iter()
+            .position(|&a| a == c as u8)
+            .map(|v| v as u8),
         _ => None,
     }
 }
@@ -157,7 +164,11 @@ fn parse(input: &str) -> Result<TokenCode> {
                 } else {
                     "codes use 0-9 and A-Z without I, L, O, U".to_string()
                 };
-                Error::at(ErrorKind::BadSymbol, count, format!("symbol {count} '{c}' is not a code symbol: {hint}"))
+                Error::at(
+                    ErrorKind::BadSymbol,
+                    count,
+                    format!("symbol {count} '{c}' is not a code symbol: {hint}"),
+                )
             })?;
         } else if count == CODE_SYMBOLS {
             values[count - 1] = check_value_of(c).ok_or_else(|| {
@@ -170,24 +181,35 @@ fn parse(input: &str) -> Result<TokenCode> {
         }
     }
     match count {
-        0 => return Err(Error::new(ErrorKind::Empty, "no code given: a code looks like XXXX-XXXX-XXXX-XXXX-C")),
+        0 => {
+            return Err(Error::new(
+                ErrorKind::Empty,
+                "no code given: a code looks like XXXX-XXXX-XXXX-XXXX-C",
+            ));
+        }
         CODE_SYMBOLS => {}
         n if n < CODE_SYMBOLS => {
             return Err(Error::at(
                 ErrorKind::BadLength,
                 n + 1,
-                format!("the code is too short: it has {n} symbols, a code has 17 (XXXX-XXXX-XXXX-XXXX-C)"),
+                format!(
+                    "the code is too short: it has {n} symbols, a code has 17 (XXXX-XXXX-XXXX-XXXX-C)"
+                ),
             ));
         }
         n => {
             return Err(Error::at(
                 ErrorKind::BadLength,
                 CODE_SYMBOLS + 1,
-                format!("the code is too long: it has {n} symbols, a code has 17 (XXXX-XXXX-XXXX-XXXX-C)"),
+                format!(
+                    "the code is too long: it has {n} symbols, a code has 17 (XXXX-XXXX-XXXX-XXXX-C)"
+                ),
             ));
         }
     }
-    let n = values[..DATA_SYMBOLS].iter().fold(0u128, |n, &v| (n << 5) | u128::from(v));
+    let n = values[..DATA_SYMBOLS]
+        .iter()
+        .fold(0u128, |n, &v| (n << 5) | u128::from(v));
     let mut bytes = [0u8; CODE_BYTES];
     for (i, b) in bytes.iter_mut().enumerate() {
         *b = (n >> (8 * (CODE_BYTES - 1 - i))) as u8;

@@ -90,7 +90,10 @@ impl Device {
 
     /// The device enrolled (again) with a new certificate.
     pub fn enrol(&self, certificate: Certificate) -> Device {
-        Device { certificate: Some(certificate), ..self.clone() }
+        Device {
+            certificate: Some(certificate),
+            ..self.clone()
+        }
     }
 
     /// Whether it must enrol before it can talk to the MDM.

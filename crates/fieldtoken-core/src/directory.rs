@@ -44,7 +44,8 @@ impl DirectoryKey {
 
     /// The hash of a code under this key: the first 16 bytes of HMAC-SHA256(key, the code's 10 bytes).
     pub fn hash(&self, code: &TokenCode) -> CodeHash {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0)
+            .expect("HMAC takes keys of any length");
         mac.update(&code.to_bytes());
         let full = mac.finalize().into_bytes();
         let mut out = [0u8; CODE_HASH_LEN];
@@ -83,15 +84,21 @@ impl CodeHash {
     pub fn from_hex(hex: &str) -> Result<Self> {
         let bytes = hex.as_bytes();
         if bytes.len() != CODE_HASH_LEN * 2 {
-            return Err(Error::new(ErrorKind::BadLength, "a code hash has 32 hex digits"));
+            return Err(Error::new(
+                ErrorKind::BadLength,
+                "a code hash has 32 hex digits",
+            ));
         }
         let mut out = [0u8; CODE_HASH_LEN];
         for (i, pair) in bytes.chunks(2).enumerate() {
             let digit = |c: u8, at: usize| {
-                char::from(c)
-                    .to_digit(16)
-                    .map(|d| d as u8)
-                    .ok_or_else(|| Error::at(ErrorKind::BadSymbol, at, "a code hash holds a character that is not hex"))
+                char::from(c).to_digit(16).map(|d| d as u8).ok_or_else(|| {
+                    Error::at(
+                        ErrorKind::BadSymbol,
+                        at,
+                        "a code hash holds a character that is not hex",
+                    )
+                })
             };
             out[i] = digit(pair[0], 2 * i + 1)? << 4 | digit(pair[1], 2 * i + 2)?;
         }
@@ -121,7 +128,12 @@ pub struct DirectoryEntry {
 impl DirectoryEntry {
     /// The entry of a stored token.
     pub fn of(token: &ActionToken) -> Self {
-        DirectoryEntry { token_id: token.id(), org: token.org(), action: token.action(), expires_at: token.expires_at() }
+        DirectoryEntry {
+            token_id: token.id(),
+            org: token.org(),
+            action: token.action(),
+            expires_at: token.expires_at(),
+        }
     }
 }
 
@@ -135,11 +147,17 @@ pub struct CodeDirectory {
 impl CodeDirectory {
     /// An empty directory under `key`.
     pub fn new(key: DirectoryKey) -> Self {
-        CodeDirectory { key, entries: BTreeMap::new() }
+        CodeDirectory {
+            key,
+            entries: BTreeMap::new(),
+        }
     }
 
     /// A directory of these tokens.
-    pub fn of_tokens<'a>(key: DirectoryKey, tokens: impl IntoIterator<Item = &'a ActionToken>) -> Self {
+    pub fn of_tokens<'a>(
+        key: DirectoryKey,
+        tokens: impl IntoIterator<Item = &'a ActionToken>,
+    ) -> Self {
         let mut directory = Self::new(key);
         for token in tokens {
             directory.add(token);
@@ -149,7 +167,8 @@ impl CodeDirectory {
 
     /// Adds a token (its hash, never its code).
     pub fn add(&mut self, token: &ActionToken) {
-        self.entries.insert(self.key.hash(&token.code()), DirectoryEntry::of(token));
+        self.entries
+            .insert(self.key.hash(&token.code()), DirectoryEntry::of(token));
     }
 
     /// Adds an entry under a hash already computed (e.g. read from a bundle).

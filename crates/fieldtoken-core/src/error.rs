@@ -150,12 +150,20 @@ pub struct Error {
 impl Error {
     /// An error of `kind` with a message for a person.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, position: None, message: message.into() }
+        Error {
+            kind,
+            position: None,
+            message: message.into(),
+        }
     }
 
     /// An error of `kind` at a 1-based position (a symbol of a code, a character of a text, a byte of a message).
     pub fn at(kind: ErrorKind, position: usize, message: impl Into<String>) -> Self {
-        Error { kind, position: Some(position), message: message.into() }
+        Error {
+            kind,
+            position: Some(position),
+            message: message.into(),
+        }
     }
 
     /// What went wrong.

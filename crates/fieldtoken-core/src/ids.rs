@@ -117,7 +117,10 @@ impl Expiry {
     pub fn from_millis(millis: i64) -> Result<Self> {
         let seconds = millis.div_euclid(1000);
         u32::try_from(seconds).map(Expiry).map_err(|_| {
-            Error::new(ErrorKind::BadExpiry, "the expiry must be between 1970 and 2106")
+            Error::new(
+                ErrorKind::BadExpiry,
+                "the expiry must be between 1970 and 2106",
+            )
         })
     }
 

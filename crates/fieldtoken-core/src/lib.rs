@@ -75,8 +75,12 @@ pub use ndef::{WebNfcRecord, token_from_ndef};
 pub use permission::{Permission, PermissionSet};
 pub use qr::{Ecc, QrMatrix};
 pub use signed::{Claims, KeyRing, OrgPublicKey, OrgSigningKey, SignedToken};
-pub use sync::{Redemption, RedemptionId, RedemptionResult, RejectReason, SyncStatus, decide_batch};
-pub use token::{OfflineBundle, ParsedToken, TokenFormat, VerifiedToken, parse_token, verify_token};
+pub use sync::{
+    Redemption, RedemptionId, RedemptionResult, RejectReason, SyncStatus, decide_batch,
+};
+pub use token::{
+    OfflineBundle, ParsedToken, TokenFormat, VerifiedToken, parse_token, verify_token,
+};
 
 /// The random generator traits the `generate` functions take (re-exported so callers use the same version).
 pub use rand_core;

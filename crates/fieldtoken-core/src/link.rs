@@ -41,7 +41,10 @@ pub struct LinkBase {
 impl LinkBase {
     /// An `https` base for a host such as `mdm.example.com` or `mdm.example.com:8443`.
     pub fn https(host: &str) -> Result<Self> {
-        Ok(LinkBase { scheme: Scheme::Https, host: check_host(host)? })
+        Ok(LinkBase {
+            scheme: Scheme::Https,
+            host: check_host(host)?,
+        })
     }
 
     /// Parses `https://host[:port]` or `http://host[:port]` (a trailing `/` is allowed), or a bare host for `https`.
@@ -49,7 +52,10 @@ impl LinkBase {
         let text = text.trim();
         let (scheme, rest) = split_scheme(text).unwrap_or((Scheme::Https, text));
         let host = rest.strip_suffix('/').unwrap_or(rest);
-        Ok(LinkBase { scheme, host: check_host(host)? })
+        Ok(LinkBase {
+            scheme,
+            host: check_host(host)?,
+        })
     }
 
     /// The scheme.
@@ -64,7 +70,13 @@ impl LinkBase {
 
     /// `scheme://host/t/` followed by `tail`, lower case apart from the tail (used on NFC cards).
     pub fn link(&self, tail: &str) -> String {
-        format!("{}://{}{}{}", self.scheme.as_str(), self.host, TOKEN_PATH, tail)
+        format!(
+            "{}://{}{}{}",
+            self.scheme.as_str(),
+            self.host,
+            TOKEN_PATH,
+            tail
+        )
     }
 }
 
@@ -75,7 +87,10 @@ impl fmt::Display for LinkBase {
 }
 
 fn split_scheme(text: &str) -> Option<(Scheme, &str)> {
-    let lower_prefix = |p: &str| text.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
+    let lower_prefix = |p: &str| {
+        text.get(..p.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(p))
+    };
     if lower_prefix("https://") {
         Some((Scheme::Https, &text[8..]))
     } else if lower_prefix("http://") {
@@ -93,7 +108,9 @@ fn check_host(host: &str) -> Result<String> {
     if host.chars().count() > MAX_HOST_LEN {
         return Err(Error::new(
             ErrorKind::BadHost,
-            format!("the host '{host}' is longer than {MAX_HOST_LEN} characters, too long for token QR codes"),
+            format!(
+                "the host '{host}' is longer than {MAX_HOST_LEN} characters, too long for token QR codes"
+            ),
         ));
     }
     let (name, port) = match host.split_once(':') {
@@ -101,20 +118,30 @@ fn check_host(host: &str) -> Result<String> {
         None => (host, None),
     };
     if let Some(port) = port {
-        let ok = !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u32>().is_ok_and(|p| (1..=65535).contains(&p));
+        let ok = !port.is_empty()
+            && port.len() <= 5
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u32>().is_ok_and(|p| (1..=65535).contains(&p));
         if !ok {
-            return Err(Error::new(ErrorKind::BadHost, format!("'{port}' is not a port number")));
+            return Err(Error::new(
+                ErrorKind::BadHost,
+                format!("'{port}' is not a port number"),
+            ));
         }
     }
     for label in name.split('.') {
         let ok = !label.is_empty()
-            && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
             && !label.starts_with('-')
             && !label.ends_with('-');
         if !ok {
             return Err(Error::new(
                 ErrorKind::BadHost,
-                format!("'{host}' is not a host name: use letters, digits, dots and hyphens, like mdm.example.com"),
+                format!(
+                    "'{host}' is not a host name: use letters, digits, dots and hyphens, like mdm.example.com"
+                ),
             ));
         }
     }
@@ -125,21 +152,38 @@ fn check_host(host: &str) -> Result<String> {
 /// another path, a query or fragment, an empty tail.
 pub fn split_token_link(text: &str) -> Result<(LinkBase, &str)> {
     let text = text.trim();
-    let (scheme, rest) =
-        split_scheme(text).ok_or_else(|| Error::new(ErrorKind::BadLink, "not a link: it must start with https://"))?;
-    let slash = rest.find('/').ok_or_else(|| Error::new(ErrorKind::BadLink, "this link does not point at a token"))?;
+    let (scheme, rest) = split_scheme(text).ok_or_else(|| {
+        Error::new(
+            ErrorKind::BadLink,
+            "not a link: it must start with https://",
+        )
+    })?;
+    let slash = rest
+        .find('/')
+        .ok_or_else(|| Error::new(ErrorKind::BadLink, "this link does not point at a token"))?;
     let host = check_host(&rest[..slash])?;
     let path = &rest[slash..];
     let tail = path
         .get(..TOKEN_PATH.len())
         .filter(|p| p.eq_ignore_ascii_case(TOKEN_PATH))
         .map(|_| &path[TOKEN_PATH.len()..])
-        .ok_or_else(|| Error::new(ErrorKind::BadLink, "this link does not point at a token (its path is not /t/...)"))?;
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::BadLink,
+                "this link does not point at a token (its path is not /t/...)",
+            )
+        })?;
     if tail.is_empty() {
-        return Err(Error::new(ErrorKind::Truncated, "the link ends before the token"));
+        return Err(Error::new(
+            ErrorKind::Truncated,
+            "the link ends before the token",
+        ));
     }
     if tail.contains(['?', '#', '/']) {
-        return Err(Error::new(ErrorKind::BadLink, "the token link has extra parts after the token"));
+        return Err(Error::new(
+            ErrorKind::BadLink,
+            "the token link has extra parts after the token",
+        ));
     }
     Ok((LinkBase { scheme, host }, tail))
 }
@@ -150,17 +194,36 @@ mod tests {
 
     #[test]
     fn hosts() {
-        let ok = ["mdm.example.com", "MDM.Example.COM", "127.0.0.1:8080", "localhost", "a-b.c"];
+        let ok = [
+            "mdm.example.com",
+            "MDM.Example.COM",
+            "127.0.0.1:8080",
+            "localhost",
+            "a-b.c",
+        ];
         for h in ok {
             assert!(LinkBase::https(h).is_ok(), "{h}");
         }
-        let bad = ["", "-a.com", "a..b", "a.com:0", "a.com:99999", "a b", "a_b.com", "a.com:", "[::1]"];
+        let bad = [
+            "",
+            "-a.com",
+            "a..b",
+            "a.com:0",
+            "a.com:99999",
+            "a b",
+            "a_b.com",
+            "a.com:",
+            "[::1]",
+        ];
         for h in bad {
             assert_eq!(LinkBase::https(h).unwrap_err().code(), "bad_host", "{h}");
         }
         assert!(LinkBase::https(&"a".repeat(MAX_HOST_LEN)).is_ok());
         assert!(LinkBase::https(&"a".repeat(MAX_HOST_LEN + 1)).is_err());
-        assert_eq!(LinkBase::parse("HTTP://Host:8080/").unwrap().to_string(), "http://host:8080");
+        assert_eq!(
+            LinkBase::parse("HTTP://Host:8080/").unwrap().to_string(),
+            "http://host:8080"
+        );
     }
 
     #[test]

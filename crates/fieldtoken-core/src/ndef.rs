@@ -45,8 +45,20 @@ impl Tnf {
             3 => Tnf::AbsoluteUri,
             4 => Tnf::External,
             5 => Tnf::Unknown,
-            6 => return Err(Error::at(ErrorKind::BadNdef, at, "an 'unchanged' record outside a chunked record")),
-            _ => return Err(Error::at(ErrorKind::BadNdef, at, format!("reserved type name format {bits}"))),
+            6 => {
+                return Err(Error::at(
+                    ErrorKind::BadNdef,
+                    at,
+                    "an 'unchanged' record outside a chunked record",
+                ));
+            }
+            _ => {
+                return Err(Error::at(
+                    ErrorKind::BadNdef,
+                    at,
+                    format!("reserved type name format {bits}"),
+                ));
+            }
         })
     }
 
@@ -87,7 +99,12 @@ impl NdefRecord {
             .map_or((0, ""), |(i, p)| (i, *p));
         let mut payload = vec![code as u8];
         payload.extend_from_slice(&uri.as_bytes()[prefix.len()..]);
-        NdefRecord { tnf: Tnf::WellKnown, record_type: b"U".to_vec(), id: Vec::new(), payload }
+        NdefRecord {
+            tnf: Tnf::WellKnown,
+            record_type: b"U".to_vec(),
+            id: Vec::new(),
+            payload,
+        }
     }
 
     /// A well-known Text record (`T`), UTF-8, in language `lang` (e.g. `en`, at most 63 bytes).
@@ -96,7 +113,12 @@ impl NdefRecord {
         let mut payload = vec![lang.len() as u8];
         payload.extend_from_slice(lang);
         payload.extend_from_slice(text.as_bytes());
-        NdefRecord { tnf: Tnf::WellKnown, record_type: b"T".to_vec(), id: Vec::new(), payload }
+        NdefRecord {
+            tnf: Tnf::WellKnown,
+            record_type: b"T".to_vec(),
+            id: Vec::new(),
+            payload,
+        }
     }
 }
 
@@ -186,9 +208,16 @@ pub fn decode_message(bytes: &[u8]) -> Result<Vec<NdefRecord>> {
     loop {
         let start = at;
         let take = |at: &mut usize, n: usize, what: &str| -> Result<&[u8]> {
-            let end = at.checked_add(n).filter(|&e| e <= bytes.len()).ok_or_else(|| {
-                Error::at(ErrorKind::Truncated, bytes.len() + 1, format!("the NFC message ends inside a record's {what}"))
-            })?;
+            let end = at
+                .checked_add(n)
+                .filter(|&e| e <= bytes.len())
+                .ok_or_else(|| {
+                    Error::at(
+                        ErrorKind::Truncated,
+                        bytes.len() + 1,
+                        format!("the NFC message ends inside a record's {what}"),
+                    )
+                })?;
             let s = &bytes[*at..end];
             *at = end;
             Ok(s)
@@ -196,11 +225,19 @@ pub fn decode_message(bytes: &[u8]) -> Result<Vec<NdefRecord>> {
         let header = take(&mut at, 1, "header")?[0];
         let first = records.is_empty();
         if (header & MB != 0) != first {
-            let msg = if first { "the first record is not marked as the message begin" } else { "a second message begins inside the message" };
+            let msg = if first {
+                "the first record is not marked as the message begin"
+            } else {
+                "a second message begins inside the message"
+            };
             return Err(Error::at(ErrorKind::BadNdef, start + 1, msg));
         }
         if header & CF != 0 {
-            return Err(Error::at(ErrorKind::BadNdef, start + 1, "chunked records are not supported"));
+            return Err(Error::at(
+                ErrorKind::BadNdef,
+                start + 1,
+                "chunked records are not supported",
+            ));
         }
         let tnf = Tnf::from_bits(header & 0x07, start + 1)?;
         let type_len = usize::from(take(&mut at, 1, "type length")?[0]);
@@ -210,28 +247,52 @@ pub fn decode_message(bytes: &[u8]) -> Result<Vec<NdefRecord>> {
             let b = take(&mut at, 4, "payload length")?;
             u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize
         };
-        let id_len = if header & IL != 0 { usize::from(take(&mut at, 1, "id length")?[0]) } else { 0 };
+        let id_len = if header & IL != 0 {
+            usize::from(take(&mut at, 1, "id length")?[0])
+        } else {
+            0
+        };
         let lengths_ok = match tnf {
             Tnf::Empty => type_len == 0 && payload_len == 0 && id_len == 0,
             Tnf::Unknown => type_len == 0,
             _ => type_len > 0,
         };
         if !lengths_ok {
-            return Err(Error::at(ErrorKind::BadNdef, start + 1, format!("bad type or payload length for a record of type name format {}", tnf.bits())));
+            return Err(Error::at(
+                ErrorKind::BadNdef,
+                start + 1,
+                format!(
+                    "bad type or payload length for a record of type name format {}",
+                    tnf.bits()
+                ),
+            ));
         }
         let record_type = take(&mut at, type_len, "type")?.to_vec();
         let id = take(&mut at, id_len, "id")?.to_vec();
         let payload = take(&mut at, payload_len, "payload")?.to_vec();
-        records.push(NdefRecord { tnf, record_type, id, payload });
+        records.push(NdefRecord {
+            tnf,
+            record_type,
+            id,
+            payload,
+        });
         if header & ME != 0 {
             break;
         }
         if at == bytes.len() {
-            return Err(Error::at(ErrorKind::Truncated, at + 1, "the NFC message ends without its last record"));
+            return Err(Error::at(
+                ErrorKind::Truncated,
+                at + 1,
+                "the NFC message ends without its last record",
+            ));
         }
     }
     if at != bytes.len() {
-        return Err(Error::at(ErrorKind::TrailingData, at + 1, "bytes follow the end of the NFC message"));
+        return Err(Error::at(
+            ErrorKind::TrailingData,
+            at + 1,
+            "bytes follow the end of the NFC message",
+        ));
     }
     Ok(records)
 }
@@ -260,28 +321,51 @@ pub fn unwrap_tlv(memory: &[u8]) -> Result<&[u8]> {
             0x00 => at += 1,
             0xFE => break,
             _ => {
-                let short = *memory.get(at + 1).ok_or_else(|| Error::at(ErrorKind::Truncated, at + 2, "the tag memory ends inside a TLV length"))?;
+                let short = *memory.get(at + 1).ok_or_else(|| {
+                    Error::at(
+                        ErrorKind::Truncated,
+                        at + 2,
+                        "the tag memory ends inside a TLV length",
+                    )
+                })?;
                 let (len, head) = if short == 0xFF {
-                    let b = memory.get(at + 2..at + 4).ok_or_else(|| Error::at(ErrorKind::Truncated, at + 3, "the tag memory ends inside a TLV length"))?;
+                    let b = memory.get(at + 2..at + 4).ok_or_else(|| {
+                        Error::at(
+                            ErrorKind::Truncated,
+                            at + 3,
+                            "the tag memory ends inside a TLV length",
+                        )
+                    })?;
                     (usize::from(u16::from_be_bytes([b[0], b[1]])), 4)
                 } else {
                     (usize::from(short), 2)
                 };
                 let value = memory.get(at + head..at + head + len).ok_or_else(|| {
-                    Error::at(ErrorKind::Truncated, memory.len() + 1, "the tag memory ends inside a TLV value")
+                    Error::at(
+                        ErrorKind::Truncated,
+                        memory.len() + 1,
+                        "the tag memory ends inside a TLV value",
+                    )
                 })?;
                 match tag {
                     0x03 if len == 0 => break,
                     0x03 => return Ok(value),
                     0x01 | 0x02 | 0xFD => at += head + len,
                     other => {
-                        return Err(Error::at(ErrorKind::BadNdef, at + 1, format!("unknown TLV block 0x{other:02X} in tag memory")));
+                        return Err(Error::at(
+                            ErrorKind::BadNdef,
+                            at + 1,
+                            format!("unknown TLV block 0x{other:02X} in tag memory"),
+                        ));
                     }
                 }
             }
         }
     }
-    Err(Error::new(ErrorKind::NoToken, "this card holds no NFC message: it is blank or was erased"))
+    Err(Error::new(
+        ErrorKind::NoToken,
+        "this card holds no NFC message: it is blank or was erased",
+    ))
 }
 
 /// A record in the form of Web NFC's `NDEFRecord` / `NDEFRecordInit`: `recordType` is `"url"`, `"text"`,
@@ -305,28 +389,48 @@ pub struct WebNfcRecord {
 }
 
 fn utf8(bytes: &[u8], what: &str) -> Result<String> {
-    String::from_utf8(bytes.to_vec()).map_err(|_| Error::new(ErrorKind::BadNdef, format!("the {what} is not valid UTF-8")))
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| Error::new(ErrorKind::BadNdef, format!("the {what} is not valid UTF-8")))
 }
 
 impl WebNfcRecord {
     /// The Web NFC view of a raw record (as a browser shows it to `NDEFReader`'s `reading` event).
     pub fn from_raw(record: &NdefRecord) -> Result<Self> {
-        let id = if record.id.is_empty() { None } else { Some(utf8(&record.id, "record id")?) };
-        let mut out = WebNfcRecord { id, ..Default::default() };
+        let id = if record.id.is_empty() {
+            None
+        } else {
+            Some(utf8(&record.id, "record id")?)
+        };
+        let mut out = WebNfcRecord {
+            id,
+            ..Default::default()
+        };
         match (record.tnf, record.record_type.as_slice()) {
             (Tnf::Empty, _) => out.record_type = "empty".into(),
             (Tnf::WellKnown, b"U") => {
-                let (&code, rest) = record.payload.split_first().ok_or_else(|| Error::new(ErrorKind::BadNdef, "a URI record without a payload"))?;
-                let prefix = URI_PREFIXES.get(usize::from(code)).ok_or_else(|| Error::new(ErrorKind::BadNdef, format!("unknown URI prefix code {code}")))?;
+                let (&code, rest) = record.payload.split_first().ok_or_else(|| {
+                    Error::new(ErrorKind::BadNdef, "a URI record without a payload")
+                })?;
+                let prefix = URI_PREFIXES.get(usize::from(code)).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::BadNdef,
+                        format!("unknown URI prefix code {code}"),
+                    )
+                })?;
                 out.record_type = "url".into();
                 out.data = [prefix.as_bytes(), rest].concat();
                 utf8(&out.data, "URI")?;
             }
             (Tnf::WellKnown, b"T") => {
-                let (&status, rest) = record.payload.split_first().ok_or_else(|| Error::new(ErrorKind::BadNdef, "a Text record without a payload"))?;
+                let (&status, rest) = record.payload.split_first().ok_or_else(|| {
+                    Error::new(ErrorKind::BadNdef, "a Text record without a payload")
+                })?;
                 let lang_len = usize::from(status & 0x3F);
                 if status & 0x40 != 0 || rest.len() < lang_len {
-                    return Err(Error::new(ErrorKind::BadNdef, "a Text record with a bad status byte"));
+                    return Err(Error::new(
+                        ErrorKind::BadNdef,
+                        "a Text record with a bad status byte",
+                    ));
                 }
                 let text = &rest[lang_len..];
                 out.record_type = "text".into();
@@ -372,32 +476,68 @@ impl WebNfcRecord {
     /// The raw record that writing this Web NFC record produces (URI prefix compression, UTF-8 text, ...).
     pub fn to_raw(&self) -> Result<NdefRecord> {
         let id = self.id.clone().unwrap_or_default().into_bytes();
-        let raw = |tnf: Tnf, record_type: &[u8], payload: Vec<u8>| NdefRecord { tnf, record_type: record_type.to_vec(), id: id.clone(), payload };
+        let raw = |tnf: Tnf, record_type: &[u8], payload: Vec<u8>| NdefRecord {
+            tnf,
+            record_type: record_type.to_vec(),
+            id: id.clone(),
+            payload,
+        };
         Ok(match self.record_type.as_str() {
             "empty" => raw(Tnf::Empty, b"", Vec::new()),
-            "url" => NdefRecord { id: id.clone(), ..NdefRecord::uri(&utf8(&self.data, "URL")?) },
+            "url" => NdefRecord {
+                id: id.clone(),
+                ..NdefRecord::uri(&utf8(&self.data, "URL")?)
+            },
             "text" => {
                 let lang = self.lang.as_deref().unwrap_or("en");
                 let text = self.text()?;
-                NdefRecord { id: id.clone(), ..NdefRecord::text(&text, lang) }
+                NdefRecord {
+                    id: id.clone(),
+                    ..NdefRecord::text(&text, lang)
+                }
             }
             "smart-poster" => raw(Tnf::WellKnown, b"Sp", self.data.clone()),
-            "mime" => raw(Tnf::Media, self.media_type.as_deref().unwrap_or("application/octet-stream").as_bytes(), self.data.clone()),
+            "mime" => raw(
+                Tnf::Media,
+                self.media_type
+                    .as_deref()
+                    .unwrap_or("application/octet-stream")
+                    .as_bytes(),
+                self.data.clone(),
+            ),
             "absolute-url" => raw(Tnf::AbsoluteUri, &self.data, Vec::new()),
             "unknown" => raw(Tnf::Unknown, b"", self.data.clone()),
-            t if t.len() > 1 && t.starts_with(':') => raw(Tnf::WellKnown, &t.as_bytes()[1..], self.data.clone()),
-            t if t.contains(':') && !t.starts_with(':') => raw(Tnf::External, t.as_bytes(), self.data.clone()),
-            other => return Err(Error::new(ErrorKind::BadNdef, format!("unknown Web NFC record type '{other}'"))),
+            t if t.len() > 1 && t.starts_with(':') => {
+                raw(Tnf::WellKnown, &t.as_bytes()[1..], self.data.clone())
+            }
+            t if t.contains(':') && !t.starts_with(':') => {
+                raw(Tnf::External, t.as_bytes(), self.data.clone())
+            }
+            other => {
+                return Err(Error::new(
+                    ErrorKind::BadNdef,
+                    format!("unknown Web NFC record type '{other}'"),
+                ));
+            }
         })
     }
 
     /// The text of a `text` record, decoded with its encoding.
     pub fn text(&self) -> Result<String> {
-        match self.encoding.as_deref().unwrap_or("utf-8").to_ascii_lowercase().as_str() {
+        match self
+            .encoding
+            .as_deref()
+            .unwrap_or("utf-8")
+            .to_ascii_lowercase()
+            .as_str()
+        {
             "utf-8" | "utf8" => utf8(&self.data, "text"),
             enc @ ("utf-16" | "utf-16be" | "utf-16le") => {
-                if self.data.len() % 2 != 0 {
-                    return Err(Error::new(ErrorKind::BadNdef, "a UTF-16 text with an odd number of bytes"));
+                if !self.data.len().is_multiple_of(2) {
+                    return Err(Error::new(
+                        ErrorKind::BadNdef,
+                        "a UTF-16 text with an odd number of bytes",
+                    ));
                 }
                 let (mut little, mut data) = (enc == "utf-16le", self.data.as_slice());
                 if let Some(rest) = data.strip_prefix(&[0xFF, 0xFE]) {
@@ -405,10 +545,21 @@ impl WebNfcRecord {
                 } else if let Some(rest) = data.strip_prefix(&[0xFE, 0xFF]) {
                     (little, data) = (false, rest);
                 }
-                let units = data.chunks(2).map(|c| if little { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
-                char::decode_utf16(units).collect::<Result<String, _>>().map_err(|_| Error::new(ErrorKind::BadNdef, "the text is not valid UTF-16"))
+                let units = data.chunks(2).map(|c| {
+                    if little {
+                        u16::from_le_bytes([c[0], c[1]])
+                    } else {
+                        u16::from_be_bytes([c[0], c[1]])
+                    }
+                });
+                char::decode_utf16(units)
+                    .collect::<Result<String, _>>()
+                    .map_err(|_| Error::new(ErrorKind::BadNdef, "the text is not valid UTF-16"))
             }
-            other => Err(Error::new(ErrorKind::BadNdef, format!("unknown text encoding '{other}'"))),
+            other => Err(Error::new(
+                ErrorKind::BadNdef,
+                format!("unknown text encoding '{other}'"),
+            )),
         }
     }
 }
@@ -418,7 +569,11 @@ impl WebNfcRecord {
 pub fn card_records(code: &TokenCode, base: &LinkBase) -> Vec<WebNfcRecord> {
     let text = code.to_string();
     vec![
-        WebNfcRecord { record_type: "url".into(), data: base.link(&text).into_bytes(), ..Default::default() },
+        WebNfcRecord {
+            record_type: "url".into(),
+            data: base.link(&text).into_bytes(),
+            ..Default::default()
+        },
         WebNfcRecord {
             record_type: "text".into(),
             encoding: Some("utf-8".into()),
@@ -432,7 +587,10 @@ pub fn card_records(code: &TokenCode, base: &LinkBase) -> Vec<WebNfcRecord> {
 /// The raw NDEF message of an old-format card (see [`card_records`]).
 pub fn card_message(code: &TokenCode, base: &LinkBase) -> Vec<u8> {
     let text = code.to_string();
-    encode_message(&[NdefRecord::uri(&base.link(&text)), NdefRecord::text(&text, "en")])
+    encode_message(&[
+        NdefRecord::uri(&base.link(&text)),
+        NdefRecord::text(&text, "en"),
+    ])
 }
 
 /// What to write into the card's user memory: the message in TLV framing (at most 92 bytes, for an NTAG213's 144).
@@ -464,7 +622,10 @@ pub fn token_from_ndef(records: &[WebNfcRecord]) -> Result<ParsedToken> {
         match parse_token(&text) {
             Ok(token) => match &found {
                 Some(previous) if *previous != token => {
-                    return Err(Error::new(ErrorKind::NdefMismatch, "the records on this card name different tokens: rewrite the card"));
+                    return Err(Error::new(
+                        ErrorKind::NdefMismatch,
+                        "the records on this card name different tokens: rewrite the card",
+                    ));
                 }
                 _ => found = Some(token),
             },
@@ -476,19 +637,25 @@ pub fn token_from_ndef(records: &[WebNfcRecord]) -> Result<ParsedToken> {
     match (found, first_error) {
         (Some(token), _) => Ok(token),
         (None, Some(e)) => Err(e),
-        (None, None) => Err(Error::new(ErrorKind::NoToken, "this card holds no action token")),
+        (None, None) => Err(Error::new(
+            ErrorKind::NoToken,
+            "this card holds no action token",
+        )),
     }
 }
 
 fn looks_like_token_link(url: &str) -> bool {
-    url.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..])).is_some_and(|path| {
-        path.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("/t/"))
-    })
+    url.split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .is_some_and(|path| path.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("/t/")))
 }
 
 /// The token in a raw NDEF message (see [`token_from_ndef`]).
 pub fn token_from_ndef_message(message: &[u8]) -> Result<ParsedToken> {
-    let records = decode_message(message)?.iter().map(WebNfcRecord::from_raw).collect::<Result<Vec<_>>>()?;
+    let records = decode_message(message)?
+        .iter()
+        .map(WebNfcRecord::from_raw)
+        .collect::<Result<Vec<_>>>()?;
     token_from_ndef(&records)
 }
 

@@ -76,7 +76,12 @@ impl Permission {
         Permission::ALL
             .into_iter()
             .find(|p| p.as_str() == name)
-            .ok_or_else(|| Error::new(ErrorKind::UnknownPermission, format!("'{name}' is not a permission")))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UnknownPermission,
+                    format!("'{name}' is not a permission"),
+                )
+            })
     }
 
     const fn bit(self) -> u16 {
@@ -129,7 +134,9 @@ impl PermissionSet {
 
     /// The permissions held, in display order.
     pub fn iter(self) -> impl Iterator<Item = Permission> {
-        Permission::ALL.into_iter().filter(move |&p| self.contains(p))
+        Permission::ALL
+            .into_iter()
+            .filter(move |&p| self.contains(p))
     }
 
     /// The names held, in display order.
@@ -142,7 +149,10 @@ impl PermissionSet {
         if self.contains(p) {
             Ok(())
         } else {
-            Err(Error::new(ErrorKind::Forbidden, format!("this needs the permission {p}")))
+            Err(Error::new(
+                ErrorKind::Forbidden,
+                format!("this needs the permission {p}"),
+            ))
         }
     }
 
@@ -155,21 +165,26 @@ impl PermissionSet {
     pub const fn action_token_screen(self) -> ActionTokenScreen {
         ActionTokenScreen {
             page: self.contains(Permission::ActionTokenRead),
-            new_button: self.contains(Permission::ActionTokenRead) && self.contains(Permission::ActionTokenCreate),
-            delete_button: self.contains(Permission::ActionTokenRead) && self.contains(Permission::ActionTokenDelete),
+            new_button: self.contains(Permission::ActionTokenRead)
+                && self.contains(Permission::ActionTokenCreate),
+            delete_button: self.contains(Permission::ActionTokenRead)
+                && self.contains(Permission::ActionTokenDelete),
         }
     }
 }
 
 impl FromIterator<Permission> for PermissionSet {
     fn from_iter<I: IntoIterator<Item = Permission>>(iter: I) -> Self {
-        iter.into_iter().fold(PermissionSet::empty(), PermissionSet::with)
+        iter.into_iter()
+            .fold(PermissionSet::empty(), PermissionSet::with)
     }
 }
 
 impl fmt::Debug for PermissionSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set().entries(self.iter().map(Permission::as_str)).finish()
+        f.debug_set()
+            .entries(self.iter().map(Permission::as_str))
+            .finish()
     }
 }
 

@@ -27,7 +27,10 @@ impl Ecc {
             "M" => Ok(Ecc::M),
             "Q" => Ok(Ecc::Q),
             "H" => Ok(Ecc::H),
-            _ => Err(Error::new(ErrorKind::BadFormat, format!("'{s}' is not an error correction level (L, M, Q, H)"))),
+            _ => Err(Error::new(
+                ErrorKind::BadFormat,
+                format!("'{s}' is not an error correction level (L, M, Q, H)"),
+            )),
         }
     }
 
@@ -59,7 +62,15 @@ impl QrMatrix {
             Version::Normal(v) | Version::Micro(v) => v as u8,
         };
         let width = code.width();
-        Ok(QrMatrix { version, width, modules: code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect() })
+        Ok(QrMatrix {
+            version,
+            width,
+            modules: code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == qrcode::Color::Dark)
+                .collect(),
+        })
     }
 
     /// The symbol version (1 to 40).
@@ -95,7 +106,13 @@ impl QrMatrix {
                     while x < self.width && self.is_dark(x, y) {
                         x += 1;
                     }
-                    path.push_str(&format!("M{} {}h{}v1h-{}z", start as u32 + margin, y as u32 + margin, x - start, x - start));
+                    path.push_str(&format!(
+                        "M{} {}h{}v1h-{}z",
+                        start as u32 + margin,
+                        y as u32 + margin,
+                        x - start,
+                        x - start
+                    ));
                 } else {
                     x += 1;
                 }

@@ -106,7 +106,11 @@ pub struct OrgSigningKey {
 impl OrgSigningKey {
     /// The key with this 32-byte Ed25519 seed (RFC 8032 secret key).
     pub fn from_seed(key_id: KeyId, org: OrgId, seed: [u8; 32]) -> Self {
-        OrgSigningKey { key_id, org, key: SigningKey::from_bytes(&seed) }
+        OrgSigningKey {
+            key_id,
+            org,
+            key: SigningKey::from_bytes(&seed),
+        }
     }
 
     /// A new random key.
@@ -133,7 +137,11 @@ impl OrgSigningKey {
 
     /// The public half, for the offline bundle.
     pub fn public_key(&self) -> OrgPublicKey {
-        OrgPublicKey { key_id: self.key_id, org: self.org, key: self.key.verifying_key() }
+        OrgPublicKey {
+            key_id: self.key_id,
+            org: self.org,
+            key: self.key.verifying_key(),
+        }
     }
 
     /// Signs a stored token with this key.
@@ -144,16 +152,25 @@ impl OrgSigningKey {
     /// Signs claims; they must name this key and its organisation.
     pub fn sign(&self, claims: Claims) -> Result<SignedToken> {
         if claims.key_id != self.key_id || claims.org != self.org {
-            return Err(Error::new(ErrorKind::OtherOrg, "these claims are not for this organisation's key"));
+            return Err(Error::new(
+                ErrorKind::OtherOrg,
+                "these claims are not for this organisation's key",
+            ));
         }
-        let signature = self.key.sign(&signed_message(&claims.to_bytes())).to_bytes();
+        let signature = self
+            .key
+            .sign(&signed_message(&claims.to_bytes()))
+            .to_bytes();
         Ok(SignedToken { claims, signature })
     }
 }
 
 impl fmt::Debug for OrgSigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OrgSigningKey").field("key_id", &self.key_id).field("org", &self.org).finish_non_exhaustive()
+        f.debug_struct("OrgSigningKey")
+            .field("key_id", &self.key_id)
+            .field("org", &self.org)
+            .finish_non_exhaustive()
     }
 }
 
@@ -171,7 +188,12 @@ impl OrgPublicKey {
         let key = VerifyingKey::from_bytes(&bytes)
             .ok()
             .filter(|k| !k.is_weak())
-            .ok_or_else(|| Error::new(ErrorKind::BadFormat, format!("key {key_id} is not a valid Ed25519 public key")))?;
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::BadFormat,
+                    format!("key {key_id} is not a valid Ed25519 public key"),
+                )
+            })?;
         Ok(OrgPublicKey { key_id, org, key })
     }
 
@@ -261,12 +283,20 @@ impl SignedToken {
             )
         })?;
         if key.org != self.claims.org {
-            return Err(Error::new(ErrorKind::BadSignature, "this token's key belongs to another organisation"));
+            return Err(Error::new(
+                ErrorKind::BadSignature,
+                "this token's key belongs to another organisation",
+            ));
         }
         let signature = Signature::from_bytes(&self.signature);
-        key.key.verify_strict(&signed_message(&self.claims.to_bytes()), &signature).map_err(|_| {
-            Error::new(ErrorKind::BadSignature, "this token's signature is not valid: it was altered or forged")
-        })?;
+        key.key
+            .verify_strict(&signed_message(&self.claims.to_bytes()), &signature)
+            .map_err(|_| {
+                Error::new(
+                    ErrorKind::BadSignature,
+                    "this token's signature is not valid: it was altered or forged",
+                )
+            })?;
         Ok(&self.claims)
     }
 
@@ -285,18 +315,27 @@ impl SignedToken {
                 Err(Error::at(
                     ErrorKind::Truncated,
                     bytes.len() + 1,
-                    format!("the token is cut short: it has {} bytes, this one needs {len}", bytes.len()),
+                    format!(
+                        "the token is cut short: it has {} bytes, this one needs {len}",
+                        bytes.len()
+                    ),
                 ))
             } else {
                 Ok(())
             }
         };
         need(CLAIMS_LEN)?;
-        let u32_at = |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+        let u32_at = |at: usize| {
+            u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+        };
         let id_at = |at: usize, what: &str| {
             let v = u32_at(at);
             if v == 0 {
-                Err(Error::at(ErrorKind::BadFormat, at + 1, format!("the token's {what} id is 0")))
+                Err(Error::at(
+                    ErrorKind::BadFormat,
+                    at + 1,
+                    format!("the token's {what} id is 0"),
+                ))
             } else {
                 Ok(v)
             }
@@ -308,13 +347,20 @@ impl SignedToken {
         let (action, claims_len) = match bytes[17] {
             1 => {
                 need(MAX_CLAIMS_LEN)?;
-                (Action::PutInFleet(FleetId::new(id_at(18, "fleet")?)?), MAX_CLAIMS_LEN)
+                (
+                    Action::PutInFleet(FleetId::new(id_at(18, "fleet")?)?),
+                    MAX_CLAIMS_LEN,
+                )
             }
             2 => (Action::PutInRepair, CLAIMS_LEN),
             3 => (Action::PutInStock, CLAIMS_LEN),
             4 => (Action::ResetCertificate, CLAIMS_LEN),
             other => {
-                return Err(Error::at(ErrorKind::BadFormat, 18, format!("unknown action {other} in this token")));
+                return Err(Error::at(
+                    ErrorKind::BadFormat,
+                    18,
+                    format!("unknown action {other} in this token"),
+                ));
             }
         };
         let total = claims_len + SIGNATURE_LEN;
@@ -328,7 +374,16 @@ impl SignedToken {
         }
         let mut signature = [0u8; SIGNATURE_LEN];
         signature.copy_from_slice(&bytes[claims_len..total]);
-        Ok(SignedToken { claims: Claims { key_id, org, token_id, action, expires_at }, signature })
+        Ok(SignedToken {
+            claims: Claims {
+                key_id,
+                org,
+                token_id,
+                action,
+                expires_at,
+            },
+            signature,
+        })
     }
 
     /// The Base41 payload (no prefix), as it appears after `FT:` or `/T/`.
@@ -358,7 +413,11 @@ impl SignedToken {
         if text.len() % 3 == 1 {
             // A lone last symbol: either the token is cut short (reported as such) or a symbol too many follows it.
             Self::from_bytes(&base41::decode(&text[..text.len() - 1])?)?;
-            return Err(Error::at(ErrorKind::TrailingData, text.len(), "the token has a symbol too many at its end"));
+            return Err(Error::at(
+                ErrorKind::TrailingData,
+                text.len(),
+                "the token has a symbol too many at its end",
+            ));
         }
         Self::from_bytes(&base41::decode(text)?)
     }
@@ -370,7 +429,12 @@ impl SignedToken {
             .get(..TEXT_PREFIX.len())
             .filter(|p| p.eq_ignore_ascii_case(TEXT_PREFIX))
             .map(|_| &text[TEXT_PREFIX.len()..])
-            .ok_or_else(|| Error::new(ErrorKind::BadFormat, "not a signed token: it must start with FT:"))?;
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::BadFormat,
+                    "not a signed token: it must start with FT:",
+                )
+            })?;
         Self::from_payload(payload)
     }
 
@@ -384,7 +448,11 @@ impl SignedToken {
 fn check_version(version: Option<u8>) -> Result<()> {
     match version {
         None => Err(Error::new(ErrorKind::Empty, "no token given")),
-        Some(0) => Err(Error::at(ErrorKind::BadFormat, 1, "this is not a signed token (format version 0)")),
+        Some(0) => Err(Error::at(
+            ErrorKind::BadFormat,
+            1,
+            "this is not a signed token (format version 0)",
+        )),
         Some(FORMAT_VERSION) => Ok(()),
         Some(v) => Err(Error::new(
             ErrorKind::UnsupportedVersion,

@@ -13,7 +13,9 @@ use crate::device::{Device, Fleet};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{ActionTokenId, DeviceId, FleetId, Timestamp};
 use crate::signed::KeyRing;
-use crate::token::{ParsedToken, TokenFormat, VerifiedToken, check_redemption, deleted, parse_token};
+use crate::token::{
+    ParsedToken, TokenFormat, VerifiedToken, check_redemption, deleted, parse_token,
+};
 
 /// How far into the server's future a scan may be dated: 5 minutes.
 pub const MAX_FUTURE_MS: i64 = 5 * 60 * 1000;
@@ -29,10 +31,20 @@ impl RedemptionId {
     /// Checks an id.
     pub fn new(id: &str) -> Result<Self> {
         if id.is_empty() || id.len() > MAX_REDEMPTION_ID_LEN {
-            return Err(Error::new(ErrorKind::BadId, "a redemption id has 1 to 64 characters"));
+            return Err(Error::new(
+                ErrorKind::BadId,
+                "a redemption id has 1 to 64 characters",
+            ));
         }
-        if let Some(pos) = id.bytes().position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_')) {
-            return Err(Error::at(ErrorKind::BadId, pos + 1, "a redemption id holds only letters, digits, - and _"));
+        if let Some(pos) = id
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        {
+            return Err(Error::at(
+                ErrorKind::BadId,
+                pos + 1,
+                "a redemption id holds only letters, digits, - and _",
+            ));
         }
         Ok(RedemptionId(id.to_string()))
     }
@@ -143,7 +155,9 @@ impl RejectReason {
             ErrorKind::UnknownDevice => RejectReason::UnknownDevice,
             ErrorKind::UnknownFleet => RejectReason::UnknownFleet,
             ErrorKind::Clock => RejectReason::Clock,
-            ErrorKind::BadSignature | ErrorKind::UnknownKey | ErrorKind::UnsupportedVersion => RejectReason::BadSignature,
+            ErrorKind::BadSignature | ErrorKind::UnknownKey | ErrorKind::UnsupportedVersion => {
+                RejectReason::BadSignature
+            }
             _ => RejectReason::UnknownToken,
         }
     }
@@ -163,14 +177,22 @@ pub struct RedemptionResult {
 }
 
 /// The clock rules for a scan time, given the server's `now` and the client's previous sync (server time).
-pub fn check_scan_time(scanned_at: Timestamp, now: Timestamp, previous_sync: Option<Timestamp>) -> Result<()> {
-    if let Some(previous) = previous_sync {
-        if scanned_at < previous {
-            return Err(Error::new(ErrorKind::Clock, "this scan is dated before the phone's previous sync: check the phone's clock"));
-        }
+pub fn check_scan_time(
+    scanned_at: Timestamp,
+    now: Timestamp,
+    previous_sync: Option<Timestamp>,
+) -> Result<()> {
+    if previous_sync.is_some_and(|previous| scanned_at < previous) {
+        return Err(Error::new(
+            ErrorKind::Clock,
+            "this scan is dated before the phone's previous sync: check the phone's clock",
+        ));
     }
     if scanned_at > now.plus_millis(MAX_FUTURE_MS) {
-        return Err(Error::new(ErrorKind::Clock, "this scan is dated more than 5 minutes in the future: check the phone's clock"));
+        return Err(Error::new(
+            ErrorKind::Clock,
+            "this scan is dated more than 5 minutes in the future: check the phone's clock",
+        ));
     }
     Ok(())
 }
@@ -291,14 +313,24 @@ pub fn decide_batch(
     previous_sync: Option<Timestamp>,
     batch: &[Redemption],
 ) -> SyncOutcome {
-    let by_code: HashMap<TokenCode, ActionTokenId> =
-        state.tokens.values().map(|t| (t.token.code(), t.token.id())).collect();
+    let by_code: HashMap<TokenCode, ActionTokenId> = state
+        .tokens
+        .values()
+        .map(|t| (t.token.code(), t.token.id()))
+        .collect();
     let mut seen: BTreeSet<&RedemptionId> = BTreeSet::new();
     let mut outcome = SyncOutcome::default();
     for r in batch {
-        let result = |status, reason, token_id| RedemptionResult { id: r.id.clone(), status, reason, token_id };
+        let result = |status, reason, token_id| RedemptionResult {
+            id: r.id.clone(),
+            status,
+            reason,
+            token_id,
+        };
         if state.seen.contains(&r.id) || !seen.insert(&r.id) {
-            outcome.results.push(result(SyncStatus::Duplicate, None, None));
+            outcome
+                .results
+                .push(result(SyncStatus::Duplicate, None, None));
             continue;
         }
         let token_id = match parse_token(&r.token) {
@@ -309,24 +341,53 @@ pub fn decide_batch(
         let decided = check_scan_time(r.scanned_at, now, previous_sync)
             .and_then(|()| server_token(state, &by_code, &r.token))
             .and_then(|token| {
-                let current = outcome.devices.get(&r.device_id).or_else(|| state.devices.get(&r.device_id));
-                check_redemption(&token, current.map(|d| &d.device), &state.fleets, r.scanned_at)?;
+                let current = outcome
+                    .devices
+                    .get(&r.device_id)
+                    .or_else(|| state.devices.get(&r.device_id));
+                check_redemption(
+                    &token,
+                    current.map(|d| &d.device),
+                    &state.fleets,
+                    r.scanned_at,
+                )?;
                 Ok((token, current.cloned()))
             });
         match decided {
-            Err(e) => outcome.results.push(result(SyncStatus::Rejected, Some(RejectReason::from_error(&e)), token_id)),
+            Err(e) => outcome.results.push(result(
+                SyncStatus::Rejected,
+                Some(RejectReason::from_error(&e)),
+                token_id,
+            )),
             Ok((token, Some(stored))) => {
-                let mark = ScanMark { scanned_at: r.scanned_at, id: r.id.clone() };
+                let mark = ScanMark {
+                    scanned_at: r.scanned_at,
+                    id: r.id.clone(),
+                };
                 if stored.last_scan.as_ref().is_some_and(|last| *last > mark) {
-                    outcome.results.push(result(SyncStatus::Superseded, None, token_id));
+                    outcome
+                        .results
+                        .push(result(SyncStatus::Superseded, None, token_id));
                 } else {
                     let device = stored.device.apply(token.action);
-                    outcome.devices.insert(r.device_id, StoredDevice { device, last_scan: Some(mark) });
-                    outcome.results.push(result(SyncStatus::Applied, None, token_id));
+                    outcome.devices.insert(
+                        r.device_id,
+                        StoredDevice {
+                            device,
+                            last_scan: Some(mark),
+                        },
+                    );
+                    outcome
+                        .results
+                        .push(result(SyncStatus::Applied, None, token_id));
                 }
             }
             Ok((_, None)) => {
-                outcome.results.push(result(SyncStatus::Rejected, Some(RejectReason::UnknownDevice), token_id));
+                outcome.results.push(result(
+                    SyncStatus::Rejected,
+                    Some(RejectReason::UnknownDevice),
+                    token_id,
+                ));
             }
         }
     }
@@ -343,14 +404,25 @@ fn server_token(
     let (id, format) = match parse_token(text)? {
         ParsedToken::Signed(s) => (s.verify(&state.keys)?.token_id, TokenFormat::Signed),
         ParsedToken::Code(c) => (
-            *by_code.get(&c).ok_or_else(|| Error::new(ErrorKind::UnknownToken, "no token has this code"))?,
+            *by_code
+                .get(&c)
+                .ok_or_else(|| Error::new(ErrorKind::UnknownToken, "no token has this code"))?,
             TokenFormat::Code,
         ),
     };
-    let stored = state.tokens.get(&id).ok_or_else(|| Error::new(ErrorKind::UnknownToken, "no such token"))?;
+    let stored = state
+        .tokens
+        .get(&id)
+        .ok_or_else(|| Error::new(ErrorKind::UnknownToken, "no such token"))?;
     if stored.deleted {
         return Err(deleted());
     }
     let t = &stored.token;
-    Ok(VerifiedToken { token_id: t.id(), org: t.org(), action: t.action(), expires_at: t.expires_at(), format })
+    Ok(VerifiedToken {
+        token_id: t.id(),
+        org: t.org(),
+        action: t.action(),
+        expires_at: t.expires_at(),
+        format,
+    })
 }

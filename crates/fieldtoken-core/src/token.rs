@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::action::Action;
 use crate::code::TokenCode;
-use crate::directory::CodeDirectory;
 use crate::device::{Device, Fleet};
+use crate::directory::CodeDirectory;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{ActionTokenId, DeviceId, Expiry, FleetId, OrgId, Timestamp};
 use crate::link::split_token_link;
@@ -59,9 +59,15 @@ impl ParsedToken {
 pub fn parse_token(text: &str) -> Result<ParsedToken> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(Error::new(ErrorKind::Empty, "nothing to read: scan a token or type its code"));
+        return Err(Error::new(
+            ErrorKind::Empty,
+            "nothing to read: scan a token or type its code",
+        ));
     }
-    let lower = |p: &str| text.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
+    let lower = |p: &str| {
+        text.get(..p.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(p))
+    };
     if lower("https://") || lower("http://") {
         let (_, tail) = split_token_link(text)?;
         return if tail.chars().count() > MAX_CODE_TAIL {
@@ -149,13 +155,19 @@ pub fn verify_token(text: &str, bundle: &OfflineBundle, now: Timestamp) -> Resul
 }
 
 pub(crate) fn deleted() -> Error {
-    Error::new(ErrorKind::Deleted, "this token was deleted by an administrator")
+    Error::new(
+        ErrorKind::Deleted,
+        "this token was deleted by an administrator",
+    )
 }
 
 /// seed 000: "Each Action Token has a unique code and is only compatible with devices in your organization."
 pub(crate) fn check_org(token_org: OrgId, org: OrgId) -> Result<()> {
     if token_org != org {
-        return Err(Error::new(ErrorKind::OtherOrg, "this token belongs to another organisation"));
+        return Err(Error::new(
+            ErrorKind::OtherOrg,
+            "this token belongs to another organisation",
+        ));
     }
     Ok(())
 }
@@ -176,15 +188,26 @@ pub fn check_redemption(
     fleets: &BTreeMap<FleetId, Fleet>,
     at: Timestamp,
 ) -> Result<()> {
-    let device = device.ok_or_else(|| Error::new(ErrorKind::UnknownDevice, "this device is not known to the MDM"))?;
+    let device = device.ok_or_else(|| {
+        Error::new(
+            ErrorKind::UnknownDevice,
+            "this device is not known to the MDM",
+        )
+    })?;
     if device.org != token.org {
-        return Err(Error::new(ErrorKind::OtherOrg, "this token belongs to another organisation than the device"));
+        return Err(Error::new(
+            ErrorKind::OtherOrg,
+            "this token belongs to another organisation than the device",
+        ));
     }
     check_expiry(token.expires_at, at)?;
-    if let Action::PutInFleet(fleet) = token.action {
-        if !fleets.get(&fleet).is_some_and(|f| f.org == token.org) {
-            return Err(Error::new(ErrorKind::UnknownFleet, format!("fleet {fleet} of this token no longer exists")));
-        }
+    if let Action::PutInFleet(fleet) = token.action
+        && fleets.get(&fleet).is_none_or(|f| f.org != token.org)
+    {
+        return Err(Error::new(
+            ErrorKind::UnknownFleet,
+            format!("fleet {fleet} of this token no longer exists"),
+        ));
     }
     Ok(())
 }
@@ -200,6 +223,7 @@ pub fn redeem_offline(
     let token = verify_token(text, bundle, now)?;
     let device = bundle.devices.get(&device_id);
     check_redemption(&token, device, &bundle.fleets, now)?;
-    let device = device.ok_or_else(|| Error::new(ErrorKind::UnknownDevice, "this device is not known"))?;
+    let device =
+        device.ok_or_else(|| Error::new(ErrorKind::UnknownDevice, "this device is not known"))?;
     Ok((token, device.apply(token.action)))
 }

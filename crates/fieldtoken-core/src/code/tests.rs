@@ -10,7 +10,10 @@ fn sample_codes(n: usize) -> Vec<TokenCode> {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     };
-    let mut codes = vec![TokenCode::from_bytes([0; 10]), TokenCode::from_bytes([0xFF; 10])];
+    let mut codes = vec![
+        TokenCode::from_bytes([0; 10]),
+        TokenCode::from_bytes([0xFF; 10]),
+    ];
     while codes.len() < n {
         let (a, b) = (next().to_be_bytes(), next().to_be_bytes());
         let mut bytes = [0u8; 10];
@@ -22,7 +25,9 @@ fn sample_codes(n: usize) -> Vec<TokenCode> {
 }
 
 fn check(input: &str, expected: std::result::Result<&str, (&str, Option<usize>)>) {
-    let got = TokenCode::parse(input).map(|c| c.to_string()).map_err(|e| (e.code(), e.position()));
+    let got = TokenCode::parse(input)
+        .map(|c| c.to_string())
+        .map_err(|e| (e.code(), e.position()));
     assert_eq!(got, expected.map(str::to_string), "input {input:?}");
 }
 
@@ -30,7 +35,10 @@ fn check(input: &str, expected: std::result::Result<&str, (&str, Option<usize>)>
 fn tolerant_parsing() {
     // DESIGN: "Parsing ignores case, spaces and hyphens, reads I/L as 1 and O as 0".
     let canonical = "0410-6105-0R3G-G28A-Z";
-    assert_eq!(TokenCode::from_bytes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]).to_string(), canonical);
+    assert_eq!(
+        TokenCode::from_bytes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]).to_string(),
+        canonical
+    );
     check(canonical, Ok(canonical));
     check("041061050R3GG28AZ", Ok(canonical));
     check("  0410 6105 0r3g g28a z ", Ok(canonical));
@@ -66,12 +74,20 @@ fn every_single_substitution_is_rejected() {
     for code in sample_codes(300) {
         let symbols: Vec<u8> = code.compact().into_bytes();
         for pos in 0..CODE_SYMBOLS {
-            let alphabet: &[u8] = if pos < DATA_SYMBOLS { DATA_ALPHABET } else { CHECK_ALPHABET };
+            let alphabet: &[u8] = if pos < DATA_SYMBOLS {
+                DATA_ALPHABET
+            } else {
+                CHECK_ALPHABET
+            };
             for &replacement in alphabet.iter().filter(|&&s| s != symbols[pos]) {
                 let mut typed = symbols.clone();
                 typed[pos] = replacement;
                 let err = TokenCode::parse(std::str::from_utf8(&typed).unwrap()).unwrap_err();
-                assert_eq!((err.code(), err.position()), ("bad_check_symbol", Some(17)), "{code} at {pos}");
+                assert_eq!(
+                    (err.code(), err.position()),
+                    ("bad_check_symbol", Some(17)),
+                    "{code} at {pos}"
+                );
             }
         }
     }
@@ -89,12 +105,17 @@ fn every_adjacent_swap_is_rejected() {
             typed.swap(pos, pos + 1);
             let err = TokenCode::parse(std::str::from_utf8(&typed).unwrap()).unwrap_err();
             // A check-only symbol (*~$=U) swapped into the data is a bad symbol at its new position.
-            let expected = if pos == DATA_SYMBOLS - 1 && !DATA_ALPHABET.contains(&symbols[pos + 1]) {
+            let expected = if pos == DATA_SYMBOLS - 1 && !DATA_ALPHABET.contains(&symbols[pos + 1])
+            {
                 ("bad_symbol", Some(pos + 1))
             } else {
                 ("bad_check_symbol", Some(17))
             };
-            assert_eq!((err.code(), err.position()), expected, "{code} swap at {pos}");
+            assert_eq!(
+                (err.code(), err.position()),
+                expected,
+                "{code} swap at {pos}"
+            );
         }
     }
 }
@@ -105,17 +126,28 @@ fn weights_prove_detection_for_all_codes() {
     // w_i = 32^(16-i) mod 37 for data symbol i (1-based) and the check symbol compared directly (weight -1).
     // A substitution at i changes the sum by d * w_i with 0 < |d| < 37; a swap at (i, i+1) by
     // (a - b) * (w_i - w_{i+1}). Both are non-zero mod 37 iff no weight and no neighbour difference is 0 mod 37.
-    let mut weights: Vec<i64> = (0..DATA_SYMBOLS).map(|i| (0..DATA_SYMBOLS - 1 - i).fold(1i64, |w, _| w * 32 % 37)).collect();
+    let mut weights: Vec<i64> = (0..DATA_SYMBOLS)
+        .map(|i| (0..DATA_SYMBOLS - 1 - i).fold(1i64, |w, _| w * 32 % 37))
+        .collect();
     weights.push(-1);
     for (i, w) in weights.iter().enumerate() {
         assert_ne!(w.rem_euclid(37), 0, "weight {i}");
     }
     for pair in weights.windows(2) {
-        assert_ne!((pair[0] - pair[1]).rem_euclid(37), 0, "neighbour weights {pair:?}");
+        assert_ne!(
+            (pair[0] - pair[1]).rem_euclid(37),
+            0,
+            "neighbour weights {pair:?}"
+        );
     }
     // And the weights are what the implementation computes.
     for code in sample_codes(100) {
-        let sum: i64 = code.symbol_values().iter().zip(&weights).map(|(&v, &w)| i64::from(v) * w).sum();
+        let sum: i64 = code
+            .symbol_values()
+            .iter()
+            .zip(&weights)
+            .map(|(&v, &w)| i64::from(v) * w)
+            .sum();
         assert_eq!(sum.rem_euclid(37), i64::from(code.check_value()));
     }
 }

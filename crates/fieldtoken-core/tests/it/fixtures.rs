@@ -3,9 +3,11 @@
 use fieldtoken_core::*;
 
 /// RFC 8032 section 7.1 test 1 secret key, so any Ed25519 implementation can reproduce the vectors.
-pub const SEED: [u8; 32] = hex32("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+pub const SEED: [u8; 32] =
+    hex32("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
 /// Its public key.
-pub const PUBLIC: [u8; 32] = hex32("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+pub const PUBLIC: [u8; 32] =
+    hex32("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
 /// The directory key of the vectors.
 pub const DIRECTORY_KEY: [u8; 32] = [0x11; 32];
 /// 2026-01-01T00:00:00Z.
@@ -36,7 +38,6 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-
 pub fn org() -> OrgId {
     OrgId::new(7).unwrap()
 }
@@ -62,7 +63,13 @@ pub fn code() -> TokenCode {
     TokenCode::from_bytes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
 }
 
-pub fn token_with(id: u32, org: OrgId, action: Action, expiry_seconds: u32, code: TokenCode) -> ActionToken {
+pub fn token_with(
+    id: u32,
+    org: OrgId,
+    action: Action,
+    expiry_seconds: u32,
+    code: TokenCode,
+) -> ActionToken {
     ActionToken::new(
         ActionTokenId::new(id).unwrap(),
         org,
@@ -75,7 +82,13 @@ pub fn token_with(id: u32, org: OrgId, action: Action, expiry_seconds: u32, code
 
 /// The vectors' token: 1001, put_in_fleet(3), organisation 7, expiring at the end of 2026.
 pub fn token() -> ActionToken {
-    token_with(1001, org(), Action::PutInFleet(fleet()), EXPIRY_SECONDS, code())
+    token_with(
+        1001,
+        org(),
+        Action::PutInFleet(fleet()),
+        EXPIRY_SECONDS,
+        code(),
+    )
 }
 
 pub fn device(id: u32, org: OrgId) -> Device {
@@ -91,10 +104,30 @@ pub fn bundle() -> OfflineBundle {
     let tokens = [token()];
     OfflineBundle {
         org: org(),
-        keys: [key().public_key(), other_org_key().public_key()].into_iter().collect(),
+        keys: [key().public_key(), other_org_key().public_key()]
+            .into_iter()
+            .collect(),
         directory: CodeDirectory::of_tokens(DirectoryKey::from_bytes(DIRECTORY_KEY), &tokens),
         deleted: Default::default(),
-        fleets: [(fleet(), Fleet { id: fleet(), org: org(), name: "Warehouse".into() })].into_iter().collect(),
-        devices: [device(50, org()), device(60, other_org())].into_iter().map(|d| (d.id, d)).collect(),
+        fleets: [(
+            fleet(),
+            Fleet {
+                id: fleet(),
+                org: org(),
+                name: "Warehouse".into(),
+            },
+        )]
+        .into_iter()
+        .collect(),
+        devices: [device(50, org()), device(60, other_org())]
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect(),
     }
+}
+
+/// The fixture bundle, built once (deriving public keys is slow in debug builds).
+pub fn bundle_ref() -> &'static OfflineBundle {
+    static BUNDLE: std::sync::OnceLock<OfflineBundle> = std::sync::OnceLock::new();
+    BUNDLE.get_or_init(bundle)
 }

@@ -22,7 +22,10 @@ fn card_layout_opens_the_pwa_and_holds_the_code() {
     // record first, so that the phone's own NFC stack opens the PWA at the token.
     let records = card_records(&code(), &base());
     assert_eq!(records[0].record_type, "url");
-    assert_eq!(records[0].data, b"https://mdm.example.com/t/0410-6105-0R3G-G28A-Z");
+    assert_eq!(
+        records[0].data,
+        b"https://mdm.example.com/t/0410-6105-0R3G-G28A-Z"
+    );
     assert_eq!(records[1].record_type, "text");
     assert_eq!(records[1].data, b"0410-6105-0R3G-G28A-Z");
     let raw: Vec<NdefRecord> = records.iter().map(|r| r.to_raw().unwrap()).collect();
@@ -43,7 +46,11 @@ fn longest_card_fits_an_ntag213() {
     let host = format!("{}.example.com:65535", "m".repeat(link::MAX_HOST_LEN - 18));
     let base = LinkBase::https(&host).unwrap();
     let memory = card_memory(&code(), &base);
-    println!("longest card: message {} bytes, with TLV {} bytes of {NTAG213_USER_BYTES}", card_message(&code(), &base).len(), memory.len());
+    println!(
+        "longest card: message {} bytes, with TLV {} bytes of {NTAG213_USER_BYTES}",
+        card_message(&code(), &base).len(),
+        memory.len()
+    );
     assert_eq!(memory.len(), 92);
     assert!(memory.len() <= NTAG213_USER_BYTES);
     // The fixture card: 72 bytes of message, 75 with TLV.
@@ -78,15 +85,26 @@ fn malformed_cards_are_typed() {
         NdefRecord::uri(&base().link(&code().to_string())),
         NdefRecord::text(&other_code.to_string(), "en"),
     ]));
-    let only_text = wrap_tlv(&encode_message(&[NdefRecord::text(&code().to_string(), "en")]));
-    let only_url = wrap_tlv(&encode_message(&[NdefRecord::uri(&base().link(&code().to_string()))]));
-    let unrelated = wrap_tlv(&encode_message(&[NdefRecord::uri("https://famoco.com/"), NdefRecord {
-        tnf: Tnf::Media,
-        record_type: b"text/plain".to_vec(),
-        id: vec![],
-        payload: b"hi".to_vec(),
-    }]));
-    let typo = wrap_tlv(&encode_message(&[NdefRecord::text("0410-6105-0R3G-G2A8-Z", "en")]));
+    let only_text = wrap_tlv(&encode_message(&[NdefRecord::text(
+        &code().to_string(),
+        "en",
+    )]));
+    let only_url = wrap_tlv(&encode_message(&[NdefRecord::uri(
+        &base().link(&code().to_string()),
+    )]));
+    let unrelated = wrap_tlv(&encode_message(&[
+        NdefRecord::uri("https://famoco.com/"),
+        NdefRecord {
+            tnf: Tnf::Media,
+            record_type: b"text/plain".to_vec(),
+            id: vec![],
+            payload: b"hi".to_vec(),
+        },
+    ]));
+    let typo = wrap_tlv(&encode_message(&[NdefRecord::text(
+        "0410-6105-0R3G-G2A8-Z",
+        "en",
+    )]));
     let cases: Vec<(Vec<u8>, Result<&str, &str>)> = vec![
         (only_text, Ok("0410-6105-0R3G-G28A-Z")),
         (only_url, Ok("0410-6105-0R3G-G28A-Z")),
@@ -102,19 +120,19 @@ fn malformed_cards_are_typed() {
         (vec![0x03, 0xFF, 0x01], Err("truncated")),
         (vec![0x42, 0x01, 0x00], Err("bad_ndef")),
         // Record-level damage.
-        (with(&|m| m[0] &= !0x80), Err("bad_ndef")),                  // no message-begin flag
-        (with(&|m| m[second] |= 0x80), Err("bad_ndef")),              // a second message-begin
-        (with(&|m| m[0] |= 0x20), Err("bad_ndef")),                   // chunked
-        (with(&|m| m[0] = (m[0] & !0x07) | 0x07), Err("bad_ndef")),   // reserved TNF
-        (with(&|m| m[0] = (m[0] & !0x07) | 0x06), Err("bad_ndef")),   // unchanged TNF
-        (with(&|m| m[0] &= !0x07), Err("bad_ndef")),                  // empty TNF with lengths
-        (with(&|m| m[1] = 0), Err("bad_ndef")),                       // well-known without a type
-        (with(&|m| m[2] = 0xF0), Err("truncated")),                   // payload longer than the message
-        (with(&|m| m[second] &= !0x40), Err("truncated")),            // last record without message-end
-        (with(&|m| m[0] |= 0x40), Err("trailing_data")),              // message-end on the first record
-        (with(&|m| m[4] = 0x40), Err("bad_ndef")),                    // unknown URI prefix code
-        (with(&|m| m[second + 4] = 0x42), Err("bad_ndef")),           // text status with the reserved bit
-        (with(&|m| m[second + 4] = 0x3F), Err("bad_ndef")),           // language longer than the payload
+        (with(&|m| m[0] &= !0x80), Err("bad_ndef")), // no message-begin flag
+        (with(&|m| m[second] |= 0x80), Err("bad_ndef")), // a second message-begin
+        (with(&|m| m[0] |= 0x20), Err("bad_ndef")),  // chunked
+        (with(&|m| m[0] = (m[0] & !0x07) | 0x07), Err("bad_ndef")), // reserved TNF
+        (with(&|m| m[0] = (m[0] & !0x07) | 0x06), Err("bad_ndef")), // unchanged TNF
+        (with(&|m| m[0] &= !0x07), Err("bad_ndef")), // empty TNF with lengths
+        (with(&|m| m[1] = 0), Err("bad_ndef")),      // well-known without a type
+        (with(&|m| m[2] = 0xF0), Err("truncated")),  // payload longer than the message
+        (with(&|m| m[second] &= !0x40), Err("truncated")), // last record without message-end
+        (with(&|m| m[0] |= 0x40), Err("trailing_data")), // message-end on the first record
+        (with(&|m| m[4] = 0x40), Err("bad_ndef")),   // unknown URI prefix code
+        (with(&|m| m[second + 4] = 0x42), Err("bad_ndef")), // text status with the reserved bit
+        (with(&|m| m[second + 4] = 0x3F), Err("bad_ndef")), // language longer than the payload
         (with(&|m| m.truncate(m.len() - 1)), Err("truncated")),
     ];
     for (memory, expected) in cases {
@@ -125,9 +143,21 @@ fn malformed_cards_are_typed() {
 #[test]
 fn web_nfc_records_round_trip_through_raw() {
     let records = vec![
-        WebNfcRecord { record_type: "url".into(), data: b"https://www.example.com/x".to_vec(), ..Default::default() },
-        WebNfcRecord { record_type: "url".into(), data: b"mailto:a@b.c".to_vec(), ..Default::default() },
-        WebNfcRecord { record_type: "url".into(), data: b"custom:thing".to_vec(), ..Default::default() },
+        WebNfcRecord {
+            record_type: "url".into(),
+            data: b"https://www.example.com/x".to_vec(),
+            ..Default::default()
+        },
+        WebNfcRecord {
+            record_type: "url".into(),
+            data: b"mailto:a@b.c".to_vec(),
+            ..Default::default()
+        },
+        WebNfcRecord {
+            record_type: "url".into(),
+            data: b"custom:thing".to_vec(),
+            ..Default::default()
+        },
         WebNfcRecord {
             record_type: "text".into(),
             encoding: Some("utf-8".into()),
@@ -136,22 +166,53 @@ fn web_nfc_records_round_trip_through_raw() {
             id: Some("t1".into()),
             ..Default::default()
         },
-        WebNfcRecord { record_type: "mime".into(), media_type: Some("application/json".into()), data: b"{}".to_vec(), ..Default::default() },
-        WebNfcRecord { record_type: "absolute-url".into(), data: b"https://a.b/".to_vec(), ..Default::default() },
-        WebNfcRecord { record_type: "example.com:token".into(), data: vec![1, 2, 3], ..Default::default() },
-        WebNfcRecord { record_type: ":act".into(), data: vec![4], ..Default::default() },
-        WebNfcRecord { record_type: "unknown".into(), data: vec![5; 300], ..Default::default() },
-        WebNfcRecord { record_type: "empty".into(), ..Default::default() },
+        WebNfcRecord {
+            record_type: "mime".into(),
+            media_type: Some("application/json".into()),
+            data: b"{}".to_vec(),
+            ..Default::default()
+        },
+        WebNfcRecord {
+            record_type: "absolute-url".into(),
+            data: b"https://a.b/".to_vec(),
+            ..Default::default()
+        },
+        WebNfcRecord {
+            record_type: "example.com:token".into(),
+            data: vec![1, 2, 3],
+            ..Default::default()
+        },
+        WebNfcRecord {
+            record_type: ":act".into(),
+            data: vec![4],
+            ..Default::default()
+        },
+        WebNfcRecord {
+            record_type: "unknown".into(),
+            data: vec![5; 300],
+            ..Default::default()
+        },
+        WebNfcRecord {
+            record_type: "empty".into(),
+            ..Default::default()
+        },
     ];
     let raw: Vec<NdefRecord> = records.iter().map(|r| r.to_raw().unwrap()).collect();
     let bytes = encode_message(&raw);
-    let back: Vec<WebNfcRecord> = decode_message(&bytes).unwrap().iter().map(|r| WebNfcRecord::from_raw(r).unwrap()).collect();
+    let back: Vec<WebNfcRecord> = decode_message(&bytes)
+        .unwrap()
+        .iter()
+        .map(|r| WebNfcRecord::from_raw(r).unwrap())
+        .collect();
     assert_eq!(back, records);
     // The URI prefix byte abbreviates the longest known prefix.
     assert_eq!(raw[0].payload[0], 0x02);
     assert_eq!(raw[1].payload[0], 0x06);
     assert_eq!(raw[2].payload[0], 0x00);
-    let bad = WebNfcRecord { record_type: "nonsense".into(), ..Default::default() };
+    let bad = WebNfcRecord {
+        record_type: "nonsense".into(),
+        ..Default::default()
+    };
     assert_eq!(bad.to_raw().unwrap_err().code(), "bad_ndef");
 }
 
@@ -161,13 +222,28 @@ fn utf16_text_records_are_read() {
     for unit in "0410-6105-0R3G-G28A-Z".encode_utf16() {
         payload.extend(unit.to_be_bytes());
     }
-    let message = encode_message(&[NdefRecord { tnf: Tnf::WellKnown, record_type: b"T".to_vec(), id: vec![], payload }]);
-    assert_eq!(token_from_ndef_message(&message), Ok(ParsedToken::Code(code())));
+    let message = encode_message(&[NdefRecord {
+        tnf: Tnf::WellKnown,
+        record_type: b"T".to_vec(),
+        id: vec![],
+        payload,
+    }]);
+    assert_eq!(
+        token_from_ndef_message(&message),
+        Ok(ParsedToken::Code(code()))
+    );
 }
 
 #[test]
 fn a_signed_deep_link_on_a_card_is_read_too() {
     let link = key().sign_token(&token()).unwrap().to_deep_link(&base());
-    let record = WebNfcRecord { record_type: "url".into(), data: link.into_bytes(), ..Default::default() };
-    assert!(matches!(token_from_ndef(&[record]), Ok(ParsedToken::Signed(_))));
+    let record = WebNfcRecord {
+        record_type: "url".into(),
+        data: link.into_bytes(),
+        ..Default::default()
+    };
+    assert!(matches!(
+        token_from_ndef(&[record]),
+        Ok(ParsedToken::Signed(_))
+    ));
 }

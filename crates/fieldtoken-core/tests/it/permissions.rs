@@ -16,8 +16,17 @@ fn seed_names_parse_and_print() {
     for p in Permission::ALL {
         assert_eq!(p.as_str().parse::<Permission>(), Ok(p));
     }
-    for bad in ["", "fms.actiontoken", "FMS.ACTIONTOKEN.READ", "fms.actiontoken.update"] {
-        assert_eq!(Permission::parse(bad).unwrap_err().code(), "unknown_permission", "{bad}");
+    for bad in [
+        "",
+        "fms.actiontoken",
+        "FMS.ACTIONTOKEN.READ",
+        "fms.actiontoken.update",
+    ] {
+        assert_eq!(
+            Permission::parse(bad).unwrap_err().code(),
+            "unknown_permission",
+            "{bad}"
+        );
     }
 }
 
@@ -28,18 +37,46 @@ fn the_screen_and_the_api_follow_the_set() {
     // through the API endpoint" (create); "The buttons to delete Actions Tokens are not visible, and it is impossible
     // to delete existing Action Tokens" (delete).
     let cases: [(&[&str], [bool; 3], [&str; 3]); 5] = [
-        (&[], [false, false, false], ["forbidden", "forbidden", "forbidden"]),
-        (&["fms.actiontoken.read"], [true, false, false], ["ok", "forbidden", "forbidden"]),
-        (&["fms.actiontoken.read", "fms.actiontoken.create"], [true, true, false], ["ok", "ok", "forbidden"]),
-        (&["fms.actiontoken.read", "fms.actiontoken.delete"], [true, false, true], ["ok", "forbidden", "ok"]),
-        (&["fms.actiontoken.create"], [false, false, false], ["forbidden", "ok", "forbidden"]),
+        (
+            &[],
+            [false, false, false],
+            ["forbidden", "forbidden", "forbidden"],
+        ),
+        (
+            &["fms.actiontoken.read"],
+            [true, false, false],
+            ["ok", "forbidden", "forbidden"],
+        ),
+        (
+            &["fms.actiontoken.read", "fms.actiontoken.create"],
+            [true, true, false],
+            ["ok", "ok", "forbidden"],
+        ),
+        (
+            &["fms.actiontoken.read", "fms.actiontoken.delete"],
+            [true, false, true],
+            ["ok", "forbidden", "ok"],
+        ),
+        (
+            &["fms.actiontoken.create"],
+            [false, false, false],
+            ["forbidden", "ok", "forbidden"],
+        ),
     ];
     for (names, [page, new_button, delete_button], api) in cases {
         let set = PermissionSet::parse(names.iter().copied()).unwrap();
         let screen = set.action_token_screen();
-        assert_eq!([screen.page, screen.new_button, screen.delete_button], [page, new_button, delete_button], "{names:?}");
-        let api_got = [Permission::ActionTokenRead, Permission::ActionTokenCreate, Permission::ActionTokenDelete]
-            .map(|p| set.require(p).map_or_else(|e| e.code(), |()| "ok"));
+        assert_eq!(
+            [screen.page, screen.new_button, screen.delete_button],
+            [page, new_button, delete_button],
+            "{names:?}"
+        );
+        let api_got = [
+            Permission::ActionTokenRead,
+            Permission::ActionTokenCreate,
+            Permission::ActionTokenDelete,
+        ]
+        .map(|p| set.require(p).map_or_else(|e| e.code(), |()| "ok"));
         assert_eq!(api_got, api, "{names:?}");
     }
 }
@@ -52,5 +89,10 @@ fn sets_carry_any_subset() {
     let some = PermissionSet::parse(["fms.device.read", "fms.fleet.write"]).unwrap();
     assert_eq!(some.names(), ["fms.device.read", "fms.fleet.write"]);
     assert!(all.can_grant(some) && !some.can_grant(all));
-    assert_eq!(PermissionSet::parse(["fms.device.read", "nope"]).unwrap_err().code(), "unknown_permission");
+    assert_eq!(
+        PermissionSet::parse(["fms.device.read", "nope"])
+            .unwrap_err()
+            .code(),
+        "unknown_permission"
+    );
 }

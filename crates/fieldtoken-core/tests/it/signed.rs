@@ -15,7 +15,9 @@ fn text_of(bytes: &[u8]) -> String {
 
 /// Verifies `text` offline against the fixture bundle at `at` and compares the token id or the error code.
 fn check(text: &str, at: Timestamp, expected: Result<u32, &str>) {
-    let got = verify_token(text, &bundle(), at).map(|t| t.token_id.get()).map_err(|e| e.code());
+    let got = verify_token(text, &bundle(), at)
+        .map(|t| t.token_id.get())
+        .map_err(|e| e.code());
     assert_eq!(got, expected, "{text}");
 }
 
@@ -58,10 +60,18 @@ fn bad_inputs_are_typed() {
     let mut foreign_key = s.to_bytes();
     foreign_key[1..5].copy_from_slice(&2u32.to_be_bytes());
     let other_org_token = other_org_key()
-        .sign_token(&token_with(1001, other_org(), Action::PutInStock, EXPIRY_SECONDS, code()))
+        .sign_token(&token_with(
+            1001,
+            other_org(),
+            Action::PutInStock,
+            EXPIRY_SECONDS,
+            code(),
+        ))
         .unwrap();
     let mut deleted_bundle = bundle();
-    deleted_bundle.deleted.insert(ActionTokenId::new(1001).unwrap());
+    deleted_bundle
+        .deleted
+        .insert(ActionTokenId::new(1001).unwrap());
     let cases: Vec<(String, Timestamp, Result<u32, &str>)> = vec![
         // seed 000: "Select an expiration date for the token, after which it will no longer function"
         (text.clone(), expired_at.plus_millis(-1), Ok(1001)),
@@ -73,7 +83,11 @@ fn bad_inputs_are_typed() {
         // DESIGN: "A newer format version read by an older client fails with "update required", never a misread."
         (v2.clone(), now(), Err("unsupported_version")),
         (v255, now(), Err("unsupported_version")),
-        (format!("{}!!!", &v2[..6]), now(), Err("unsupported_version")),
+        (
+            format!("{}!!!", &v2[..6]),
+            now(),
+            Err("unsupported_version"),
+        ),
         (text_of(&[2]), now(), Err("unsupported_version")),
         (v0, now(), Err("bad_format")),
         // Truncated and oversized.
@@ -86,38 +100,90 @@ fn bad_inputs_are_typed() {
         (TEXT_PREFIX.to_string(), now(), Err("empty")),
         (format!("{TEXT_PREFIX}A"), now(), Err("truncated")),
         // Symbols outside Base41, and groups out of range.
-        (format!("{TEXT_PREFIX}{}/{}", &payload[..10], &payload[11..]), now(), Err("bad_symbol")),
-        (format!("{TEXT_PREFIX}{}:::{}", &payload[..9], &payload[12..]), now(), Err("bad_format")),
+        (
+            format!("{TEXT_PREFIX}{}/{}", &payload[..10], &payload[11..]),
+            now(),
+            Err("bad_symbol"),
+        ),
+        (
+            format!("{TEXT_PREFIX}{}:::{}", &payload[..9], &payload[12..]),
+            now(),
+            Err("bad_format"),
+        ),
         // Links: wrong path, bad host.
-        (format!("https://mdm.example.com/x/{payload}"), now(), Err("bad_link")),
-        (format!("https://{}.com/t/{payload}", "a".repeat(40)), now(), Err("bad_host")),
-        (format!("https://mdm.example.com/t/{payload}?x=1"), now(), Err("bad_link")),
+        (
+            format!("https://mdm.example.com/x/{payload}"),
+            now(),
+            Err("bad_link"),
+        ),
+        (
+            format!("https://{}.com/t/{payload}", "a".repeat(40)),
+            now(),
+            Err("bad_host"),
+        ),
+        (
+            format!("https://mdm.example.com/t/{payload}?x=1"),
+            now(),
+            Err("bad_link"),
+        ),
     ];
     for (text, at, expected) in cases {
         check(&text, at, expected);
     }
-    assert_eq!(verify_token(&text, &deleted_bundle, now()).unwrap_err().code(), "deleted");
+    assert_eq!(
+        verify_token(&text, &deleted_bundle, now())
+            .unwrap_err()
+            .code(),
+        "deleted"
+    );
     // The error names the position of a bad symbol (1-based, in the payload).
-    let err = SignedToken::from_text(&format!("{TEXT_PREFIX}{}/{}", &payload[..10], &payload[11..])).unwrap_err();
+    let err = SignedToken::from_text(&format!(
+        "{TEXT_PREFIX}{}/{}",
+        &payload[..10],
+        &payload[11..]
+    ))
+    .unwrap_err();
     assert_eq!(err.position(), Some(11));
-    assert!(SignedToken::from_text(&v2).unwrap_err().message().starts_with("update required"));
+    assert!(
+        SignedToken::from_text(&v2)
+            .unwrap_err()
+            .message()
+            .starts_with("update required")
+    );
 }
 
 #[test]
 fn every_flipped_bit_is_refused() {
     // Any change to a signed token is refused, never read as another valid token.
-    for s in [signed(), key().sign_token(&token_with(9, org(), Action::ResetCertificate, 1, code())).unwrap()] {
+    for s in [
+        signed(),
+        key()
+            .sign_token(&token_with(9, org(), Action::ResetCertificate, 1, code()))
+            .unwrap(),
+    ] {
         let bytes = s.to_bytes();
         let claims_len = bytes.len() - 64;
         // Every bit of the claims, and one bit of every 4th signature byte (a verification costs ~50 ms in debug).
-        let bits = (0..claims_len * 8).chain((claims_len..bytes.len()).step_by(4).map(|byte| byte * 8 + byte % 8));
+        let bits = (0..claims_len * 8).chain(
+            (claims_len..bytes.len())
+                .step_by(4)
+                .map(|byte| byte * 8 + byte % 8),
+        );
         for bit in bits {
             let mut flipped = bytes.clone();
             flipped[bit / 8] ^= 1 << (bit % 8);
-            let err = verify_token(&text_of(&flipped), &bundle(), Timestamp::from_millis(0)).unwrap_err();
+            let err =
+                verify_token(&text_of(&flipped), &bundle(), Timestamp::from_millis(0)).unwrap_err();
             assert!(
-                ["bad_signature", "unknown_key", "unsupported_version", "bad_format", "truncated", "trailing_data"]
-                    .contains(&err.code()),
+                [
+                    "bad_signature",
+                    "unknown_key",
+                    "unsupported_version",
+                    "bad_format",
+                    "truncated",
+                    "trailing_data"
+                ]
+                .contains(&err.code()),
                 "bit {bit}: {err:?}"
             );
         }
@@ -145,7 +211,13 @@ fn longest_deep_link_fits_version_7_m() {
     let qr = QrMatrix::encode(&link, Ecc::M).unwrap();
     assert!(qr.version() <= 7, "version {}", qr.version());
     let text = QrMatrix::encode(&signed.to_text(), Ecc::M).unwrap();
-    println!("longest deep link: {} chars, version {}-M; text form: {} chars, version {}-M", link.len(), qr.version(), signed.to_text().len(), text.version());
+    println!(
+        "longest deep link: {} chars, version {}-M; text form: {} chars, version {}-M",
+        link.len(),
+        qr.version(),
+        signed.to_text().len(),
+        text.version()
+    );
     assert!(SignedToken::from_deep_link(&link).is_ok_and(|t| t == signed));
 }
 
@@ -154,7 +226,11 @@ fn old_format_qr_is_version_2_m() {
     // The code-only QR text: 21 characters; check symbols ~ and = are not QR alphanumeric but it stays version 2.
     for check_symbol in ["0", "*", "~", "$", "=", "U"] {
         let text = format!("0000-0000-0000-0000-{check_symbol}");
-        assert_eq!(QrMatrix::encode(&text, Ecc::M).unwrap().version(), 2, "{text}");
+        assert_eq!(
+            QrMatrix::encode(&text, Ecc::M).unwrap().version(),
+            2,
+            "{text}"
+        );
     }
 }
 
@@ -170,7 +246,18 @@ fn qr_svg_draws_every_dark_module() {
     let qr = QrMatrix::encode("FT:HELLO", Ecc::M).unwrap();
     let svg = qr.to_svg(4, 4);
     assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-    let path = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
-    let dark_in_svg: usize = path.split('h').skip(1).step_by(2).map(|s| s.split('v').next().unwrap().parse::<usize>().unwrap()).sum();
+    let path = svg
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let dark_in_svg: usize = path
+        .split('h')
+        .skip(1)
+        .step_by(2)
+        .map(|s| s.split('v').next().unwrap().parse::<usize>().unwrap())
+        .sum();
     assert_eq!(dark_in_svg, qr.modules().iter().filter(|&&d| d).count());
 }

@@ -12,25 +12,81 @@ fn code_of(n: u8) -> TokenCode {
 }
 
 fn state() -> ServerState {
-    let live = |t: ActionToken| (t.id(), StoredToken { token: t, deleted: false });
+    let live = |t: ActionToken| {
+        (
+            t.id(),
+            StoredToken {
+                token: t,
+                deleted: false,
+            },
+        )
+    };
     let soon = ((NOW - 30 * MINUTE) / 1000) as u32;
     let mut tokens: std::collections::BTreeMap<_, _> = [
         live(token()),
-        live(token_with(1003, org(), Action::PutInStock, soon, code_of(3))),
-        live(token_with(1004, other_org(), Action::PutInStock, EXPIRY_SECONDS, code_of(4))),
-        live(token_with(1005, org(), Action::PutInFleet(FleetId::new(99).unwrap()), EXPIRY_SECONDS, code_of(5))),
-        live(token_with(1006, org(), Action::PutInRepair, EXPIRY_SECONDS, code_of(6))),
-        live(token_with(1007, org(), Action::ResetCertificate, EXPIRY_SECONDS, code_of(7))),
+        live(token_with(
+            1003,
+            org(),
+            Action::PutInStock,
+            soon,
+            code_of(3),
+        )),
+        live(token_with(
+            1004,
+            other_org(),
+            Action::PutInStock,
+            EXPIRY_SECONDS,
+            code_of(4),
+        )),
+        live(token_with(
+            1005,
+            org(),
+            Action::PutInFleet(FleetId::new(99).unwrap()),
+            EXPIRY_SECONDS,
+            code_of(5),
+        )),
+        live(token_with(
+            1006,
+            org(),
+            Action::PutInRepair,
+            EXPIRY_SECONDS,
+            code_of(6),
+        )),
+        live(token_with(
+            1007,
+            org(),
+            Action::ResetCertificate,
+            EXPIRY_SECONDS,
+            code_of(7),
+        )),
     ]
     .into_iter()
     .collect();
     let deleted = token_with(1002, org(), Action::PutInRepair, EXPIRY_SECONDS, code_of(2));
-    tokens.insert(deleted.id(), StoredToken { token: deleted, deleted: true });
+    tokens.insert(
+        deleted.id(),
+        StoredToken {
+            token: deleted,
+            deleted: true,
+        },
+    );
     let b = bundle();
     ServerState {
         keys: b.keys,
         tokens,
-        devices: b.devices.into_values().map(|d| (d.id, StoredDevice { device: d, last_scan: None })).collect(),
+        devices: b
+            .devices
+            .into_values()
+            .map(|d| {
+                (
+                    d.id,
+                    StoredDevice {
+                        device: d,
+                        last_scan: None,
+                    },
+                )
+            })
+            .collect(),
         fleets: b.fleets,
         seen: [RedemptionId::new("old-1").unwrap()].into_iter().collect(),
     }
@@ -58,7 +114,10 @@ fn check(r: Redemption, expected: &str) {
         None => result.status.as_str().to_string(),
     };
     assert_eq!(got, expected, "{r:?}");
-    assert_eq!(outcome.devices.is_empty(), result.status != SyncStatus::Applied);
+    assert_eq!(
+        outcome.devices.is_empty(),
+        result.status != SyncStatus::Applied
+    );
 }
 
 #[test]
@@ -67,19 +126,44 @@ fn each_rule_decides_one_redemption() {
     let mut forged = signed.to_bytes();
     forged[40] ^= 1;
     let forged = format!("FT:{}", base41::encode(&forged));
-    let unknown_signed = key().sign_token(&token_with(4242, org(), Action::PutInStock, EXPIRY_SECONDS, code())).unwrap();
-    let stranger = OrgSigningKey::from_seed(KeyId::new(77).unwrap(), org(), [0x77; 32]).sign_token(&token()).unwrap();
+    let unknown_signed = key()
+        .sign_token(&token_with(
+            4242,
+            org(),
+            Action::PutInStock,
+            EXPIRY_SECONDS,
+            code(),
+        ))
+        .unwrap();
+    let stranger = OrgSigningKey::from_seed(KeyId::new(77).unwrap(), org(), [0x77; 32])
+        .sign_token(&token())
+        .unwrap();
     let c = |n: u8| code_of(n).to_string();
     let cases = [
         (redemption("a", &code().to_string(), 50, -10), "applied"),
-        (redemption("a", &signed.to_deep_link(&base()), 50, -10), "applied"),
+        (
+            redemption("a", &signed.to_deep_link(&base()), 50, -10),
+            "applied",
+        ),
         // DESIGN: "A redemption is applied once, whatever the retries (its client-made id is the idempotency key)."
-        (redemption("old-1", &code().to_string(), 50, -10), "duplicate"),
+        (
+            redemption("old-1", &code().to_string(), 50, -10),
+            "duplicate",
+        ),
         // DESIGN: "A client cannot date a scan before its own previous sync, nor more than 5 minutes into the server's future."
-        (redemption("a", &code().to_string(), 50, -61), "rejected:clock"),
+        (
+            redemption("a", &code().to_string(), 50, -61),
+            "rejected:clock",
+        ),
         (redemption("a", &code().to_string(), 50, -60), "applied"),
         (redemption("a", &code().to_string(), 50, 5), "applied"),
-        (Redemption { scanned_at: now().plus_millis(5 * MINUTE + 1), ..redemption("a", &code().to_string(), 50, 0) }, "rejected:clock"),
+        (
+            Redemption {
+                scanned_at: now().plus_millis(5 * MINUTE + 1),
+                ..redemption("a", &code().to_string(), 50, 0)
+            },
+            "rejected:clock",
+        ),
         // seed 000: "after which it will no longer function" - judged at the scan time, so an offline scan before the
         // expiry still counts when it syncs later.
         (redemption("a", &c(3), 50, -10), "rejected:expired"),
@@ -87,14 +171,26 @@ fn each_rule_decides_one_redemption() {
         (redemption("a", &c(2), 50, -10), "rejected:deleted"),
         // seed 001: "The target device must be within the same MDM organization as the Action Token you're using."
         (redemption("a", &c(4), 50, -10), "rejected:other_org"),
-        (redemption("a", &code().to_string(), 60, -10), "rejected:other_org"),
-        (redemption("a", &code().to_string(), 70, -10), "rejected:unknown_device"),
+        (
+            redemption("a", &code().to_string(), 60, -10),
+            "rejected:other_org",
+        ),
+        (
+            redemption("a", &code().to_string(), 70, -10),
+            "rejected:unknown_device",
+        ),
         (redemption("a", &c(5), 50, -10), "rejected:unknown_fleet"),
         (redemption("a", &c(9), 50, -10), "rejected:unknown_token"),
         (redemption("a", "hello", 50, -10), "rejected:unknown_token"),
-        (redemption("a", &unknown_signed.to_text(), 50, -10), "rejected:unknown_token"),
+        (
+            redemption("a", &unknown_signed.to_text(), 50, -10),
+            "rejected:unknown_token",
+        ),
         (redemption("a", &forged, 50, -10), "rejected:bad_signature"),
-        (redemption("a", &stranger.to_text(), 50, -10), "rejected:bad_signature"),
+        (
+            redemption("a", &stranger.to_text(), 50, -10),
+            "rejected:bad_signature",
+        ),
     ];
     for (r, expected) in cases {
         check(r, expected);
@@ -118,20 +214,49 @@ fn latest_scan_wins() {
     let repair = code_of(6).to_string();
     let stock = code_of(3).to_string(); // expired 30 minutes ago: scans from before that still apply
     let fleet3 = code().to_string();
-    let cases: [(&[(&str, &str, i64)], &[&str], DeviceState); 5] = [
-        (&[("b", &repair, -35), ("a", &stock, -40)], &["applied", "superseded"], DeviceState::InRepair),
-        (&[("a", &stock, -40), ("b", &repair, -35)], &["applied", "applied"], DeviceState::InRepair),
+    // (scans as (id, token, minutes from now), statuses, the device's final state)
+    type Case<'a> = (&'a [(&'a str, &'a str, i64)], &'a [&'a str], DeviceState);
+    let cases: [Case; 5] = [
+        (
+            &[("b", &repair, -35), ("a", &stock, -40)],
+            &["applied", "superseded"],
+            DeviceState::InRepair,
+        ),
+        (
+            &[("a", &stock, -40), ("b", &repair, -35)],
+            &["applied", "applied"],
+            DeviceState::InRepair,
+        ),
         // Same scan time: the greater id wins.
-        (&[("b", &repair, -35), ("a", &fleet3, -35)], &["applied", "superseded"], DeviceState::InRepair),
-        (&[("a", &repair, -35), ("b", &fleet3, -35)], &["applied", "applied"], DeviceState::InFleet(fleet())),
+        (
+            &[("b", &repair, -35), ("a", &fleet3, -35)],
+            &["applied", "superseded"],
+            DeviceState::InRepair,
+        ),
+        (
+            &[("a", &repair, -35), ("b", &fleet3, -35)],
+            &["applied", "applied"],
+            DeviceState::InFleet(fleet()),
+        ),
         // A rejected scan does not take part in the order.
-        (&[("b", &code_of(2).to_string(), -10), ("a", &repair, -35)], &["rejected", "applied"], DeviceState::InRepair),
+        (
+            &[("b", &code_of(2).to_string(), -10), ("a", &repair, -35)],
+            &["rejected", "applied"],
+            DeviceState::InRepair,
+        ),
     ];
     for (scans, expected, final_state) in cases {
-        let batch: Vec<Redemption> = scans.iter().map(|&(id, t, m)| redemption(id, t, 50, m)).collect();
+        let batch: Vec<Redemption> = scans
+            .iter()
+            .map(|&(id, t, m)| redemption(id, t, 50, m))
+            .collect();
         let outcome = decide_batch(&state(), now(), previous_sync(), &batch);
         assert_eq!(statuses(&outcome), expected, "{scans:?}");
-        assert_eq!(outcome.devices[&DeviceId::new(50).unwrap()].device.state, final_state, "{scans:?}");
+        assert_eq!(
+            outcome.devices[&DeviceId::new(50).unwrap()].device.state,
+            final_state,
+            "{scans:?}"
+        );
     }
 }
 
@@ -144,7 +269,10 @@ fn older_scan_arriving_in_a_later_sync_is_superseded() {
     let late = [redemption("op1-1", &code().to_string(), 50, -20)];
     let outcome = decide_batch(&s, now(), previous_sync(), &late);
     assert_eq!(statuses(&outcome), ["superseded"]);
-    assert_eq!(s.devices[&DeviceId::new(50).unwrap()].device.state, DeviceState::InRepair);
+    assert_eq!(
+        s.devices[&DeviceId::new(50).unwrap()].device.state,
+        DeviceState::InRepair
+    );
 }
 
 #[test]
@@ -157,10 +285,16 @@ fn retries_are_exactly_once() {
         redemption("r3", "garbage", 50, -7),
     ];
     let outcome = decide_batch(&s, now(), previous_sync(), &batch);
-    assert_eq!(statuses(&outcome), ["applied", "duplicate", "applied", "rejected"]);
+    assert_eq!(
+        statuses(&outcome),
+        ["applied", "duplicate", "applied", "rejected"]
+    );
     assert_eq!(outcome.count(SyncStatus::Applied), 2);
     let device = &outcome.devices[&DeviceId::new(50).unwrap()].device;
-    assert_eq!((device.state, device.certificate), (DeviceState::InFleet(fleet()), None));
+    assert_eq!(
+        (device.state, device.certificate),
+        (DeviceState::InFleet(fleet()), None)
+    );
     store(&mut s, &batch, &outcome);
     let before = s.clone();
     let again = decide_batch(&s, now(), previous_sync(), &batch);
@@ -172,19 +306,41 @@ fn retries_are_exactly_once() {
 #[test]
 fn batch_needs_name_what_to_load() {
     let signed = key().sign_token(&token()).unwrap().to_text();
-    let batch = [redemption("a", &signed, 50, -1), redemption("b", &code_of(6).to_string(), 60, -1), redemption("c", "x", 50, -1)];
+    let batch = [
+        redemption("a", &signed, 50, -1),
+        redemption("b", &code_of(6).to_string(), 60, -1),
+        redemption("c", "x", 50, -1),
+    ];
     let needs = BatchNeeds::of(&batch);
-    assert_eq!(needs.token_ids.iter().map(|i| i.get()).collect::<Vec<_>>(), [1001]);
-    assert_eq!(needs.codes.iter().copied().collect::<Vec<_>>(), [code_of(6)]);
+    assert_eq!(
+        needs.token_ids.iter().map(|i| i.get()).collect::<Vec<_>>(),
+        [1001]
+    );
+    assert_eq!(
+        needs.codes.iter().copied().collect::<Vec<_>>(),
+        [code_of(6)]
+    );
     assert_eq!(needs.device_ids.len(), 2);
     assert_eq!(needs.redemption_ids.len(), 3);
 }
 
 #[test]
 fn clock_offset_and_ids() {
-    let offset = ClockOffset::from_sync(Timestamp::from_millis(10_000), Timestamp::from_millis(7_000));
-    assert_eq!(offset.server_time(Timestamp::from_millis(8_000)), Timestamp::from_millis(11_000));
-    for (id, ok) in [("a", true), ("550e8400-e29b-41d4-a716-446655440000", true), ("", false), ("a b", false), (&"x".repeat(65) as &str, false)] {
+    let offset = ClockOffset::from_sync(
+        Timestamp::from_millis(10_000),
+        Timestamp::from_millis(7_000),
+    );
+    assert_eq!(
+        offset.server_time(Timestamp::from_millis(8_000)),
+        Timestamp::from_millis(11_000)
+    );
+    for (id, ok) in [
+        ("a", true),
+        ("550e8400-e29b-41d4-a716-446655440000", true),
+        ("", false),
+        ("a b", false),
+        (&"x".repeat(65) as &str, false),
+    ] {
         assert_eq!(RedemptionId::new(id).is_ok(), ok, "{id}");
     }
     assert_eq!(check_scan_time(now(), now(), Some(now())), Ok(()));

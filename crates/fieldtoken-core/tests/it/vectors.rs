@@ -10,7 +10,15 @@ const FORMATS_MD: &str = include_str!("../../../../docs/FORMATS.md");
 /// Each vector: a name and its exact text as it appears in FORMATS.md.
 fn vectors() -> Vec<(&'static str, String)> {
     let signed = key().sign_token(&token()).unwrap();
-    let repair = key().sign_token(&token_with(1002, org(), Action::PutInRepair, EXPIRY_SECONDS, code())).unwrap();
+    let repair = key()
+        .sign_token(&token_with(
+            1002,
+            org(),
+            Action::PutInRepair,
+            EXPIRY_SECONDS,
+            code(),
+        ))
+        .unwrap();
     let directory_key = DirectoryKey::from_bytes(DIRECTORY_KEY);
     vec![
         ("public key", hex(&key().public_key().to_bytes())),
@@ -26,6 +34,70 @@ fn vectors() -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The code table of FORMATS.md: bytes and canonical code, as a table row.
+const CODE_TABLE: [(&str, &str); 8] = [
+    ("00000000000000000000", "0000-0000-0000-0000-0"),
+    ("0102030405060708090a", "0410-6105-0R3G-G28A-Z"),
+    ("00000000000000000020", "0000-0000-0000-0010-*"),
+    ("00000000000000000021", "0000-0000-0000-0011-~"),
+    ("00000000000000000022", "0000-0000-0000-0012-$"),
+    ("00000000000000000023", "0000-0000-0000-0013-="),
+    ("00000000000000000024", "0000-0000-0000-0014-U"),
+    ("ffffffffffffffffffff", "ZZZZ-ZZZZ-ZZZZ-ZZZZ-~"),
+];
+
+#[test]
+fn code_table() {
+    for (bytes, text) in CODE_TABLE {
+        let mut raw = [0u8; 10];
+        for (i, b) in raw.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&bytes[2 * i..2 * i + 2], 16).unwrap();
+        }
+        assert_eq!(TokenCode::from_bytes(raw).to_string(), text);
+        assert!(
+            FORMATS_MD.contains(&format!("| `{bytes}` | `{text}` |")),
+            "FORMATS.md lacks the row for {bytes}"
+        );
+    }
+    // The worked example's typos and tolerant readings.
+    for (typed, expected) in [
+        ("0410-6105-0R3G-G2A8-Z", Err("bad_check_symbol")),
+        ("0410-6105-0R3G-G28B-Z", Err("bad_check_symbol")),
+        ("0410 6105 0r3g g28a z", Ok(code())),
+        ("O4IO-6IO5-OR3G-G28A-Z", Ok(code())),
+    ] {
+        assert_eq!(
+            TokenCode::parse(typed).map_err(|e| e.code()),
+            expected,
+            "{typed}"
+        );
+        assert!(FORMATS_MD.contains(typed), "{typed}");
+    }
+}
+
+#[test]
+fn vector_qr_versions() {
+    let signed = key().sign_token(&token()).unwrap();
+    assert_eq!(
+        QrMatrix::encode(&signed.to_deep_link(&base()), Ecc::M)
+            .unwrap()
+            .version(),
+        7
+    );
+    assert_eq!(
+        QrMatrix::encode(&signed.to_text(), Ecc::M)
+            .unwrap()
+            .version(),
+        6
+    );
+    assert_eq!(
+        QrMatrix::encode(&code().to_string(), Ecc::M)
+            .unwrap()
+            .version(),
+        2
+    );
+}
+
 #[test]
 fn print_vectors() {
     for (name, value) in vectors() {
@@ -38,7 +110,10 @@ fn formats_md_holds_every_vector() {
     // FORMATS.md wraps long hex at 64 characters per line; compare without whitespace in hex blocks.
     let squashed: String = FORMATS_MD.chars().filter(|c| !c.is_whitespace()).collect();
     for (name, value) in vectors() {
-        assert!(squashed.contains(&value), "FORMATS.md lacks the {name} vector {value}");
+        assert!(
+            squashed.contains(&value),
+            "FORMATS.md lacks the {name} vector {value}"
+        );
     }
 }
 
