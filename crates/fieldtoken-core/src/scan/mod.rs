@@ -8,8 +8,8 @@
 //! | pass | binarizer | image | rescues |
 //! |---|---|---|---|
 //! | 1 | hybrid (local 8x8 block thresholds) | as is | most photos: uneven light, glare |
-//! | 2 | global histogram | as is | low-contrast codes that local blocks split apart |
-//! | 3 | hybrid, inverted | as is | light-on-dark codes (printed negative, screens in dark mode) |
+//! | 2 | hybrid, inverted | as is | light-on-dark codes (printed negative, screens in dark mode) |
+//! | 3 | global histogram | as is | low-contrast codes that local blocks split apart |
 //! | 4 | global histogram | halved (2x2 box filter) | blur, noise, codes without a quiet zone |
 //!
 //! Passes stop at the first one that finds any code: a frame with a code is usually decoded by pass
@@ -71,71 +71,44 @@ fn luma_from_rgba(data: &[u8], width: u32, height: u32) -> Option<Vec<u8>> {
     )
 }
 
-/// One decoding attempt: which binarizer sees which image.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Pass {
-    Hybrid,
-    Global,
-    HybridInverted,
-    GlobalHalved,
-}
-
-/// The passes in the order they pay off on the samples (see the module documentation).
-const PASSES: [Pass; 4] = [
-    Pass::Hybrid,
-    Pass::Global,
-    Pass::HybridInverted,
-    Pass::GlobalHalved,
-];
-
 /// Runs the passes over a luma image whose length is `width * height`, stopping at the first pass
 /// that decodes anything.
 fn scan_luma(luma: &[u8], width: u32, height: u32) -> Vec<String> {
     let mut texts = Vec::new();
-    for pass in PASSES {
-        run_pass(pass, luma, width, height, &mut texts);
-        if !texts.is_empty() {
-            break;
+    let Ok(source) = Luma8Source::new_with_slice(luma, width, height) else {
+        return texts;
+    };
+    // Passes 1 and 2 share one binarization: inverting flips the cached bit matrix in place.
+    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source.clone()));
+    if decode(&mut bitmap, &mut texts) {
+        return texts;
+    }
+    bitmap.invert();
+    if decode(&mut bitmap, &mut texts) {
+        return texts;
+    }
+    if decode(
+        &mut BinaryBitmap::new(GlobalHistogramBinarizer::new(source)),
+        &mut texts,
+    ) {
+        return texts;
+    }
+    let (halved, half_width, half_height) = halve(luma, width, height);
+    if half_width >= MIN_SIDE && half_height >= MIN_SIDE {
+        if let Ok(source) = Luma8Source::new(halved, half_width, half_height) {
+            decode(
+                &mut BinaryBitmap::new(GlobalHistogramBinarizer::new(source)),
+                &mut texts,
+            );
         }
     }
     texts
 }
 
-fn run_pass(pass: Pass, luma: &[u8], width: u32, height: u32, texts: &mut Vec<String>) {
-    match pass {
-        Pass::Hybrid | Pass::HybridInverted => {
-            if let Ok(source) = Luma8Source::new_with_slice(luma, width, height) {
-                let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-                decode(bitmap, pass == Pass::HybridInverted, texts);
-            }
-        }
-        Pass::Global => {
-            if let Ok(source) = Luma8Source::new_with_slice(luma, width, height) {
-                decode(
-                    BinaryBitmap::new(GlobalHistogramBinarizer::new(source)),
-                    false,
-                    texts,
-                );
-            }
-        }
-        Pass::GlobalHalved => {
-            let (halved, half_width, half_height) = halve(luma, width, height);
-            if half_width < MIN_SIDE || half_height < MIN_SIDE {
-                return;
-            }
-            if let Ok(source) = Luma8Source::new(halved, half_width, half_height) {
-                decode(
-                    BinaryBitmap::new(GlobalHistogramBinarizer::new(source)),
-                    false,
-                    texts,
-                );
-            }
-        }
-    }
-}
-
 /// Decodes all QR codes the detector finds in one binarized image, appending new texts.
-fn decode<B: Binarizer>(mut bitmap: BinaryBitmap<B>, invert: bool, texts: &mut Vec<String>) {
+///
+/// Returns whether it decoded anything.
+fn decode<B: Binarizer>(bitmap: &mut BinaryBitmap<B>, texts: &mut Vec<String>) -> bool {
     let hints = DecodeHints {
         // Try harder: look for finder patterns on every third row whatever the frame height;
         // without it, tall frames skip rows in proportion to their height and miss small codes.
@@ -144,17 +117,16 @@ fn decode<B: Binarizer>(mut bitmap: BinaryBitmap<B>, invert: bool, texts: &mut V
         PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
         ..DecodeHints::default()
     };
-    if invert {
-        bitmap.invert();
-    }
-    if let Ok(results) = QrReader.decode_multiple_with_hints(&mut bitmap, &hints) {
-        for result in results {
-            let text = result.getText();
-            if !texts.iter().any(|known| known == text) {
-                texts.push(text.to_owned());
-            }
+    let Ok(results) = QrReader.decode_multiple_with_hints(bitmap, &hints) else {
+        return false;
+    };
+    for result in &results {
+        let text = result.getText();
+        if !texts.iter().any(|known| known == text) {
+            texts.push(text.to_owned());
         }
     }
+    !results.is_empty()
 }
 
 /// Halves both dimensions with a 2x2 box filter (dropping an odd last row or column).

@@ -483,7 +483,8 @@ impl CharacterSet {
 // panics (`unimplemented!()`) on the first decoded byte segment, which in wasm is an `unreachable`
 // trap. Without an encoding library we still decode everything that needs no big table (UTF-8,
 // ASCII, ISO-8859-1, windows-1252, UTF-16, UTF-32, binary) and Shift_JIS through a compact table
-// (see `shift_jis.rs`); other legacy charsets return an error, never panic.
+// (see `shift_jis.rs`); other legacy charsets decode lossily (ASCII kept, other bytes U+FFFD).
+// Nothing here panics.
 #[cfg(feature = "no_character_set_support")]
 impl CharacterSet {
     pub fn encode(&self, input: &str) -> Result<Vec<u8>> {
@@ -555,7 +556,14 @@ impl CharacterSet {
                     .collect()
             }
             CharacterSet::Shift_JIS => super::shift_jis::decode(input).ok_or_else(bad),
-            _ => Err(Exceptions::format_with("character set not supported")),
+            // No table for the other legacy charsets (Big5, GB18030, EUC-KR, ISO-8859-x, ...).
+            // Erroring would make the caller drop the whole segment silently, returning a text
+            // with characters missing; keep ASCII (all of these are ASCII-compatible) and mark
+            // every other byte with U+FFFD so the loss is visible.
+            _ => Ok(input
+                .iter()
+                .map(|&b| if b.is_ascii() { char::from(b) } else { '\u{FFFD}' })
+                .collect()),
         }
     }
 
