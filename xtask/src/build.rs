@@ -25,7 +25,13 @@ const WASM_FEATURES: [&str; 6] = [
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .map(|dir| if dir.is_relative() { root().join(dir) } else { dir })
+        .map(|dir| {
+            if dir.is_relative() {
+                root().join(dir)
+            } else {
+                dir
+            }
+        })
         .unwrap_or_else(|| root().join("target"))
 }
 
@@ -42,9 +48,14 @@ pub fn pkg() -> Result<(), String> {
         "wasm-release",
     ]))?;
     let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/fieldtoken_wasm.wasm");
-    run(cmd(cargo_bin().join("wasm-bindgen"))
-        .arg(&wasm)
-        .args(["--target", "web", "--out-dir", "pkg", "--out-name", "fieldtoken"]))?;
+    run(cmd(cargo_bin().join("wasm-bindgen")).arg(&wasm).args([
+        "--target",
+        "web",
+        "--out-dir",
+        "pkg",
+        "--out-name",
+        "fieldtoken",
+    ]))?;
     let bg = root().join("pkg/fieldtoken_bg.wasm");
     run(cmd("wasm-opt")
         .arg("-Oz")
@@ -53,7 +64,10 @@ pub fn pkg() -> Result<(), String> {
         .arg(&bg)
         .arg(&bg))?;
     match gzipped_size(&bg) {
-        Some(size) => println!("pkg: fieldtoken_bg.wasm is {} KB gzipped (budget 200 KB)", size / 1024),
+        Some(size) => println!(
+            "pkg: fieldtoken_bg.wasm is {} KB gzipped (budget 200 KB)",
+            size / 1024
+        ),
         None => println!("pkg: built (gzip not found, size not measured)"),
     }
     Ok(())
@@ -91,9 +105,19 @@ pub fn run_server(args: &[String]) -> Result<(), String> {
     pwa()?;
     let server = server()?;
     std::fs::create_dir_all(root().join("data")).map_err(|e| format!("creating ./data: {e}"))?;
-    step(&format!("mdm: starting on http://{listen} (Ctrl-C stops it)"));
+    step(&format!(
+        "mdm: starting on http://{listen} (Ctrl-C stops it)"
+    ));
     let mut command = cmd(server);
-    command.args(["serve", "--listen", &listen, "--db", "sqlite://data/fieldtoken.db", "--web", "dist"]);
+    command.args([
+        "serve",
+        "--listen",
+        &listen,
+        "--db",
+        "sqlite://data/fieldtoken.db",
+        "--web",
+        "dist",
+    ]);
     exec(command)
 }
 
@@ -106,6 +130,12 @@ fn exec(mut command: std::process::Command) -> Result<(), String> {
 
 #[cfg(not(unix))]
 fn exec(mut command: std::process::Command) -> Result<(), String> {
-    let status = command.status().map_err(|e| format!("could not start the MDM: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("the MDM stopped: {status}")) }
+    let status = command
+        .status()
+        .map_err(|e| format!("could not start the MDM: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the MDM stopped: {status}"))
+    }
 }

@@ -30,10 +30,14 @@ pub fn run(dir: Option<PathBuf>) -> Result<(), String> {
         hash.write(bytes);
     }
     let version = format!("{:016x}", hash.finish());
-    let list: Vec<String> = files.iter().map(|(path, _)| format!("\"/{path}\"")).collect();
+    let list: Vec<String> = files
+        .iter()
+        .map(|(path, _)| format!("\"/{path}\""))
+        .collect();
 
     let sw_path = dir.join(SERVICE_WORKER);
-    let sw = fs::read_to_string(&sw_path).map_err(|e| format!("reading {}: {e}", sw_path.display()))?;
+    let sw =
+        fs::read_to_string(&sw_path).map_err(|e| format!("reading {}: {e}", sw_path.display()))?;
     if !sw.contains(VERSION_MARKER) || !sw.contains(LIST_MARKER) {
         return Err(format!(
             "{} lacks the lines `{VERSION_MARKER}` and `{LIST_MARKER}` to fill in",
@@ -42,7 +46,10 @@ pub fn run(dir: Option<PathBuf>) -> Result<(), String> {
     }
     let sw = sw
         .replace(VERSION_MARKER, &format!("const VERSION = \"{version}\";"))
-        .replace(LIST_MARKER, &format!("const PRECACHE = [{}];", list.join(", ")));
+        .replace(
+            LIST_MARKER,
+            &format!("const PRECACHE = [{}];", list.join(", ")),
+        );
     fs::write(&sw_path, sw).map_err(|e| format!("writing {}: {e}", sw_path.display()))?;
     println!("precache: {} files, version {version}", files.len());
     Ok(())
@@ -52,7 +59,9 @@ pub fn run(dir: Option<PathBuf>) -> Result<(), String> {
 fn collect(base: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>)>) -> Result<(), String> {
     let entries = fs::read_dir(dir).map_err(|e| format!("listing {}: {e}", dir.display()))?;
     for entry in entries {
-        let path = entry.map_err(|e| format!("listing {}: {e}", dir.display()))?.path();
+        let path = entry
+            .map_err(|e| format!("listing {}: {e}", dir.display()))?
+            .path();
         if path.is_dir() {
             collect(base, &path, files)?;
         } else {
@@ -105,13 +114,19 @@ mod tests {
         fs::write(dir.join(SERVICE_WORKER), &template).unwrap();
         run(Some(dir.clone())).unwrap();
         let first = fs::read_to_string(dir.join(SERVICE_WORKER)).unwrap();
-        assert!(first.contains("const PRECACHE = [\"/icons/icon.svg\", \"/index.html\"];"), "{first}");
+        assert!(
+            first.contains("const PRECACHE = [\"/icons/icon.svg\", \"/index.html\"];"),
+            "{first}"
+        );
 
         fs::write(dir.join("index.html"), "<html lang=en>").unwrap();
         fs::write(dir.join(SERVICE_WORKER), &template).unwrap();
         run(Some(dir.clone())).unwrap();
         let second = fs::read_to_string(dir.join(SERVICE_WORKER)).unwrap();
-        assert_ne!(first, second, "a changed file must change the cache version");
+        assert_ne!(
+            first, second,
+            "a changed file must change the cache version"
+        );
 
         fs::write(dir.join(SERVICE_WORKER), "no markers").unwrap();
         assert!(run(Some(dir.clone())).is_err());

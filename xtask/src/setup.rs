@@ -50,7 +50,8 @@ pub fn install(needs: Needs) -> Result<(), String> {
 }
 
 fn wasm_target() -> Result<(), String> {
-    let installed = output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    let installed =
+        output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
         println!("ok   rust target {WASM_TARGET}");
         return Ok(());
@@ -118,15 +119,18 @@ fn npm_packages() -> Result<(), String> {
     let lock = root.join("package-lock.json");
     let installed = root.join("node_modules/.package-lock.json");
     let modified = |path: &std::path::Path| fs::metadata(path).and_then(|m| m.modified()).ok();
-    let node = output(cmd("node").arg("--version"))
-        .ok_or("Node.js is missing: install Node 20 or newer (Debian: `apt-get install nodejs npm`)")?;
+    let node = output(cmd("node").arg("--version")).ok_or(
+        "Node.js is missing: install Node 20 or newer (Debian: `apt-get install nodejs npm`)",
+    )?;
     match (modified(&lock), modified(&installed)) {
         (Some(locked), Some(done)) if done >= locked => {
             println!("ok   npm packages (node {node})");
             Ok(())
         }
         _ => {
-            println!("get  npm packages from package-lock.json (binaryen, playwright-core, jsQR, zxing-wasm)");
+            println!(
+                "get  npm packages from package-lock.json (binaryen, playwright-core, jsQR, zxing-wasm)"
+            );
             run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]))
         }
     }
@@ -143,7 +147,8 @@ pub fn browser() -> Result<(), String> {
     let is_root = output(cmd("id").arg("-u")).as_deref() == Some("0");
     if !is_root {
         return Err(
-            "Chromium is missing: run `sudo apt-get install chromium chromium-driver`, then again".into(),
+            "Chromium is missing: run `sudo apt-get install chromium chromium-driver`, then again"
+                .into(),
         );
     }
     println!("get  chromium and chromium-driver from Debian");

@@ -94,9 +94,16 @@ pub fn run_suite(command: &mut Command, summaries: &mut Vec<String>) -> Result<b
 fn is_summary(line: &str) -> bool {
     let line = line.trim_start();
     line.starts_with("test result:")
-        || ["ℹ tests ", "ℹ pass ", "ℹ fail ", "ℹ skipped ", "# pass ", "# fail "]
-            .iter()
-            .any(|prefix| line.starts_with(prefix))
+        || [
+            "ℹ tests ",
+            "ℹ pass ",
+            "ℹ fail ",
+            "ℹ skipped ",
+            "# pass ",
+            "# fail ",
+        ]
+        .iter()
+        .any(|prefix| line.starts_with(prefix))
 }
 
 #[cfg(test)]

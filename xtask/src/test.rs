@@ -49,7 +49,10 @@ pub fn run() -> Result<(), String> {
     let mut report = Report::default();
 
     step("test: cargo test --workspace");
-    let result = run_suite(cmd("cargo").args(["test", "--workspace"]), &mut report.summaries);
+    let result = run_suite(
+        cmd("cargo").args(["test", "--workspace"]),
+        &mut report.summaries,
+    );
     report.suite("cargo test --workspace", result);
 
     // pkg/ feeds both the Node tests and (through the PWA's shared core) nothing else: build it once.
@@ -60,7 +63,9 @@ pub fn run() -> Result<(), String> {
 
     step("test: wasm tests in headless Chromium (wasm-bindgen-test-runner)");
     if !browser {
-        report.suites.push(("wasm tests in Chromium", no_browser(ci)));
+        report
+            .suites
+            .push(("wasm tests in Chromium", no_browser(ci)));
     } else {
         let result = run_suite(
             cmd("cargo")
@@ -96,15 +101,17 @@ pub fn run() -> Result<(), String> {
     if !browser {
         report.suites.push(("playwright e2e", no_browser(ci)));
     } else {
-        let result = build::pwa().and_then(|()| build::server()).and_then(|server| {
-            let env = [
-                ("FIELDTOKEN_MDM", server),
-                ("FIELDTOKEN_DIST", root().join("dist")),
-                ("FIELDTOKEN_CHROMIUM", PathBuf::from(CHROMIUM)),
-                ("FIELDTOKEN_ARTIFACTS", target_dir().join("e2e-artifacts")),
-            ];
-            node_tests(&root().join("tests/e2e"), &env, &mut report.summaries)
-        });
+        let result = build::pwa()
+            .and_then(|()| build::server())
+            .and_then(|server| {
+                let env = [
+                    ("FIELDTOKEN_MDM", server),
+                    ("FIELDTOKEN_DIST", root().join("dist")),
+                    ("FIELDTOKEN_CHROMIUM", PathBuf::from(CHROMIUM)),
+                    ("FIELDTOKEN_ARTIFACTS", target_dir().join("e2e-artifacts")),
+                ];
+                node_tests(&root().join("tests/e2e"), &env, &mut report.summaries)
+            });
         report.suite("playwright e2e", result);
     }
 
@@ -113,7 +120,9 @@ pub fn run() -> Result<(), String> {
 
 fn no_browser(ci: bool) -> Outcome {
     if ci {
-        eprintln!("xtask: Chromium is missing and CI=true: a browser suite that cannot run is a failure");
+        eprintln!(
+            "xtask: Chromium is missing and CI=true: a browser suite that cannot run is a failure"
+        );
         Outcome::Failed
     } else {
         Outcome::Skipped("Chromium missing: `apt-get install chromium chromium-driver`")
@@ -121,7 +130,11 @@ fn no_browser(ci: bool) -> Outcome {
 }
 
 /// `node --test` over every `*.test.mjs` in `dir`, one file at a time (the e2e files each start a server).
-fn node_tests(dir: &Path, env: &[(&str, PathBuf)], summaries: &mut Vec<String>) -> Result<bool, String> {
+fn node_tests(
+    dir: &Path,
+    env: &[(&str, PathBuf)],
+    summaries: &mut Vec<String>,
+) -> Result<bool, String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("listing {}: {e}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -132,7 +145,9 @@ fn node_tests(dir: &Path, env: &[(&str, PathBuf)], summaries: &mut Vec<String>) 
         return Err(format!("no *.test.mjs files in {}", dir.display()));
     }
     let mut command = cmd("node");
-    command.args(["--test", "--test-reporter=spec", "--test-concurrency=1"]).args(&files);
+    command
+        .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
+        .args(&files);
     for (key, value) in env {
         command.env(key, value);
     }
@@ -163,7 +178,11 @@ fn finish(report: Report) -> Result<(), String> {
         }
     }
     println!("total: {passed} passed, {failed} failed, {skipped} skipped");
-    if ok { Ok(()) } else { Err("some suites failed (see above)".into()) }
+    if ok {
+        Ok(())
+    } else {
+        Err("some suites failed (see above)".into())
+    }
 }
 
 /// (passed, failed, skipped) from one summary line of cargo's or node's runner.
@@ -182,7 +201,11 @@ fn counts(line: &str) -> (u64, u64, u64) {
             .unwrap_or(0)
     };
     if line.starts_with("test result:") {
-        (number_before("passed"), number_before("failed"), number_before("ignored"))
+        (
+            number_before("passed"),
+            number_before("failed"),
+            number_before("ignored"),
+        )
     } else {
         (
             number_after("ℹ pass ") + number_after("# pass "),
@@ -203,7 +226,10 @@ mod tests {
             "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.20s",
             (12, 0, 1),
         );
-        check("test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured", (3, 2, 0));
+        check(
+            "test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured",
+            (3, 2, 0),
+        );
         check("ℹ pass 7", (7, 0, 0));
         check("ℹ fail 1", (0, 1, 0));
         check("ℹ skipped 2", (0, 0, 2));

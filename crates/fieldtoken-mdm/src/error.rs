@@ -18,7 +18,11 @@ pub struct ApiError {
 impl ApiError {
     /// An error with its HTTP status, stable code and human message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     /// The database could not answer: the request may be retried, nothing was written.
@@ -47,5 +51,9 @@ impl IntoResponse for ApiError {
 /// Any path under `/api` that no endpoint answers.
 pub async fn unknown_endpoint(OriginalUri(uri): OriginalUri) -> ApiError {
     // The original URI: inside the nested `/api` router the path has lost its prefix.
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no API endpoint at {}", uri.path()))
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no API endpoint at {}", uri.path()),
+    )
 }

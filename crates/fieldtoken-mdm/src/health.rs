@@ -16,6 +16,13 @@ pub struct Health {
 
 /// Answers 200 only when the database does too.
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    sqlx::query("SELECT 1").execute(&state.db).await.map_err(ApiError::database)?;
-    Ok(Json(Health { status: "ok", version: fieldtoken_core::VERSION, database: "ok" }))
+    sqlx::query("SELECT 1")
+        .execute(&state.db)
+        .await
+        .map_err(ApiError::database)?;
+    Ok(Json(Health {
+        status: "ok",
+        version: fieldtoken_core::VERSION,
+        database: "ok",
+    }))
 }

@@ -19,7 +19,11 @@ enum Command {
     /// Serve the HTTP API and the built PWA.
     Serve {
         /// SQLite database URL; the file and its folder are created when missing.
-        #[arg(long, env = "FIELDTOKEN_DB", default_value = "sqlite://data/fieldtoken.db")]
+        #[arg(
+            long,
+            env = "FIELDTOKEN_DB",
+            default_value = "sqlite://data/fieldtoken.db"
+        )]
         db: String,
         /// Address to listen on; port 0 picks a free port (the chosen one is printed).
         #[arg(long, env = "FIELDTOKEN_LISTEN", default_value = "127.0.0.1:8080")]

@@ -43,12 +43,19 @@ async fn app_shell(index: PathBuf, uri: Uri) -> Response {
 }
 
 async fn cache_headers(request: Request<Body>, next: Next) -> Response {
-    let policy = if is_hashed(request.uri().path()) { IMMUTABLE } else { REVALIDATE };
+    let policy = if is_hashed(request.uri().path()) {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    };
     let mut response = next.run(request).await;
     if response.status().is_success() {
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
-        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
     }
     response
 }
@@ -59,9 +66,8 @@ fn is_hashed(path: &str) -> bool {
     let stem = file.split('.').next().unwrap_or_default();
     // wasm-bindgen names the module after the script: `name-<hash>_bg.wasm`.
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
-    })
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]

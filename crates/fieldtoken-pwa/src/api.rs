@@ -31,5 +31,6 @@ async fn get_text(path: &str) -> Result<String, String> {
     let text = JsFuture::from(response.text().map_err(unreachable)?)
         .await
         .map_err(unreachable)?;
-    text.as_string().ok_or_else(|| "the MDM sent no text".to_owned())
+    text.as_string()
+        .ok_or_else(|| "the MDM sent no text".to_owned())
 }

@@ -19,8 +19,17 @@ fn shell_has_the_landmarks_a_screen_reader_navigates_by() {
     let root = mount();
     let has = |selector: &str| root.query_selector(selector).unwrap().is_some();
     assert!(has("a.skip-link[href='#main']"), "skip link first");
-    assert!(has("header nav[aria-label='Main']"), "labelled main navigation");
+    assert!(
+        has("header nav[aria-label='Main']"),
+        "labelled main navigation"
+    );
     assert!(has("main#main h1"), "a main region with a heading");
-    let status = root.query_selector("[role='status']").unwrap().expect("connection status");
-    assert!(status.text_content().unwrap().starts_with("Online") || status.text_content().unwrap().starts_with("Offline"));
+    let status = root
+        .query_selector("[role='status']")
+        .unwrap()
+        .expect("connection status");
+    assert!(
+        status.text_content().unwrap().starts_with("Online")
+            || status.text_content().unwrap().starts_with("Offline")
+    );
 }

@@ -12,7 +12,9 @@ use crate::support::TestServer;
 #[tokio::test]
 async fn health_answers_with_the_core_version_and_a_working_database() {
     let server = TestServer::start().await;
-    let response = reqwest::get(format!("{}/api/v1/health", server.url)).await.unwrap();
+    let response = reqwest::get(format!("{}/api/v1/health", server.url))
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], "ok");
@@ -24,11 +26,18 @@ async fn health_answers_with_the_core_version_and_a_working_database() {
 #[tokio::test]
 async fn unknown_api_paths_get_a_json_error_not_the_app_shell() {
     let server = TestServer::start().await;
-    let response = reqwest::get(format!("{}/api/v1/no-such-thing", server.url)).await.unwrap();
+    let response = reqwest::get(format!("{}/api/v1/no-such-thing", server.url))
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
-    assert!(body["error"]["message"].as_str().unwrap().contains("/api/v1/no-such-thing"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/api/v1/no-such-thing")
+    );
     server.stop().await;
 }
 
@@ -40,7 +49,10 @@ async fn serves_the_pwa_with_caching_that_lets_releases_through() {
     // Hashed build files never change under their name.
     let script = get("/fieldtoken-pwa-0123456789abcdef.js").await.unwrap();
     assert_eq!(script.status(), StatusCode::OK);
-    assert_eq!(script.headers()[CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(
+        script.headers()[CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
 
     // The shell and the worker are revalidated, or phones would never see a new release.
     for path in ["/", "/index.html", "/sw.js"] {
@@ -52,8 +64,17 @@ async fn serves_the_pwa_with_caching_that_lets_releases_through() {
     // Client-side routes are the shell; a missing file is a 404, not the shell in disguise.
     let route = get("/admin/tokens").await.unwrap();
     assert_eq!(route.status(), StatusCode::OK);
-    assert!(route.text().await.unwrap().contains("<title>fieldtoken</title>"));
-    assert_eq!(get("/missing-file.js").await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert!(
+        route
+            .text()
+            .await
+            .unwrap()
+            .contains("<title>fieldtoken</title>")
+    );
+    assert_eq!(
+        get("/missing-file.js").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
     server.stop().await;
 }
 
@@ -61,7 +82,10 @@ async fn serves_the_pwa_with_caching_that_lets_releases_through() {
 #[test]
 fn the_binary_serves_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("nested/folder/mdm.db").display());
+    let db = format!(
+        "sqlite://{}",
+        dir.path().join("nested/folder/mdm.db").display()
+    );
     let mut child = Command::new(env!("CARGO_BIN_EXE_fieldtoken-mdm"))
         .args(["serve", "--listen", "127.0.0.1:0", "--db", &db, "--web"])
         .arg(dir.path().join("no-pwa-here"))
@@ -70,17 +94,32 @@ fn the_binary_serves_and_stops_cleanly_on_sigterm() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().strip_prefix("fieldtoken MDM listening on ").expect(&line).to_owned();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("fieldtoken MDM listening on ")
+        .expect(&line)
+        .to_owned();
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let status = runtime.block_on(async {
-        reqwest::get(format!("{url}/api/v1/health")).await.unwrap().status()
+        reqwest::get(format!("{url}/api/v1/health"))
+            .await
+            .unwrap()
+            .status()
     });
     assert_eq!(status, StatusCode::OK);
-    assert!(dir.path().join("nested/folder/mdm.db").exists(), "the database folder is created");
+    assert!(
+        dir.path().join("nested/folder/mdm.db").exists(),
+        "the database folder is created"
+    );
 
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let exit = child.wait().unwrap();
     assert!(exit.success(), "a stop request is a clean exit, got {exit}");

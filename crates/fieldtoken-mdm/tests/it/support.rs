@@ -22,16 +22,27 @@ impl TestServer {
         let dir = tempfile::tempdir().expect("temporary directory");
         let web = dir.path().join("dist");
         write_pwa(&web);
-        let db = format!("sqlite://{}", dir.path().join("data/fieldtoken.db").display());
+        let db = format!(
+            "sqlite://{}",
+            dir.path().join("data/fieldtoken.db").display()
+        );
         let pool = fieldtoken_mdm::db::open(&db).await.expect("database opens");
         let app = fieldtoken_mdm::router(fieldtoken_mdm::AppState::new(pool), &web);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("free port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("free port");
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(fieldtoken_mdm::serve(listener, app, async {
             let _ = stopped.await;
         }));
-        TestServer { url, web, stop: Some(stop), task: Some(task), _dir: dir }
+        TestServer {
+            url,
+            web,
+            stop: Some(stop),
+            task: Some(task),
+            _dir: dir,
+        }
     }
 
     /// Stops the server gracefully and waits for it.
@@ -44,7 +55,15 @@ impl TestServer {
 /// The files of a Trunk build that the server treats differently: the shell, a hashed script, the worker.
 fn write_pwa(web: &Path) {
     std::fs::create_dir_all(web).unwrap();
-    std::fs::write(web.join("index.html"), "<!doctype html><title>fieldtoken</title>").unwrap();
+    std::fs::write(
+        web.join("index.html"),
+        "<!doctype html><title>fieldtoken</title>",
+    )
+    .unwrap();
     std::fs::write(web.join("fieldtoken-pwa-0123456789abcdef.js"), "export {};").unwrap();
-    std::fs::write(web.join("sw.js"), "self.addEventListener('fetch', () => {});").unwrap();
+    std::fs::write(
+        web.join("sw.js"),
+        "self.addEventListener('fetch', () => {});",
+    )
+    .unwrap();
 }
