@@ -1,19 +1,22 @@
 //! QR decoding of camera frames: RGBA in, the text of every QR code out, never a panic.
 //!
 //! The engine is rxing's port of the zxing-cpp QR detector (`QrReader`), patched in `patches/rxing`
-//! (see its `PATCHES.md`). On `../shared/qr-samples` it decodes 118/137 photos with one pass; the
-//! retries below, each chosen because it decodes photos the others miss, bring that to 127/137
-//! (zxing-cpp with `tryHarder`: 123, jsQR: 95):
+//! (see its `PATCHES.md`). On `../shared/qr-samples` it decodes 117/137 photos with one pass; the
+//! retries below, each kept because it decodes photos the passes before it miss, bring that to
+//! 127/137 (zxing-cpp with `tryHarder`: 123, jsQR: 95):
 //!
-//! | pass | binarizer | image | rescues |
-//! |---|---|---|---|
-//! | 1 | hybrid (local 8x8 block thresholds) | as is | most photos: uneven light, glare |
-//! | 2 | hybrid, inverted | as is | light-on-dark codes (printed negative, screens in dark mode) |
-//! | 3 | global histogram | as is | low-contrast codes that local blocks split apart |
-//! | 4 | global histogram | halved (2x2 box filter) | blur, noise, codes without a quiet zone |
+//! | pass | binarizer | image | rescues | decoded after it |
+//! |---|---|---|---|---|
+//! | 1 | hybrid (thresholds per 8x8 block, smoothed over 5x5 blocks) | as is | most photos | 117 |
+//! | 2 | the same, inverted | as is | light-on-dark codes (negative prints, dark-mode screens) | 119 |
+//! | 3 | global histogram | as is | low-contrast codes that local thresholds break up | 123 |
+//! | 4 | global histogram | halved (2x2 box filter) | blur, noise, codes without a quiet zone | 127 |
 //!
-//! Passes stop at the first one that finds any code: a frame with a code is usually decoded by pass
-//! 1 (about 1 ms in wasm for a 640x480 frame), and only frames without a readable code pay for all four.
+//! Passes stop at the first one that decodes anything, so a frame with a readable code usually
+//! costs one pass (in wasm, about 1 ms per sample photo), and only frames without one pay for all
+//! four (in wasm, about 10 ms for a 640x480 frame). Tried and dropped because they decoded nothing
+//! more: zxing's Java-port detector, upscaling (nearest and bilinear), padding with a quiet zone,
+//! local-mean thresholds of several window sizes, a pure-barcode detector, quarter-size passes.
 
 use std::collections::HashSet;
 
@@ -93,14 +96,15 @@ fn scan_luma(luma: &[u8], width: u32, height: u32) -> Vec<String> {
     ) {
         return texts;
     }
-    let (halved, half_width, half_height) = halve(luma, width, height);
-    if half_width >= MIN_SIDE && half_height >= MIN_SIDE {
-        if let Ok(source) = Luma8Source::new(halved, half_width, half_height) {
-            decode(
-                &mut BinaryBitmap::new(GlobalHistogramBinarizer::new(source)),
-                &mut texts,
-            );
-        }
+    let (half_width, half_height) = (width / 2, height / 2);
+    if half_width >= MIN_SIDE
+        && half_height >= MIN_SIDE
+        && let Ok(source) = Luma8Source::new(halve(luma, width), half_width, half_height)
+    {
+        decode(
+            &mut BinaryBitmap::new(GlobalHistogramBinarizer::new(source)),
+            &mut texts,
+        );
     }
     texts
 }
@@ -129,24 +133,23 @@ fn decode<B: Binarizer>(bitmap: &mut BinaryBitmap<B>, texts: &mut Vec<String>) -
     !results.is_empty()
 }
 
-/// Halves both dimensions with a 2x2 box filter (dropping an odd last row or column).
+/// Halves both dimensions of a `width`-wide luma image with a 2x2 box filter (dropping an odd last
+/// row or column).
 ///
 /// Averaging smooths blur and sensor noise into cleaner module edges, and the global threshold of
 /// a smaller image is less disturbed by a busy background.
-fn halve(luma: &[u8], width: u32, height: u32) -> (Vec<u8>, u32, u32) {
-    let (half_width, half_height) = (width / 2, height / 2);
-    let (w, hw) = (width as usize, half_width as usize);
-    if w == 0 {
-        return (Vec::new(), 0, 0);
-    }
-    let mut out = Vec::with_capacity(hw * half_height as usize);
-    for pair in luma.chunks_exact(2 * w).take(half_height as usize) {
+fn halve(luma: &[u8], width: u32) -> Vec<u8> {
+    let w = width as usize;
+    let (half_width, half_height) = (w / 2, luma.len() / w.max(1) / 2);
+    let mut out = Vec::with_capacity(half_width * half_height);
+    // `max(1)`: `chunks_exact(0)` panics; a zero width yields no rows anyway.
+    for pair in luma.chunks_exact((2 * w).max(1)).take(half_height) {
         let (top, bottom) = pair.split_at(w);
-        for (t, b) in top.chunks_exact(2).zip(bottom.chunks_exact(2)).take(hw) {
+        for (t, b) in top.chunks_exact(2).zip(bottom.chunks_exact(2)) {
             let sum = u32::from(t[0]) + u32::from(t[1]) + u32::from(b[0]) + u32::from(b[1]);
             // The mean of four bytes fits in a byte.
             out.push(((sum + 2) / 4) as u8);
         }
     }
-    (out, half_width, half_height)
+    out
 }
