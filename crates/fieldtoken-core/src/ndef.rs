@@ -109,7 +109,11 @@ impl NdefRecord {
 
     /// A well-known Text record (`T`), UTF-8, in language `lang` (e.g. `en`, at most 63 bytes).
     pub fn text(text: &str, lang: &str) -> Self {
-        let lang = &lang.as_bytes()[..lang.len().min(63)];
+        let mut end = lang.len().min(63);
+        while !lang.is_char_boundary(end) {
+            end -= 1;
+        }
+        let lang = &lang.as_bytes()[..end];
         let mut payload = vec![lang.len() as u8];
         payload.extend_from_slice(lang);
         payload.extend_from_slice(text.as_bytes());
@@ -162,8 +166,40 @@ pub const URI_PREFIXES: [&str; 36] = [
     "urn:nfc:",
 ];
 
-/// Encodes records as one NDEF message (short records where the payload allows; no chunking).
-pub fn encode_message(records: &[NdefRecord]) -> Vec<u8> {
+/// Encodes records as one NDEF message (short records where the payload allows; no chunking). Fails with
+/// `bad_ndef` for no records, a type or id over 255 bytes, or a payload over 4 GiB.
+pub fn encode_message(records: &[NdefRecord]) -> Result<Vec<u8>> {
+    if records.is_empty() {
+        return Err(Error::new(
+            ErrorKind::BadNdef,
+            "an NFC message has at least one record",
+        ));
+    }
+    for r in records {
+        if r.record_type.len() > 255 || r.id.len() > 255 || u32::try_from(r.payload.len()).is_err()
+        {
+            return Err(Error::new(
+                ErrorKind::BadNdef,
+                "a record's type or id is longer than 255 bytes",
+            ));
+        }
+        let type_ok = match r.tnf {
+            Tnf::Empty => r.record_type.is_empty() && r.payload.is_empty() && r.id.is_empty(),
+            Tnf::Unknown => r.record_type.is_empty(),
+            _ => !r.record_type.is_empty(),
+        };
+        if !type_ok {
+            return Err(Error::new(
+                ErrorKind::BadNdef,
+                "a record's type does not suit its type name format",
+            ));
+        }
+    }
+    Ok(encode_records(records))
+}
+
+/// Encodes records already checked (see [`encode_message`]).
+fn encode_records(records: &[NdefRecord]) -> Vec<u8> {
     let mut out = Vec::new();
     let last = records.len().saturating_sub(1);
     for (i, r) in records.iter().enumerate() {
@@ -297,14 +333,23 @@ pub fn decode_message(bytes: &[u8]) -> Result<Vec<NdefRecord>> {
     Ok(records)
 }
 
-/// Wraps an NDEF message in the Type 2 tag TLV framing (`03 len message FE`), as written to tag memory.
-pub fn wrap_tlv(message: &[u8]) -> Vec<u8> {
+/// Wraps an NDEF message in the Type 2 tag TLV framing (`03 len message FE`), as written to tag memory. Fails with
+/// `bad_ndef` for a message over 65534 bytes, which no Type 2 tag holds.
+pub fn wrap_tlv(message: &[u8]) -> Result<Vec<u8>> {
+    let len = u16::try_from(message.len())
+        .ok()
+        .filter(|&l| l < 0xFFFF)
+        .ok_or_else(|| Error::new(ErrorKind::BadNdef, "the NFC message is too long for a tag"))?;
+    Ok(wrap(message, len))
+}
+
+fn wrap(message: &[u8], len: u16) -> Vec<u8> {
     let mut out = vec![0x03];
-    if message.len() < 0xFF {
-        out.push(message.len() as u8);
+    if len < 0xFF {
+        out.push(len as u8);
     } else {
         out.push(0xFF);
-        out.extend_from_slice(&(message.len().min(0xFFFE) as u16).to_be_bytes());
+        out.extend_from_slice(&len.to_be_bytes());
     }
     out.extend_from_slice(message);
     out.push(0xFE);
@@ -587,7 +632,8 @@ pub fn card_records(code: &TokenCode, base: &LinkBase) -> Vec<WebNfcRecord> {
 /// The raw NDEF message of an old-format card (see [`card_records`]).
 pub fn card_message(code: &TokenCode, base: &LinkBase) -> Vec<u8> {
     let text = code.to_string();
-    encode_message(&[
+    // Two well-formed records of at most 61 and 28 bytes: nothing to check.
+    encode_records(&[
         NdefRecord::uri(&base.link(&text)),
         NdefRecord::text(&text, "en"),
     ])
@@ -595,7 +641,8 @@ pub fn card_message(code: &TokenCode, base: &LinkBase) -> Vec<u8> {
 
 /// What to write into the card's user memory: the message in TLV framing (at most 92 bytes, for an NTAG213's 144).
 pub fn card_memory(code: &TokenCode, base: &LinkBase) -> Vec<u8> {
-    wrap_tlv(&card_message(code, base))
+    let message = card_message(code, base);
+    wrap(&message, message.len() as u16)
 }
 
 /// The token on a card, from its Web NFC records: every URL record pointing at `/t/` and every Text record is read

@@ -20,7 +20,10 @@ fn bundle() -> &'static (OfflineBundle, String) {
             Expiry::from_seconds(1_798_761_599),
             TokenCode::from_bytes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
         );
-        let link = key.sign_token(&token).unwrap().to_deep_link(&LinkBase::https("mdm.example.com").unwrap());
+        let link = key
+            .sign_token(&token)
+            .unwrap()
+            .to_deep_link(&LinkBase::https("mdm.example.com").unwrap());
         let bundle = OfflineBundle {
             org,
             keys: [key.public_key()].into_iter().collect(),

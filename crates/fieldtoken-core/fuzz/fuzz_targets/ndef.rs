@@ -7,9 +7,12 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(records) = ndef::decode_message(data) {
-        let again = ndef::encode_message(&records);
+        let again = ndef::encode_message(&records).unwrap();
         assert_eq!(ndef::decode_message(&again), Ok(records.clone()));
-        let web: Vec<WebNfcRecord> = records.iter().filter_map(|r| WebNfcRecord::from_raw(r).ok()).collect();
+        let web: Vec<WebNfcRecord> = records
+            .iter()
+            .filter_map(|r| WebNfcRecord::from_raw(r).ok())
+            .collect();
         let _ = fieldtoken_core::token_from_ndef(&web);
         for record in &web {
             if let Ok(raw) = record.to_raw() {

@@ -29,7 +29,10 @@ fn card_layout_opens_the_pwa_and_holds_the_code() {
     assert_eq!(records[1].record_type, "text");
     assert_eq!(records[1].data, b"0410-6105-0R3G-G28A-Z");
     let raw: Vec<NdefRecord> = records.iter().map(|r| r.to_raw().unwrap()).collect();
-    assert_eq!(encode_message(&raw), card_message(&code(), &base()));
+    assert_eq!(
+        encode_message(&raw).unwrap(),
+        card_message(&code(), &base())
+    );
     let back: Vec<WebNfcRecord> = decode_message(&card_message(&code(), &base()))
         .unwrap()
         .iter()
@@ -61,11 +64,11 @@ fn longest_card_fits_an_ntag213() {
 fn tag_memory_with_other_tlvs_and_padding() {
     let message = card_message(&code(), &base());
     let mut memory = vec![0x00, 0x01, 0x03, 0xA0, 0x0C, 0x44]; // NULL TLV, then a lock-control TLV
-    memory.extend(wrap_tlv(&message));
+    memory.extend(wrap_tlv(&message).unwrap());
     memory.extend([0u8; 40]); // the rest of the card
     check(&memory, Ok("0410-6105-0R3G-G28A-Z"));
     let long = vec![0u8; 300];
-    let wrapped = wrap_tlv(&long);
+    let wrapped = wrap_tlv(&long).unwrap();
     assert_eq!(&wrapped[..4], &[0x03, 0xFF, 0x01, 0x2C]);
     assert_eq!(unwrap_tlv(&wrapped), Ok(long.as_slice()));
 }
@@ -73,26 +76,21 @@ fn tag_memory_with_other_tlvs_and_padding() {
 #[test]
 fn malformed_cards_are_typed() {
     let message = card_message(&code(), &base());
-    let memory = wrap_tlv(&message);
+    let memory = wrap_tlv(&message).unwrap();
     let with = |f: &dyn Fn(&mut Vec<u8>)| {
         let mut m = message.clone();
         f(&mut m);
-        wrap_tlv(&m)
+        wrap_tlv(&m).unwrap()
     };
     let second = 4 + usize::from(message[2]); // offset of the second record's header
     let other_code = TokenCode::from_bytes([9; 10]);
-    let mismatch = wrap_tlv(&encode_message(&[
+    let mismatch = memory_of(&[
         NdefRecord::uri(&base().link(&code().to_string())),
         NdefRecord::text(&other_code.to_string(), "en"),
-    ]));
-    let only_text = wrap_tlv(&encode_message(&[NdefRecord::text(
-        &code().to_string(),
-        "en",
-    )]));
-    let only_url = wrap_tlv(&encode_message(&[NdefRecord::uri(
-        &base().link(&code().to_string()),
-    )]));
-    let unrelated = wrap_tlv(&encode_message(&[
+    ]);
+    let only_text = memory_of(&[NdefRecord::text(&code().to_string(), "en")]);
+    let only_url = memory_of(&[NdefRecord::uri(&base().link(&code().to_string()))]);
+    let unrelated = memory_of(&[
         NdefRecord::uri("https://famoco.com/"),
         NdefRecord {
             tnf: Tnf::Media,
@@ -100,11 +98,8 @@ fn malformed_cards_are_typed() {
             id: vec![],
             payload: b"hi".to_vec(),
         },
-    ]));
-    let typo = wrap_tlv(&encode_message(&[NdefRecord::text(
-        "0410-6105-0R3G-G2A8-Z",
-        "en",
-    )]));
+    ]);
+    let typo = memory_of(&[NdefRecord::text("0410-6105-0R3G-G2A8-Z", "en")]);
     let cases: Vec<(Vec<u8>, Result<&str, &str>)> = vec![
         (only_text, Ok("0410-6105-0R3G-G28A-Z")),
         (only_url, Ok("0410-6105-0R3G-G28A-Z")),
@@ -198,7 +193,7 @@ fn web_nfc_records_round_trip_through_raw() {
         },
     ];
     let raw: Vec<NdefRecord> = records.iter().map(|r| r.to_raw().unwrap()).collect();
-    let bytes = encode_message(&raw);
+    let bytes = encode_message(&raw).unwrap();
     let back: Vec<WebNfcRecord> = decode_message(&bytes)
         .unwrap()
         .iter()
@@ -227,7 +222,8 @@ fn utf16_text_records_are_read() {
         record_type: b"T".to_vec(),
         id: vec![],
         payload,
-    }]);
+    }])
+    .unwrap();
     assert_eq!(
         token_from_ndef_message(&message),
         Ok(ParsedToken::Code(code()))
@@ -246,4 +242,37 @@ fn a_signed_deep_link_on_a_card_is_read_too() {
         token_from_ndef(&[record]),
         Ok(ParsedToken::Signed(_))
     ));
+}
+
+#[test]
+fn encoding_refuses_what_no_reader_could_decode() {
+    let record = |tnf, record_type: &[u8], payload: &[u8]| NdefRecord {
+        tnf,
+        record_type: record_type.to_vec(),
+        id: vec![],
+        payload: payload.to_vec(),
+    };
+    for (records, expected) in [
+        (vec![], "bad_ndef"),
+        (vec![record(Tnf::WellKnown, &[b'x'; 256], b"")], "bad_ndef"),
+        (vec![record(Tnf::WellKnown, b"", b"x")], "bad_ndef"),
+        (vec![record(Tnf::Empty, b"", b"x")], "bad_ndef"),
+        (vec![record(Tnf::Unknown, b"x", b"")], "bad_ndef"),
+    ] {
+        assert_eq!(
+            encode_message(&records).unwrap_err().code(),
+            expected,
+            "{records:?}"
+        );
+    }
+    assert_eq!(wrap_tlv(&vec![0; 0xFFFF]).unwrap_err().code(), "bad_ndef");
+    assert_eq!(wrap_tlv(&vec![0; 0xFFFE]).unwrap().len(), 0xFFFE + 5);
+    // A language tag is cut at 63 bytes, on a character boundary.
+    let text = NdefRecord::text("x", &"é".repeat(40));
+    assert_eq!(text.payload[0], 62);
+}
+
+/// Tag memory holding these records.
+fn memory_of(records: &[NdefRecord]) -> Vec<u8> {
+    wrap_tlv(&encode_message(records).unwrap()).unwrap()
 }

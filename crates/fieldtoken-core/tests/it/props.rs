@@ -47,9 +47,9 @@ proptest! {
             id,
             payload,
         }).collect();
-        let bytes = ndef::encode_message(&records);
+        let bytes = ndef::encode_message(&records).unwrap();
         prop_assert_eq!(ndef::decode_message(&bytes), Ok(records));
-        let memory = ndef::wrap_tlv(&bytes);
+        let memory = ndef::wrap_tlv(&bytes).unwrap();
         prop_assert_eq!(ndef::unwrap_tlv(&memory), Ok(bytes.as_slice()));
     }
 
