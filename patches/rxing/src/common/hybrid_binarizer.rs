@@ -217,6 +217,21 @@ impl<LS: LuminanceSource> HybridBinarizer<LS> {
         matrix: &mut BitMatrix,
     ) {
         let mut offset = yoffset * stride + xoffset;
+        // Patched for fieldtoken: blocks on the 8-pixel grid (all but a clamped last column) are
+        // written a byte at a time; same result as the per-pixel loop below, several times faster.
+        if xoffset % 8 == 0 {
+            for y in 0..BLOCK_SIZE {
+                let row = &luminances[offset as usize..offset as usize + BLOCK_SIZE];
+                let mut mask = 0u8;
+                for (i, &pixel) in row.iter().enumerate() {
+                    // Comparison needs to be <= so that black == 0 pixels are black even if the threshold is 0.
+                    mask |= u8::from(pixel as u32 <= threshold) << i;
+                }
+                matrix.set_byte(xoffset, yoffset + y as u32, mask);
+                offset += stride;
+            }
+            return;
+        }
         for y in 0..BLOCK_SIZE {
             // for (int y = 0, offset = yoffset * stride + xoffset; y < HybridBinarizer::BLOCK_SIZE; y++, offset += stride) {
             for x in 0..BLOCK_SIZE {
