@@ -149,13 +149,43 @@ fn decodes_generated_codes_plain_and_inverted() {
 }
 
 #[test]
-fn decodes_utf8_and_latin1_byte_segments() {
-    // Texts outside ASCII take the byte-mode path whose character set decoding was patched.
+fn decodes_every_code_in_a_frame() {
+    let texts = ["FT1:first-token", "FT1:second-token", "FT1:third-token"];
+    let tiles: Vec<_> = texts
+        .iter()
+        .map(|t| render(&QrCode::new(t.as_bytes()).expect("encodable"), 4, false))
+        .collect();
+    // Three codes side by side in one frame, tops aligned, white below the shorter ones.
+    let width: u32 = tiles.iter().map(|(_, w, _)| w).sum();
+    let height = tiles.iter().map(|(_, _, h)| *h).max().expect("three tiles");
+    let mut frame = vec![255; (width * height * 4) as usize];
+    let mut left = 0;
+    for (rgba, w, h) in &tiles {
+        for y in 0..*h {
+            let row = &rgba[(y * w * 4) as usize..((y + 1) * w * 4) as usize];
+            let at = ((y * width + left) * 4) as usize;
+            frame[at..at + row.len()].copy_from_slice(row);
+        }
+        left += w;
+    }
+    let mut found = scan_rgba(&frame, width, height);
+    found.sort();
+    assert_eq!(found, texts);
+}
+
+#[test]
+fn decodes_non_ascii_texts() {
+    // Byte-mode UTF-8, which goes through the patched character set decoding.
     for text in ["Lagerhalle Süd – Tor 3", "naïve café", "倉庫へ移動"] {
         let code = QrCode::new(text.as_bytes()).expect("encodable");
         let (rgba, w, h) = render(&code, 3, false);
         assert_eq!(scan_rgba(&rgba, w, h), vec![text.to_owned()]);
     }
+    // "QRコード" in Shift_JIS: in Kanji mode or in byte mode (detected by the guesser), the
+    // decoder ends up with Shift_JIS bytes, which the patched table turns into Unicode.
+    let code = QrCode::new(b"QR\x83\x52\x81\x5b\x83\x68").expect("encodable");
+    let (rgba, w, h) = render(&code, 3, false);
+    assert_eq!(scan_rgba(&rgba, w, h), vec!["QRコード".to_owned()]);
 }
 
 #[test]
