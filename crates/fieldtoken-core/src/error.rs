@@ -63,6 +63,64 @@ pub enum ErrorKind {
     Forbidden,
     /// A text that cannot be drawn as a QR code (too long for the largest symbol).
     QrTooLong,
+    /// An access token that is 'Not Effective' was used to sign in: only 'Effective' tokens authenticate.
+    AccessTokenNotEffective,
+    /// An access token still 'Pending Verification' was used to sign in: it must be verified first.
+    AccessTokenPendingVerification,
+    /// An access token can be deleted only in the 'Not Effective' life cycle state.
+    DeleteNeedsNotEffective,
+    /// An access token can be deleted only when no accounts receivable or rewards participant is linked to it.
+    DeleteNeedsUnassociated,
+    /// An access token linked to a rewards participant that is not terminated cannot be set 'Not Effective'.
+    ParticipantNotTerminated,
+    /// The accounts receivable or rewards participant of an access token cannot be changed once set (from the access token).
+    AssociationLocked,
+    /// The classification of an access token is set only when creating it.
+    ClassificationLocked,
+    /// The rewards participant does not belong to the accounts receivable of the access token.
+    ParticipantOtherAccount,
+    /// A 'Pending Verification' access token cannot be switched to 'Effective' or 'Not Effective' by hand.
+    PendingVerificationLocked,
+    /// Only an 'Effective' access token can be set 'Not Effective'.
+    SetNotEffectiveNeedsEffective,
+    /// Only a 'Not Effective' access token can be set 'Effective'.
+    SetEffectiveNeedsNotEffective,
+    /// The pass code of an access token can be reset only while it is 'Effective'.
+    ResetPassCodeNeedsEffective,
+    /// The verification code of an access token can be reset only while it is 'Pending Verification'.
+    ResetVerificationNeedsPending,
+    /// Only a 'Pending Verification' access token can be verified.
+    VerifyNeedsPending,
+    /// The verification code does not match the access token's.
+    WrongVerificationCode,
+    /// The accounts receivable or rewards participant named is not the one linked to the access token.
+    NotAssociated,
+    /// The access token is already linked to an accounts receivable (or a rewards participant).
+    AlreadyAssociated,
+    /// The classification given is not the access token's.
+    ClassificationMismatch,
+    /// The access token needs an identifier (the definition makes it mandatory, or a pass code was given).
+    IdentifierRequired,
+    /// The access token needs a pass code (the definition makes it mandatory, or it has an identifier).
+    PassCodeRequired,
+    /// The access token needs an authentication code.
+    AuthenticationCodeRequired,
+    /// An identifier that breaks the format rules of the definition or classification.
+    BadIdentifier,
+    /// A pass code that breaks the format rules of the definition or classification.
+    BadPassCode,
+    /// An authentication code that breaks the format rules of the definition or classification.
+    BadAuthenticationCode,
+    /// A value was given for a field the system generates (read-only).
+    ReadOnlyField,
+    /// Access token definition or classification settings that contradict each other.
+    BadDefinition,
+    /// No access token definition is active.
+    NoActiveDefinition,
+    /// More than one access token definition is active; only one may be.
+    SeveralActiveDefinitions,
+    /// The name of who made a change is empty, too long or holds control characters.
+    BadActor,
 }
 
 impl ErrorKind {
@@ -97,11 +155,40 @@ impl ErrorKind {
             ErrorKind::UnknownPermission => "unknown_permission",
             ErrorKind::Forbidden => "forbidden",
             ErrorKind::QrTooLong => "qr_too_long",
+            ErrorKind::AccessTokenNotEffective => "access_token_not_effective",
+            ErrorKind::AccessTokenPendingVerification => "access_token_pending_verification",
+            ErrorKind::DeleteNeedsNotEffective => "delete_needs_not_effective",
+            ErrorKind::DeleteNeedsUnassociated => "delete_needs_unassociated",
+            ErrorKind::ParticipantNotTerminated => "participant_not_terminated",
+            ErrorKind::AssociationLocked => "association_locked",
+            ErrorKind::ClassificationLocked => "classification_locked",
+            ErrorKind::ParticipantOtherAccount => "participant_other_account",
+            ErrorKind::PendingVerificationLocked => "pending_verification_locked",
+            ErrorKind::SetNotEffectiveNeedsEffective => "set_not_effective_needs_effective",
+            ErrorKind::SetEffectiveNeedsNotEffective => "set_effective_needs_not_effective",
+            ErrorKind::ResetPassCodeNeedsEffective => "reset_pass_code_needs_effective",
+            ErrorKind::ResetVerificationNeedsPending => "reset_verification_needs_pending",
+            ErrorKind::VerifyNeedsPending => "verify_needs_pending",
+            ErrorKind::WrongVerificationCode => "wrong_verification_code",
+            ErrorKind::NotAssociated => "not_associated",
+            ErrorKind::AlreadyAssociated => "already_associated",
+            ErrorKind::ClassificationMismatch => "classification_mismatch",
+            ErrorKind::IdentifierRequired => "identifier_required",
+            ErrorKind::PassCodeRequired => "pass_code_required",
+            ErrorKind::AuthenticationCodeRequired => "authentication_code_required",
+            ErrorKind::BadIdentifier => "bad_identifier",
+            ErrorKind::BadPassCode => "bad_pass_code",
+            ErrorKind::BadAuthenticationCode => "bad_authentication_code",
+            ErrorKind::ReadOnlyField => "read_only_field",
+            ErrorKind::BadDefinition => "bad_definition",
+            ErrorKind::NoActiveDefinition => "no_active_definition",
+            ErrorKind::SeveralActiveDefinitions => "several_active_definitions",
+            ErrorKind::BadActor => "bad_actor",
         }
     }
 
     /// Every kind, for tables and documentation.
-    pub const ALL: [ErrorKind; 28] = [
+    pub const ALL: [ErrorKind; 57] = [
         ErrorKind::Empty,
         ErrorKind::BadLength,
         ErrorKind::BadSymbol,
@@ -130,6 +217,35 @@ impl ErrorKind {
         ErrorKind::UnknownPermission,
         ErrorKind::Forbidden,
         ErrorKind::QrTooLong,
+        ErrorKind::AccessTokenNotEffective,
+        ErrorKind::AccessTokenPendingVerification,
+        ErrorKind::DeleteNeedsNotEffective,
+        ErrorKind::DeleteNeedsUnassociated,
+        ErrorKind::ParticipantNotTerminated,
+        ErrorKind::AssociationLocked,
+        ErrorKind::ClassificationLocked,
+        ErrorKind::ParticipantOtherAccount,
+        ErrorKind::PendingVerificationLocked,
+        ErrorKind::SetNotEffectiveNeedsEffective,
+        ErrorKind::SetEffectiveNeedsNotEffective,
+        ErrorKind::ResetPassCodeNeedsEffective,
+        ErrorKind::ResetVerificationNeedsPending,
+        ErrorKind::VerifyNeedsPending,
+        ErrorKind::WrongVerificationCode,
+        ErrorKind::NotAssociated,
+        ErrorKind::AlreadyAssociated,
+        ErrorKind::ClassificationMismatch,
+        ErrorKind::IdentifierRequired,
+        ErrorKind::PassCodeRequired,
+        ErrorKind::AuthenticationCodeRequired,
+        ErrorKind::BadIdentifier,
+        ErrorKind::BadPassCode,
+        ErrorKind::BadAuthenticationCode,
+        ErrorKind::ReadOnlyField,
+        ErrorKind::BadDefinition,
+        ErrorKind::NoActiveDefinition,
+        ErrorKind::SeveralActiveDefinitions,
+        ErrorKind::BadActor,
     ];
 }
 

@@ -48,6 +48,7 @@
 
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod action;
 pub mod base41;
 pub mod code;
@@ -64,6 +65,7 @@ pub mod signed;
 pub mod sync;
 pub mod token;
 
+pub use access::{AccessToken, AccessTokenDefinition, Actor, LifeCycleState};
 pub use action::{Action, ActionToken, TokenName, TokenStatus};
 pub use code::{TokenCode, normalize_code};
 pub use device::{Certificate, Device, DeviceState, Fleet};
