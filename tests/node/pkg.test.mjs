@@ -13,7 +13,7 @@ const manifest = JSON.parse(readFileSync(require.resolve("fieldtoken/package.jso
 test("initSync takes the module's bytes, and calls work after it", () => {
   initSync({ module: readFileSync(wasmPath) });
   const workspace = readFileSync(new URL("../../Cargo.toml", import.meta.url), "utf8");
-  const expected = /\[workspace\.package\][^[]*?version = "([^"]+)"/s.exec(workspace)[1];
+  const expected = /\[workspace\.package\][^[]*?^version = "([^"]+)"/ms.exec(workspace)[1];
   assert.equal(version(), expected);
 });
 

@@ -50,7 +50,7 @@ pub fn run() -> Result<(), String> {
 
     step("test: cargo test --workspace");
     let result = run_suite(
-        cmd("cargo").args(["test", "--workspace"]),
+        cmd("cargo").args(["test", "--workspace", "--no-fail-fast"]),
         &mut report.summaries,
     );
     report.suite("cargo test --workspace", result);
@@ -71,6 +71,7 @@ pub fn run() -> Result<(), String> {
             cmd("cargo")
                 .args([
                     "test",
+                    "--no-fail-fast",
                     "--package",
                     "fieldtoken-wasm",
                     "--package",

@@ -2,6 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -14,22 +15,39 @@ fn mount() -> web_sys::HtmlElement {
     root
 }
 
+/// Lets the browser run a task: the router renders the matched route after mounting, not during it.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits up to about two seconds for `selector` to match inside `root`.
+async fn wait_for(root: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
+    for _ in 0..200 {
+        if let Some(element) = root.query_selector(selector).unwrap() {
+            return element;
+        }
+        next_task().await;
+    }
+    panic!("`{selector}` never appeared in: {}", root.inner_html());
+}
+
 #[wasm_bindgen_test]
-fn shell_has_the_landmarks_a_screen_reader_navigates_by() {
+async fn shell_has_the_landmarks_a_screen_reader_navigates_by() {
     let root = mount();
-    let has = |selector: &str| root.query_selector(selector).unwrap().is_some();
-    assert!(has("a.skip-link[href='#main']"), "skip link first");
+    wait_for(&root, "a.skip-link[href='#main']").await;
+    wait_for(&root, "header nav[aria-label='Main']").await;
+    let status = wait_for(&root, "[role='status'][aria-live='polite']").await;
+    let status = status.text_content().unwrap();
     assert!(
-        has("header nav[aria-label='Main']"),
-        "labelled main navigation"
+        status.starts_with("Online") || status.starts_with("Offline"),
+        "{status}"
     );
-    assert!(has("main#main h1"), "a main region with a heading");
-    let status = root
-        .query_selector("[role='status']")
-        .unwrap()
-        .expect("connection status");
-    assert!(
-        status.text_content().unwrap().starts_with("Online")
-            || status.text_content().unwrap().starts_with("Offline")
-    );
+    let heading = wait_for(&root, "main#main h1").await;
+    assert!(!heading.text_content().unwrap().is_empty());
 }
