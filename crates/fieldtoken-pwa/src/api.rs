@@ -1,8 +1,71 @@
 //! Talking to the MDM that served the PWA (same origin, so no configuration and no CORS).
+//!
+//! Every call returns [`ApiError`] on failure, keeping the MDM's stable error code, so a screen can tell
+//! "not signed in" (401) from "not allowed" (403) from "no network", and say so in words.
 
 use serde::Deserialize;
-use wasm_bindgen::JsCast;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
+
+use crate::session;
+
+/// Why a call to the MDM failed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    /// The HTTP status, or 0 when the MDM could not be reached.
+    pub status: u16,
+    /// The MDM's stable code (`forbidden`, `unauthenticated`, ...), or `network` / `bad_response`.
+    pub code: String,
+    /// A sentence for the person using the app.
+    pub message: String,
+}
+
+impl ApiError {
+    fn network() -> ApiError {
+        ApiError {
+            status: 0,
+            code: "network".into(),
+            message: "the MDM cannot be reached; check the network".into(),
+        }
+    }
+
+    fn bad_response(detail: impl std::fmt::Display) -> ApiError {
+        ApiError {
+            status: 0,
+            code: "bad_response".into(),
+            message: format!("the MDM answered in an unexpected way ({detail})"),
+        }
+    }
+
+    /// Whether the session is missing or no longer valid: the screen should ask to sign in again.
+    pub fn is_unauthenticated(&self) -> bool {
+        self.status == 401
+    }
+
+    /// Whether the signed-in user lacks the permission for this.
+    pub fn is_forbidden(&self) -> bool {
+        self.status == 403
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    code: String,
+    message: String,
+}
 
 /// `GET /api/v1/health`, as the shell shows it.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -11,26 +74,68 @@ pub struct Health {
     pub version: String,
 }
 
-/// Asks the MDM whether it is there; `Err` carries a sentence for the operator.
-pub async fn health() -> Result<Health, String> {
-    let text = get_text("/api/v1/health").await?;
-    serde_json::from_str(&text).map_err(|e| format!("the MDM answered in an unexpected way: {e}"))
+/// Asks the MDM whether it is there.
+pub async fn health() -> Result<Health, ApiError> {
+    get("/api/v1/health").await
 }
 
-async fn get_text(path: &str) -> Result<String, String> {
-    let window = web_sys::window().ok_or("no browser window")?;
-    let unreachable = |_| "the MDM cannot be reached".to_owned();
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(path))
-        .await
-        .map_err(unreachable)?
-        .dyn_into()
-        .map_err(unreachable)?;
-    if !response.ok() {
-        return Err(format!("the MDM answered {}", response.status()));
+/// `GET path`, decoded from JSON.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    let text = send("GET", path, None).await?;
+    serde_json::from_str(&text).map_err(ApiError::bad_response)
+}
+
+/// `POST path` with a JSON body, decoded from JSON.
+pub async fn post<T: DeserializeOwned>(path: &str, body: &serde_json::Value) -> Result<T, ApiError> {
+    let text = send("POST", path, Some(body.to_string())).await?;
+    serde_json::from_str(&text).map_err(ApiError::bad_response)
+}
+
+/// `DELETE path`.
+pub async fn delete(path: &str) -> Result<(), ApiError> {
+    send("DELETE", path, None).await.map(drop)
+}
+
+async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
+    let window = web_sys::window().ok_or_else(ApiError::network)?;
+    let headers = Headers::new().map_err(|_| ApiError::network())?;
+    headers.set("Accept", "application/json").map_err(|_| ApiError::network())?;
+    if let Some(token) = session::token() {
+        headers
+            .set("Authorization", &format!("Bearer {token}"))
+            .map_err(|_| ApiError::network())?;
     }
-    let text = JsFuture::from(response.text().map_err(unreachable)?)
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_headers(&headers);
+    if let Some(body) = &body {
+        headers.set("Content-Type", "application/json").map_err(|_| ApiError::network())?;
+        init.set_body(&JsValue::from_str(body));
+    }
+    let request = Request::new_with_str_and_init(path, &init).map_err(|_| ApiError::network())?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
         .await
-        .map_err(unreachable)?;
-    text.as_string()
-        .ok_or_else(|| "the MDM sent no text".to_owned())
+        .map_err(|_| ApiError::network())?
+        .dyn_into()
+        .map_err(|_| ApiError::network())?;
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|text| text.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    if response.ok() {
+        return Ok(text);
+    }
+    let status = response.status();
+    Err(match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) => ApiError { status, code: body.error.code, message: body.error.message },
+        Err(_) => ApiError {
+            status,
+            code: "bad_response".into(),
+            message: format!("the MDM answered {status}"),
+        },
+    })
 }

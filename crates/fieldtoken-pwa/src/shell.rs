@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::api;
+use crate::{admin, api};
 
 /// The whole PWA.
 #[component]
@@ -17,12 +17,15 @@ pub fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"fieldtoken"</A>
                 <nav aria-label="Main">
                     <A href="/">"Home"</A>
+                    <A href="/admin">"Admin"</A>
                 </nav>
                 <ConnectionStatus/>
             </header>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home/>
+                    <Route path=path!("/admin") view=admin::TokensPage/>
+                    <Route path=path!("/admin/sign-in") view=admin::SignIn/>
                 </Routes>
             </main>
         </Router>
