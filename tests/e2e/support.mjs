@@ -1,6 +1,6 @@
 // What every end-to-end test needs: the real MDM (release build, fresh SQLite file, serving the release
 // PWA) on a free loopback port, and Debian's Chromium driven by playwright-core with a fresh profile.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,15 +25,21 @@ export const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
-/** Starts the MDM; resolves once it printed its address. `stop()` sends SIGTERM and waits for a clean exit. */
-export async function startServer() {
+/**
+ * Starts the MDM; resolves once it printed its address. `stop()` sends SIGTERM and waits for a clean exit.
+ * With `{ org }`, `fieldtoken-mdm seed-demo` first creates that organisation, and `admin` is its answer
+ * (`{ org, admin_token }`).
+ */
+export async function startServer({ org } = {}) {
   for (const [what, path] of [["MDM binary", MDM], ["built PWA", join(DIST, "index.html")]]) {
     if (!existsSync(path)) throw new Error(`${what} missing at ${path}: run \`cargo xtask test\``);
   }
   const dir = mkdtempSync(join(tmpdir(), "fieldtoken-e2e-"));
+  const db = `sqlite://${join(dir, "mdm.db")}`;
+  const admin = org ? JSON.parse(execFileSync(MDM, ["seed-demo", "--org", org, "--db", db], { encoding: "utf8" })) : null;
   const child = spawn(
     MDM,
-    ["serve", "--listen", "127.0.0.1:0", "--db", `sqlite://${join(dir, "mdm.db")}`, "--web", DIST],
+    ["serve", "--listen", "127.0.0.1:0", "--db", db, "--web", DIST],
     { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: "warn" } },
   );
   const url = await new Promise((resolve, reject) => {
@@ -48,6 +54,17 @@ export async function startServer() {
   const exit = new Promise((resolve) => child.once("exit", (code, signal) => { exited = true; resolve({ code, signal }); }));
   return {
     url,
+    admin,
+    /** Calls the API as `token` (default: the seeded admin); resolves to `{ status, body }`. */
+    async api(method, path, body, token = admin?.admin_token) {
+      const response = await fetch(new URL(path, url), {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
     async stop() {
       if (!exited) child.kill("SIGTERM");
       const result = await exit;
