@@ -233,12 +233,23 @@ impl<LS: LuminanceSource> GlobalHistogramBinarizer<LS> {
         // Although we end up reading four rows twice, it is consistent with our motto of
         // "fail quickly" which is necessary for continuous scanning.
         let localLuminances = source.get_matrix();
-        for y in 0..height {
-            let offset = y * width;
-            for x in 0..width {
-                let pixel = localLuminances[offset + x];
+        // Patched for fieldtoken: 8 pixels at a time through `set_byte` (one word update instead of
+        // up to eight `set` calls), the last `width % 8` pixels of a row one by one; same bits.
+        for (y, row) in localLuminances.chunks_exact(width.max(1)).take(height).enumerate() {
+            let mut octets = row.chunks_exact(8);
+            for (i, octet) in (&mut octets).enumerate() {
+                let mut mask = 0u8;
+                for (bit, &pixel) in octet.iter().enumerate() {
+                    mask |= u8::from((pixel as u32) < blackPoint) << bit;
+                }
+                if mask != 0 {
+                    matrix.set_byte((i * 8) as u32, y as u32, mask);
+                }
+            }
+            let done = width - octets.remainder().len();
+            for (x, &pixel) in octets.remainder().iter().enumerate() {
                 if (pixel as u32) < blackPoint {
-                    matrix.set(x as u32, y as u32);
+                    matrix.set((done + x) as u32, y as u32);
                 }
             }
         }
