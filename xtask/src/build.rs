@@ -109,6 +109,7 @@ pub fn run_server(args: &[String]) -> Result<(), String> {
         "mdm: starting on http://{listen} (Ctrl-C stops it)"
     ));
     let mut command = cmd(server);
+    // --demo seeds the "Demo" organisation on first start and prints its credentials after the URL.
     command.args([
         "serve",
         "--listen",
@@ -117,6 +118,7 @@ pub fn run_server(args: &[String]) -> Result<(), String> {
         "sqlite://data/fieldtoken.db",
         "--web",
         "dist",
+        "--demo",
     ]);
     exec(command)
 }

@@ -96,11 +96,17 @@ pub struct Fleet {
 /// Who is signed in (`GET /api/v1/me`).
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Me {
-    /// The session's name (an API token's name, or the user's).
-    #[serde(default)]
-    pub name: Option<String>,
+    /// The organisation the session acts in.
+    pub org: Named,
     /// The permission names the session holds.
     pub permissions: Vec<String>,
+}
+
+/// Anything the API names: `{ "name", .. }`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Named {
+    /// Its name.
+    pub name: String,
 }
 
 impl Me {
@@ -114,11 +120,20 @@ impl Me {
 }
 
 /// The four action types of the seed, in its order.
-pub const ACTION_TYPES: [&str; 4] = ["put_in_fleet", "put_in_repair", "put_in_stock", "reset_certificate"];
+pub const ACTION_TYPES: [&str; 4] = [
+    "put_in_fleet",
+    "put_in_repair",
+    "put_in_stock",
+    "reset_certificate",
+];
 
 /// The seed's label of an action type ("Put in Fleet", ...), as the core names it.
 pub fn action_label(kind: &str) -> Option<&'static str> {
     // The label does not depend on the fleet; any valid fleet id lets the core build the action.
-    let fleet = fieldtoken_core::FleetId::new(1).ok().filter(|_| kind == "put_in_fleet");
-    fieldtoken_core::Action::from_parts(kind, fleet).ok().map(|action| action.label())
+    let fleet = fieldtoken_core::FleetId::new(1)
+        .ok()
+        .filter(|_| kind == "put_in_fleet");
+    fieldtoken_core::Action::from_parts(kind, fleet)
+        .ok()
+        .map(|action| action.label())
 }

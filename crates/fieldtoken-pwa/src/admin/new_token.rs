@@ -50,7 +50,9 @@ pub fn NewTokenForm(
         let mut action_json = json!({ "type": action });
         if action == "put_in_fleet" {
             // Fleet ids are numbers on the wire; keep the text if a server ever uses other ids.
-            action_json["fleet_id"] = fleet_id.parse::<u64>().map_or_else(|_| json!(fleet_id), |id| json!(id));
+            action_json["fleet_id"] = fleet_id
+                .parse::<u64>()
+                .map_or_else(|_| json!(fleet_id), |id| json!(id));
         }
         let body = json!({ "name": name.get_untracked().trim(), "action": action_json, "expires_at": expires_at });
         busy.set(true);

@@ -46,7 +46,10 @@ pub fn TokenPanel(
         let stem = file_stem.clone();
         move |_| match qr() {
             Ok(matrix) => match png_data_url(&matrix) {
-                Some(url) => save(&url, &format!("{stem}-{}.png", suffix(format.get_untracked()))),
+                Some(url) => save(
+                    &url,
+                    &format!("{stem}-{}.png", suffix(format.get_untracked())),
+                ),
                 None => message.set(Some("This browser could not draw the PNG; use SVG.".into())),
             },
             Err(why) => message.set(Some(why.to_string())),
@@ -55,8 +58,14 @@ pub fn TokenPanel(
     let download_svg = move |_| {
         if let Ok(matrix) = qr() {
             let svg = matrix.to_svg(PNG_SCALE, QUIET_ZONE);
-            let url = format!("data:image/svg+xml;charset=utf-8,{}", js_sys::encode_uri_component(&svg));
-            save(&url, &format!("{file_stem}-{}.svg", suffix(format.get_untracked())));
+            let url = format!(
+                "data:image/svg+xml;charset=utf-8,{}",
+                js_sys::encode_uri_component(&svg)
+            );
+            save(
+                &url,
+                &format!("{file_stem}-{}.svg", suffix(format.get_untracked())),
+            );
         }
     };
     let code = token.code.clone();
@@ -70,16 +79,27 @@ pub fn TokenPanel(
                 }
                 None => false,
             };
-            message.set(Some(if copied { "Code copied.".into() } else { "Copying is not allowed here: select the code instead.".into() }));
+            message.set(Some(if copied {
+                "Code copied.".into()
+            } else {
+                "Copying is not allowed here: select the code instead.".into()
+            }));
         });
     };
     let id = token.id.clone();
     let delete = move |_| {
         let id = id.clone();
         spawn_local(async move {
-            match api::delete(&format!("/api/v1/action-tokens/{}", js_sys::encode_uri_component(&id.0))).await {
+            match api::delete(&format!(
+                "/api/v1/action-tokens/{}",
+                js_sys::encode_uri_component(&id.0)
+            ))
+            .await
+            {
                 Ok(()) => on_deleted(id),
-                Err(why) if why.is_forbidden() => message.set(Some("You are not allowed to delete action tokens.".into())),
+                Err(why) if why.is_forbidden() => {
+                    message.set(Some("You are not allowed to delete action tokens.".into()))
+                }
                 Err(why) => message.set(Some(format!("The token was not deleted: {why}."))),
             }
         });
@@ -161,20 +181,32 @@ fn suffix(format: Format) -> &'static str {
 fn file_stem(name: &str) -> String {
     let stem: String = name
         .chars()
-        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let stem = stem.trim_matches('-');
-    if stem.is_empty() { "action-token".into() } else { stem.into() }
+    if stem.is_empty() {
+        "action-token".into()
+    } else {
+        stem.into()
+    }
 }
 
 /// Draws the matrix on a canvas and returns it as a PNG data URL: the browser's own PNG encoder.
 fn png_data_url(matrix: &QrMatrix) -> Option<String> {
     let document = web_sys::window()?.document()?;
-    let canvas: web_sys::HtmlCanvasElement = document.create_element("canvas").ok()?.dyn_into().ok()?;
+    let canvas: web_sys::HtmlCanvasElement =
+        document.create_element("canvas").ok()?.dyn_into().ok()?;
     let side = (matrix.width() as u32 + 2 * QUIET_ZONE) * PNG_SCALE;
     canvas.set_width(side);
     canvas.set_height(side);
-    let context: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    let context: web_sys::CanvasRenderingContext2d =
+        canvas.get_context("2d").ok()??.dyn_into().ok()?;
     context.set_fill_style_str("#ffffff");
     context.fill_rect(0.0, 0.0, f64::from(side), f64::from(side));
     context.set_fill_style_str("#000000");
@@ -193,8 +225,12 @@ fn png_data_url(matrix: &QrMatrix) -> Option<String> {
 
 /// Saves `url` as `name` through a temporary link (the way browsers let a page download).
 fn save(url: &str, name: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Ok(link) = document.create_element("a") else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(link) = document.create_element("a") else {
+        return;
+    };
     let link: web_sys::HtmlAnchorElement = link.unchecked_into();
     link.set_href(url);
     link.set_download(name);

@@ -25,12 +25,16 @@ pub fn local_input_to_utc(value: &str) -> Option<String> {
     }
     // Per ECMAScript, a date-time form without an offset is local time: exactly what the input means.
     let date = js_sys::Date::new(&JsValue::from_str(value));
-    date.get_time().is_finite().then(|| String::from(date.to_iso_string()))
+    date.get_time()
+        .is_finite()
+        .then(|| String::from(date.to_iso_string()))
 }
 
 /// The `datetime-local` value for a moment `days` from now, rounded to the minute (the form's default).
 pub fn local_input_in_days(days: f64) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(js_sys::Date::now() + days * 86_400_000.0));
+    let date = js_sys::Date::new(&JsValue::from_f64(
+        js_sys::Date::now() + days * 86_400_000.0,
+    ));
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}",
         date.get_full_year(),

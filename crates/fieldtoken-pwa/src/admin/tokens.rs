@@ -47,11 +47,12 @@ pub fn TokensPage() -> impl IntoView {
             {move || me.get().map(|answer| match answer {
                 Ok(me) => {
                     let screen = me.permissions().action_token_screen();
-                    if screen.page {
+                    let page = if screen.page {
                         view! { <Tokens can_create=screen.new_button can_delete=screen.delete_button/> }.into_any()
                     } else {
                         view! { <NoAccess/> }.into_any()
-                    }
+                    };
+                    view! { <SessionBar org=me.org.name/> {page} }.into_any()
                 }
                 Err(why) if why.is_unauthenticated() => {
                     session::sign_out();
@@ -62,6 +63,21 @@ pub fn TokensPage() -> impl IntoView {
         </Suspense>
     }
     .into_any()
+}
+
+/// Which organisation the admin works in, and the way out.
+#[component]
+fn SessionBar(org: String) -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    view! {
+        <div class="session-bar">
+            <span>"Organisation: " <strong>{org}</strong></span>
+            <button type="button" on:click=move |_| {
+                session::sign_out();
+                navigate("/admin/sign-in", Default::default());
+            }>"Sign out"</button>
+        </div>
+    }
 }
 
 /// Seed 000: "The Action Tokens page and API endpoint can't be accessed."
@@ -102,9 +118,15 @@ fn Tokens(can_create: bool, can_delete: bool) -> impl IntoView {
         let cursor = if append { next.get_untracked() } else { None };
         loading.set(true);
         spawn_local(async move {
-            let mut path = format!("/api/v1/action-tokens?q={}", js_sys::encode_uri_component(&q));
+            let mut path = format!(
+                "/api/v1/action-tokens?q={}",
+                js_sys::encode_uri_component(&q)
+            );
             if let Some(cursor) = cursor {
-                path.push_str(&format!("&cursor={}", js_sys::encode_uri_component(&cursor)));
+                path.push_str(&format!(
+                    "&cursor={}",
+                    js_sys::encode_uri_component(&cursor)
+                ));
             }
             // A late answer to an older search must not overwrite the current one.
             let answer = api::get::<Page<ActionToken>>(&path).await;
@@ -259,11 +281,21 @@ fn TokenRow(
     let fleet = move || match &fleet_id {
         None => "—".to_owned(),
         Some(id) => fleets.with(|list| {
-            list.iter().find(|f| &f.id == id).map_or_else(|| format!("#{id}"), |f| f.name.clone())
+            list.iter()
+                .find(|f| &f.id == id)
+                .map_or_else(|| format!("#{id}"), |f| f.name.clone())
         }),
     };
-    let status = if token.status == "active" { "Valid" } else { "Expired" };
-    let status_class = if token.status == "active" { "badge ok" } else { "badge expired" };
+    let status = if token.status == "active" {
+        "Valid"
+    } else {
+        "Expired"
+    };
+    let status_class = if token.status == "active" {
+        "badge ok"
+    } else {
+        "badge expired"
+    };
     let open = token.clone();
     view! {
         <tr class:selected=is_selected>
