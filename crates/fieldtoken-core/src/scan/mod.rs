@@ -18,8 +18,11 @@
 //!
 //! Passes stop at the first one that decodes anything, so a frame with a readable code usually
 //! costs one pass; only frames without one pay for all seven (each level of the pyramid costs a
-//! quarter of the one above). Measured in Node 20 (wasm, `opt-level = "s"`): median 0.6 ms per
-//! sample photo and 2.2 ms per 640x480 frame, against zxing-wasm's 0.7 ms and 3.1 ms in the same run.
+//! quarter of the one above). Measured in Node 20 (wasm, `opt-level = "s"`, then `wasm-opt -Oz`):
+//! median 0.6 ms per sample photo and 3 ms per letterboxed 640x480 frame, against zxing-wasm's
+//! 0.8 ms and 5 ms in the same run. A 640x480 frame without a code costs about 3 ms when smooth
+//! and 10 to 25 ms when it is pure sensor noise; there zxing-wasm is faster (about 2.5 and 5 to
+//! 15 ms), since all seven passes run.
 //!
 //! Tried and dropped because they decoded nothing more on the samples: zxing's Java-port detector
 //! (it does rescue 5 letterboxed frames, for 22 KB gzipped of wasm), upscaling (nearest and
