@@ -86,7 +86,10 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 }
 
 /// `POST path` with a JSON body, decoded from JSON.
-pub async fn post<T: DeserializeOwned>(path: &str, body: &serde_json::Value) -> Result<T, ApiError> {
+pub async fn post<T: DeserializeOwned>(
+    path: &str,
+    body: &serde_json::Value,
+) -> Result<T, ApiError> {
     let text = send("POST", path, Some(body.to_string())).await?;
     serde_json::from_str(&text).map_err(ApiError::bad_response)
 }
@@ -99,7 +102,9 @@ pub async fn delete(path: &str) -> Result<(), ApiError> {
 async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
     let window = web_sys::window().ok_or_else(ApiError::network)?;
     let headers = Headers::new().map_err(|_| ApiError::network())?;
-    headers.set("Accept", "application/json").map_err(|_| ApiError::network())?;
+    headers
+        .set("Accept", "application/json")
+        .map_err(|_| ApiError::network())?;
     if let Some(token) = session::token() {
         headers
             .set("Authorization", &format!("Bearer {token}"))
@@ -109,7 +114,9 @@ async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, 
     init.set_method(method);
     init.set_headers(&headers);
     if let Some(body) = &body {
-        headers.set("Content-Type", "application/json").map_err(|_| ApiError::network())?;
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(|_| ApiError::network())?;
         init.set_body(&JsValue::from_str(body));
     }
     let request = Request::new_with_str_and_init(path, &init).map_err(|_| ApiError::network())?;
@@ -131,7 +138,11 @@ async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, 
     }
     let status = response.status();
     Err(match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(body) => ApiError { status, code: body.error.code, message: body.error.message },
+        Ok(body) => ApiError {
+            status,
+            code: body.error.code,
+            message: body.error.message,
+        },
         Err(_) => ApiError {
             status,
             code: "bad_response".into(),

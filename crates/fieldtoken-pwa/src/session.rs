@@ -8,7 +8,10 @@ fn storage() -> Option<web_sys::Storage> {
 
 /// The session token, when signed in.
 pub fn token() -> Option<String> {
-    storage()?.get_item(KEY).ok()?.filter(|token| !token.is_empty())
+    storage()?
+        .get_item(KEY)
+        .ok()?
+        .filter(|token| !token.is_empty())
 }
 
 /// Starts a session with `token`.
