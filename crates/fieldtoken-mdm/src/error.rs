@@ -1,11 +1,16 @@
 //! Errors as the API reports them: a status and `{ "error": { "code", "message" } }`, where `code` is a
-//! stable word a client can branch on and `message` is for a person.
+//! stable word a client can branch on and `message` is for a person. Every extractor rejection, core error and
+//! storage failure is turned into this shape, so no request ever gets axum's plain-text answers or a bare 500.
 
 use axum::Json;
 use axum::extract::OriginalUri;
-use axum::http::StatusCode;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use fieldtoken_core::ErrorKind;
 use serde_json::json;
+
+use crate::seal::SealError;
 
 /// An error answer of the API.
 #[derive(Debug)]
@@ -35,16 +40,109 @@ impl ApiError {
         )
     }
 
+    /// 400 with a stable code.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 404: nothing of this kind with this id in the caller's organisation.
+    pub fn not_found(what: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no such {what}"),
+        )
+    }
+
+    /// 401: no credentials, or credentials that are not (or no longer) valid.
+    pub fn unauthenticated(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+    }
+
     /// The stable code of this error.
     pub fn code(&self) -> &'static str {
         self.code
+    }
+
+    /// The message for people.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "code": self.code, "message": self.message } });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> ApiError {
+        ApiError::database(error)
+    }
+}
+
+impl From<SealError> for ApiError {
+    fn from(error: SealError) -> ApiError {
+        // A value that does not open means a wrong master key or an altered database: the operator must act.
+        tracing::error!(%error, "sealed value");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "sealed_value",
+            "a stored key or code cannot be opened with this server's master key",
+        )
+    }
+}
+
+/// A rule or format error from the core: its own stable code, 403 for `forbidden`, 400 otherwise.
+impl From<fieldtoken_core::Error> for ApiError {
+    fn from(error: fieldtoken_core::Error) -> ApiError {
+        let status = match error.kind() {
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        ApiError::new(status, error.kind().code(), error.to_string())
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> ApiError {
+        let (code, status) = match &rejection {
+            JsonRejection::JsonDataError(_) => ("invalid_body", StatusCode::UNPROCESSABLE_ENTITY),
+            JsonRejection::JsonSyntaxError(_) => ("malformed_json", StatusCode::BAD_REQUEST),
+            JsonRejection::MissingJsonContentType(_) => {
+                ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            }
+            _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ("body_too_large", StatusCode::PAYLOAD_TOO_LARGE)
+            }
+            _ => ("bad_request", StatusCode::BAD_REQUEST),
+        };
+        ApiError::new(status, code, rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> ApiError {
+        ApiError::bad_request("bad_query", rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> ApiError {
+        ApiError::bad_request("bad_id", rejection.body_text())
     }
 }
 
@@ -55,5 +153,14 @@ pub async fn unknown_endpoint(OriginalUri(uri): OriginalUri) -> ApiError {
         StatusCode::NOT_FOUND,
         "not_found",
         format!("no API endpoint at {}", uri.path()),
+    )
+}
+
+/// A known path with a method it does not answer.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not answer this method",
     )
 }

@@ -3,32 +3,58 @@
 //! This crate translates: HTTP and JSON at the edge, SQL underneath, and every decision in between taken by
 //! `fieldtoken-core`. It owns storage, authentication and transport, never a product rule.
 
+pub mod action_tokens;
+pub mod auth;
+pub mod bundle;
+pub mod clock;
 pub mod db;
+pub mod devices;
 mod error;
+pub mod extract;
 mod health;
+pub mod orgs;
+pub mod seal;
+pub mod sync;
 mod web;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use fieldtoken_core::LinkBase;
 use sqlx::SqlitePool;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use seal::MasterKey;
+
+/// The largest request body the API reads (a full sync batch fits); larger is 413 `body_too_large`.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// What every request handler shares.
 #[derive(Clone)]
 pub struct AppState {
     db: SqlitePool,
+    master: Arc<MasterKey>,
+    link_base: LinkBase,
 }
 
 impl AppState {
-    /// State over an open, migrated database (see [`db::open`]).
-    pub fn new(db: SqlitePool) -> AppState {
-        AppState { db }
+    /// State over an open, migrated database (see [`db::open`]), its master key (see [`db::master_key`]), and the
+    /// base of the deep links in signed QR codes (the address phones reach the PWA at).
+    pub fn new(db: SqlitePool, master: MasterKey, link_base: LinkBase) -> AppState {
+        AppState {
+            db,
+            master: Arc::new(master),
+            link_base,
+        }
     }
 }
 
@@ -36,7 +62,30 @@ impl AppState {
 pub fn router(state: AppState, web_dir: &Path) -> Router {
     let api = Router::new()
         .route("/v1/health", get(health::health))
+        .route("/v1/me", get(devices::me))
+        .route(
+            "/v1/action-tokens",
+            get(action_tokens::list).post(action_tokens::create),
+        )
+        .route(
+            "/v1/action-tokens/{id}",
+            get(action_tokens::get).delete(action_tokens::delete),
+        )
+        .route("/v1/action-tokens/{id}/qr", get(action_tokens::qr))
+        .route("/v1/fleets", get(devices::fleets))
+        .route("/v1/devices", get(devices::devices))
+        .route("/v1/devices/{id}", get(devices::device))
+        .route("/v1/api-tokens", post(devices::create_token))
+        .route("/v1/offline-bundle", get(bundle::offline_bundle))
+        .route("/v1/sync", post(sync::sync))
         .fallback(error::unknown_endpoint)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Answers carry codes and keys: no shared or browser cache keeps them unless an endpoint says otherwise.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .with_state(state);
     Router::new()
         .nest("/api", api)
@@ -51,9 +100,13 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The client's address reaches handlers for the audit log.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Completes on Ctrl-C or SIGTERM, the two ways a server is asked to stop.

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use fieldtoken_core::LinkBase;
+use fieldtoken_mdm::{MasterKey, clock, db, orgs, seal};
 
 /// The reference MDM of fieldtoken: action tokens, devices, fleets, and the operators' PWA.
 #[derive(Parser)]
@@ -31,6 +33,32 @@ enum Command {
         /// The built PWA (Trunk's `dist/`), served from the same origin as the API.
         #[arg(long, env = "FIELDTOKEN_WEB", default_value = "dist")]
         web: PathBuf,
+        /// The master key file (created with mode 0600 on first start); default: `master.key` beside the database.
+        #[arg(long, env = "FIELDTOKEN_MASTER_KEY_FILE")]
+        master_key: Option<PathBuf>,
+        /// Where phones reach this server, for the deep links in signed QR codes (e.g. `https://mdm.example.com`);
+        /// default: the listening address.
+        #[arg(long, env = "FIELDTOKEN_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// On an empty database, create the organisation "Demo" and print its admin token.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create an organisation with fleets, devices and sample tokens; print `{ "org", "admin_token" }` as JSON.
+    SeedDemo {
+        /// The organisation's name.
+        #[arg(long)]
+        org: String,
+        /// SQLite database URL.
+        #[arg(
+            long,
+            env = "FIELDTOKEN_DB",
+            default_value = "sqlite://data/fieldtoken.db"
+        )]
+        db: String,
+        /// The master key file; default: `master.key` beside the database.
+        #[arg(long, env = "FIELDTOKEN_MASTER_KEY_FILE")]
+        master_key: Option<PathBuf>,
     },
 }
 
@@ -45,7 +73,19 @@ async fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { db, listen, web } => serve(&db, listen, web).await,
+        Command::Serve {
+            db,
+            listen,
+            web,
+            master_key,
+            public_url,
+            demo,
+        } => serve(&db, listen, web, master_key, public_url, demo).await,
+        Command::SeedDemo {
+            org,
+            db,
+            master_key,
+        } => seed_demo(&org, &db, master_key).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -56,10 +96,27 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(db: &str, listen: SocketAddr, web: PathBuf) -> Result<(), String> {
-    let pool = fieldtoken_mdm::db::open(db)
+async fn open(
+    db_url: &str,
+    master_key: Option<PathBuf>,
+) -> Result<(sqlx::SqlitePool, MasterKey), String> {
+    let pool = db::open(db_url)
         .await
-        .map_err(|e| format!("opening the database {db}: {e}"))?;
+        .map_err(|e| format!("opening the database {db_url}: {e}"))?;
+    let path = master_key.unwrap_or_else(|| seal::default_key_path(db_url));
+    let master = db::master_key(&pool, &path).await?;
+    Ok((pool, master))
+}
+
+async fn serve(
+    db_url: &str,
+    listen: SocketAddr,
+    web: PathBuf,
+    master_key: Option<PathBuf>,
+    public_url: Option<String>,
+    demo: bool,
+) -> Result<(), String> {
+    let (pool, master) = open(db_url, master_key).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("listening on {listen}: {e}"))?;
@@ -67,13 +124,70 @@ async fn serve(db: &str, listen: SocketAddr, web: PathBuf) -> Result<(), String>
     if !web.join("index.html").exists() {
         tracing::warn!(web = %web.display(), "no built PWA here: run `cargo xtask run` to build it");
     }
-    let app = fieldtoken_mdm::router(fieldtoken_mdm::AppState::new(pool.clone()), &web);
+    let link_base = match public_url {
+        Some(url) => LinkBase::parse(&url).map_err(|e| format!("--public-url {url}: {e}"))?,
+        None => {
+            let ip = if addr.ip().is_unspecified() || addr.is_ipv6() {
+                "localhost".to_owned()
+            } else {
+                addr.ip().to_string()
+            };
+            LinkBase::parse(&format!("http://{ip}:{}", addr.port())).map_err(|e| e.to_string())?
+        }
+    };
+    let demo_credentials = if demo {
+        let empty: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+            .fetch_one(&pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        if empty == 0 {
+            Some(
+                orgs::seed_demo(&pool, &master, "Demo", clock::now())
+                    .await
+                    .map_err(|e| format!("seeding the demo organisation: {}", e.message()))?,
+            )
+        } else {
+            None
+        }
+    } else {
+        None
+    };
+    let app = fieldtoken_mdm::router(
+        fieldtoken_mdm::AppState::new(pool.clone(), master, link_base),
+        &web,
+    );
     // Tests and scripts read this line to learn the port: keep its shape.
     println!("fieldtoken MDM listening on http://{addr}");
+    if let Some(demo) = demo_credentials {
+        println!();
+        println!(
+            "  Demo organisation \"{}\" created (first start).",
+            demo.org.name
+        );
+        println!("  Open:        http://{addr}/");
+        println!("  Admin token: {}", demo.admin_token);
+        println!(
+            "  (Authorization: Bearer <admin token>; it holds every permission. Shown only this once.)"
+        );
+        println!();
+    }
     fieldtoken_mdm::serve(listener, app, fieldtoken_mdm::shutdown_signal())
         .await
         .map_err(|e| format!("serving: {e}"))?;
     pool.close().await;
     tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+async fn seed_demo(org: &str, db_url: &str, master_key: Option<PathBuf>) -> Result<(), String> {
+    let (pool, master) = open(db_url, master_key).await?;
+    let credentials = orgs::seed_demo(&pool, &master, org, clock::now())
+        .await
+        .map_err(|e| e.message().to_owned())?;
+    pool.close().await;
+    println!(
+        "{}",
+        serde_json::to_string(&credentials).map_err(|e| e.to_string())?
+    );
     Ok(())
 }

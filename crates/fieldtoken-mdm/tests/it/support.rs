@@ -11,6 +11,15 @@ pub struct TestServer {
     /// The PWA folder it serves.
     #[allow(dead_code)]
     pub web: PathBuf,
+    /// The database, for seeding and for checks behind the API's back.
+    #[allow(dead_code)]
+    pub db: sqlx::SqlitePool,
+    /// The master key file's stand-in.
+    #[allow(dead_code)]
+    pub master: std::sync::Arc<fieldtoken_mdm::MasterKey>,
+    /// The SQLite file.
+    #[allow(dead_code)]
+    pub db_path: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: tempfile::TempDir,
@@ -27,11 +36,24 @@ impl TestServer {
             dir.path().join("data/fieldtoken.db").display()
         );
         let pool = fieldtoken_mdm::db::open(&db).await.expect("database opens");
-        let app = fieldtoken_mdm::router(fieldtoken_mdm::AppState::new(pool), &web);
+        let key_path = dir.path().join("data/master.key");
+        let master = fieldtoken_mdm::db::master_key(&pool, &key_path)
+            .await
+            .expect("master key");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("free port");
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let link = fieldtoken_core::LinkBase::parse(&url).unwrap();
+        let app = fieldtoken_mdm::router(
+            fieldtoken_mdm::AppState::new(pool.clone(), master, link),
+            &web,
+        );
+        let master = std::sync::Arc::new(
+            fieldtoken_mdm::db::master_key(&pool, &key_path)
+                .await
+                .expect("master key"),
+        );
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(fieldtoken_mdm::serve(listener, app, async {
             let _ = stopped.await;
@@ -39,10 +61,22 @@ impl TestServer {
         TestServer {
             url,
             web,
+            db: pool,
+            master,
+            db_path: dir.path().join("data/fieldtoken.db"),
             stop: Some(stop),
             task: Some(task),
             _dir: dir,
         }
+    }
+
+    /// Creates an organisation (fleets, devices, two tokens) and returns its admin bearer secret.
+    #[allow(dead_code)]
+    pub async fn seed(&self, name: &str) -> String {
+        fieldtoken_mdm::orgs::seed_demo(&self.db, &self.master, name, fieldtoken_mdm::clock::now())
+            .await
+            .expect("seeding")
+            .admin_token
     }
 
     /// Stops the server gracefully and waits for it.
@@ -66,4 +100,46 @@ fn write_pwa(web: &Path) {
         "self.addEventListener('fetch', () => {});",
     )
     .unwrap();
+}
+
+/// One API call: method, path under the server, optional bearer secret, optional JSON body → status and JSON.
+#[allow(dead_code)]
+pub async fn call(
+    server: &TestServer,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let mut request = reqwest::Client::new().request(method, format!("{}{path}", server.url));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("the server answers");
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    let json = if text.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+    };
+    (status, json)
+}
+
+/// Creates an API token with these permissions using the admin secret; returns its secret.
+#[allow(dead_code)]
+pub async fn token_with(server: &TestServer, admin: &str, permissions: &[&str]) -> String {
+    let (status, body) = call(
+        server,
+        reqwest::Method::POST,
+        "/api/v1/api-tokens",
+        Some(admin),
+        Some(serde_json::json!({ "name": "test", "permissions": permissions })),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+    body["token"].as_str().unwrap().to_owned()
 }

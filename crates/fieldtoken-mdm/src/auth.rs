@@ -1,0 +1,169 @@
+//! Who is calling: `Authorization: Bearer <secret>` names an API token (the admin UI's session is one too), which
+//! carries an organisation and a permission subset. No or a bad token is 401 `unauthenticated`; a valid token
+//! without the permission an endpoint needs is 403 `forbidden` (the UI shows a sign-in screen for the first and
+//! hides the feature for the second).
+//!
+//! Secrets are `ftk_` and 64 hex digits (32 random bytes); only their SHA-256 is stored.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use fieldtoken_core::{OrgId, Permission, PermissionSet};
+use sha2::{Digest, Sha256};
+
+use crate::{ApiError, AppState};
+
+const SECRET_PREFIX: &str = "ftk_";
+
+/// An authenticated caller.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    /// The API token's row id.
+    pub token_id: i64,
+    /// Its name, for the audit log.
+    pub name: String,
+    /// Its organisation: everything it sees and changes is there.
+    pub org: OrgId,
+    /// What it may do.
+    pub permissions: PermissionSet,
+    /// Where the request came from, for the audit log.
+    pub remote: Option<String>,
+}
+
+impl Principal {
+    /// `Ok` with the permission, else 403 naming it.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        Ok(self.permissions.require(permission)?)
+    }
+}
+
+/// A new bearer secret and the hash to store.
+pub fn new_secret() -> (String, Vec<u8>) {
+    let mut bytes = [0u8; 32];
+    rand::fill(&mut bytes);
+    let secret = format!("{SECRET_PREFIX}{}", hex::encode(bytes));
+    let hash = secret_hash(&secret);
+    (secret, hash)
+}
+
+/// The stored form of a secret.
+pub fn secret_hash(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+/// Stable names of a set, as stored.
+pub fn permissions_text(set: PermissionSet) -> String {
+    set.names().join(" ")
+}
+
+/// A stored permission list; names this build does not know are ignored (never granted).
+pub fn parse_permissions(text: &str) -> PermissionSet {
+    text.split_whitespace()
+        .filter_map(|name| Permission::parse(name).ok())
+        .collect()
+}
+
+fn remote(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
+    let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let bad = || {
+        ApiError::unauthenticated("this token is not valid: it may have been revoked or mistyped")
+    };
+    let value = value.to_str().map_err(|_| bad())?;
+    let (scheme, secret) = value.trim().split_once(' ').ok_or_else(bad)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(ApiError::unauthenticated(
+            "use Authorization: Bearer <token>",
+        ));
+    }
+    let row: Option<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT id, org_id, name, permissions FROM api_tokens WHERE secret_hash = ? AND revoked_at IS NULL",
+    )
+    .bind(secret_hash(secret.trim()))
+    .fetch_optional(&state.db)
+    .await?;
+    let (token_id, org, name, permissions) = row.ok_or_else(bad)?;
+    Ok(Some(Principal {
+        token_id,
+        name,
+        org: OrgId::from_i64(org).map_err(|_| bad())?,
+        permissions: parse_permissions(&permissions),
+        remote: remote(parts),
+    }))
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        authenticate(parts, state).await?.ok_or_else(|| {
+            ApiError::unauthenticated("sign in first: this needs an Authorization: Bearer token")
+        })
+    }
+}
+
+/// A caller who may be anonymous (sync): no header is `None`; a header with a bad token is still 401.
+pub struct MaybePrincipal(pub Option<Principal>);
+
+impl FromRequestParts<AppState> for MaybePrincipal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(MaybePrincipal(authenticate(parts, state).await?))
+    }
+}
+
+/// A permission an endpoint needs, as a type, so that the check runs as an extractor: before the body is read,
+/// so a caller without the permission gets 403 whatever they sent.
+pub trait Needs {
+    /// The permission.
+    const PERMISSION: Permission;
+}
+
+/// A caller holding `N`'s permission.
+pub struct Authorized<N>(pub Principal, pub std::marker::PhantomData<N>);
+
+impl<N: Needs + Send + Sync> FromRequestParts<AppState> for Authorized<N> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let principal = Principal::from_request_parts(parts, state).await?;
+        principal.require(N::PERMISSION)?;
+        Ok(Authorized(principal, std::marker::PhantomData))
+    }
+}
+
+macro_rules! needs {
+    ($($(#[$doc:meta])* $name:ident => $permission:ident;)*) => {$(
+        $(#[$doc])*
+        pub struct $name;
+        impl Needs for $name {
+            const PERMISSION: Permission = Permission::$permission;
+        }
+    )*};
+}
+
+needs! {
+    /// `fms.actiontoken.read`
+    ReadTokens => ActionTokenRead;
+    /// `fms.actiontoken.create`
+    CreateTokens => ActionTokenCreate;
+    /// `fms.actiontoken.delete`
+    DeleteTokens => ActionTokenDelete;
+    /// `fms.device.read`
+    ReadDevices => DeviceRead;
+    /// `fms.fleet.read`
+    ReadFleets => FleetRead;
+    /// `fms.admin`
+    Admin => Admin;
+}

@@ -1,0 +1,82 @@
+//! Time on the wire: RFC 3339 in UTC (`2026-12-31T23:59:59Z`, milliseconds when not whole) in answers; RFC 3339 with
+//! any offset, or milliseconds since the epoch as a number, in requests.
+
+use std::fmt;
+
+use fieldtoken_core::Timestamp;
+use serde::de::{self, Deserializer, Visitor};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// The server's clock.
+pub fn now() -> Timestamp {
+    let millis = OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+    Timestamp::from_millis(i64::try_from(millis).unwrap_or(i64::MAX))
+}
+
+/// RFC 3339 in UTC.
+pub fn rfc3339(at: Timestamp) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(at.as_millis()) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_else(|| at.as_millis().to_string())
+}
+
+/// Reads RFC 3339 (any offset).
+pub fn parse_rfc3339(text: &str) -> Option<Timestamp> {
+    let t = OffsetDateTime::parse(text.trim(), &Rfc3339).ok()?;
+    i64::try_from(t.unix_timestamp_nanos().div_euclid(1_000_000))
+        .ok()
+        .map(Timestamp::from_millis)
+}
+
+/// A time in a request body: an RFC 3339 string or milliseconds since the epoch.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct WireTime(pub Timestamp);
+
+impl<'de> serde::Deserialize<'de> for WireTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = WireTime;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "an RFC 3339 time such as \"2026-12-31T23:59:59Z\", or milliseconds since 1970",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<WireTime, E> {
+                parse_rfc3339(v).map(WireTime).ok_or_else(|| {
+                    E::custom(format!(
+                        "'{v}' is not an RFC 3339 time such as 2026-12-31T23:59:59Z"
+                    ))
+                })
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<WireTime, E> {
+                Ok(WireTime(Timestamp::from_millis(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<WireTime, E> {
+                i64::try_from(v)
+                    .map(|v| WireTime(Timestamp::from_millis(v)))
+                    .map_err(|_| E::custom("the time is out of range"))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_round_trip_in_utc() {
+        let at = Timestamp::from_millis(1_798_761_599_000);
+        assert_eq!(rfc3339(at), "2026-12-31T23:59:59Z");
+        assert_eq!(parse_rfc3339("2027-01-01T00:59:59+01:00"), Some(at));
+        assert_eq!(
+            rfc3339(Timestamp::from_millis(1_500)),
+            "1970-01-01T00:00:01.5Z"
+        );
+        assert_eq!(parse_rfc3339("tomorrow"), None);
+    }
+}

@@ -1,0 +1,170 @@
+//! Fleets, devices, API tokens and the caller's own session: the organisation as the admin sees it.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use fieldtoken_core::PermissionSet;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::auth::{Admin, Authorized, Principal, ReadDevices, ReadFleets};
+use crate::clock::now;
+use crate::extract::{Body, IdPath};
+use crate::orgs::{Actor, audit, create_api_token};
+use crate::{ApiError, AppState};
+
+/// `{ "items": [...] }`
+#[derive(Serialize)]
+pub struct Items<T> {
+    items: Vec<T>,
+}
+
+/// A fleet.
+#[derive(Serialize)]
+pub struct FleetJson {
+    id: i64,
+    name: String,
+}
+
+/// A device: where it is and whether it is enrolled (has a certificate).
+#[derive(Serialize)]
+pub struct DeviceJson {
+    id: i64,
+    serial: String,
+    state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fleet_id: Option<i64>,
+    enrolled: bool,
+}
+
+type DeviceRow = (i64, String, String, Option<i64>, bool);
+const DEVICE_COLUMNS: &str = "id, serial, state, fleet_id, certificate IS NOT NULL";
+
+fn device_json((id, serial, state, fleet_id, enrolled): DeviceRow) -> DeviceJson {
+    DeviceJson {
+        id,
+        serial,
+        state,
+        fleet_id,
+        enrolled,
+    }
+}
+
+/// `GET /api/v1/fleets`
+pub async fn fleets(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<ReadFleets>,
+) -> Result<Json<Items<FleetJson>>, ApiError> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM fleets WHERE org_id = ? ORDER BY name, id")
+            .bind(i64::from(p.org.get()))
+            .fetch_all(&state.db)
+            .await?;
+    Ok(Json(Items {
+        items: rows
+            .into_iter()
+            .map(|(id, name)| FleetJson { id, name })
+            .collect(),
+    }))
+}
+
+/// `GET /api/v1/devices`
+pub async fn devices(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<ReadDevices>,
+) -> Result<Json<Items<DeviceJson>>, ApiError> {
+    let rows: Vec<DeviceRow> = sqlx::query_as(&format!(
+        "SELECT {DEVICE_COLUMNS} FROM devices WHERE org_id = ? ORDER BY serial, id"
+    ))
+    .bind(i64::from(p.org.get()))
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(Items {
+        items: rows.into_iter().map(device_json).collect(),
+    }))
+}
+
+/// `GET /api/v1/devices/{id}`
+pub async fn device(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<ReadDevices>,
+    IdPath(id): IdPath,
+) -> Result<Json<DeviceJson>, ApiError> {
+    let row: Option<DeviceRow> = sqlx::query_as(&format!(
+        "SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ? AND org_id = ?"
+    ))
+    .bind(id)
+    .bind(i64::from(p.org.get()))
+    .fetch_optional(&state.db)
+    .await?;
+    row.map(device_json)
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("device"))
+}
+
+/// `GET /api/v1/me`: who the token is and what it may do, so a UI shows only what works.
+pub async fn me(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let org: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = ?")
+        .bind(i64::from(p.org.get()))
+        .fetch_one(&state.db)
+        .await?;
+    Ok(Json(json!({
+        "token": { "id": p.token_id, "name": p.name },
+        "org": { "id": p.org.get(), "name": org },
+        "permissions": p.permissions.names(),
+    })))
+}
+
+/// `POST /api/v1/api-tokens` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewApiToken {
+    name: String,
+    permissions: Vec<String>,
+}
+
+/// `POST /api/v1/api-tokens` (admin) → 201 `{ "id", "token" }`; the secret is shown this once. Nobody grants a
+/// permission they do not hold (403).
+pub async fn create_token(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<Admin>,
+    Body(body): Body<NewApiToken>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let name = body.name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(ApiError::bad_request(
+            "bad_name",
+            "an API token's name has 1 to 100 characters",
+        ));
+    }
+    let wanted = PermissionSet::parse(body.permissions.iter().map(String::as_str))?;
+    if !p.permissions.can_grant(wanted) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "a token cannot be given a permission its creator does not hold",
+        ));
+    }
+    let now = now();
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let (id, secret) =
+        create_api_token(&mut tx, p.org, name, wanted, Some(p.token_id), now).await?;
+    audit(
+        &mut tx,
+        p.org,
+        &Actor::from(&p),
+        "api_token.create",
+        &format!("api_token/{id}"),
+        json!({ "name": name, "permissions": wanted.names() }),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "token": secret })),
+    ))
+}

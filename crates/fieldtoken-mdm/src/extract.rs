@@ -1,0 +1,52 @@
+//! Extractors whose rejections are API errors (`{ "error": { "code", "message" } }`) instead of axum's plain text.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::ApiError;
+
+/// A JSON body. Malformed JSON is 400 `malformed_json`, wrong types or unknown fields 422 `invalid_body`, a body over
+/// the limit 413 `body_too_large`, a missing JSON content type 415.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let axum::Json(value) = axum::Json::<T>::from_request(request, state).await?;
+        Ok(Body(value))
+    }
+}
+
+/// Query parameters; bad ones are 400 `bad_query`.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let axum::extract::Query(value) =
+            axum::extract::Query::<T>::from_request_parts(parts, state).await?;
+        Ok(Query(value))
+    }
+}
+
+/// A row id in the path (`/things/{id}`): 1 to 4294967295, else 400 `bad_id`.
+pub struct IdPath(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state).await?;
+        raw.parse::<u32>()
+            .ok()
+            .filter(|&id| id != 0)
+            .map(|id| IdPath(i64::from(id)))
+            .ok_or_else(|| {
+                ApiError::bad_request("bad_id", format!("'{raw}' is not an id (1 to 4294967295)"))
+            })
+    }
+}

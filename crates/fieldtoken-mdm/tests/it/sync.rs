@@ -1,0 +1,517 @@
+//! Sync: rules decided by the core and stored once, idempotency, concurrency, organisations kept apart, the offline
+//! bundle's versioning, and a server killed in the middle of a batch.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{TestServer, call};
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// The seeded organisation's first token (put_in_fleet, as listed newest first: the second) and devices.
+async fn fixtures(server: &TestServer, admin: &str) -> (Vec<Value>, Vec<u64>) {
+    let (_, tokens) = call(
+        server,
+        Method::GET,
+        "/api/v1/action-tokens",
+        Some(admin),
+        None,
+    )
+    .await;
+    let (_, devices) = call(server, Method::GET, "/api/v1/devices", Some(admin), None).await;
+    let devices = devices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_u64().unwrap())
+        .collect();
+    (tokens["items"].as_array().unwrap().clone(), devices)
+}
+
+fn redemption(id: &str, token: &str, device: u64, at: i64) -> Value {
+    json!({ "id": id, "token": token, "device_id": device, "scanned_at": at })
+}
+
+async fn sync(
+    server: &TestServer,
+    bearer: Option<&str>,
+    redemptions: Vec<Value>,
+) -> (StatusCode, Value) {
+    call(
+        server,
+        Method::POST,
+        "/api/v1/sync",
+        bearer,
+        Some(json!({ "redemptions": redemptions })),
+    )
+    .await
+}
+
+fn statuses(answer: &Value) -> Vec<(String, Option<String>)> {
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["status"].as_str().unwrap().to_owned(),
+                r["reason"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+fn s(status: &str, reason: Option<&str>) -> (String, Option<String>) {
+    (status.to_owned(), reason.map(str::to_owned))
+}
+
+#[tokio::test]
+async fn sync_applies_once_latest_scan_wins_and_every_reason_is_stable() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    let (tokens, devices) = fixtures(&server, &admin).await;
+    let repair = tokens
+        .iter()
+        .find(|t| t["action"]["type"] == "put_in_repair")
+        .unwrap();
+    let fleet = tokens
+        .iter()
+        .find(|t| t["action"]["type"] == "put_in_fleet")
+        .unwrap();
+    let now = now_ms();
+    let device = devices[0];
+    let batch = vec![
+        // The later scan arrives first and wins; the earlier one is superseded.
+        redemption(
+            "r-late",
+            fleet["qr"]["new"].as_str().unwrap(),
+            device,
+            now - 1_000,
+        ),
+        redemption(
+            "r-early",
+            repair["code"].as_str().unwrap(),
+            device,
+            now - 60_000,
+        ),
+        redemption(
+            "r-old-format",
+            repair["code"].as_str().unwrap().to_lowercase().as_str(),
+            devices[1],
+            now - 500,
+        ),
+        redemption(
+            "r-no-device",
+            repair["code"].as_str().unwrap(),
+            999_999,
+            now - 500,
+        ),
+        redemption("r-garbage", "not a token", device, now - 500),
+        redemption(
+            "r-future",
+            repair["code"].as_str().unwrap(),
+            device,
+            now + 3_600_000,
+        ),
+        json!({ "id": "r-rfc3339", "token": fleet["code"], "device_id": devices[2], "scanned_at": "2020-01-01T00:00:00Z" }),
+    ];
+    let (status, answer) = sync(&server, None, batch.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        statuses(&answer),
+        vec![
+            s("applied", None),
+            s("superseded", None),
+            s("applied", None),
+            s("rejected", Some("unknown_device")),
+            s("rejected", Some("unknown_token")),
+            s("rejected", Some("clock")),
+            s("applied", None),
+        ]
+    );
+    assert!(answer["server_time"].as_str().unwrap().ends_with('Z'));
+    let (_, d0) = call(
+        &server,
+        Method::GET,
+        &format!("/api/v1/devices/{device}"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(d0["state"], "in_fleet");
+    assert_eq!(d0["fleet_id"], fleet["action"]["fleet_id"]);
+    let (_, d1) = call(
+        &server,
+        Method::GET,
+        &format!("/api/v1/devices/{}", devices[1]),
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(d1["state"], "in_repair");
+
+    // A retry of the whole batch changes nothing.
+    let (status, again) = sync(&server, None, batch).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        statuses(&again)
+            .iter()
+            .all(|(status, _)| status == "duplicate"),
+        "{again}"
+    );
+
+    // Deleted tokens are refused with `deleted`.
+    let id = repair["id"].as_u64().unwrap();
+    call(
+        &server,
+        Method::DELETE,
+        &format!("/api/v1/action-tokens/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    let (_, answer) = sync(
+        &server,
+        None,
+        vec![redemption(
+            "r-deleted",
+            repair["qr"]["new"].as_str().unwrap(),
+            devices[3],
+            now,
+        )],
+    )
+    .await;
+    assert_eq!(statuses(&answer), vec![s("rejected", Some("deleted"))]);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_reused_id_with_another_payload_is_refused_whole() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    let (tokens, devices) = fixtures(&server, &admin).await;
+    let code = tokens[0]["code"].as_str().unwrap();
+    let now = now_ms();
+    let (status, _) = sync(
+        &server,
+        None,
+        vec![redemption("same-id", code, devices[0], now)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // Same id, other device; the other redemption of the batch must not be applied either.
+    let (status, answer) = sync(
+        &server,
+        None,
+        vec![
+            redemption("fresh", code, devices[1], now),
+            redemption("same-id", code, devices[2], now),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answer["error"]["code"], "idempotency_conflict");
+    let (_, answer) = sync(
+        &server,
+        None,
+        vec![redemption("fresh", code, devices[1], now)],
+    )
+    .await;
+    assert_eq!(
+        statuses(&answer),
+        vec![s("applied", None)],
+        "the refused batch wrote nothing"
+    );
+    // Within one batch too.
+    let (status, _) = sync(
+        &server,
+        None,
+        vec![
+            redemption("twice", code, devices[1], now),
+            redemption("twice", code, devices[1], now - 1),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_same_batch_sent_concurrently_applies_exactly_once() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    let (tokens, devices) = fixtures(&server, &admin).await;
+    let now = now_ms();
+    let batch: Vec<Value> = (0..200)
+        .map(|i| {
+            let token = &tokens[i % tokens.len()];
+            redemption(
+                &format!("c-{i}"),
+                token["code"].as_str().unwrap(),
+                devices[i % devices.len()],
+                now - 10_000 + i as i64,
+            )
+        })
+        .collect();
+    let answers = futures_join(&server, batch, 8).await;
+    let mut applied_total = 0;
+    let mut first = None;
+    for answer in &answers {
+        let st = statuses(answer);
+        let fresh = st
+            .iter()
+            .filter(|(status, _)| status != "duplicate")
+            .count();
+        assert!(
+            fresh == 0 || fresh == st.len(),
+            "a batch is decided wholly by one request"
+        );
+        if fresh > 0 {
+            assert!(first.is_none(), "only one request decided the batch");
+            first = Some(st.clone());
+        }
+        applied_total += st.iter().filter(|(status, _)| status == "applied").count();
+    }
+    let first = first.expect("one request decided the batch");
+    assert_eq!(
+        applied_total,
+        first
+            .iter()
+            .filter(|(status, _)| status == "applied")
+            .count()
+    );
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM redemptions")
+        .fetch_one(&server.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 200);
+    server.stop().await;
+}
+
+async fn futures_join(server: &TestServer, batch: Vec<Value>, clients: usize) -> Vec<Value> {
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let url = format!("{}/api/v1/sync", server.url);
+        let body = json!({ "redemptions": batch });
+        tasks.push(tokio::spawn(async move {
+            let response = reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response.json::<Value>().await.unwrap()
+        }));
+    }
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    answers
+}
+
+#[tokio::test]
+async fn organisations_never_act_on_or_see_each_others_devices() {
+    let server = TestServer::start().await;
+    let a = server.seed("Acme").await;
+    let b = server.seed("Bolt").await;
+    let (a_tokens, _) = fixtures(&server, &a).await;
+    let (_, b_devices) = fixtures(&server, &b).await;
+    let now = now_ms();
+    let code = a_tokens[0]["code"].as_str().unwrap();
+    // Anonymous: the core refuses the other organisation's token on B's device.
+    let (_, answer) = sync(
+        &server,
+        None,
+        vec![redemption("x-1", code, b_devices[0], now)],
+    )
+    .await;
+    assert_eq!(statuses(&answer), vec![s("rejected", Some("other_org"))]);
+    // Signed in as A: B's devices do not exist.
+    let (_, answer) = sync(
+        &server,
+        Some(&a),
+        vec![redemption("x-2", code, b_devices[0], now)],
+    )
+    .await;
+    assert_eq!(
+        statuses(&answer),
+        vec![s("rejected", Some("unknown_device"))]
+    );
+    // The clock rule: not before the caller's previous sync.
+    let (_, a_devices) = fixtures(&server, &a).await;
+    let (_, answer) = sync(
+        &server,
+        Some(&a),
+        vec![redemption("x-3", code, a_devices[0], now - 60_000)],
+    )
+    .await;
+    assert_eq!(statuses(&answer), vec![s("rejected", Some("clock"))]);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_offline_bundle_has_a_version_and_answers_304_when_unchanged() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    let get = |etag: Option<String>| {
+        let mut request = reqwest::Client::new()
+            .get(format!("{}/api/v1/offline-bundle", server.url))
+            .bearer_auth(&admin);
+        if let Some(etag) = etag {
+            request = request.header("if-none-match", etag);
+        }
+        request.send()
+    };
+    let first = get(None).await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let bundle: Value = first.json().await.unwrap();
+    assert_eq!(bundle["directory"]["entries"].as_array().unwrap().len(), 2);
+    assert_eq!(bundle["keys"].as_array().unwrap().len(), 1);
+    assert_eq!(bundle["fleets"].as_array().unwrap().len(), 3);
+    assert_eq!(bundle["devices"].as_array().unwrap().len(), 8);
+    let entry = &bundle["directory"]["entries"][0];
+    assert_eq!(entry["hash"].as_str().unwrap().len(), 32);
+    assert_eq!(
+        get(Some(etag.clone())).await.unwrap().status(),
+        StatusCode::NOT_MODIFIED
+    );
+    let body = json!({ "name": "new", "action": { "type": "put_in_stock" }, "expires_at": "2099-01-01T00:00:00Z" });
+    call(
+        &server,
+        Method::POST,
+        "/api/v1/action-tokens",
+        Some(&admin),
+        Some(body),
+    )
+    .await;
+    let changed = get(Some(etag)).await.unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    let newer: Value = changed.json().await.unwrap();
+    assert!(newer["version"].as_i64() > bundle["version"].as_i64());
+    server.stop().await;
+}
+
+/// The real binary, killed with SIGKILL while a big batch is in flight, then restarted on the same files: the batch
+/// is there wholly or not at all.
+#[test]
+fn a_server_killed_mid_batch_leaves_no_partial_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("mdm.db").display());
+    let bin = env!("CARGO_BIN_EXE_fieldtoken-mdm");
+    let seeded = Command::new(bin)
+        .args(["seed-demo", "--org", "Acme", "--db", &db])
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let credentials: Value = serde_json::from_slice(&seeded.stdout).unwrap();
+    let admin = credentials["admin_token"].as_str().unwrap().to_owned();
+    assert_eq!(credentials["org"]["name"], "Acme");
+    let start = || {
+        let mut child = Command::new(bin)
+            .args(["serve", "--listen", "127.0.0.1:0", "--db", &db, "--web"])
+            .arg(dir.path().join("no-pwa"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("fieldtoken MDM listening on ")
+            .expect(&line)
+            .to_owned();
+        (child, url)
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let client = reqwest::Client::new();
+    let (mut child, url) = start();
+    let (tokens, devices): (Value, Value) = runtime.block_on(async {
+        let get = |path: &str| {
+            client
+                .get(format!("{url}{path}"))
+                .bearer_auth(&admin)
+                .send()
+        };
+        (
+            get("/api/v1/action-tokens")
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap(),
+            get("/api/v1/devices").await.unwrap().json().await.unwrap(),
+        )
+    });
+    let code = tokens["items"][0]["code"].as_str().unwrap().to_owned();
+    let devices: Vec<u64> = devices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_u64().unwrap())
+        .collect();
+    let now = now_ms();
+    let batch: Vec<Value> = (0..5000)
+        .map(|i| {
+            redemption(
+                &format!("k-{i}"),
+                &code,
+                devices[i % devices.len()],
+                now - 100_000 + i as i64,
+            )
+        })
+        .collect();
+    let body = json!({ "redemptions": batch });
+    runtime.block_on(async {
+        let send = client.post(format!("{url}/api/v1/sync")).json(&body).send();
+        // Kill the server while the request is being read or decided.
+        let kill = async {
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+            child.kill().unwrap();
+        };
+        let (_, ()) = tokio::join!(send, kill);
+    });
+    child.wait().unwrap();
+
+    let (mut child, url) = start();
+    let answer: Value = runtime.block_on(async {
+        client
+            .post(format!("{url}/api/v1/sync"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    let results = answer["results"].as_array().unwrap();
+    let duplicates = results
+        .iter()
+        .filter(|r| r["status"] == "duplicate")
+        .count();
+    assert!(
+        duplicates == 0 || duplicates == results.len(),
+        "partial write: {duplicates} of {}",
+        results.len()
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
