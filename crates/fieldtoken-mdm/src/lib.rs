@@ -76,6 +76,7 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         .route("/v1/devices", get(devices::devices))
         .route("/v1/devices/{id}", get(devices::device))
         .route("/v1/api-tokens", post(devices::create_token))
+        .route("/v1/audit-log.csv", get(devices::audit_csv))
         .route("/v1/offline-bundle", get(bundle::offline_bundle))
         .route("/v1/sync", post(sync::sync))
         .fallback(error::unknown_endpoint)

@@ -57,6 +57,12 @@ fn guarded(token_id: u64, device_id: u64) -> Vec<(Method, String, Option<Value>,
             "fms.device.read",
         ),
         (
+            Method::GET,
+            "/api/v1/audit-log.csv".into(),
+            None,
+            "fms.admin",
+        ),
+        (
             Method::POST,
             "/api/v1/api-tokens".into(),
             Some(json!({ "name": "x", "permissions": [] })),
@@ -583,6 +589,21 @@ async fn api_tokens_cannot_grant_more_than_their_creator_holds() {
         (StatusCode::FORBIDDEN, Some("forbidden"))
     );
     let reader = token_with(&server, &sub_admin, &["fms.actiontoken.read"]).await;
+    let (status, csv) = call(
+        &server,
+        Method::GET,
+        "/api/v1/audit-log.csv",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = csv.as_str().unwrap();
+    assert!(
+        csv.starts_with("at,actor,action,target,detail,remote\r\n"),
+        "{csv}"
+    );
+    assert!(csv.contains(",api_token.create,"), "{csv}");
     let (status, me) = call(&server, Method::GET, "/api/v1/me", Some(&reader), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(me["permissions"], json!(["fms.actiontoken.read"]));

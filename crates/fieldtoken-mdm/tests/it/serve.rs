@@ -124,3 +124,92 @@ fn the_binary_serves_and_stops_cleanly_on_sigterm() {
     let exit = child.wait().unwrap();
     assert!(exit.success(), "a stop request is a clean exit, got {exit}");
 }
+
+/// `serve --demo` on an empty database: the listening line first and unchanged, then the demo credentials, which
+/// work; a second start on the same database seeds nothing.
+#[test]
+fn serve_demo_seeds_once_and_prints_credentials_after_the_listening_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("mdm.db").display());
+    let start = || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fieldtoken-mdm"))
+            .args([
+                "serve",
+                "--demo",
+                "--listen",
+                "127.0.0.1:0",
+                "--db",
+                &db,
+                "--web",
+            ])
+            .arg(dir.path().join("no-pwa-here"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        (child, stdout, first)
+    };
+    let (mut child, mut stdout, first) = start();
+    assert!(
+        first.starts_with("fieldtoken MDM listening on http://127.0.0.1:"),
+        "{first}"
+    );
+    let url = first
+        .trim()
+        .strip_prefix("fieldtoken MDM listening on ")
+        .unwrap()
+        .to_owned();
+    let mut token = None;
+    for _ in 0..8 {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        if let Some(t) = line.trim().strip_prefix("Admin token: ") {
+            token = Some(t.to_owned());
+            break;
+        }
+    }
+    let token = token.expect("the demo admin token is printed");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let me: Value = runtime.block_on(async {
+        reqwest::Client::new()
+            .get(format!("{url}/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(me["org"]["name"], "Demo");
+    assert!(
+        dir.path().join("master.key").exists(),
+        "the master key lies beside the database"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("master.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+
+    // Second start: same database, nothing new printed after the listening line.
+    let (mut child, _stdout, first) = start();
+    assert!(first.starts_with("fieldtoken MDM listening on "));
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
