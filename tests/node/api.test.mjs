@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 import {
-  initSync, normalizeCode, parseToken, verifyToken, qrSvg, qrPng, ndefRecords, tokenFromNdef, scanRgba,
+  initSync, normalizeCode, parseToken, verifyToken, Verifier, qrSvg, qrPng, ndefRecords, tokenFromNdef, scanRgba,
 } from "fieldtoken";
 import { decodePng } from "./png.mjs";
 import * as t from "./tokens.mjs";
@@ -134,6 +134,16 @@ test("verifyToken says which part of a malformed bundle or clock is wrong", () =
   throwsCode(() => verifyToken(VECTOR_LINK, bundle({ org: 0 }), BEFORE_EXPIRY), "bad_id");
   throwsCode(() => verifyToken(VECTOR_LINK, bundle(), NaN), "bad_format");
   throwsCode(() => verifyToken(VECTOR_LINK, bundle(), Infinity), "bad_format");
+});
+
+test("a Verifier reads the bundle once and gives the same verdicts", () => {
+  const verifier = new Verifier(bundle());
+  assert.deepEqual(verifier.verifyToken(VECTOR_LINK, BEFORE_EXPIRY), verifyToken(VECTOR_LINK, bundle(), BEFORE_EXPIRY));
+  assert.equal(verifier.verifyToken(CODE, BEFORE_EXPIRY).format, "code");
+  throwsCode(() => verifier.verifyToken(VECTOR_LINK, AT_EXPIRY), "expired");
+  throwsCode(() => verifier.verifyToken(VECTOR_LINK, NaN), "bad_format");
+  throwsCode(() => new Verifier({ org: 7, keys: [{ key_id: 1, public_key: "zz".repeat(32) }] }), "bad_format");
+  verifier.free();
 });
 
 test("normalizeCode gives the canonical form or the position of the mistake", () => {

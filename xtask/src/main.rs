@@ -1,8 +1,9 @@
 //! fieldtoken's automation, in Rust so it runs wherever `cargo` does.
 //!
-//! `cargo xtask setup | run | test | pkg | precache`. Every command says what it does before it does it, and
-//! installs only what is missing, so a second run takes seconds.
+//! `cargo xtask setup | run | test | pkg | bench | precache`. Every command says what it does before it does
+//! it, and installs only what is missing, so a second run takes seconds.
 
+mod bench;
 mod build;
 mod precache;
 mod setup;
@@ -20,6 +21,7 @@ commands:
   run [--listen ADDR] build pkg/ and the PWA in release mode and start the MDM (default 127.0.0.1:8080)
   test               setup, then every suite: cargo test, wasm tests in Chromium, Node tests of pkg/, Playwright
   pkg                build the npm package into pkg/
+  bench              QR decoding benchmark (fieldtoken, jsQR, zxing-wasm) into docs/BENCHMARKS.md
   precache [DIR]     write the service worker's precache list into a built PWA (Trunk's post-build hook)
 ";
 
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::install(setup::Needs::everything()),
         Some("run") => build::run_server(&args[1..]),
         Some("test") => test::run(),
+        Some("bench") => bench::run(),
         Some("pkg") => setup::install(setup::Needs::build()).and_then(|()| build::pkg()),
         Some("precache") => precache::run(args.get(1).map(PathBuf::from)),
         Some("help" | "-h" | "--help") | None => {

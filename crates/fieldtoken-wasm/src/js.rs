@@ -139,12 +139,13 @@ fn optional_string(value: &JsValue, path: &str) -> Result<Option<String>, Error>
     }
 }
 
-/// An array, or an empty list when the field is absent.
-fn list(value: &JsValue, path: &str) -> Result<Vec<JsValue>, Error> {
+/// An array (an empty one when the field is absent), to read item by item: collecting every item at once
+/// would hold thousands of JS references alive and grow wasm-bindgen's reference table one slot at a time.
+fn list(value: &JsValue, path: &str) -> Result<Array, Error> {
     if absent(value) {
-        Ok(Vec::new())
+        Ok(Array::new())
     } else if Array::is_array(value) {
-        Ok(Array::from(value).iter().collect())
+        Ok(value.clone().unchecked_into())
     } else {
         Err(bad_input(path, "must be an array"))
     }
@@ -211,6 +212,7 @@ pub fn bundle(value: &JsValue) -> Result<OfflineBundle, Error> {
 
     let mut keys = KeyRing::new();
     for (i, item) in list(&get(value, "keys"), "bundle.keys")?.iter().enumerate() {
+        let item = &item;
         let path = format!("bundle.keys[{i}]");
         let key_id = id(
             &get(item, "key_id"),
@@ -237,6 +239,7 @@ pub fn bundle(value: &JsValue) -> Result<OfflineBundle, Error> {
         "bundle.directory.entries",
     )?;
     for (i, item) in entries.iter().enumerate() {
+        let item = &item;
         let path = format!("bundle.directory.entries[{i}]");
         let hash = CodeHash::from_bytes(hex::<16>(&get(item, "hash"), &format!("{path}.hash"))?);
         let entry = DirectoryEntry {
@@ -260,6 +263,7 @@ pub fn bundle(value: &JsValue) -> Result<OfflineBundle, Error> {
         .iter()
         .enumerate()
     {
+        let item = &item;
         deleted.insert(id(
             item,
             &format!("bundle.deleted[{i}]"),
@@ -272,6 +276,7 @@ pub fn bundle(value: &JsValue) -> Result<OfflineBundle, Error> {
         .iter()
         .enumerate()
     {
+        let item = &item;
         let path = format!("bundle.fleets[{i}]");
         let fleet = Fleet {
             id: id(&get(item, "id"), &format!("{path}.id"), FleetId::from_i64)?,
@@ -286,6 +291,7 @@ pub fn bundle(value: &JsValue) -> Result<OfflineBundle, Error> {
         .iter()
         .enumerate()
     {
+        let item = &item;
         let path = format!("bundle.devices[{i}]");
         let certificate = get(item, "certificate");
         let device = Device {
