@@ -99,6 +99,23 @@ test("verifyToken accepts the vector and a code from the directory before expiry
   assert.deepEqual(verifyToken(CODE, text, BEFORE_EXPIRY), { ...verdict, format: "code", action: { type: "put_in_repair" } });
 });
 
+test("verifyToken reads the bundle exactly as the MDM serves it (crates/fieldtoken-mdm/src/bundle.rs)", () => {
+  const served = {
+    version: 12, org: 7, generated_at: "2026-01-01T00:00:00Z",
+    keys: [{ key_id: 1, org: 7, public_key: t.PUBLIC_KEY }],
+    directory: {
+      key: t.DIRECTORY_KEY,
+      entries: [{ hash: t.codeHash(CODE_BYTES), token_id: 1001, org: 7, action: { type: "put_in_fleet", fleet_id: 3 }, expires_at: "2026-12-31T23:59:59Z" }],
+    },
+    deleted: [1002],
+    fleets: [{ id: 3, name: "Warehouse" }],
+    devices: [{ id: 5, serial: "SN-5", state: "in_fleet", fleet_id: 3, enrolled: true }, { id: 6, serial: "SN-6", state: "in_repair", enrolled: false }],
+  };
+  assert.equal(verifyToken(CODE, JSON.stringify(served), BEFORE_EXPIRY).token_id, 1001);
+  assert.equal(verifyToken(VECTOR_LINK, served, BEFORE_EXPIRY).token_id, 1001);
+  throwsCode(() => verifyToken(t.text(t.signedBytes({ tokenId: 1002, action: "put_in_repair" })), served, BEFORE_EXPIRY), "deleted");
+});
+
 test("verifyToken refuses with the first failed check's code", () => {
   const bytes = t.signedBytes();
   const flipped = (i) => { const b = Buffer.from(bytes); b[i] ^= 0x01; return t.text(b); };
