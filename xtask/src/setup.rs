@@ -38,12 +38,12 @@ pub fn install(needs: Needs) -> Result<(), String> {
     wasm_bindgen_cli()?;
     trunk()?;
     npm_packages()?;
-    if needs.browser {
-        if let Err(message) = browser() {
-            // Without CI a developer may still want the other suites; `xtask test` reports the browser
-            // suites as failed or skipped accordingly.
-            println!("setup: {message}");
-        }
+    // Without a browser a developer may still want the other suites; `xtask test` reports the browser
+    // suites as failed (CI) or skipped accordingly.
+    if needs.browser
+        && let Err(message) = browser()
+    {
+        println!("setup: {message}");
     }
     println!("setup: done");
     Ok(())
@@ -66,14 +66,13 @@ pub fn locked_wasm_bindgen() -> Result<String, String> {
         .map_err(|e| format!("reading Cargo.lock: {e} (run `cargo generate-lockfile`)"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines
                 .next()
                 .and_then(|v| v.strip_prefix("version = \""))
                 .and_then(|v| v.strip_suffix('"'))
-            {
-                return Ok(version.to_owned());
-            }
+        {
+            return Ok(version.to_owned());
         }
     }
     Err("Cargo.lock has no wasm-bindgen package".into())
@@ -81,7 +80,7 @@ pub fn locked_wasm_bindgen() -> Result<String, String> {
 
 fn wasm_bindgen_cli() -> Result<(), String> {
     let want = locked_wasm_bindgen()?;
-    let have = output(&mut cmd(cargo_bin().join("wasm-bindgen")).arg("--version"));
+    let have = output(cmd(cargo_bin().join("wasm-bindgen")).arg("--version"));
     if have.as_deref() == Some(&format!("wasm-bindgen {want}")) {
         println!("ok   wasm-bindgen-cli {want}");
         return Ok(());
@@ -95,7 +94,7 @@ fn wasm_bindgen_cli() -> Result<(), String> {
 }
 
 fn trunk() -> Result<(), String> {
-    let have = output(&mut cmd(cargo_bin().join("trunk")).arg("--version"));
+    let have = output(cmd(cargo_bin().join("trunk")).arg("--version"));
     if have.as_deref() == Some(&format!("trunk {TRUNK_VERSION}")) {
         println!("ok   trunk {TRUNK_VERSION}");
         return Ok(());
