@@ -197,6 +197,28 @@ pub fn check_scan_time(
     Ok(())
 }
 
+/// The mark a client's next scans are checked against ("a client cannot date a scan before its own previous
+/// sync"), after the server answered `batch` with `results`: the newest scan time the batch reported that was
+/// not refused for its clock, never later than `now`, never moving back from `previous`.
+///
+/// The mark follows the client's own scans rather than the server's clock at each request, so a phone can
+/// upload one offline queue in several batches, oldest first, without its later batches reading as
+/// backdated; a phone whose clock jumped back still dates new scans before the mark and is refused.
+pub fn sync_mark(
+    previous: Option<Timestamp>,
+    now: Timestamp,
+    batch: &[Redemption],
+    results: &[RedemptionResult],
+) -> Option<Timestamp> {
+    let newest = batch
+        .iter()
+        .zip(results)
+        .filter(|(_, result)| result.reason != Some(RejectReason::Clock))
+        .map(|(redemption, _)| redemption.scanned_at.min(now))
+        .max();
+    previous.max(newest)
+}
+
 /// The offset between a phone's clock and the server's, learnt at each sync; phones date scans with
 /// [`ClockOffset::server_time`] so that a slow or fast phone clock does not break the clock rules.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]

@@ -10,7 +10,9 @@ use std::collections::{BTreeSet, HashMap};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use fieldtoken_core::sync::{BatchNeeds, ScanMark, ServerState, StoredDevice, StoredToken};
+use fieldtoken_core::sync::{
+    BatchNeeds, ScanMark, ServerState, StoredDevice, StoredToken, sync_mark,
+};
 use fieldtoken_core::{
     Certificate, Device, DeviceId, DeviceState, Fleet, FleetId, OrgId, Redemption, RedemptionId,
     SyncStatus, Timestamp, decide_batch,
@@ -378,9 +380,13 @@ pub async fn sync(
     for org in changed_orgs {
         bump_revision(&mut tx, org).await?;
     }
-    if let Some(p) = &principal {
+    // The clock rule's mark is the core's to decide: the newest accepted scan, not this request's time, so
+    // a phone may upload one queue in several batches.
+    if let Some(p) = &principal
+        && let Some(mark) = sync_mark(previous_sync, now, &batch, &outcome.results)
+    {
         sqlx::query("UPDATE api_tokens SET last_sync_at = ? WHERE id = ?")
-            .bind(now.as_millis())
+            .bind(mark.as_millis())
             .bind(p.token_id)
             .execute(&mut *tx)
             .await?;

@@ -345,3 +345,48 @@ fn clock_offset_and_ids() {
     }
     assert_eq!(check_scan_time(now(), now(), Some(now())), Ok(()));
 }
+
+/// DESIGN: "A client cannot date a scan before its own previous sync." The mark is the newest scan the
+/// client has had accepted, so one offline queue can arrive in several batches, oldest first.
+#[test]
+fn one_queue_synced_in_batches_is_not_read_as_backdated() {
+    let text = key().sign_token(&token()).unwrap().to_text();
+    // Scanned offline over the last 50 minutes, after the previous sync an hour ago.
+    let queue: Vec<Redemption> = (0..10)
+        .map(|i| redemption(&format!("q{i}"), &text, 50, -50 + 5 * i64::from(i)))
+        .collect();
+    let mut state = state();
+    let mut mark = previous_sync();
+    for batch in queue.chunks(3) {
+        let outcome = decide_batch(&state, now(), mark, batch);
+        assert!(
+            statuses(&outcome).iter().all(|s| *s == "applied"),
+            "{:?}",
+            statuses(&outcome)
+        );
+        mark = sync_mark(mark, now(), batch, &outcome.results);
+        store(&mut state, batch, &outcome);
+    }
+    assert_eq!(mark, Some(queue[9].scanned_at), "the newest accepted scan");
+
+    // A phone whose clock jumped back dates its next scan before the mark: refused.
+    let backwards = redemption("late", &text, 50, -45);
+    let outcome = decide_batch(&state, now(), mark, std::slice::from_ref(&backwards));
+    assert_eq!(outcome.results[0].reason, Some(RejectReason::Clock));
+    // ... and that refusal does not move the mark, nor does a scan dated in the future move it past now.
+    assert_eq!(
+        sync_mark(
+            mark,
+            now(),
+            std::slice::from_ref(&backwards),
+            &outcome.results
+        ),
+        mark
+    );
+    let future = redemption("future", &text, 50, 3);
+    let outcome = decide_batch(&state, now(), mark, std::slice::from_ref(&future));
+    assert_eq!(
+        sync_mark(mark, now(), std::slice::from_ref(&future), &outcome.results),
+        Some(now())
+    );
+}

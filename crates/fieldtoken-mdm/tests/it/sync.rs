@@ -515,3 +515,38 @@ fn a_server_killed_mid_batch_leaves_no_partial_write() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// A phone's offline queue uploaded in several batches, oldest first: every later batch holds scans made
+/// before the earlier batches were sent, and none of them may be refused as backdated.
+#[tokio::test]
+async fn a_queue_uploaded_in_several_batches_applies_whole() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    let (tokens, devices) = fixtures(&server, &admin).await;
+    let code = tokens[0]["code"].as_str().unwrap();
+    let start = now_ms() - 30 * 60_000;
+    let queue: Vec<Value> = (0..9)
+        .map(|i| {
+            redemption(
+                &format!("queue-{i}"),
+                code,
+                devices[i % 3],
+                start + i as i64 * 60_000,
+            )
+        })
+        .collect();
+    for batch in queue.chunks(3) {
+        let (status, answer) = sync(&server, Some(&admin), batch.to_vec()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(statuses(&answer), vec![s("applied", None); 3], "{answer}");
+    }
+    // The mark follows the newest accepted scan: a scan dated before it is a clock that went back.
+    let (_, answer) = sync(
+        &server,
+        Some(&admin),
+        vec![redemption("went-back", code, devices[0], start)],
+    )
+    .await;
+    assert_eq!(statuses(&answer), vec![s("rejected", Some("clock"))]);
+    server.stop().await;
+}
