@@ -5,6 +5,7 @@
 
 mod admin;
 mod api;
+mod operator;
 mod session;
 mod shell;
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::{admin, api};
+use crate::{admin, api, operator};
 
 /// The whole PWA.
 #[component]
@@ -24,6 +24,8 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home/>
+                    <Route path=path!("/t/:payload") view=operator::DeepLink/>
+                    <Route path=path!("/T/:payload") view=operator::DeepLink/>
                     <Route path=path!("/admin") view=admin::TokensPage/>
                     <Route path=path!("/admin/sign-in") view=admin::SignIn/>
                 </Routes>
@@ -70,6 +72,7 @@ fn Home() -> impl IntoView {
                         .map(|text| view! { <p class="mdm-status">{text}</p> })
                 }}
             </Transition>
+            <operator::OperatorScreen/>
         </section>
     }
 }

@@ -1,0 +1,463 @@
+//! The operator screens' plain data: the offline bundle's wire form and its one mapping to the core's
+//! [`OfflineBundle`], the queued redemptions and their states, and the words shown for the core's stable error
+//! codes. No rule is decided here: verdicts come from `fieldtoken-core`, this module only names them.
+
+use fieldtoken_core::sync::ClockOffset;
+use fieldtoken_core::{
+    Action, ActionTokenId, Certificate, CodeDirectory, CodeHash, Device, DeviceId, DeviceState,
+    DirectoryEntry, DirectoryKey, Error, ErrorKind, Expiry, Fleet, FleetId, KeyId, KeyRing,
+    OfflineBundle, OrgId, OrgPublicKey, Timestamp, parse_token,
+};
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/v1/offline-bundle`, as sent (see `fieldtoken-mdm/src/bundle.rs`); stored as is in IndexedDB.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+pub struct BundleWire {
+    /// The organisation's revision.
+    pub version: i64,
+    org: u32,
+    /// When the MDM built it (RFC 3339).
+    pub generated_at: String,
+    keys: Vec<KeyWire>,
+    directory: DirectoryWire,
+    deleted: Vec<u32>,
+    fleets: Vec<FleetWire>,
+    devices: Vec<DeviceWire>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+struct KeyWire {
+    key_id: u32,
+    org: u32,
+    public_key: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+struct DirectoryWire {
+    key: String,
+    entries: Vec<EntryWire>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+struct EntryWire {
+    hash: String,
+    token_id: u32,
+    org: u32,
+    action: ActionWire,
+    expires_at: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+struct ActionWire {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fleet_id: Option<u32>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+struct FleetWire {
+    id: u32,
+    name: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+struct DeviceWire {
+    id: u32,
+    serial: String,
+    state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fleet_id: Option<u32>,
+    enrolled: bool,
+}
+
+/// The bundle as the screens use it: the core's bundle plus what only people need (serials).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bundle {
+    /// What the core checks against.
+    pub core: OfflineBundle,
+    /// Device serials, as printed on the devices.
+    pub serials: Vec<(String, DeviceId)>,
+    /// When the MDM built it (RFC 3339).
+    pub generated_at: String,
+}
+
+fn bad(what: &str) -> Error {
+    Error::new(
+        ErrorKind::BadFormat,
+        format!("the offline bundle has a bad {what}"),
+    )
+}
+
+fn hex32(text: &str) -> Result<[u8; 32], Error> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 64 {
+        return Err(bad("key"));
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in bytes.chunks(2).enumerate() {
+        let pair = std::str::from_utf8(pair).map_err(|_| bad("key"))?;
+        out[i] = u8::from_str_radix(pair, 16).map_err(|_| bad("key"))?;
+    }
+    Ok(out)
+}
+
+fn millis_of(rfc3339: &str) -> Option<i64> {
+    let millis = js_sys::Date::parse(rfc3339);
+    millis.is_finite().then_some(millis as i64)
+}
+
+impl BundleWire {
+    /// The core's bundle and the serials; any malformed field refuses the whole bundle.
+    pub fn to_bundle(&self) -> Result<Bundle, Error> {
+        let org = OrgId::new(self.org)?;
+        let mut keys = KeyRing::new();
+        for k in &self.keys {
+            keys.insert(OrgPublicKey::from_bytes(
+                KeyId::new(k.key_id)?,
+                OrgId::new(k.org)?,
+                hex32(&k.public_key)?,
+            )?);
+        }
+        let mut directory =
+            CodeDirectory::new(DirectoryKey::from_bytes(hex32(&self.directory.key)?));
+        for e in &self.directory.entries {
+            let fleet = e.action.fleet_id.map(FleetId::new).transpose()?;
+            let expires = millis_of(&e.expires_at).ok_or_else(|| bad("expiry"))?;
+            directory.insert(
+                CodeHash::from_hex(&e.hash)?,
+                DirectoryEntry {
+                    token_id: ActionTokenId::new(e.token_id)?,
+                    org: OrgId::new(e.org)?,
+                    action: Action::from_parts(&e.action.kind, fleet)?,
+                    expires_at: Expiry::from_millis(expires)?,
+                },
+            );
+        }
+        let deleted = self
+            .deleted
+            .iter()
+            .map(|&id| ActionTokenId::new(id))
+            .collect::<Result<_, _>>()?;
+        let mut fleets = std::collections::BTreeMap::new();
+        for f in &self.fleets {
+            let id = FleetId::new(f.id)?;
+            fleets.insert(
+                id,
+                Fleet {
+                    id,
+                    org,
+                    name: f.name.clone(),
+                },
+            );
+        }
+        let mut devices = std::collections::BTreeMap::new();
+        let mut serials = Vec::new();
+        for d in &self.devices {
+            let id = DeviceId::new(d.id)?;
+            let state = match (d.state.as_str(), d.fleet_id) {
+                ("in_fleet", Some(f)) => DeviceState::InFleet(FleetId::new(f)?),
+                ("in_repair", _) => DeviceState::InRepair,
+                ("in_stock", _) => DeviceState::InStock,
+                _ => return Err(bad("device state")),
+            };
+            // The bundle says only whether a device is enrolled; its certificate's bytes never leave the MDM.
+            let certificate = d.enrolled.then_some(Certificate::from_bytes([0; 32]));
+            devices.insert(
+                id,
+                Device {
+                    id,
+                    org,
+                    state,
+                    certificate,
+                },
+            );
+            serials.push((d.serial.clone(), id));
+        }
+        Ok(Bundle {
+            core: OfflineBundle {
+                org,
+                keys,
+                directory,
+                deleted,
+                fleets,
+                devices,
+            },
+            serials,
+            generated_at: self.generated_at.clone(),
+        })
+    }
+}
+
+impl Bundle {
+    /// The device with this serial (case and surrounding spaces ignored).
+    pub fn device_by_serial(&self, serial: &str) -> Option<DeviceId> {
+        let serial = serial.trim();
+        self.serials
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(serial))
+            .map(|&(_, id)| id)
+    }
+
+    /// An action in words, with the fleet's name when the bundle knows it.
+    pub fn action_words(&self, action: Action) -> String {
+        match action {
+            Action::PutInFleet(fleet) => match self.core.fleets.get(&fleet) {
+                Some(f) => format!("{} “{}”", action.label(), f.name),
+                None => format!("{} #{fleet}", action.label()),
+            },
+            other => other.label().to_owned(),
+        }
+    }
+
+    /// A device's state in words.
+    pub fn state_words(&self, state: DeviceState) -> String {
+        match state {
+            DeviceState::InFleet(fleet) => match self.core.fleets.get(&fleet) {
+                Some(f) => format!("in fleet “{}”", f.name),
+                None => format!("in fleet #{fleet}"),
+            },
+            DeviceState::InRepair => "in repair".to_owned(),
+            DeviceState::InStock => "in stock".to_owned(),
+        }
+    }
+}
+
+/// What typing in the "Token code" box means so far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Feedback {
+    /// Nothing wrong yet (empty, or a code still being typed).
+    Hint(String),
+    /// A complete token that reads well.
+    Readable(String),
+    /// A mistake, with where it is.
+    Mistake(String),
+}
+
+/// Live feedback on the "Token code" box, from the core's stable error codes and 1-based positions.
+pub fn code_feedback(text: &str) -> Feedback {
+    if text.trim().is_empty() {
+        return Feedback::Hint(
+            "Type the 17 symbols of the code (XXXX-XXXX-XXXX-XXXX-C) or paste a token link.".into(),
+        );
+    }
+    match parse_token(text) {
+        Ok(token) => Feedback::Readable(match token {
+            fieldtoken_core::ParsedToken::Code(code) => format!("Code {code}: the check symbol matches."),
+            fieldtoken_core::ParsedToken::Signed(_) => "A signed token (new format).".into(),
+        }),
+        Err(e) => match (e.kind(), e.position()) {
+            (ErrorKind::BadLength, Some(p)) if p <= fieldtoken_core::code::CODE_SYMBOLS => {
+                Feedback::Hint(format!("{} of 17 symbols typed.", p - 1))
+            }
+            (ErrorKind::BadLength, _) => Feedback::Mistake("The code is too long: a code has 17 symbols.".into()),
+            (ErrorKind::BadSymbol, Some(p)) => Feedback::Mistake(format!(
+                "Symbol {p} is not a code character ({}).",
+                e.message().split_once(": ").map_or(e.message(), |(_, hint)| hint)
+            )),
+            (ErrorKind::BadCheckSymbol, _) => Feedback::Mistake(
+                "The check symbol does not match: a symbol is mistyped or two neighbours are swapped.".into(),
+            ),
+            _ => Feedback::Mistake(sentence(e.message())),
+        },
+    }
+}
+
+/// A core message as a sentence: capital first letter, final full stop.
+pub fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(chars.as_str());
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
+/// Why the offline verdict refused a token, in words.
+pub fn verdict_words(error: &Error) -> String {
+    match error.kind() {
+        ErrorKind::UnknownKey => {
+            "This token was signed with a key this phone does not know yet: connect once to update its offline data."
+                .into()
+        }
+        ErrorKind::UnsupportedVersion => "Update required: this token is of a newer format than this app reads.".into(),
+        _ => sentence(error.message()),
+    }
+}
+
+/// Where a queued redemption stands.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ItemState {
+    /// On this phone, not yet acknowledged by the MDM.
+    #[default]
+    Waiting,
+    /// The MDM applied it.
+    Applied,
+    /// The MDM had it already.
+    Duplicate,
+    /// A later scan had already acted on the device.
+    Superseded,
+    /// The MDM refused it, for the stable reason given.
+    Rejected {
+        /// The MDM's reason word.
+        reason: Option<String>,
+    },
+}
+
+impl ItemState {
+    /// The state in words.
+    pub fn words(&self) -> String {
+        match self {
+            ItemState::Waiting => "waiting to sync".into(),
+            ItemState::Applied => "applied".into(),
+            ItemState::Duplicate => "duplicate: the MDM already had it".into(),
+            ItemState::Superseded => "superseded: a later scan acted on this device".into(),
+            ItemState::Rejected { reason } => {
+                format!("rejected: {}", reason_words(reason.as_deref()))
+            }
+        }
+    }
+
+    /// The state from a sync result, or `None` for a status this app does not know (kept waiting).
+    pub fn from_result(status: &str, reason: Option<String>) -> Option<ItemState> {
+        Some(match status {
+            "applied" => ItemState::Applied,
+            "duplicate" => ItemState::Duplicate,
+            "superseded" => ItemState::Superseded,
+            "rejected" => ItemState::Rejected { reason },
+            _ => return None,
+        })
+    }
+}
+
+/// The MDM's reason word (DESIGN.md's list) in words.
+pub fn reason_words(reason: Option<&str>) -> String {
+    match reason {
+        Some("expired") => "the token had expired".into(),
+        Some("deleted") => "the token was deleted".into(),
+        Some("other_org") => "the token belongs to another organisation".into(),
+        Some("unknown_token") => "the MDM does not know this token".into(),
+        Some("unknown_device") => "the MDM does not know this device".into(),
+        Some("unknown_fleet") => "the token's fleet no longer exists".into(),
+        Some("bad_signature") => "the token's signature does not verify".into(),
+        Some("clock") => "the phone's clock was wrong when it was scanned".into(),
+        Some(other) => other.replace('_', " "),
+        None => "no reason given".into(),
+    }
+}
+
+/// One redemption kept on the phone: what is sent to the MDM, what the queue shows, and where it stands.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+pub struct QueueItem {
+    /// The client-made id (the MDM's idempotency key).
+    pub id: String,
+    /// The token text as scanned or typed.
+    pub token: String,
+    /// The device acted on.
+    pub device_id: u32,
+    /// When it was scanned, by the MDM's clock as this phone knows it (RFC 3339).
+    pub scanned_at: String,
+    /// The same, in milliseconds, for ordering.
+    pub scanned_at_ms: i64,
+    /// The device's serial, for people.
+    pub serial: String,
+    /// The action in words, for people.
+    pub action: String,
+    /// Where it stands.
+    #[serde(default)]
+    pub state: ItemState,
+}
+
+impl QueueItem {
+    /// The redemption as `POST /api/v1/sync` takes it.
+    pub fn to_wire(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "token": self.token,
+            "device_id": self.device_id,
+            "scanned_at": self.scanned_at,
+        })
+    }
+}
+
+/// One result of `POST /api/v1/sync`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct SyncResult {
+    /// The redemption id.
+    pub id: String,
+    /// `applied`, `duplicate`, `superseded` or `rejected`.
+    pub status: String,
+    /// The reason word, when rejected.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The answer of `POST /api/v1/sync`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct SyncAnswer {
+    /// One per redemption sent.
+    pub results: Vec<SyncResult>,
+    /// The MDM's time, to correct this phone's clock.
+    #[serde(default)]
+    pub server_time: Option<String>,
+}
+
+const CLOCK_KEY: &str = "fieldtoken.clock_offset_ms";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The MDM's time now, as this phone best knows it (its clock corrected by the last sync).
+pub fn server_now() -> Timestamp {
+    let offset = storage()
+        .and_then(|s| s.get_item(CLOCK_KEY).ok().flatten())
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0);
+    ClockOffset::from_sync(Timestamp::from_millis(offset), Timestamp::from_millis(0))
+        .server_time(Timestamp::from_millis(js_sys::Date::now() as i64))
+}
+
+/// Learns the clock offset from a sync answer's `server_time`.
+pub fn learn_clock(server_time: &str) {
+    if let (Some(server), Some(storage)) = (millis_of(server_time), storage()) {
+        let offset = ClockOffset::from_sync(
+            Timestamp::from_millis(server),
+            Timestamp::from_millis(js_sys::Date::now() as i64),
+        );
+        let _ = storage.set_item(CLOCK_KEY, &offset.millis().to_string());
+    }
+}
+
+/// A time as RFC 3339 UTC.
+pub fn rfc3339(at: Timestamp) -> String {
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.as_millis() as f64))
+        .to_iso_string()
+        .into()
+}
+
+/// A fresh redemption id: 16 random bytes from the browser's CSPRNG, as 32 hex digits.
+pub fn new_redemption_id() -> Option<String> {
+    let mut bytes = [0u8; 16];
+    web_sys::window()?
+        .crypto()
+        .ok()?
+        .get_random_values_with_u8_array(&mut bytes)
+        .ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// An RFC 3339 instant in the phone's locale and time zone; the input as it is when it does not parse.
+pub fn display_time(instant: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(instant));
+    if !date.get_time().is_finite() {
+        return instant.to_owned();
+    }
+    date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+        .into()
+}

@@ -1,0 +1,246 @@
+//! The redemption queue: kept in IndexedDB, sent to `POST /api/v1/sync` on "Sync now", when the phone comes
+//! back online, and on a timer that backs off while the MDM cannot be reached. An item leaves the "waiting" state
+//! only once the MDM's answer is committed to the phone's storage, so a crash at any point resends at worst, and
+//! the MDM's idempotency (the client-made id) turns a resend into `duplicate`.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::model::{ItemState, QueueItem, SyncAnswer, display_time, learn_clock};
+use super::store::{self, QUEUE, StoreError};
+use crate::api;
+
+/// The most redemptions sent in one request (the MDM takes up to 5000).
+const BATCH: usize = 1000;
+/// The first retry after a failed sync; each further failure doubles it, up to [`MAX_RETRY`].
+const FIRST_RETRY: Duration = Duration::from_secs(5);
+const MAX_RETRY: Duration = Duration::from_secs(300);
+
+/// A message about the queue: `(is_error, text)`.
+type Note = Option<(bool, String)>;
+
+/// The queue as the screens share it.
+#[derive(Clone, Copy)]
+pub struct Queue {
+    items: RwSignal<Vec<QueueItem>>,
+    syncing: RwSignal<bool>,
+    note: RwSignal<Note>,
+    failures: RwSignal<u32>,
+    retry_pending: RwSignal<bool>,
+}
+
+impl Queue {
+    /// An empty queue; [`Queue::load`] fills it from the phone's storage.
+    pub fn new() -> Queue {
+        Queue {
+            items: RwSignal::new(Vec::new()),
+            syncing: RwSignal::new(false),
+            note: RwSignal::new(None),
+            failures: RwSignal::new(0),
+            retry_pending: RwSignal::new(false),
+        }
+    }
+
+    /// Reads the queue from IndexedDB, then syncs if anything waits.
+    pub fn load(self) {
+        spawn_local(async move {
+            match store::get_all(QUEUE).await {
+                Ok(texts) => {
+                    let mut items: Vec<QueueItem> = texts
+                        .iter()
+                        .filter_map(|t| serde_json::from_str(t).ok())
+                        .collect();
+                    items.sort_by(|a, b| (a.scanned_at_ms, &a.id).cmp(&(b.scanned_at_ms, &b.id)));
+                    self.items.set(items);
+                    self.sync_soon();
+                }
+                Err(e) => self
+                    .note
+                    .set(Some((true, format!("The queue cannot be read: {e}.")))),
+            }
+        });
+    }
+
+    /// Keeps `item` on the phone; resolves once it is committed to storage, and only then shows it.
+    pub async fn add(self, item: QueueItem) -> Result<(), StoreError> {
+        let text = serde_json::to_string(&item).map_err(|e| StoreError(e.to_string()))?;
+        store::put_all(QUEUE, &[(item.id.clone(), text)]).await?;
+        self.items.update(|items| items.push(item));
+        Ok(())
+    }
+
+    /// Starts a sync in the background.
+    pub fn sync_soon(self) {
+        spawn_local(self.sync_now());
+    }
+
+    fn waiting(self) -> Vec<QueueItem> {
+        self.items
+            .get_untracked()
+            .into_iter()
+            .filter(|i| i.state == ItemState::Waiting)
+            .collect()
+    }
+
+    /// Sends every waiting redemption; on failure, schedules a retry with back-off.
+    pub async fn sync_now(self) {
+        if self.syncing.get_untracked() {
+            return;
+        }
+        let waiting = self.waiting();
+        if waiting.is_empty() {
+            return;
+        }
+        // `onLine` false is reliable (true is only a hope): wait for the `online` event instead of failing.
+        if web_sys::window().is_some_and(|w| !w.navigator().on_line()) {
+            self.note.set(Some((
+                false,
+                format!(
+                    "Offline: {} redemption(s) wait on this phone and are sent when the network is back.",
+                    waiting.len()
+                ),
+            )));
+            return;
+        }
+        self.syncing.set(true);
+        let mut done = 0usize;
+        for batch in waiting.chunks(BATCH) {
+            let body = serde_json::json!({
+                "redemptions": batch.iter().map(QueueItem::to_wire).collect::<Vec<_>>(),
+            });
+            let outcome = match api::post::<SyncAnswer>("/api/v1/sync", &body).await {
+                Ok(answer) => self.acknowledge(answer).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e.message),
+            };
+            match outcome {
+                Ok(n) => done += n,
+                Err(why) => {
+                    self.syncing.set(false);
+                    self.failed(&why);
+                    return;
+                }
+            }
+        }
+        self.syncing.set(false);
+        self.failures.set(0);
+        self.note.set(Some((
+            false,
+            format!("Synced: the MDM answered for {done} redemption(s)."),
+        )));
+    }
+
+    /// Commits the MDM's answers to storage, then shows them. Returns how many were answered.
+    async fn acknowledge(self, answer: SyncAnswer) -> Result<usize, StoreError> {
+        if let Some(time) = &answer.server_time {
+            learn_clock(time);
+        }
+        let mut updated = Vec::new();
+        let items = self.items.get_untracked();
+        for result in answer.results {
+            let state = ItemState::from_result(&result.status, result.reason);
+            if let (Some(state), Some(item)) = (state, items.iter().find(|i| i.id == result.id)) {
+                updated.push(QueueItem {
+                    state,
+                    ..item.clone()
+                });
+            }
+        }
+        let texts = updated
+            .iter()
+            .map(|i| serde_json::to_string(i).map(|t| (i.id.clone(), t)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| StoreError(e.to_string()))?;
+        store::put_all(QUEUE, &texts).await?;
+        self.items.update(|items| {
+            for item in items.iter_mut() {
+                if let Some(new) = updated.iter().find(|u| u.id == item.id) {
+                    *item = new.clone();
+                }
+            }
+        });
+        Ok(updated.len())
+    }
+
+    fn failed(self, why: &str) {
+        let failures = self.failures.get_untracked() + 1;
+        self.failures.set(failures);
+        let delay = FIRST_RETRY
+            .saturating_mul(1 << (failures - 1).min(6))
+            .min(MAX_RETRY);
+        self.note.set(Some((
+            true,
+            format!(
+                "Not synced: {why}. Redemptions stay on this phone; next try in {} s.",
+                delay.as_secs()
+            ),
+        )));
+        if !self.retry_pending.get_untracked() {
+            self.retry_pending.set(true);
+            set_timeout(
+                move || {
+                    self.retry_pending.set(false);
+                    self.sync_soon();
+                },
+                delay,
+            );
+        }
+    }
+}
+
+/// The "Queue" region: every redemption kept on this phone with its state in words, and "Sync now".
+#[component]
+pub fn QueueView(queue: Queue) -> impl IntoView {
+    let rows = move || {
+        let mut items = queue.items.get();
+        items.reverse();
+        items
+    };
+    view! {
+        <section aria-labelledby="queue-title" class="queue">
+            <div class="queue-head">
+                <h2 id="queue-title">"Queue"</h2>
+                <button type="button" on:click=move |_| queue.sync_soon() disabled=move || queue.syncing.get()>
+                    {move || if queue.syncing.get() { "Syncing…" } else { "Sync now" }}
+                </button>
+            </div>
+            {move || {
+                queue
+                    .note
+                    .get()
+                    .map(|(error, text)| {
+                        if error {
+                            view! { <p role="alert" class="error">{text}</p> }.into_any()
+                        } else {
+                            view! { <p role="status">{text}</p> }.into_any()
+                        }
+                    })
+            }}
+            <Show
+                when=move || !queue.items.get().is_empty()
+                fallback=|| view! { <p class="empty">"Nothing queued on this phone."</p> }
+            >
+                <ul class="queue-list">
+                    <For each=rows key=|item| (item.id.clone(), item.state.clone()) let:item>
+                        <li class="queue-item">
+                            <span class="queue-what">
+                                <strong>{item.serial.clone()}</strong>
+                                ": "
+                                {item.action.clone()}
+                            </span>
+                            <span class=if item.state == ItemState::Waiting {
+                                "badge waiting"
+                            } else if matches!(item.state, ItemState::Applied | ItemState::Duplicate) {
+                                "badge ok"
+                            } else {
+                                "badge expired"
+                            }>{item.state.words()}</span>
+                            <span class="help">"Scanned " {display_time(&item.scanned_at)}</span>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
+        </section>
+    }
+}

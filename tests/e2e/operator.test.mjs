@@ -1,0 +1,146 @@
+// The field operator's flow against the real MDM: type a token code (live check-symbol feedback), see the offline
+// verdict, pick a device by serial, Redeem; go offline, redeem more through a deep link, reload offline (the
+// service worker serves the app, IndexedDB keeps the queue), come back online, Sync now: every redemption reaches
+// the MDM once and the devices' states changed.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, startBrowser, screenshot } from "./support.mjs";
+
+let server;
+let browser;
+let page;
+let devices;
+let fleets;
+
+before(async () => {
+  server = await startServer({ org: "Acme Field Ops" });
+  browser = await startBrowser();
+  page = await browser.context.newPage();
+  devices = (await server.api("GET", "/api/v1/devices")).body.items;
+  fleets = (await server.api("GET", "/api/v1/fleets")).body.items;
+  assert.ok(devices.length >= 2, "the demo organisation has devices");
+  assert.ok(fleets.length >= 1, "the demo organisation has fleets");
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function createToken(name, action) {
+  const expires_at = new Date(Date.now() + 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
+  const { status, body } = await server.api("POST", "/api/v1/action-tokens", { name, action, expires_at });
+  assert.equal(status, 201, JSON.stringify(body));
+  return body;
+}
+
+const queue = () => page.getByRole("region", { name: "Queue" });
+const queueItems = () => queue().getByRole("listitem");
+
+async function deviceState(id) {
+  const { status, body } = await server.api("GET", `/api/v1/devices/${id}`);
+  assert.equal(status, 200);
+  return body;
+}
+
+test("type a code, see the verdict, redeem offline, reload offline, sync once", async () => {
+  const repair = await createToken("Send for repair", { type: "put_in_repair" });
+  const fleet = fleets[fleets.length - 1];
+  const move = await createToken("Move to the last fleet", { type: "put_in_fleet", fleet_id: fleet.id });
+  const [first, second] = devices.filter((d) => d.state !== "in_repair" && d.fleet_id !== fleet.id);
+  assert.ok(first && second, "two devices that both tokens change");
+
+  // Signing in once, online, downloads the offline bundle.
+  await page.goto(new URL("/admin/sign-in", server.url).href);
+  await page.getByLabel("API token").fill(server.admin.admin_token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
+  await page.goto(server.url);
+  await page.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+  // Live feedback on the check symbol, with the position of a wrong character.
+  const symbols = repair.code.replaceAll("-", "");
+  const box = page.getByLabel("Token code");
+  await box.fill(symbols.slice(0, 6) + "U" + symbols.slice(7));
+  await page.getByText("Symbol 7 is not a code character").waitFor();
+  const i = [...symbols.slice(0, 15)].findIndex((c, k) => c !== symbols[k + 1]);
+  const swapped = symbols.slice(0, i) + symbols[i + 1] + symbols[i] + symbols.slice(i + 2);
+  await box.fill(swapped);
+  await page.getByText("The check symbol does not match: a symbol is mistyped").waitFor();
+  await box.fill(symbols.slice(0, 9));
+  await page.getByText("9 of 17 symbols typed.").waitFor();
+
+  // The right code, typed loosely: the verdict from the offline bundle.
+  await box.fill(repair.code.toLowerCase().replaceAll("-", " "));
+  await page.getByText(`Code ${repair.code}: the check symbol matches.`).waitFor();
+  await page.getByRole("heading", { name: `Token #${repair.id}` }).waitFor();
+  await page.getByText("Put in Repair", { exact: true }).waitFor();
+
+  // An unknown serial is refused before anything is saved.
+  const serial = page.getByLabel("Device serial");
+  await serial.fill("NO-SUCH-SERIAL");
+  await page.getByText("No device with serial “NO-SUCH-SERIAL”").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Redeem" }).isDisabled(), true);
+  await serial.fill(first.serial);
+  await page.getByText("Ready: the device will be in repair.").waitFor();
+
+  // Offline from here: the redemption is kept on the phone and waits.
+  await browser.context.setOffline(true);
+  await page.getByText("Offline: work is kept on this phone").waitFor();
+  await page.getByRole("button", { name: "Redeem" }).click();
+  await page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
+  await queueItems().filter({ hasText: first.serial }).filter({ hasText: "waiting" }).waitFor();
+  await queue().getByText("Offline: 1 redemption(s) wait on this phone").waitFor();
+  await screenshot(page, "operator-redeemed-offline");
+
+  // The phone's own camera opened a new-format deep link (upper-case, as printed): straight to the verdict.
+  assert.match(move.qr.new, /\/T\//);
+  await page.goto(move.qr.new);
+  await page.getByRole("heading", { level: 1, name: "Redeem a token" }).waitFor();
+  await page.getByRole("heading", { name: `Token #${move.id}` }).waitFor();
+  await page.getByText(`Put in Fleet “${fleet.name}”`, { exact: true }).waitFor();
+  await page.getByLabel("Device serial").fill(second.serial);
+  await page.getByRole("button", { name: "Redeem" }).click();
+  await page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
+
+  // Reload with no network: the service worker serves the app, IndexedDB still holds both redemptions.
+  await page.reload();
+  await queue().waitFor();
+  await queueItems().filter({ hasText: second.serial }).filter({ hasText: "waiting" }).waitFor();
+  await queueItems().filter({ hasText: first.serial }).filter({ hasText: "waiting" }).waitFor();
+  assert.equal(await queueItems().count(), 2);
+  assert.equal((await deviceState(first.id)).state, first.state, "nothing reached the MDM while offline");
+  await screenshot(page, "operator-queue-offline");
+
+  // Online again: Sync now (the online event may already have started it), and both are applied, once.
+  await browser.context.setOffline(false);
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await queueItems().filter({ hasText: first.serial }).filter({ hasText: "applied" }).waitFor();
+  await queueItems().filter({ hasText: second.serial }).filter({ hasText: "applied" }).waitFor();
+  assert.equal((await deviceState(first.id)).state, "in_repair");
+  const moved = await deviceState(second.id);
+  assert.equal(moved.state, "in_fleet");
+  assert.equal(moved.fleet_id, fleet.id);
+  await screenshot(page, "operator-synced");
+
+  // Acknowledged items are never sent again: another sync and a reload change nothing.
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await page.reload();
+  await queueItems().first().waitFor();
+  assert.equal(await queueItems().count(), 2);
+  assert.equal(await queueItems().filter({ hasText: "applied" }).count(), 2);
+});
+
+test("a token the bundle refuses shows why, and cannot be redeemed", async () => {
+  const gone = await createToken("Deleted before use", { type: "put_in_stock" });
+  const { status } = await server.api("DELETE", `/api/v1/action-tokens/${gone.id}`);
+  assert.equal(status, 204);
+  await browser.context.setOffline(false);
+  await page.goto(server.url);
+  await page.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
+  // A signed token stays verifiable after deletion; the bundle's list of deleted tokens refuses it.
+  await page.getByLabel("Token code").fill(gone.qr.new);
+  await page.getByRole("alert").filter({ hasText: "This token was deleted by an administrator." }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Redeem" }).count(), 0);
+});
