@@ -19,6 +19,8 @@ before(async () => {
   server = await startServer({ org: "Acme Logistics" });
   browser = await startBrowser();
   page = await browser.context.newPage();
+  // Admins work at a desktop browser; the operator suites keep the phone-sized default.
+  await page.setViewportSize({ width: 1280, height: 900 });
 });
 
 after(async () => {

@@ -28,18 +28,19 @@ export const CHROMIUM_ARGS = [
 /**
  * Starts the MDM; resolves once it printed its address. `stop()` sends SIGTERM and waits for a clean exit.
  * With `{ org }`, `fieldtoken-mdm seed-demo` first creates that organisation, and `admin` is its answer
- * (`{ org, admin_token }`).
+ * (`{ org, admin_token }`). `mdm` and `web` default to the release build; `web: null` serves no PWA.
  */
-export async function startServer({ org } = {}) {
-  for (const [what, path] of [["MDM binary", MDM], ["built PWA", join(DIST, "index.html")]]) {
+export async function startServer({ org, mdm = MDM, web = DIST } = {}) {
+  const needs = [["MDM binary", mdm], ...(web ? [["built PWA", join(web, "index.html")]] : [])];
+  for (const [what, path] of needs) {
     if (!existsSync(path)) throw new Error(`${what} missing at ${path}: run \`cargo xtask test\``);
   }
   const dir = mkdtempSync(join(tmpdir(), "fieldtoken-e2e-"));
   const db = `sqlite://${join(dir, "mdm.db")}`;
-  const admin = org ? JSON.parse(execFileSync(MDM, ["seed-demo", "--org", org, "--db", db], { encoding: "utf8" })) : null;
+  const admin = org ? JSON.parse(execFileSync(mdm, ["seed-demo", "--org", org, "--db", db], { encoding: "utf8" })) : null;
   const child = spawn(
-    MDM,
-    ["serve", "--listen", "127.0.0.1:0", "--db", db, "--web", DIST],
+    mdm,
+    ["serve", "--listen", "127.0.0.1:0", "--db", db, "--web", web || join(dir, "no-pwa")],
     { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: "warn" } },
   );
   const url = await new Promise((resolve, reject) => {

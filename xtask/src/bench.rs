@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: the QR decoding benchmark of DESIGN's budgets. Builds `pkg/`, decodes the sample photos
 //! (`../shared/qr-samples`) to RGBA once in Rust (so the three decoders read identical pixels and Node needs no
 //! image library), then runs `bench/qr.mjs`, which times fieldtoken's `scanRgba`, jsQR and zxing-wasm in one Node
-//! process and writes the table into `docs/BENCHMARKS.md`.
+//! process and writes the table into `docs/BENCHMARKS.md`; then `bench/sync.mjs` syncs 10,000 queued redemptions to
+//! the release MDM on loopback and writes the sync table beside it.
 
 use crate::build::{self, gzipped_size, target_dir};
 use crate::setup::{self, Needs};
@@ -55,6 +56,10 @@ pub fn run() -> Result<(), String> {
             .arg(zxing_wasm.to_string())
             .arg(rustc),
     )?;
+
+    let server = build::server()?;
+    step("bench: 10,000 queued redemptions synced to a local MDM (node bench/sync.mjs)");
+    run_command(cmd("node").arg("bench/sync.mjs").arg(&server))?;
     println!("\nbench: docs/BENCHMARKS.md updated");
     Ok(())
 }

@@ -192,7 +192,8 @@ fn Tokens(can_create: bool, can_delete: bool) -> impl IntoView {
     };
 
     view! {
-        <section aria-labelledby="tokens-title" class="wide">
+        <section aria-labelledby="tokens-title" class="wide tokens-layout">
+            <div class="tokens-main">
             <div class="page-head">
                 <h1 id="tokens-title">"Action Tokens"</h1>
                 {can_create.then(|| view! {
@@ -257,6 +258,7 @@ fn Tokens(can_create: bool, can_delete: bool) -> impl IntoView {
             <Show when=move || next.get().is_some()>
                 <button type="button" on:click=move |_| load(true) disabled=loading>"Load more"</button>
             </Show>
+            </div>
             {move || selected.get().map(|token| view! {
                 <TokenPanel
                     token=token
