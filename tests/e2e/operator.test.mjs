@@ -144,3 +144,78 @@ test("a token the bundle refuses shows why, and cannot be redeemed", async () =>
   await page.getByRole("alert").filter({ hasText: "This token was deleted by an administrator." }).waitFor();
   assert.equal(await page.getByRole("button", { name: "Redeem" }).count(), 0);
 });
+
+/**
+ * Another phone: its own browser profile and its own credentials (the MDM's clock rule is per client), signed in
+ * once online so it holds the offline bundle.
+ */
+async function openPhone(name) {
+  const made = await server.api("POST", "/api/v1/api-tokens", { name, permissions: ["fms.actiontoken.read"] });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const phone = await startBrowser();
+  const p = await phone.context.newPage();
+  await p.goto(new URL("/admin/sign-in", server.url).href);
+  await p.getByLabel("API token").fill(made.body.token);
+  await p.getByRole("button", { name: "Sign in" }).click();
+  await p.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
+  await p.goto(server.url);
+  await p.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
+  return { phone, page: p };
+}
+
+async function redeemOffline(p, context, text, serial) {
+  await context.setOffline(true);
+  await p.getByLabel("Token code").fill(text);
+  await p.getByLabel("Device serial").fill(serial);
+  await p.getByRole("button", { name: "Redeem" }).click();
+  await p.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
+}
+
+test("two phones act on one device offline: the later scan wins, the earlier shows superseded", async () => {
+  const repair = await createToken("Conflict: repair", { type: "put_in_repair" });
+  const stock = await createToken("Conflict: stock", { type: "put_in_stock" });
+  const device = devices.find((d) => d.state !== "in_stock" && d.state !== "in_repair")
+    ?? (await server.api("GET", "/api/v1/devices")).body.items[0];
+  const a = await openPhone("Phone A");
+  const b = await openPhone("Phone B");
+  try {
+    await redeemOffline(a.page, a.phone.context, repair.code, device.serial);
+    await redeemOffline(b.page, b.phone.context, stock.qr.new, device.serial);
+    // The later scan reaches the MDM first; the earlier one arrives after it.
+    await b.phone.context.setOffline(false);
+    await b.page.getByRole("button", { name: "Sync now" }).click();
+    await b.page.getByRole("region", { name: "Queue" }).getByRole("listitem").filter({ hasText: "applied" }).waitFor();
+    await a.phone.context.setOffline(false);
+    await a.page.getByRole("button", { name: "Sync now" }).click();
+    await a.page
+      .getByRole("region", { name: "Queue" })
+      .getByRole("listitem")
+      .filter({ hasText: "superseded: a later scan acted on this device" })
+      .waitFor();
+    await screenshot(a.page, "operator-superseded");
+    assert.equal((await deviceState(device.id)).state, "in_stock");
+  } finally {
+    await a.phone.close();
+    await b.phone.close();
+  }
+});
+
+test("a token deleted before the sync is rejected, with the reason in words", async () => {
+  const doomed = await createToken("Deleted while offline", { type: "put_in_repair" });
+  const device = (await server.api("GET", "/api/v1/devices")).body.items.find((d) => d.state !== "in_repair");
+  const a = await openPhone("Phone C");
+  try {
+    await redeemOffline(a.page, a.phone.context, doomed.code, device.serial);
+    assert.equal((await server.api("DELETE", `/api/v1/action-tokens/${doomed.id}`)).status, 204);
+    await a.phone.context.setOffline(false);
+    await a.page.getByRole("button", { name: "Sync now" }).click();
+    await a.page
+      .getByRole("region", { name: "Queue" })
+      .getByRole("listitem")
+      .filter({ hasText: "rejected: the token was deleted" })
+      .waitFor();
+    assert.equal((await deviceState(device.id)).state, device.state, "a rejected redemption changes nothing");
+  } finally {
+    await a.phone.close();
+  }
+});
