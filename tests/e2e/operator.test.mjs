@@ -4,7 +4,16 @@
 // the MDM once and the devices' states changed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, screenshot } from "./support.mjs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+import { initSync, qrPng } from "fieldtoken";
+import { startServer, startBrowser, screenshot, CHROMIUM, CHROMIUM_ARGS } from "./support.mjs";
+
+const require = createRequire(import.meta.url);
+initSync({ module: readFileSync(require.resolve("fieldtoken/fieldtoken_bg.wasm")) });
 
 let server;
 let browser;
@@ -217,5 +226,77 @@ test("a token deleted before the sync is rejected, with the reason in words", as
     assert.equal((await deviceState(device.id)).state, device.state, "a rejected redemption changes nothing");
   } finally {
     await a.phone.close();
+  }
+});
+
+/** A one-frame Y4M video (640x480, 4:2:0) of `png` centred on white: what Chromium's fake camera plays in a loop. */
+async function y4mOf(png, path) {
+  const [width, height] = [640, 480];
+  const rgba = await page.evaluate(async ({ base64, width, height }) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, width, height);
+    const side = Math.min(height - 40, image.width * 2);
+    context.imageSmoothingEnabled = false;
+    context.drawImage(image, (width - side) / 2, (height - side) / 2, side, side);
+    const { data } = context.getImageData(0, 0, width, height);
+    let binary = "";
+    for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
+    return btoa(binary);
+  }, { base64: Buffer.from(png).toString("base64"), width, height });
+  const pixels = Buffer.from(rgba, "base64");
+  const luma = Buffer.alloc(width * height);
+  for (let i = 0; i < width * height; i++) {
+    luma[i] = Math.round(0.299 * pixels[4 * i] + 0.587 * pixels[4 * i + 1] + 0.114 * pixels[4 * i + 2]);
+  }
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\nFRAME\n`);
+  writeFileSync(path, Buffer.concat([header, luma, chroma]));
+}
+
+test("the back camera reads a token's QR in a worker, and the redemption reaches the MDM", async () => {
+  const token = await createToken("Camera: to stock", { type: "put_in_stock" });
+  const device = (await server.api("GET", "/api/v1/devices")).body.items.find((d) => d.state !== "in_stock");
+  await browser.context.setOffline(false);
+  const dir = mkdtempSync(join(tmpdir(), "fieldtoken-camera-"));
+  const video = join(dir, "token.y4m");
+  await y4mOf(qrPng(token.qr.new, { scale: 4, margin: 4 }), video);
+  const context = await chromium.launchPersistentContext(join(dir, "profile"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      ...CHROMIUM_ARGS,
+      "--use-fake-device-for-media-stream",
+      "--use-fake-ui-for-media-stream",
+      `--use-file-for-fake-video-capture=${video}`,
+    ],
+    viewport: { width: 412, height: 860 },
+  });
+  try {
+    await context.grantPermissions(["camera"], { origin: server.url });
+    const p = await context.newPage();
+    await p.goto(new URL("/admin/sign-in", server.url).href);
+    await p.getByLabel("API token").fill(server.admin.admin_token);
+    await p.getByRole("button", { name: "Sign in" }).click();
+    await p.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
+    await p.goto(server.url);
+    await p.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
+    await p.getByRole("button", { name: "Scan with camera" }).click();
+    await p.getByRole("heading", { name: `Token #${token.id}` }).waitFor();
+    assert.equal(await p.getByLabel("Token code").inputValue(), token.qr.new);
+    await screenshot(p, "operator-camera-read");
+    await p.getByLabel("Device serial").fill(device.serial);
+    await p.getByRole("button", { name: "Redeem" }).click();
+    await p.getByRole("region", { name: "Queue" }).getByRole("listitem").filter({ hasText: "applied" }).waitFor();
+    assert.equal((await deviceState(device.id)).state, "in_stock");
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

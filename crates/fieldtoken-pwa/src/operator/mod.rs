@@ -2,6 +2,7 @@
 //! choice and "Redeem", the deep-link route a phone's own camera opens, and the queue that syncs to the MDM.
 //! Rules come from `fieldtoken-core`; the offline bundle and the queue live in IndexedDB (`store`).
 
+mod camera;
 mod model;
 mod queue;
 mod store;

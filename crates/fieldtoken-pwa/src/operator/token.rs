@@ -7,6 +7,7 @@ use fieldtoken_core::{DeviceId, TokenFormat, VerifiedToken, verify_token};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::camera::Camera;
 use super::model::{
     Bundle, BundleWire, Feedback, QueueItem, code_feedback, display_time, new_redemption_id,
     rfc3339, server_now, verdict_words,
@@ -184,6 +185,11 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
     };
 
     view! {
+        <Camera on_scan=Callback::new(move |scanned: String| {
+            text.set(scanned);
+            saved.set(None);
+            focus("token-code");
+        })/>
         <form class="operator" on:submit=redeem>
             <label for="token-code">"Token code"</label>
             <input
