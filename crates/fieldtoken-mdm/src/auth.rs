@@ -13,6 +13,7 @@ use axum::http::request::Parts;
 use fieldtoken_core::{OrgId, Permission, PermissionSet};
 use sha2::{Digest, Sha256};
 
+use crate::limits::{Budget, Client};
 use crate::{ApiError, AppState};
 
 const SECRET_PREFIX: &str = "ftk_";
@@ -76,7 +77,13 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principa
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
+    // A peer that spent its guesses gets no answer about any token until its bucket refills.
+    let peer = Client::of_peer(parts);
+    state.limiter.check(Budget::Guesses, peer)?;
     let bad = || {
+        if let Err(limited) = state.limiter.spend(Budget::Guesses, peer) {
+            return limited;
+        }
         ApiError::unauthenticated("this token is not valid: it may have been revoked or mistyped")
     };
     let value = value.to_str().map_err(|_| bad())?;

@@ -12,6 +12,7 @@ pub mod devices;
 mod error;
 pub mod extract;
 mod health;
+pub mod limits;
 pub mod orgs;
 pub mod seal;
 pub mod sync;
@@ -44,6 +45,7 @@ pub struct AppState {
     db: SqlitePool,
     master: Arc<MasterKey>,
     link_base: LinkBase,
+    limiter: limits::RateLimiter,
 }
 
 impl AppState {
@@ -54,7 +56,14 @@ impl AppState {
             db,
             master: Arc::new(master),
             link_base,
+            limiter: limits::RateLimiter::new(limits::Limits::default()),
         }
+    }
+
+    /// The same state with these rate limits instead of [`limits::Limits::default`].
+    pub fn with_limits(mut self, limits: limits::Limits) -> AppState {
+        self.limiter = limits::RateLimiter::new(limits);
+        self
     }
 }
 

@@ -3,9 +3,11 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use fieldtoken_core::LinkBase;
+use fieldtoken_mdm::limits::{Limits, Rate};
 use fieldtoken_mdm::{MasterKey, clock, db, orgs, seal};
 
 /// The reference MDM of fieldtoken: action tokens, devices, fleets, and the operators' PWA.
@@ -43,6 +45,8 @@ enum Command {
         /// On an empty database, create the organisation "Demo" and print its admin token.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Create an organisation with fleets, devices and sample tokens; print `{ "org", "admin_token" }` as JSON.
     SeedDemo {
@@ -60,6 +64,30 @@ enum Command {
         #[arg(long, env = "FIELDTOKEN_MASTER_KEY_FILE")]
         master_key: Option<PathBuf>,
     },
+}
+
+/// Rate limits per client (its API token, else its IP address); 0 turns a limit off.
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Sync requests per client per window (also the burst).
+    #[arg(long, env = "FIELDTOKEN_SYNC_LIMIT", default_value_t = 60)]
+    sync_limit: u32,
+    /// Failed bearer tokens and enrolment-code attempts per client per window (also the burst).
+    #[arg(long, env = "FIELDTOKEN_GUESS_LIMIT", default_value_t = 30)]
+    guess_limit: u32,
+    /// The window of both limits, in seconds.
+    #[arg(long, env = "FIELDTOKEN_LIMIT_WINDOW", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    limit_window: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        let window = Duration::from_secs(self.limit_window);
+        Limits {
+            sync: Rate::new(self.sync_limit, window),
+            guesses: Rate::new(self.guess_limit, window),
+        }
+    }
 }
 
 #[tokio::main]
@@ -80,7 +108,19 @@ async fn main() -> ExitCode {
             master_key,
             public_url,
             demo,
-        } => serve(&db, listen, web, master_key, public_url, demo).await,
+            limits,
+        } => {
+            serve(
+                &db,
+                listen,
+                web,
+                master_key,
+                public_url,
+                demo,
+                limits.limits(),
+            )
+            .await
+        }
         Command::SeedDemo {
             org,
             db,
@@ -115,6 +155,7 @@ async fn serve(
     master_key: Option<PathBuf>,
     public_url: Option<String>,
     demo: bool,
+    limits: Limits,
 ) -> Result<(), String> {
     let (pool, master) = open(db_url, master_key).await?;
     let listener = tokio::net::TcpListener::bind(listen)
@@ -153,7 +194,7 @@ async fn serve(
         None
     };
     let app = fieldtoken_mdm::router(
-        fieldtoken_mdm::AppState::new(pool.clone(), master, link_base),
+        fieldtoken_mdm::AppState::new(pool.clone(), master, link_base).with_limits(limits),
         &web,
     );
     // Tests and scripts read this line to learn the port: keep its shape.

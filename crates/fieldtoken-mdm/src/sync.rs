@@ -8,7 +8,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use fieldtoken_core::sync::{
     BatchNeeds, ScanMark, ServerState, StoredDevice, StoredToken, sync_mark,
@@ -23,7 +24,8 @@ use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
 use crate::action_tokens::{TOKEN_COLUMNS, TokenRow, WireAction, token_of_row};
-use crate::auth::MaybePrincipal;
+use crate::auth::{MaybePrincipal, Principal};
+use crate::limits::{Budget, Client};
 use crate::clock::{WireTime, now, rfc3339};
 use crate::extract::Body;
 use crate::orgs::{Actor, audit, bump_revision, public_keys};
@@ -160,11 +162,28 @@ fn parse_batch(request: SyncRequest) -> Result<Vec<Redemption>, ApiError> {
         .collect()
 }
 
+/// The caller of a sync, after its request was counted against its sync budget (its API token's, or its address's
+/// when anonymous); the count comes before the body is read, so a refused request costs no parsing.
+pub struct SyncCaller(pub Option<Principal>);
+
+impl FromRequestParts<AppState> for SyncCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let MaybePrincipal(principal) = MaybePrincipal::from_request_parts(parts, state).await?;
+        let client = principal
+            .as_ref()
+            .map_or_else(|| Client::of_peer(parts), |p| Client::Token(p.token_id));
+        state.limiter.spend(Budget::Sync, client)?;
+        Ok(SyncCaller(principal))
+    }
+}
+
 /// `POST /api/v1/sync`: anonymous, or with any valid API token (then the clock rule uses its previous sync, and only
 /// its organisation's devices are acted on).
 pub async fn sync(
     State(state): State<AppState>,
-    MaybePrincipal(principal): MaybePrincipal,
+    SyncCaller(principal): SyncCaller,
     Body(request): Body<SyncRequest>,
 ) -> Result<Json<SyncResponse>, ApiError> {
     let batch = parse_batch(request)?;

@@ -1,6 +1,7 @@
 //! The MDM over real HTTP on loopback, against a real SQLite file.
 
 mod api;
+mod limits;
 mod serve;
 mod support;
 mod sync;

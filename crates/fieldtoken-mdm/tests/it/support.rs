@@ -28,6 +28,11 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server over a fresh database and a small built-PWA stand-in folder.
     pub async fn start() -> TestServer {
+        TestServer::start_with_limits(fieldtoken_mdm::limits::Limits::default()).await
+    }
+
+    /// [`TestServer::start`] with these rate limits.
+    pub async fn start_with_limits(limits: fieldtoken_mdm::limits::Limits) -> TestServer {
         let dir = tempfile::tempdir().expect("temporary directory");
         let web = dir.path().join("dist");
         write_pwa(&web);
@@ -46,7 +51,7 @@ impl TestServer {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let link = fieldtoken_core::LinkBase::parse(&url).unwrap();
         let app = fieldtoken_mdm::router(
-            fieldtoken_mdm::AppState::new(pool.clone(), master, link),
+            fieldtoken_mdm::AppState::new(pool.clone(), master, link).with_limits(limits),
             &web,
         );
         let master = std::sync::Arc::new(
