@@ -461,3 +461,6 @@ pub fn display_time(instant: &str) -> String {
     date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
         .into()
 }
+
+#[cfg(test)]
+mod tests;
