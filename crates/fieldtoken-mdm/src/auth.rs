@@ -31,6 +31,8 @@ pub struct Principal {
     pub permissions: PermissionSet,
     /// Where the request came from, for the audit log.
     pub remote: Option<String>,
+    /// For an operator session (see `operator`): the number of the access token the operator signed in with.
+    pub operator: Option<u32>,
 }
 
 impl Principal {
@@ -93,19 +95,26 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principa
             "use Authorization: Bearer <token>",
         ));
     }
-    let row: Option<(i64, i64, String, String)> = sqlx::query_as(
-        "SELECT id, org_id, name, permissions FROM api_tokens WHERE secret_hash = ? AND revoked_at IS NULL",
+    // An operator session works only until it expires and while its access token is 'Effective' (seed 002: only
+    // 'Effective' tokens can be used to access the system).
+    let row: Option<(i64, i64, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT t.id, t.org_id, t.name, t.permissions, a.number FROM api_tokens t
+         LEFT JOIN access_tokens a ON a.id = t.access_token_id
+         WHERE t.secret_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
+           AND (t.access_token_id IS NULL OR (a.state = 'effective' AND a.deleted_at IS NULL))",
     )
     .bind(secret_hash(secret.trim()))
+    .bind(crate::clock::now().as_millis())
     .fetch_optional(&state.db)
     .await?;
-    let (token_id, org, name, permissions) = row.ok_or_else(bad)?;
+    let (token_id, org, name, permissions, operator) = row.ok_or_else(bad)?;
     Ok(Some(Principal {
         token_id,
         name,
         org: OrgId::from_i64(org).map_err(|_| bad())?,
         permissions: parse_permissions(&permissions),
         remote: remote(parts),
+        operator: operator.and_then(|n| u32::try_from(n).ok()),
     }))
 }
 

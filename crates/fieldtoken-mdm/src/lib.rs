@@ -3,6 +3,9 @@
 //! This crate translates: HTTP and JSON at the edge, SQL underneath, and every decision in between taken by
 //! `fieldtoken-core`. It owns storage, authentication and transport, never a product rule.
 
+pub mod access;
+pub mod access_config;
+pub mod access_parties;
 pub mod action_tokens;
 pub mod auth;
 pub mod bundle;
@@ -13,6 +16,7 @@ mod error;
 pub mod extract;
 mod health;
 pub mod limits;
+pub mod operator;
 pub mod orgs;
 pub mod seal;
 pub mod sync;
@@ -88,6 +92,69 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         .route("/v1/audit-log.csv", get(devices::audit_csv))
         .route("/v1/offline-bundle", get(bundle::offline_bundle))
         .route("/v1/sync", post(sync::sync))
+        // Access tokens (issue 8): see `access`, `access_config`, `access_parties` and `operator`.
+        .route("/v1/access-tokens", get(access::list).post(access::create))
+        .route(
+            "/v1/access-tokens/{id}",
+            get(access::get).patch(access::edit).delete(access::delete),
+        )
+        .route(
+            "/v1/access-tokens/{id}/set-effective",
+            post(access::set_effective),
+        )
+        .route(
+            "/v1/access-tokens/{id}/set-not-effective",
+            post(access::set_not_effective),
+        )
+        .route(
+            "/v1/access-tokens/{id}/reset-pass-code",
+            post(access::reset_pass_code),
+        )
+        .route(
+            "/v1/access-tokens/{id}/reset-verification-code",
+            post(access::reset_verification_code),
+        )
+        .route("/v1/access-tokens/{id}/verify", post(access::verify))
+        .route(
+            "/v1/access-token-definitions",
+            get(access_config::list_definitions).post(access_config::create_definition),
+        )
+        .route(
+            "/v1/access-token-definitions/{id}/activate",
+            post(access_config::activate_definition),
+        )
+        .route(
+            "/v1/access-token-classifications",
+            get(access_config::list_classifications).post(access_config::create_classification),
+        )
+        .route(
+            "/v1/accounts-receivable",
+            get(access_parties::list_accounts).post(access_parties::create_account),
+        )
+        .route(
+            "/v1/accounts-receivable/{id}/terminate",
+            post(access_parties::terminate_account),
+        )
+        .route(
+            "/v1/accounts-receivable/{id}/access-tokens/{number}",
+            post(access_parties::link_account).delete(access_parties::unlink_account),
+        )
+        .route(
+            "/v1/rewards-participants",
+            get(access_parties::list_participants).post(access_parties::create_participant),
+        )
+        .route(
+            "/v1/rewards-participants/{id}/terminate",
+            post(access_parties::terminate_participant),
+        )
+        .route(
+            "/v1/rewards-participants/{id}/access-tokens/{number}",
+            post(access_parties::link_participant).delete(access_parties::unlink_participant),
+        )
+        .route(
+            "/v1/operator/session",
+            post(operator::sign_in).delete(operator::sign_out),
+        )
         .fallback(error::unknown_endpoint)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

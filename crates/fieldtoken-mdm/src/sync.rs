@@ -9,8 +9,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use fieldtoken_core::sync::{
     BatchNeeds, ScanMark, ServerState, StoredDevice, StoredToken, sync_mark,
 };
@@ -25,9 +25,9 @@ use sqlx::SqliteConnection;
 
 use crate::action_tokens::{TOKEN_COLUMNS, TokenRow, WireAction, token_of_row};
 use crate::auth::{MaybePrincipal, Principal};
-use crate::limits::{Budget, Client};
 use crate::clock::{WireTime, now, rfc3339};
 use crate::extract::Body;
+use crate::limits::{Budget, Client};
 use crate::orgs::{Actor, audit, bump_revision, public_keys};
 use crate::{ApiError, AppState};
 
@@ -341,6 +341,8 @@ pub async fn sync(
 
     // Store the core's answer.
     let client = principal.as_ref().map(|p| p.token_id);
+    // An operator session's redemptions carry the operator (access token number), in the rows and the audit log.
+    let operator = principal.as_ref().and_then(|p| p.operator).map(i64::from);
     let mut changed_orgs = BTreeSet::new();
     for ((r, result), hash) in batch.iter().zip(&outcome.results).zip(&hashes) {
         if result.status == SyncStatus::Duplicate {
@@ -355,8 +357,8 @@ pub async fn sync(
             .or(token_org)
             .or(principal.as_ref().map(|p| p.org));
         sqlx::query(
-            "INSERT INTO redemptions (id, payload_hash, org_id, status, reason, token_id, device_id, scanned_at, received_at, client_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO redemptions (id, payload_hash, org_id, status, reason, token_id, device_id, scanned_at, received_at, client_id, operator)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(r.id.as_str())
         .bind(hash)
@@ -368,6 +370,7 @@ pub async fn sync(
         .bind(r.scanned_at.as_millis())
         .bind(now.as_millis())
         .bind(client)
+        .bind(operator)
         .execute(&mut *tx)
         .await?;
         if result.status == SyncStatus::Applied
@@ -380,13 +383,17 @@ pub async fn sync(
                 .as_ref()
                 .map(Actor::from)
                 .unwrap_or_else(|| Actor::system("sync"));
+            let mut detail = json!({ "redemption": r.id.as_str(), "action_token": token.token.id().get(), "action": WireAction::of(token.token.action()), "scanned_at": rfc3339(r.scanned_at) });
+            if let Some(number) = operator {
+                detail["operator"] = json!(number);
+            }
             audit(
                 &mut tx,
                 org,
                 &actor,
                 "redemption.apply",
                 &format!("device/{}", r.device_id),
-                json!({ "redemption": r.id.as_str(), "action_token": token.token.id().get(), "action": WireAction::of(token.token.action()), "scanned_at": rfc3339(r.scanned_at) }),
+                detail,
                 now,
             )
             .await?;

@@ -1,5 +1,6 @@
 //! The MDM over real HTTP on loopback, against a real SQLite file.
 
+mod access;
 mod api;
 mod limits;
 mod serve;

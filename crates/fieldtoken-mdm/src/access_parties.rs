@@ -1,0 +1,527 @@
+//! Accounts receivable and rewards participants, minimal but real: create, list, terminate, and link or unlink an
+//! access token from their side (seed 002: the relation is changed "from the Accounts Receivable screen" and "from
+//! the Rewards Participant screen", never from the token's). Removing a link, or terminating an accounts receivable,
+//! runs the core's automatic 'Not Effective' with the active definition; the answer says what it did.
+//!
+//! | method and path | permission |
+//! |---|---|
+//! | `GET /api/v1/accounts-receivable` | `fms.accesstoken.read` |
+//! | `POST /api/v1/accounts-receivable` | `fms.accesstoken.create` |
+//! | `POST /api/v1/accounts-receivable/{id}/terminate` | `fms.accesstoken.update` |
+//! | `POST /api/v1/accounts-receivable/{id}/access-tokens/{number}` (link) | `fms.accesstoken.update` |
+//! | `DELETE /api/v1/accounts-receivable/{id}/access-tokens/{number}` (unlink) | `fms.accesstoken.update` |
+//! | `GET /api/v1/rewards-participants` | `fms.accesstoken.read` |
+//! | `POST /api/v1/rewards-participants` | `fms.accesstoken.create` |
+//! | `POST /api/v1/rewards-participants/{id}/terminate` | `fms.accesstoken.update` |
+//! | `POST /api/v1/rewards-participants/{id}/access-tokens/{number}` (link) | `fms.accesstoken.update` |
+//! | `DELETE /api/v1/rewards-participants/{id}/access-tokens/{number}` (unlink) | `fms.accesstoken.update` |
+
+use axum::Json;
+use axum::extract::{FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use fieldtoken_core::access::{
+    AccessTokenNumber, AccountsReceivableId, Automatic, KeptReason, RewardsParticipant,
+    RewardsParticipantId,
+};
+use fieldtoken_core::{OrgId, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::SqliteConnection;
+
+use crate::access::{
+    AccessCreate, AccessRead, AccessTokenJson, AccessUpdate, Items, StoreHash, TOKEN_COLUMNS,
+    TokenRow, access_error, by, load_token, store_token, token_json, token_of_row,
+};
+use crate::access_config::active_definition_or_none;
+use crate::auth::Authorized;
+use crate::clock::{now, rfc3339};
+use crate::extract::{Body, IdPath};
+use crate::orgs::{Actor, audit};
+use crate::{ApiError, AppState};
+
+fn checked_name(name: &str, what: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_name",
+            format!("a {what} needs a name of 1 to 100 characters, without control characters"),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// Whether the organisation's accounts receivable is terminated; 404 when it has none with this id.
+pub async fn account_terminated(
+    conn: &mut SqliteConnection,
+    org: OrgId,
+    id: AccountsReceivableId,
+) -> Result<bool, ApiError> {
+    let terminated: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT terminated_at FROM accounts_receivable WHERE id = ? AND org_id = ?",
+    )
+    .bind(i64::from(id.get()))
+    .bind(i64::from(org.get()))
+    .fetch_optional(conn)
+    .await?;
+    terminated
+        .map(|t| t.is_some())
+        .ok_or_else(|| ApiError::not_found("accounts receivable"))
+}
+
+/// The organisation's rewards participant as the core needs it; 404 otherwise.
+pub async fn participant(
+    conn: &mut SqliteConnection,
+    org: OrgId,
+    id: RewardsParticipantId,
+) -> Result<RewardsParticipant, ApiError> {
+    let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT accounts_receivable_id, terminated_at FROM rewards_participants WHERE id = ? AND org_id = ?",
+    )
+    .bind(i64::from(id.get()))
+    .bind(i64::from(org.get()))
+    .fetch_optional(conn)
+    .await?;
+    let (account, terminated) = row.ok_or_else(|| ApiError::not_found("rewards participant"))?;
+    Ok(RewardsParticipant {
+        id,
+        accounts_receivable: AccountsReceivableId::from_i64(account)?,
+        terminated: terminated.is_some(),
+    })
+}
+
+/// An accounts receivable or rewards participant as the API shows it.
+#[derive(Serialize, Debug)]
+pub struct PartyJson {
+    id: i64,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accounts_receivable_id: Option<i64>,
+    terminated: bool,
+    terminated_at: Option<String>,
+    created_at: String,
+}
+
+type PartyRow = (i64, String, Option<i64>, i64, Option<i64>);
+
+fn party_json((id, name, account, created, terminated): PartyRow) -> PartyJson {
+    PartyJson {
+        id,
+        name,
+        accounts_receivable_id: account,
+        terminated: terminated.is_some(),
+        terminated_at: terminated.map(|t| rfc3339(Timestamp::from_millis(t))),
+        created_at: rfc3339(Timestamp::from_millis(created)),
+    }
+}
+
+/// What an automatic step did, on the wire: `set_not_effective`, or `unchanged` with the reason.
+fn automatic_json(outcome: Automatic) -> serde_json::Value {
+    match outcome {
+        Automatic::SetNotEffective => json!({ "outcome": "set_not_effective" }),
+        Automatic::Unchanged(reason) => json!({
+            "outcome": "unchanged",
+            "reason": match reason {
+                KeptReason::DefinitionDisabled => "definition_disabled",
+                KeptReason::OtherAssociation => "other_association",
+                KeptReason::PendingVerification => "pending_verification",
+                KeptReason::AlreadyNotEffective => "already_not_effective",
+            },
+        }),
+    }
+}
+
+/// `POST /api/v1/accounts-receivable` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    name: String,
+}
+
+/// `POST /api/v1/rewards-participants` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewParticipant {
+    name: String,
+    accounts_receivable_id: u32,
+}
+
+/// `GET /api/v1/accounts-receivable`
+pub async fn list_accounts(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<AccessRead>,
+) -> Result<Json<Items<PartyJson>>, ApiError> {
+    let rows: Vec<PartyRow> = sqlx::query_as(
+        "SELECT id, name, NULL, created_at, terminated_at FROM accounts_receivable WHERE org_id = ? ORDER BY id",
+    )
+    .bind(i64::from(p.org.get()))
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(Items {
+        items: rows.into_iter().map(party_json).collect(),
+    }))
+}
+
+/// `GET /api/v1/rewards-participants`
+pub async fn list_participants(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<AccessRead>,
+) -> Result<Json<Items<PartyJson>>, ApiError> {
+    let rows: Vec<PartyRow> = sqlx::query_as(
+        "SELECT id, name, accounts_receivable_id, created_at, terminated_at FROM rewards_participants WHERE org_id = ? ORDER BY id",
+    )
+    .bind(i64::from(p.org.get()))
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(Items {
+        items: rows.into_iter().map(party_json).collect(),
+    }))
+}
+
+/// `POST /api/v1/accounts-receivable` → 201.
+pub async fn create_account(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<AccessCreate>,
+    Body(body): Body<NewAccount>,
+) -> Result<(StatusCode, Json<PartyJson>), ApiError> {
+    let name = checked_name(&body.name, "accounts receivable")?;
+    let now = now();
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let row: PartyRow = sqlx::query_as(
+        "INSERT INTO accounts_receivable (org_id, name, created_at) VALUES (?, ?, ?)
+         RETURNING id, name, NULL, created_at, terminated_at",
+    )
+    .bind(i64::from(p.org.get()))
+    .bind(&name)
+    .bind(now.as_millis())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit(
+        &mut tx,
+        p.org,
+        &Actor::from(&p),
+        "accounts_receivable.create",
+        &format!("accounts_receivable/{}", row.0),
+        json!({ "name": name }),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(party_json(row))))
+}
+
+/// `POST /api/v1/rewards-participants` → 201: a participant of one of the organisation's accounts receivable.
+pub async fn create_participant(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<AccessCreate>,
+    Body(body): Body<NewParticipant>,
+) -> Result<(StatusCode, Json<PartyJson>), ApiError> {
+    let name = checked_name(&body.name, "rewards participant")?;
+    let account = AccountsReceivableId::new(body.accounts_receivable_id)?;
+    let now = now();
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    account_terminated(&mut tx, p.org, account).await?;
+    let row: PartyRow = sqlx::query_as(
+        "INSERT INTO rewards_participants (org_id, accounts_receivable_id, name, created_at) VALUES (?, ?, ?, ?)
+         RETURNING id, name, accounts_receivable_id, created_at, terminated_at",
+    )
+    .bind(i64::from(p.org.get()))
+    .bind(i64::from(account.get()))
+    .bind(&name)
+    .bind(now.as_millis())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit(
+        &mut tx,
+        p.org,
+        &Actor::from(&p),
+        "rewards_participant.create",
+        &format!("rewards_participant/{}", row.0),
+        json!({ "name": name, "accounts_receivable_id": account.get() }),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(party_json(row))))
+}
+
+/// A terminated accounts receivable, with what the automatic 'Not Effective' did to each linked token.
+#[derive(Serialize, Debug)]
+pub struct TerminatedJson {
+    #[serde(flatten)]
+    party: PartyJson,
+    access_tokens: Vec<serde_json::Value>,
+}
+
+fn already_terminated(what: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "already_terminated",
+        format!("this {what} is terminated already"),
+    )
+}
+
+/// `POST /api/v1/accounts-receivable/{id}/terminate`: terminates it; its tokens keep the link (the history does)
+/// and each goes through the core's automatic 'Not Effective' ("On Terminating Accounts Receivable").
+pub async fn terminate_account(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<AccessUpdate>,
+    IdPath(id): IdPath,
+) -> Result<Json<TerminatedJson>, ApiError> {
+    let account = AccountsReceivableId::from_i64(id)?;
+    let now = now();
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    if account_terminated(&mut tx, p.org, account).await? {
+        return Err(already_terminated("accounts receivable"));
+    }
+    let row: PartyRow = sqlx::query_as(
+        "UPDATE accounts_receivable SET terminated_at = ? WHERE id = ?
+         RETURNING id, name, NULL, created_at, terminated_at",
+    )
+    .bind(now.as_millis())
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let rows: Vec<TokenRow> = sqlx::query_as(&format!(
+        "SELECT {TOKEN_COLUMNS} FROM access_tokens WHERE org_id = ? AND accounts_receivable_id = ? AND deleted_at IS NULL ORDER BY number"
+    ))
+    .bind(i64::from(p.org.get()))
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut outcomes = Vec::with_capacity(rows.len());
+    if !rows.is_empty() {
+        let definition = active_definition_or_none(&mut tx, p.org).await?;
+        for row in rows {
+            let mut loaded = token_of_row(&state.master, row)?;
+            let outcome = loaded
+                .token
+                .accounts_receivable_terminated(account, &definition, &by(&p), now)
+                .map_err(access_error)?;
+            store_token(&mut tx, &state.master, &loaded, StoreHash::Keep, now).await?;
+            let mut shown = automatic_json(outcome);
+            shown["number"] = json!(loaded.token.number().get());
+            shown["state"] = json!(loaded.token.state().as_str());
+            outcomes.push(shown);
+        }
+    }
+    audit(
+        &mut tx,
+        p.org,
+        &Actor::from(&p),
+        "accounts_receivable.terminate",
+        &format!("accounts_receivable/{id}"),
+        json!({ "access_tokens": outcomes }),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(TerminatedJson {
+        party: party_json(row),
+        access_tokens: outcomes,
+    }))
+}
+
+/// `POST /api/v1/rewards-participants/{id}/terminate`: a terminated participant no longer keeps its tokens from
+/// being set 'Not Effective' (seed 002, Edit).
+pub async fn terminate_participant(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<AccessUpdate>,
+    IdPath(id): IdPath,
+) -> Result<Json<PartyJson>, ApiError> {
+    let rid = RewardsParticipantId::from_i64(id)?;
+    let now = now();
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    if participant(&mut tx, p.org, rid).await?.terminated {
+        return Err(already_terminated("rewards participant"));
+    }
+    let row: PartyRow = sqlx::query_as(
+        "UPDATE rewards_participants SET terminated_at = ? WHERE id = ?
+         RETURNING id, name, accounts_receivable_id, created_at, terminated_at",
+    )
+    .bind(now.as_millis())
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit(
+        &mut tx,
+        p.org,
+        &Actor::from(&p),
+        "rewards_participant.terminate",
+        &format!("rewards_participant/{id}"),
+        json!({}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(party_json(row)))
+}
+
+/// `/{id}/access-tokens/{number}`: a party's id and an access token number, each 1 to 4294967295 (else 400
+/// `bad_id`).
+pub struct LinkPath(pub u32, pub AccessTokenNumber);
+
+impl<S: Send + Sync> FromRequestParts<S> for LinkPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let axum::extract::Path((id, number)) =
+            axum::extract::Path::<(String, String)>::from_request_parts(parts, state).await?;
+        let parse = |raw: &str| {
+            raw.parse::<u32>().ok().filter(|&v| v != 0).ok_or_else(|| {
+                ApiError::bad_request("bad_id", format!("'{raw}' is not an id (1 to 4294967295)"))
+            })
+        };
+        Ok(LinkPath(
+            parse(&id)?,
+            AccessTokenNumber::new(parse(&number)?)?,
+        ))
+    }
+}
+
+/// A token after a link was removed, with what the automatic 'Not Effective' did.
+#[derive(Serialize, Debug)]
+pub struct UnlinkedJson {
+    #[serde(flatten)]
+    token: AccessTokenJson,
+    automatic: serde_json::Value,
+}
+
+/// `POST /api/v1/accounts-receivable/{id}/access-tokens/{number}`: links the token to the accounts receivable (only
+/// when it has none, and its participant, if any, belongs to that account).
+pub async fn link_account(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<AccessUpdate>,
+    LinkPath(id, number): LinkPath,
+) -> Result<Json<AccessTokenJson>, ApiError> {
+    let account = AccountsReceivableId::new(id)?;
+    let now = now();
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    account_terminated(&mut tx, p.org, account).await?;
+    let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
+    let rewards = match loaded.token.rewards_participant() {
+        Some(rid) => Some(participant(&mut tx, p.org, rid).await?),
+        None => None,
+    };
+    loaded
+        .token
+        .attach_to_accounts_receivable(account, rewards.as_ref(), &by(&p), now)
+        .map_err(access_error)?;
+    store_token(&mut tx, &state.master, &loaded, StoreHash::Keep, now).await?;
+    audit(
+        &mut tx,
+        p.org,
+        &Actor::from(&p),
+        "accounts_receivable.link",
+        &format!("access_token/{number}"),
+        json!({ "accounts_receivable_id": id }),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(token_json(&loaded.token)))
+}
+
+/// `DELETE /api/v1/accounts-receivable/{id}/access-tokens/{number}`: removes the token from the accounts
+/// receivable, then the core's automatic 'Not Effective' ("On removing them from Accounts Receivable").
+pub async fn unlink_account(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<AccessUpdate>,
+    LinkPath(id, number): LinkPath,
+) -> Result<Json<UnlinkedJson>, ApiError> {
+    let account = AccountsReceivableId::new(id)?;
+    let now = now();
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    account_terminated(&mut tx, p.org, account).await?;
+    let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
+    let definition = active_definition_or_none(&mut tx, p.org).await?;
+    let outcome = loaded
+        .token
+        .remove_from_accounts_receivable(account, &definition, &by(&p), now)
+        .map_err(access_error)?;
+    store_token(&mut tx, &state.master, &loaded, StoreHash::Keep, now).await?;
+    let automatic = automatic_json(outcome);
+    audit(
+        &mut tx,
+        p.org,
+        &Actor::from(&p),
+        "accounts_receivable.unlink",
+        &format!("access_token/{number}"),
+        json!({ "accounts_receivable_id": id, "automatic": automatic }),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(UnlinkedJson {
+        token: token_json(&loaded.token),
+        automatic,
+    }))
+}
+
+/// `POST /api/v1/rewards-participants/{id}/access-tokens/{number}`: links the token to the participant (only when
+/// it has none, and the participant belongs to the token's accounts receivable, if any).
+pub async fn link_participant(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<AccessUpdate>,
+    LinkPath(id, number): LinkPath,
+) -> Result<Json<AccessTokenJson>, ApiError> {
+    let rid = RewardsParticipantId::new(id)?;
+    let now = now();
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let rewards = participant(&mut tx, p.org, rid).await?;
+    let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
+    loaded
+        .token
+        .attach_to_rewards_participant(&rewards, &by(&p), now)
+        .map_err(access_error)?;
+    store_token(&mut tx, &state.master, &loaded, StoreHash::Keep, now).await?;
+    audit(
+        &mut tx,
+        p.org,
+        &Actor::from(&p),
+        "rewards_participant.link",
+        &format!("access_token/{number}"),
+        json!({ "rewards_participant_id": id }),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(token_json(&loaded.token)))
+}
+
+/// `DELETE /api/v1/rewards-participants/{id}/access-tokens/{number}`: removes the token from the participant, then
+/// the core's automatic 'Not Effective' ("On removing them from Rewards Participants").
+pub async fn unlink_participant(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<AccessUpdate>,
+    LinkPath(id, number): LinkPath,
+) -> Result<Json<UnlinkedJson>, ApiError> {
+    let rid = RewardsParticipantId::new(id)?;
+    let now = now();
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    participant(&mut tx, p.org, rid).await?;
+    let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
+    let definition = active_definition_or_none(&mut tx, p.org).await?;
+    let outcome = loaded
+        .token
+        .remove_from_rewards_participant(rid, &definition, &by(&p), now)
+        .map_err(access_error)?;
+    store_token(&mut tx, &state.master, &loaded, StoreHash::Keep, now).await?;
+    let automatic = automatic_json(outcome);
+    audit(
+        &mut tx,
+        p.org,
+        &Actor::from(&p),
+        "rewards_participant.unlink",
+        &format!("access_token/{number}"),
+        json!({ "rewards_participant_id": id, "automatic": automatic }),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(UnlinkedJson {
+        token: token_json(&loaded.token),
+        automatic,
+    }))
+}
