@@ -1141,3 +1141,42 @@ pub async fn verify(
     .await?;
     Ok(Json(token_json(&loaded.token)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn pass_codes_hash_with_argon2id_and_only_the_right_one_matches() {
+        // A pass code exists only through the core: a token created with a typed one.
+        let definition = fieldtoken_core::access::AccessTokenDefinition::new(
+            fieldtoken_core::access::AccessTokenDefinitionId::new(1).unwrap(),
+            "Test",
+            fieldtoken_core::access::CredentialSettings::default(),
+        )
+        .unwrap();
+        let form = AccessTokenForm {
+            identifier: Some("ana"),
+            pass_code: Some("Correct horse 9"),
+            ..AccessTokenForm::default()
+        };
+        let created = AccessToken::create(
+            AccessTokenNumber::new(1).unwrap(),
+            &form,
+            &definition,
+            &By::system(),
+            Timestamp::from_millis(0),
+            &mut rand::rng(),
+        )
+        .unwrap();
+        let pass_code = created.pass_code.unwrap();
+        let hash = hash_pass_code(&pass_code).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(!hash.contains("Correct horse 9"));
+        assert!(pass_code_matches(Some(hash.clone()), "Correct horse 9").await);
+        assert!(!pass_code_matches(Some(hash), "correct horse 9").await);
+        // No stored hash never matches, whatever is typed (the decoy is only there for the time it takes).
+        assert!(!pass_code_matches(None, "").await);
+        assert!(!pass_code_matches(None, "Correct horse 9").await);
+    }
+}
