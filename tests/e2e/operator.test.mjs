@@ -300,3 +300,28 @@ test("the back camera reads a token's QR in a worker, and the redemption reaches
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("leaving the token screen and coming back, then a reconnect, raises no error", async () => {
+  const errors = [];
+  const onError = (error) => errors.push(error.message);
+  page.on("pageerror", onError);
+  try {
+    await browser.context.setOffline(false);
+    await page.goto(server.url);
+    await queue().waitFor();
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Admin" }).click();
+    await page.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
+    await nav.getByRole("link", { name: "Home" }).click();
+    await queue().waitFor();
+    // The screens left behind must not react to the reconnect; the one on screen still syncs.
+    await browser.context.setOffline(true);
+    await browser.context.setOffline(false);
+    await page.getByRole("button", { name: "Sync now" }).click();
+    await page.waitForTimeout(300);
+    assert.equal(await page.getByLabel("Token code").count(), 1);
+    assert.deepEqual(errors, []);
+  } finally {
+    page.off("pageerror", onError);
+  }
+});

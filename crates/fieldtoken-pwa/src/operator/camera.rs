@@ -96,7 +96,7 @@ pub fn Camera(on_scan: Callback<String>) -> impl IntoView {
                     }
                 };
                 open.set(true);
-                let Some(video) = video.get_untracked() else {
+                let Some(video) = video.try_get_untracked().flatten() else {
                     return;
                 };
                 let video: HtmlVideoElement = video.unchecked_into();
@@ -176,12 +176,16 @@ pub fn Camera(on_scan: Callback<String>) -> impl IntoView {
                 let Ok(ticker) = set_interval_with_handle(tick, FRAME_EVERY) else {
                     return;
                 };
-                running.set_value(Some(Running {
+                let started = Running {
                     stream,
                     worker,
                     ticker,
                     _on_message: on_message,
-                }));
+                };
+                // The screen may have closed while the browser asked for the camera: then stop at once.
+                if let Some(Some(orphan)) = running.try_set_value(Some(started)) {
+                    orphan.stop();
+                }
             });
         }
     };

@@ -78,7 +78,8 @@ impl Queue {
 
     fn waiting(self) -> Vec<QueueItem> {
         self.items
-            .get_untracked()
+            .try_get_untracked()
+            .unwrap_or_default()
             .into_iter()
             .filter(|i| i.state == ItemState::Waiting)
             .collect()
@@ -86,7 +87,8 @@ impl Queue {
 
     /// Sends every waiting redemption; on failure, schedules a retry with back-off.
     pub async fn sync_now(self) {
-        if self.syncing.get_untracked() {
+        // After the screen is gone (its signals disposed) a late timer or event does nothing.
+        if self.syncing.try_get_untracked().unwrap_or(true) {
             return;
         }
         let waiting = self.waiting();
@@ -137,7 +139,7 @@ impl Queue {
             learn_clock(time);
         }
         let mut updated = Vec::new();
-        let items = self.items.get_untracked();
+        let items = self.items.try_get_untracked().unwrap_or_default();
         for result in answer.results {
             let state = ItemState::from_result(&result.status, result.reason);
             if let (Some(state), Some(item)) = (state, items.iter().find(|i| i.id == result.id)) {
@@ -164,7 +166,7 @@ impl Queue {
     }
 
     fn failed(self, why: &str) {
-        let failures = self.failures.get_untracked() + 1;
+        let failures = self.failures.try_get_untracked().unwrap_or(0) + 1;
         self.failures.set(failures);
         let delay = FIRST_RETRY
             .saturating_mul(1 << (failures - 1).min(6))
@@ -176,7 +178,7 @@ impl Queue {
                 delay.as_secs()
             ),
         )));
-        if !self.retry_pending.get_untracked() {
+        if !self.retry_pending.try_get_untracked().unwrap_or(true) {
             self.retry_pending.set(true);
             set_timeout(
                 move || {

@@ -51,7 +51,11 @@ fn load_bundle(offline: Offline) {
             adopt(offline, &wire, "kept on this phone");
         }
         if session::token().is_none() {
-            if offline.bundle.get_untracked().is_none() {
+            if offline
+                .bundle
+                .try_with_untracked(Option::is_none)
+                .unwrap_or(false)
+            {
                 offline.note.set(
                     "No offline data on this phone yet: sign in once (Admin) while online to download it.".into(),
                 );
@@ -67,7 +71,12 @@ fn load_bundle(offline: Offline) {
                     }
                 }
             }
-            Err(e) if offline.bundle.get_untracked().is_none() => {
+            Err(e)
+                if offline
+                    .bundle
+                    .try_with_untracked(Option::is_none)
+                    .unwrap_or(false) =>
+            {
                 offline
                     .note
                     .set(format!("No offline data on this phone yet: {e}."));
@@ -91,7 +100,8 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
     let queue = Queue::new();
     queue.load();
     // A phone that comes back online sends what waited.
-    let _ = window_event_listener(leptos::ev::online, move |_| queue.sync_soon());
+    let online = window_event_listener(leptos::ev::online, move |_| queue.sync_soon());
+    on_cleanup(move || online.remove());
 
     let text = RwSignal::new(initial.unwrap_or_default());
     let serial = RwSignal::new(String::new());
