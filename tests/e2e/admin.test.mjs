@@ -172,3 +172,19 @@ test("without read the page says so instead of showing tokens (seed 000)", async
   assert.equal(await page.getByRole("table").count(), 0);
   await screenshot(page, "admin-no-access");
 });
+
+test("Devices lists the organisation's devices; Fleets needs its own permission", async () => {
+  // Still signed in with fms.device.read only (previous test).
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Devices" }).click();
+  await page.getByRole("heading", { level: 1, name: "Devices" }).waitFor();
+  const { body } = await server.api("GET", "/api/v1/devices");
+  const rows = page.getByRole("table").locator("tbody tr");
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), body.items.length);
+  for (const device of body.items) {
+    await page.getByRole("cell", { name: device.serial, exact: true }).waitFor();
+  }
+  await screenshot(page, "admin-devices");
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Fleets" }).click();
+  await page.getByRole("alert").filter({ hasText: "fms.fleet.read" }).waitFor();
+});

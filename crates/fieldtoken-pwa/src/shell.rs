@@ -28,6 +28,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/T/:payload") view=operator::DeepLink/>
                     <Route path=path!("/admin") view=admin::TokensPage/>
                     <Route path=path!("/admin/sign-in") view=admin::SignIn/>
+                    <Route path=path!("/admin/devices") view=admin::DevicesPage/>
+                    <Route path=path!("/admin/fleets") view=admin::FleetsPage/>
                 </Routes>
             </main>
         </Router>

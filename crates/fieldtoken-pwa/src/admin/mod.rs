@@ -1,6 +1,7 @@
 //! The admin screens under `/admin`: sign-in, and the Action Tokens page of seed 000 (data table,
 //! "+ New", the side panel with both QR formats, download, print, delete).
 
+mod devices;
 mod model;
 mod new_token;
 mod panel;
@@ -8,5 +9,21 @@ mod sign_in;
 mod time;
 mod tokens;
 
+pub use devices::{DevicesPage, FleetsPage};
 pub use sign_in::SignIn;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The admin's own navigation, on every admin page.
+#[component]
+pub fn AdminNav() -> impl IntoView {
+    view! {
+        <nav aria-label="Admin" class="admin-nav">
+            <A href="/admin" exact=true>"Action Tokens"</A>
+            <A href="/admin/devices">"Devices"</A>
+            <A href="/admin/fleets">"Fleets"</A>
+        </nav>
+    }
+}
 pub use tokens::TokensPage;

@@ -93,6 +93,23 @@ pub struct Fleet {
     pub name: String,
 }
 
+/// A device (`GET /api/v1/devices`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Device {
+    /// Its id.
+    pub id: Id,
+    /// The serial printed on it.
+    pub serial: String,
+    /// `in_fleet`, `in_repair` or `in_stock`.
+    pub state: String,
+    /// Its fleet, when in one.
+    #[serde(default)]
+    pub fleet_id: Option<Id>,
+    /// Whether it holds a certificate (after a reset it must enrol again).
+    #[serde(default)]
+    pub enrolled: bool,
+}
+
 /// Who is signed in (`GET /api/v1/me`).
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Me {

@@ -52,7 +52,7 @@ pub fn TokensPage() -> impl IntoView {
                     } else {
                         view! { <NoAccess/> }.into_any()
                     };
-                    view! { <SessionBar org=me.org.name/> {page} }.into_any()
+                    view! { <SessionBar org=me.org.name/> <super::AdminNav/> {page} }.into_any()
                 }
                 Err(why) if why.is_unauthenticated() => {
                     session::sign_out();
