@@ -16,6 +16,7 @@ mod error;
 pub mod extract;
 mod health;
 pub mod limits;
+pub mod openapi;
 pub mod operator;
 pub mod orgs;
 pub mod seal;
@@ -92,6 +93,7 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         .route("/v1/audit-log.csv", get(devices::audit_csv))
         .route("/v1/offline-bundle", get(bundle::offline_bundle))
         .route("/v1/sync", post(sync::sync))
+        .route("/openapi.json", get(openapi::document))
         // Access tokens (issue 8): see `access`, `access_config`, `access_parties` and `operator`.
         .route("/v1/access-tokens", get(access::list).post(access::create))
         .route(

@@ -3,6 +3,7 @@
 mod access;
 mod api;
 mod limits;
+mod openapi;
 mod serve;
 mod support;
 mod sync;

@@ -1,0 +1,390 @@
+//! `GET /api/openapi.json`: the API described as OpenAPI 3.1, generated at compile time with utoipa. The shapes here
+//! are the documented wire contracts (`../shared/DESIGN.md`, "HTTP API"); the handlers' own types stay private to
+//! their modules, and the tests check that every route the router has is described here.
+
+// The schema types and operation functions are never built or called: they exist for their derived descriptions.
+#![allow(dead_code)]
+
+use std::sync::LazyLock;
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+/// The document, built once.
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+    ApiDoc::openapi()
+        .to_json()
+        .expect("the OpenAPI document serializes")
+});
+
+/// `GET /api/openapi.json`: no sign-in needed (it holds no data), cacheable for a short while.
+pub async fn document() -> Response {
+    let mut response = DOCUMENT.as_str().into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    response
+}
+
+/// The OpenAPI description of the MDM's HTTP API.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "fieldtoken MDM",
+        description = "The reference MDM of fieldtoken: action tokens, devices, fleets, the offline bundle and \
+            exactly-once sync. Authenticate with `Authorization: Bearer <API token>`. No or a bad token is 401 \
+            `unauthenticated`; a valid token without the permission an endpoint names is 403 `forbidden`. Every \
+            error is `{ \"error\": { \"code\", \"message\" } }`; too many sync requests or failed attempts with a \
+            token or code from one client are 429 `rate_limited` with `Retry-After` (seconds)."
+    ),
+    paths(
+        health, openapi_json, me, list_action_tokens, create_action_token, get_action_token,
+        delete_action_token, action_token_qr, fleets, devices, device, create_api_token, audit_log_csv,
+        offline_bundle, sync,
+    ),
+    components(schemas(
+        ErrorBody, ErrorDetail, Health, Me, Action, QrTexts, ActionToken, NewActionToken, ActionTokenPage,
+        Fleet, FleetList, Device, DeviceList, NewApiToken, CreatedApiToken, OfflineBundle, SyncRequest,
+        SyncRedemption, SyncResponse, SyncResult,
+    )),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "server", description = "Health and this document"),
+        (name = "action-tokens", description = "Action tokens: what a scan does to a device"),
+        (name = "organisation", description = "Fleets, devices, API tokens, the audit log"),
+        (name = "phones", description = "What the PWA needs offline, and the upload of its queue"),
+    ),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (`ftk_` and 64 hex digits); the admin UI's session is one too.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Every error: a stable `code` to branch on and a `message` for people.
+#[derive(ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+/// The error's code and message.
+#[derive(ToSchema)]
+pub struct ErrorDetail {
+    /// A stable word: `unauthenticated`, `forbidden`, `not_found`, `invalid_body`, `malformed_json`,
+    /// `rate_limited`, a core rule's code, ...
+    code: String,
+    /// For people.
+    message: String,
+}
+
+/// `GET /api/v1/health`.
+#[derive(ToSchema)]
+pub struct Health {
+    /// `ok`.
+    status: String,
+    /// The core's version.
+    version: String,
+    /// `ok` when the database answers.
+    database: String,
+}
+
+/// `GET /api/v1/me`: the token, its organisation and its permissions.
+#[derive(ToSchema)]
+pub struct Me {
+    /// `{ "id", "name" }` of the API token.
+    #[schema(value_type = Object)]
+    token: Value,
+    /// `{ "id", "name" }` of its organisation.
+    #[schema(value_type = Object)]
+    org: Value,
+    /// Stable permission names, e.g. `fms.actiontoken.read`.
+    permissions: Vec<String>,
+}
+
+/// What a token does.
+#[derive(ToSchema)]
+pub struct Action {
+    /// `put_in_fleet`, `put_in_repair`, `put_in_stock` or `reset_certificate`.
+    #[schema(rename = "type")]
+    kind: String,
+    /// The fleet, for `put_in_fleet` only.
+    fleet_id: Option<u32>,
+}
+
+/// Both QR texts of a token.
+#[derive(ToSchema)]
+pub struct QrTexts {
+    /// The new format: the signed deep link (`HTTPS://HOST/T/...`).
+    new: String,
+    /// The old format: the code.
+    old: String,
+}
+
+/// An action token.
+#[derive(ToSchema)]
+pub struct ActionToken {
+    id: u32,
+    name: String,
+    action: Action,
+    /// RFC 3339, UTC.
+    expires_at: String,
+    /// `active` or `expired`.
+    status: String,
+    /// `XXXX-XXXX-XXXX-XXXX-C`.
+    code: String,
+    qr: QrTexts,
+    /// RFC 3339, UTC.
+    created_at: String,
+}
+
+/// `POST /api/v1/action-tokens` body (unknown fields are refused).
+#[derive(ToSchema)]
+pub struct NewActionToken {
+    name: String,
+    action: Action,
+    /// RFC 3339 (any offset) or milliseconds since 1970.
+    expires_at: String,
+}
+
+/// A page of action tokens, newest first.
+#[derive(ToSchema)]
+pub struct ActionTokenPage {
+    items: Vec<ActionToken>,
+    /// The cursor of the next page, when there is one.
+    next: Option<String>,
+}
+
+/// A fleet.
+#[derive(ToSchema)]
+pub struct Fleet {
+    id: u32,
+    name: String,
+}
+
+/// `{ "items": [Fleet] }`
+#[derive(ToSchema)]
+pub struct FleetList {
+    items: Vec<Fleet>,
+}
+
+/// A device.
+#[derive(ToSchema)]
+pub struct Device {
+    id: u32,
+    serial: String,
+    /// `in_fleet`, `in_repair` or `in_stock`.
+    state: String,
+    /// Present when `in_fleet`.
+    fleet_id: Option<u32>,
+    /// Whether it has a certificate (an enrolled public key).
+    enrolled: bool,
+}
+
+/// `{ "items": [Device] }`
+#[derive(ToSchema)]
+pub struct DeviceList {
+    items: Vec<Device>,
+}
+
+/// `POST /api/v1/api-tokens` body.
+#[derive(ToSchema)]
+pub struct NewApiToken {
+    name: String,
+    /// Stable names; only permissions the caller holds.
+    permissions: Vec<String>,
+}
+
+/// A new API token; the secret is shown this once.
+#[derive(ToSchema)]
+pub struct CreatedApiToken {
+    id: i64,
+    token: String,
+}
+
+/// The offline bundle: `version`, `org`, `generated_at`, `keys` (Ed25519 public keys by key id), `directory` (keyed
+/// hashes of codes), `deleted` token ids, `fleets` and `devices`. The byte-level meaning is in `docs/FORMATS.md`.
+#[derive(ToSchema)]
+pub struct OfflineBundle {
+    version: i64,
+    org: u32,
+    generated_at: String,
+    #[schema(value_type = Vec<Object>)]
+    keys: Vec<Value>,
+    #[schema(value_type = Object)]
+    directory: Value,
+    deleted: Vec<u32>,
+    fleets: Vec<Fleet>,
+    devices: Vec<Device>,
+}
+
+/// `POST /api/v1/sync` body: at most 5000 redemptions (unknown fields are refused).
+#[derive(ToSchema)]
+pub struct SyncRequest {
+    redemptions: Vec<SyncRedemption>,
+}
+
+/// One queued redemption.
+#[derive(ToSchema)]
+pub struct SyncRedemption {
+    /// The client-made idempotency key.
+    id: String,
+    /// The scanned text: a signed token, a deep link or a code.
+    token: String,
+    device_id: i64,
+    /// RFC 3339 or milliseconds since 1970, by the phone's clock.
+    scanned_at: String,
+}
+
+/// The server's decision on each redemption, in order.
+#[derive(ToSchema)]
+pub struct SyncResponse {
+    results: Vec<SyncResult>,
+    /// RFC 3339, UTC.
+    server_time: String,
+}
+
+/// One decision.
+#[derive(ToSchema)]
+pub struct SyncResult {
+    id: String,
+    /// `applied`, `duplicate`, `superseded` or `rejected`.
+    status: String,
+    /// For `rejected` and `superseded`: `expired`, `deleted`, `other_org`, `unknown_token`, `unknown_device`,
+    /// `unknown_fleet`, `bad_signature`, `clock`, ...
+    reason: Option<String>,
+}
+
+// The operations. These functions are never called: they carry the descriptions of the handlers in their modules.
+
+#[utoipa::path(get, path = "/api/v1/health", tag = "server", security(()),
+    description = "Whether the server and its database answer. No sign-in.",
+    responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
+fn health() {}
+
+#[utoipa::path(get, path = "/api/openapi.json", tag = "server", security(()),
+    description = "This document. No sign-in.",
+    responses((status = 200, description = "OpenAPI 3.1", content_type = "application/json")))]
+fn openapi_json() {}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "organisation",
+    description = "Who the token is and what it may do. Any valid token.",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+fn me() {}
+
+#[utoipa::path(get, path = "/api/v1/action-tokens", tag = "action-tokens",
+    description = "Permission `fms.actiontoken.read`. Newest first; search by name with `q`.",
+    params(
+        ("q" = Option<String>, Query, description = "Part of the name"),
+        ("cursor" = Option<String>, Query, description = "`next` of the previous page"),
+        ("limit" = Option<u32>, Query, description = "1 to 200, default 50"),
+    ),
+    responses((status = 200, body = ActionTokenPage), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+fn list_action_tokens() {}
+
+#[utoipa::path(post, path = "/api/v1/action-tokens", tag = "action-tokens",
+    description = "Permission `fms.actiontoken.create`.",
+    request_body = NewActionToken,
+    responses((status = 201, body = ActionToken), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+fn create_action_token() {}
+
+#[utoipa::path(get, path = "/api/v1/action-tokens/{id}", tag = "action-tokens",
+    description = "Permission `fms.actiontoken.read`.",
+    params(("id" = u32, Path)),
+    responses((status = 200, body = ActionToken), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+fn get_action_token() {}
+
+#[utoipa::path(delete, path = "/api/v1/action-tokens/{id}", tag = "action-tokens",
+    description = "Permission `fms.actiontoken.delete`. The token stays in offline bundles as deleted.",
+    params(("id" = u32, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+fn delete_action_token() {}
+
+#[utoipa::path(get, path = "/api/v1/action-tokens/{id}/qr", tag = "action-tokens",
+    description = "Permission `fms.actiontoken.read`. The token's QR as SVG or PNG, for clients without wasm.",
+    params(
+        ("id" = u32, Path),
+        ("format" = Option<String>, Query, description = "`new` (default) or `old`"),
+        ("type" = Option<String>, Query, description = "`svg` (default) or `png`"),
+        ("scale" = Option<u32>, Query, description = "pixels per module, 1 to 32, default 8"),
+        ("margin" = Option<u32>, Query, description = "quiet zone in modules, 0 to 16, default 4"),
+    ),
+    responses(
+        (status = 200, description = "The image", content_type = "image/svg+xml"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+fn action_token_qr() {}
+
+#[utoipa::path(get, path = "/api/v1/fleets", tag = "organisation",
+    description = "Permission `fms.fleet.read`.",
+    responses((status = 200, body = FleetList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+fn fleets() {}
+
+#[utoipa::path(get, path = "/api/v1/devices", tag = "organisation",
+    description = "Permission `fms.device.read`.",
+    responses((status = 200, body = DeviceList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+fn devices() {}
+
+#[utoipa::path(get, path = "/api/v1/devices/{id}", tag = "organisation",
+    description = "Permission `fms.device.read`.",
+    params(("id" = u32, Path)),
+    responses((status = 200, body = Device), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+fn device() {}
+
+#[utoipa::path(post, path = "/api/v1/api-tokens", tag = "organisation",
+    description = "Permission `fms.admin`. Nobody grants a permission they do not hold (403).",
+    request_body = NewApiToken,
+    responses((status = 201, body = CreatedApiToken), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+fn create_api_token() {}
+
+#[utoipa::path(get, path = "/api/v1/audit-log.csv", tag = "organisation",
+    description = "Permission `fms.admin`. The audit log, oldest first: `at,actor,action,target,detail,remote`.",
+    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+fn audit_log_csv() {}
+
+#[utoipa::path(get, path = "/api/v1/offline-bundle", tag = "phones",
+    description = "Any valid token. Versioned: the ETag carries `version`, so `If-None-Match` gets 304.",
+    responses((status = 200, body = OfflineBundle), (status = 304, description = "Unchanged"),
+        (status = 401, body = ErrorBody)))]
+fn offline_bundle() {}
+
+#[utoipa::path(post, path = "/api/v1/sync", tag = "phones", security((), ("bearer" = [])),
+    description = "Anonymous, or any valid token (then only its organisation's devices are acted on, and the clock \
+        rule uses its previous sync). One transaction per batch; idempotent by redemption id (the same id with \
+        another payload: 422 `idempotency_conflict`, nothing applied). Rate limited per client (429).",
+    request_body = SyncRequest,
+    responses((status = 200, body = SyncResponse), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, headers(("Retry-After" = u64, description = "seconds")))))]
+fn sync() {}
