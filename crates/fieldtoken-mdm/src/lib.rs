@@ -12,6 +12,7 @@ pub mod bundle;
 pub mod clock;
 pub mod db;
 pub mod devices;
+pub mod enrolment;
 mod error;
 pub mod extract;
 mod health;
@@ -94,6 +95,8 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         .route("/v1/offline-bundle", get(bundle::offline_bundle))
         .route("/v1/sync", post(sync::sync))
         .route("/openapi.json", get(openapi::document))
+        .route("/v1/devices/{id}/enrolment", post(enrolment::issue))
+        .route("/v1/enrol", post(enrolment::enrol))
         // Access tokens (issue 8): see `access`, `access_config`, `access_parties` and `operator`.
         .route("/v1/access-tokens", get(access::list).post(access::create))
         .route(

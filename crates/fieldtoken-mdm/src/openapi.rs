@@ -49,12 +49,12 @@ pub async fn document() -> Response {
     paths(
         health, openapi_json, me, list_action_tokens, create_action_token, get_action_token,
         delete_action_token, action_token_qr, fleets, devices, device, create_api_token, audit_log_csv,
-        offline_bundle, sync,
+        offline_bundle, sync, issue_enrolment_code, enrol,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, Health, Me, Action, QrTexts, ActionToken, NewActionToken, ActionTokenPage,
         Fleet, FleetList, Device, DeviceList, NewApiToken, CreatedApiToken, OfflineBundle, SyncRequest,
-        SyncRedemption, SyncResponse, SyncResult,
+        SyncRedemption, SyncResponse, SyncResult, EnrolmentCode, EnrolmentQr, EnrolRequest, EnrolledDevice,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -388,3 +388,64 @@ fn offline_bundle() {}
         (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 429, body = ErrorBody, headers(("Retry-After" = u64, description = "seconds")))))]
 fn sync() {}
+
+/// A new enrolment code, shown this once; valid for 24 hours and for one enrolment.
+#[derive(ToSchema)]
+pub struct EnrolmentCode {
+    device_id: i64,
+    /// `XXXX-XXXX-XXXX-XXXX-C`.
+    code: String,
+    /// RFC 3339, UTC.
+    expires_at: String,
+    qr: EnrolmentQr,
+}
+
+/// The enrolment code as a QR.
+#[derive(ToSchema)]
+pub struct EnrolmentQr {
+    /// The QR's text: the code without hyphens (QR alphanumeric mode).
+    text: String,
+    /// An SVG of the symbol (ECC M).
+    svg: String,
+}
+
+/// `POST /api/v1/enrol` body (unknown fields are refused).
+#[derive(ToSchema)]
+pub struct EnrolRequest {
+    /// The enrolment code (case, spaces and hyphens are ignored).
+    code: String,
+    /// The device's Ed25519 public key, 64 hex digits: its certificate.
+    public_key: String,
+}
+
+/// The device after enrolment.
+#[derive(ToSchema)]
+pub struct EnrolledDevice {
+    id: i64,
+    /// `in_fleet`, `in_repair` or `in_stock`.
+    state: String,
+    /// `true`.
+    enrolled: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/devices/{id}/enrolment", tag = "organisation",
+    description = "Permission `fms.device.write`. A one-time enrolment code for a device that is not enrolled \
+        (an enrolled one is 409 `already_enrolled`: redeem a reset_certificate token first). Replaces the \
+        device's unused code.",
+    params(("id" = u32, Path)),
+    responses((status = 201, body = EnrolmentCode), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+fn issue_enrolment_code() {}
+
+#[utoipa::path(post, path = "/api/v1/enrol", tag = "phones", security(()),
+    description = "Anonymous: the enrolment code is the credential. Registers the device's public key as its \
+        certificate. Unknown code 404 `unknown_code`, used 409 `code_used`, expired 410 `code_expired`, \
+        enrolled meanwhile 409 `already_enrolled`, bad key 422 `bad_public_key`. Every failure spends one of \
+        the caller's guesses (429 `rate_limited` when none are left).",
+    request_body = EnrolRequest,
+    responses((status = 200, body = EnrolledDevice), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 410, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, headers(("Retry-After" = u64, description = "seconds")))))]
+fn enrol() {}

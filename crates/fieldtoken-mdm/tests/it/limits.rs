@@ -271,3 +271,42 @@ async fn the_default_limits_let_a_phone_upload_its_queue() {
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn wrong_enrolment_codes_are_limited_per_address() {
+    let server = TestServer::start_with_limits(tight()).await;
+    let body = || Some(json!({ "code": "0000-0000-0000-0000-0", "public_key": "00".repeat(32) }));
+    for _ in 0..3 {
+        let (status, _, answer) = from(
+            &server,
+            "127.0.0.1",
+            Method::POST,
+            "/api/v1/enrol",
+            None,
+            body(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
+    }
+    let (status, retry_after, answer) = from(
+        &server,
+        "127.0.0.1",
+        Method::POST,
+        "/api/v1/enrol",
+        None,
+        body(),
+    )
+    .await;
+    assert_limited(status, retry_after, &answer);
+    let (status, _, _) = from(
+        &server,
+        "127.0.0.2",
+        Method::POST,
+        "/api/v1/enrol",
+        None,
+        body(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    server.stop().await;
+}

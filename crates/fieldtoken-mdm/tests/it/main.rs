@@ -2,6 +2,7 @@
 
 mod access;
 mod api;
+mod enrolment;
 mod limits;
 mod openapi;
 mod serve;
