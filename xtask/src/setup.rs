@@ -50,14 +50,21 @@ pub fn install(needs: Needs) -> Result<(), String> {
 }
 
 fn wasm_target() -> Result<(), String> {
-    let installed =
-        output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+    // Asked of rustc, not rustup: rustc knows its sysroot even where rustup is not on PATH.
+    let installed = output(cmd("rustc").args(["--print", "sysroot"])).is_some_and(|sysroot| {
+        std::path::Path::new(&sysroot)
+            .join("lib/rustlib")
+            .join(WASM_TARGET)
+            .is_dir()
+    });
+    if installed {
         println!("ok   rust target {WASM_TARGET}");
         return Ok(());
     }
     println!("add  rust target {WASM_TARGET}");
-    run(cmd("rustup").args(["target", "add", WASM_TARGET]))
+    run(cmd("rustup").args(["target", "add", WASM_TARGET])).map_err(|e| {
+        format!("{e}\n  the {WASM_TARGET} target is missing: install it with `rustup target add {WASM_TARGET}`")
+    })
 }
 
 /// The `wasm-bindgen` version in Cargo.lock: the CLI must match it exactly or the generated glue is refused.
