@@ -17,6 +17,7 @@ pub fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"fieldtoken"</A>
                 <nav aria-label="Main">
                     <A href="/">"Home"</A>
+                    <A href="/sign-in">"Operator sign-in"</A>
                     <A href="/admin">"Admin"</A>
                 </nav>
                 <ConnectionStatus/>
@@ -26,6 +27,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/t/:payload") view=operator::DeepLink/>
                     <Route path=path!("/T/:payload") view=operator::DeepLink/>
+                    <Route path=path!("/sign-in") view=operator::OperatorSignIn/>
                     <Route path=path!("/admin") view=admin::TokensPage/>
                     <Route path=path!("/admin/sign-in") view=admin::SignIn/>
                     <Route path=path!("/admin/devices") view=admin::DevicesPage/>

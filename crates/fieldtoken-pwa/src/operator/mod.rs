@@ -5,11 +5,13 @@
 mod camera;
 mod model;
 mod queue;
+mod sign_in;
 mod store;
 mod token;
 
 use leptos::prelude::*;
 
+pub use sign_in::OperatorSignIn;
 pub use token::OperatorScreen;
 
 /// `/t/{payload}` (links are printed upper-case, `/T/...`): the page's own address is the token, so the

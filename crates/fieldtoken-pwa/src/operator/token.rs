@@ -57,7 +57,7 @@ fn load_bundle(offline: Offline) {
                 .unwrap_or(false)
             {
                 offline.note.set(
-                    "No offline data on this phone yet: sign in once (Admin) while online to download it.".into(),
+                    "No offline data on this phone yet: sign in once (Operator sign-in) while online to download it.".into(),
                 );
             }
             return;

@@ -1,0 +1,112 @@
+//! `/sign-in`: operators identify themselves with their access token (CRM.COM model): identifier and pass
+//! code, or the authentication code alone. Only an Effective token opens a session; the MDM says why
+//! another does not (the core's words), and the screen shows that sentence as it is.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{api, session};
+
+#[derive(Deserialize)]
+struct Session {
+    token: String,
+    operator: Operator,
+}
+
+#[derive(Deserialize)]
+struct Operator {
+    number: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    PassCode,
+    AuthenticationCode,
+}
+
+/// The operator's sign-in screen.
+#[component]
+pub fn OperatorSignIn() -> impl IntoView {
+    let method = RwSignal::new(Method::PassCode);
+    let identifier = RwSignal::new(String::new());
+    let pass_code = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let signed_in = RwSignal::new(None::<u32>);
+    let busy = RwSignal::new(false);
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let body = match method.get_untracked() {
+            Method::PassCode => json!({
+                "identifier": identifier.get_untracked().trim(),
+                "pass_code": pass_code.get_untracked(),
+            }),
+            Method::AuthenticationCode => {
+                json!({ "authentication_code": code.get_untracked().trim() })
+            }
+        };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::post::<Session>("/api/v1/operator/session", &body).await {
+                Ok(answer) => {
+                    session::sign_in(&answer.token);
+                    signed_in.set(Some(answer.operator.number));
+                }
+                Err(why) if why.status == 401 => error.set(Some(
+                    "These credentials do not match an access token: check them and try again."
+                        .into(),
+                )),
+                // 403 carries the core's sentence: Not Effective, or Pending Verification.
+                Err(why) => error.set(Some(format!("You cannot sign in: {why}."))),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <section aria-labelledby="operator-sign-in-title" class="narrow">
+            <h1 id="operator-sign-in-title">"Operator sign-in"</h1>
+            <Show when=move || signed_in.get().is_some()>
+                <p role="status" class="ok-note">
+                    {move || format!("Signed in as operator #{}. ", signed_in.get().unwrap_or_default())}
+                    <a href="/">"Go to the token screen"</a>
+                </p>
+            </Show>
+            <form on:submit=submit novalidate>
+                <fieldset>
+                    <legend>"Sign in with"</legend>
+                    <label class="choice">
+                        <input type="radio" name="method" prop:checked=move || method.get() == Method::PassCode
+                            on:change=move |_| method.set(Method::PassCode)/>
+                        "Identifier and pass code"
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="method" prop:checked=move || method.get() == Method::AuthenticationCode
+                            on:change=move |_| method.set(Method::AuthenticationCode)/>
+                        "Authentication code"
+                    </label>
+                </fieldset>
+                <Show when=move || method.get() == Method::PassCode fallback=move || view! {
+                    <label for="operator-code">"Authentication code"</label>
+                    <input id="operator-code" type="text" autocomplete="one-time-code" autocapitalize="characters"
+                        prop:value=code on:input=move |event| code.set(event_target_value(&event))/>
+                }>
+                    <label for="operator-identifier">"Identifier"</label>
+                    <input id="operator-identifier" type="text" autocomplete="username"
+                        prop:value=identifier on:input=move |event| identifier.set(event_target_value(&event))/>
+                    <label for="operator-pass-code">"Pass code"</label>
+                    <input id="operator-pass-code" type="password" autocomplete="current-password"
+                        prop:value=pass_code on:input=move |event| pass_code.set(event_target_value(&event))/>
+                </Show>
+                <Show when=move || error.get().is_some()>
+                    <p role="alert" class="error">{move || error.get()}</p>
+                </Show>
+                <button type="submit" class="primary" disabled=busy>"Sign in"</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,79 @@
+// Operators sign in to the PWA with their access token (seed 002): only an Effective token opens a session,
+// and a refused one is told why in words.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, startBrowser, screenshot } from "./support.mjs";
+
+let server;
+let browser;
+let page;
+let operator;
+
+before(async () => {
+  server = await startServer({ org: "Acme Logistics" });
+  browser = await startBrowser();
+  page = await browser.context.newPage();
+  // An access token definition whose pass codes the MDM generates, and one operator's token.
+  const definition = await server.api("POST", "/api/v1/access-token-definitions", {
+    name: "Operators",
+    settings: {
+      identifier: { source: "email" },
+      pass_code: { generated: true, min_length: 10, min_digits: 2 },
+      authentication_code: { source: "auto_id", min_length: 16 },
+    },
+  });
+  assert.equal(definition.status, 201, JSON.stringify(definition.body));
+  const created = await server.api("POST", "/api/v1/access-tokens", { identifier: "ana@example.com" });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  operator = created.body;
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signIn({ identifier, passCode, code }) {
+  await page.goto(new URL("/sign-in", server.url).href);
+  await page.getByRole("heading", { level: 1, name: "Operator sign-in" }).waitFor();
+  if (code) {
+    await page.getByRole("radio", { name: "Authentication code" }).check();
+    await page.getByRole("textbox", { name: "Authentication code" }).fill(code);
+  } else {
+    await page.getByLabel("Identifier", { exact: true }).fill(identifier);
+    await page.getByLabel("Pass code", { exact: true }).fill(passCode);
+  }
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test("an Effective access token signs in with identifier and pass code, and the session is the operator's", async () => {
+  await signIn({ identifier: "ana@example.com", passCode: operator.pass_code });
+  await page.getByRole("status").filter({ hasText: `Signed in as operator #${operator.number}.` }).waitFor();
+  await screenshot(page, "operator-sign-in");
+  const session = await page.evaluate(() => localStorage.getItem("fieldtoken.session"));
+  const me = await server.api("GET", "/api/v1/me", null, session);
+  assert.equal(me.status, 200);
+  assert.equal(me.body.token.name, `operator #${operator.number} (ana@example.com)`);
+  // The session reads the offline bundle the token screen needs.
+  assert.equal((await server.api("GET", "/api/v1/offline-bundle", null, session)).status, 200);
+});
+
+test("the authentication code alone signs in too", async () => {
+  await signIn({ code: operator.authentication_code });
+  await page.getByRole("status").filter({ hasText: `Signed in as operator #${operator.number}.` }).waitFor();
+});
+
+test("a wrong pass code is refused without saying which part was wrong", async () => {
+  await signIn({ identifier: "ana@example.com", passCode: "not-the-pass-code-1" });
+  await page.getByRole("alert").filter({ hasText: "These credentials do not match an access token" }).waitFor();
+});
+
+test("a Not Effective access token is refused with a clear message (seed 002: only Effective tokens)", async () => {
+  const off = await server.api("POST", `/api/v1/access-tokens/${operator.number}/set-not-effective`);
+  assert.equal(off.status, 200, JSON.stringify(off.body));
+  await signIn({ identifier: "ana@example.com", passCode: operator.pass_code });
+  const alert = page.getByRole("alert");
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /Not Effective.*ask an administrator to set it 'Effective'/);
+  await screenshot(page, "operator-sign-in-not-effective");
+});
