@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { initSync, scanRgba } from "fieldtoken";
+import { initSync, normalizeCode, scanRgba } from "fieldtoken";
 import { startServer, startBrowser, screenshot } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
@@ -37,7 +37,11 @@ async function signIn(token) {
 
 /** The browser decodes the PNG (as any image viewer would); the package's scanner reads its pixels. */
 async function decodeDownloadedPng(download) {
-  const png = readFileSync(await download.path()).toString("base64");
+  return decodePng(readFileSync(await download.path()));
+}
+
+async function decodePng(bytes) {
+  const png = bytes.toString("base64");
   const frame = await page.evaluate(async (base64) => {
     const image = new Image();
     image.src = `data:image/png;base64,${base64}`;
@@ -135,6 +139,17 @@ test("the panel's QR downloads as a PNG that decodes to the API's texts, in both
   assert.deepEqual(await decodeDownloadedPng(oldPng), [token.qr.old]);
   assert.equal(await panel.locator("code.token-code").textContent(), token.code);
   await screenshot(page, "admin-panel-old");
+
+  // The print view: one token per page, its QR, name, action and expiry; none of the page around it.
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.getByRole("table").isVisible(), false);
+  assert.equal(await page.getByRole("navigation", { name: "Admin" }).isVisible(), false);
+  assert.equal(await page.getByRole("button", { name: "Sign out" }).isVisible(), false);
+  assert.equal(await panel.getByRole("button", { name: "Download", exact: true }).isVisible(), false);
+  assert.ok(await panel.getByRole("img", { name: /QR code/ }).isVisible());
+  assert.match(await panel.locator("figcaption").innerText(), /Move to Warehouse B · Put in Fleet · expires /);
+  await screenshot(page, "admin-print");
+  await page.emulateMedia({ media: "screen" });
 });
 
 test("Delete asks first, then removes the token from the table and the MDM", async () => {
@@ -187,4 +202,35 @@ test("Devices lists the organisation's devices; Fleets needs its own permission"
   await screenshot(page, "admin-devices");
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Fleets" }).click();
   await page.getByRole("alert").filter({ hasText: "fms.fleet.read" }).waitFor();
+});
+
+test("a device whose certificate was reset gets an enrolment QR that reads back to its code", async () => {
+  await signIn(server.admin.admin_token);
+  // Reset one device's certificate the way the field does: a reset_certificate token, redeemed and synced.
+  const { body: devices } = await server.api("GET", "/api/v1/devices");
+  const device = devices.items[0];
+  const reset = await server.api("POST", "/api/v1/action-tokens", {
+    name: "Reset for enrolment test",
+    action: { type: "reset_certificate" },
+    expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+  });
+  assert.equal(reset.status, 201, JSON.stringify(reset.body));
+  const synced = await server.api("POST", "/api/v1/sync", {
+    redemptions: [{ id: "enrolment-test", token: reset.body.code, device_id: device.id, scanned_at: Date.now() }],
+  });
+  assert.equal(synced.body.results[0].status, "applied", JSON.stringify(synced.body));
+
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Devices" }).click();
+  await page.getByRole("button", { name: `Enrolment QR for ${device.serial}` }).click();
+  const card = page.getByRole("region", { name: `Enrolment for ${device.serial}` });
+  await card.waitFor();
+  const code = await card.locator("code.token-code").textContent();
+  assert.equal(normalizeCode(code), code);
+  const qr = await card.getByRole("img", { name: `Enrolment QR code for ${device.serial}` }).screenshot();
+  const texts = await decodePng(qr);
+  assert.equal(texts.length, 1);
+  assert.equal(normalizeCode(texts[0]), code);
+  await screenshot(page, "admin-enrolment");
+  // Enrolled devices offer no code: their certificate is cleared only by a reset.
+  assert.equal(await page.getByRole("button", { name: `Enrolment QR for ${devices.items[1].serial}` }).count(), 0);
 });
