@@ -77,3 +77,36 @@ test("a Not Effective access token is refused with a clear message (seed 002: on
   assert.match(await alert.textContent(), /Not Effective.*ask an administrator to set it 'Effective'/);
   await screenshot(page, "operator-sign-in-not-effective");
 });
+
+test("admins manage access tokens; the seed's restrictions come back in words (seed 002)", async () => {
+  await page.goto(new URL("/admin/sign-in", server.url).href);
+  await page.getByLabel("API token").fill(server.admin.admin_token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Access Tokens" }).click();
+  await page.getByRole("heading", { level: 1, name: "Access Tokens" }).waitFor();
+
+  const form = page.getByRole("form", { name: "New access token" });
+  await form.getByLabel("Identifier").fill("bo@example.com");
+  await form.getByRole("button", { name: "Create access token" }).click();
+  const status = page.getByRole("status").filter({ hasText: "created. Its pass code, shown only this once:" });
+  await status.waitFor();
+  const [, number, passCode] = /Access token #(\d+) created\. Its pass code, shown only this once: (\S+)/.exec(await status.textContent());
+  const row = page.getByRole("row").filter({ hasText: "bo@example.com" });
+  await row.getByRole("cell", { name: "Effective", exact: true }).waitFor();
+  // The pass code shown is the one that works.
+  const session = await server.api("POST", "/api/v1/operator/session", { identifier: "bo@example.com", pass_code: passCode }, null);
+  assert.equal(session.status, 201, JSON.stringify(session.body));
+
+  // Delete: "Access Token is in a 'Not Effective' Life Cycle State" first.
+  await page.getByRole("button", { name: `Delete #${number}` }).click();
+  await page.getByRole("alert").filter({ hasText: "only a 'Not Effective' access token can be deleted" }).waitFor();
+  await page.getByRole("button", { name: `Set Not Effective #${number}` }).click();
+  await row.getByRole("cell", { name: "Not Effective", exact: true }).waitFor();
+  // Reset Pass Code: "The Life Cycle State of the Access Token is: 'Effective'".
+  await page.getByRole("button", { name: `Reset pass code #${number}` }).click();
+  await page.getByRole("alert").filter({ hasText: "the pass code can be reset only while the access token is 'Effective'" }).waitFor();
+  await screenshot(page, "admin-access-tokens");
+  await page.getByRole("button", { name: `Delete #${number}` }).click();
+  await page.getByRole("status").filter({ hasText: `Access token #${number} deleted.` }).waitFor();
+  await row.waitFor({ state: "detached" });
+});

@@ -56,11 +56,14 @@ export async function startServer({ org, mdm = MDM, web = DIST } = {}) {
   return {
     url,
     admin,
-    /** Calls the API as `token` (default: the seeded admin); resolves to `{ status, body }`. */
+    /** Calls the API as `token` (default: the seeded admin; `null`: anonymous); resolves to `{ status, body }`. */
     async api(method, path, body, token = admin?.admin_token) {
       const response = await fetch(new URL(path, url), {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body ? { "content-type": "application/json" } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
       const text = await response.text();

@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/sign-in") view=admin::SignIn/>
                     <Route path=path!("/admin/devices") view=admin::DevicesPage/>
                     <Route path=path!("/admin/fleets") view=admin::FleetsPage/>
+                    <Route path=path!("/admin/access-tokens") view=admin::AccessTokensPage/>
                 </Routes>
             </main>
         </Router>

@@ -1,6 +1,7 @@
 //! The admin screens under `/admin`: sign-in, and the Action Tokens page of seed 000 (data table,
 //! "+ New", the side panel with both QR formats, download, print, delete).
 
+mod access;
 mod devices;
 mod model;
 mod new_token;
@@ -9,6 +10,7 @@ mod sign_in;
 mod time;
 mod tokens;
 
+pub use access::AccessTokensPage;
 pub use devices::{DevicesPage, FleetsPage};
 pub use sign_in::SignIn;
 
@@ -23,6 +25,7 @@ pub fn AdminNav() -> impl IntoView {
             <A href="/admin" exact=true>"Action Tokens"</A>
             <A href="/admin/devices">"Devices"</A>
             <A href="/admin/fleets">"Fleets"</A>
+            <A href="/admin/access-tokens">"Access Tokens"</A>
         </nav>
     }
 }
