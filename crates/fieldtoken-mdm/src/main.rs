@@ -198,6 +198,8 @@ async fn serve(
         &web,
     );
     // Tests and scripts read this line to learn the port: keep its shape.
+    // Registered before the announcement: whoever reads it may ask the server to stop at once.
+    let shutdown = fieldtoken_mdm::shutdown_signal();
     println!("fieldtoken MDM listening on http://{addr}");
     if let Some(demo) = demo_credentials {
         println!();
@@ -212,7 +214,7 @@ async fn serve(
         );
         println!();
     }
-    fieldtoken_mdm::serve(listener, app, fieldtoken_mdm::shutdown_signal())
+    fieldtoken_mdm::serve(listener, app, shutdown)
         .await
         .map_err(|e| format!("serving: {e}"))?;
     pool.close().await;

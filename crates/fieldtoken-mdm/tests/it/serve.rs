@@ -213,3 +213,32 @@ fn serve_demo_seeds_once_and_prints_credentials_after_the_listening_line() {
         .unwrap();
     assert!(child.wait().unwrap().success());
 }
+
+/// A process manager may ask the server to stop the instant it announces itself: the stop handlers are in
+/// place before the announcement, so even then the exit is clean (this once raced and died of the signal).
+#[test]
+fn a_stop_request_right_after_the_announcement_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("mdm.db").display());
+    for _ in 0..10 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fieldtoken-mdm"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--db", &db, "--web"])
+            .arg(dir.path().join("no-pwa-here"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.starts_with("fieldtoken MDM listening on "), "{line}");
+        let killed = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let exit = child.wait().unwrap();
+        assert!(exit.success(), "a stop request is a clean exit, got {exit}");
+    }
+}
