@@ -57,9 +57,94 @@ pub fn run() -> Result<(), String> {
             .arg(rustc),
     )?;
 
+    pwa_first_load()?;
+
     let server = build::server()?;
     step("bench: 10,000 queued redemptions synced to a local MDM (node bench/sync.mjs)");
     run_command(cmd("node").arg("bench/sync.mjs").arg(&server))?;
     println!("\nbench: docs/BENCHMARKS.md updated");
     Ok(())
+}
+
+/// DESIGN's budget for the PWA's first load (everything gzipped, at most 400 KB): the files a browser fetches
+/// to show the first screen (the shell, its script, wasm and style, the manifest and the service worker).
+/// The scanner under `scan/` loads when the camera opens, and the icons when the app is installed; both are
+/// reported beside it.
+fn pwa_first_load() -> Result<(), String> {
+    build::pwa()?;
+    let dist = root().join("dist");
+    let mut first = Vec::new();
+    let mut later = 0usize;
+    collect(&dist, &dist, &mut first, &mut later)?;
+    first.sort();
+    let total: usize = first.iter().map(|(_, size)| size).sum();
+    let mut lines = vec![
+        format!(
+            "Measured by `cargo xtask bench` on the release build (`dist/`), each file `gzip -9`: **{} KiB** for the first load \
+             (budget 400 KB: **{}**); the scanner and icons, fetched later, add {} KiB.",
+            total / 1024,
+            if total <= 400 * 1024 { "met" } else { "missed" },
+            later / 1024
+        ),
+        String::new(),
+        "| file | gzipped |".into(),
+        "|---|---|".into(),
+    ];
+    lines.extend(
+        first
+            .iter()
+            .map(|(name, size)| format!("| {name} | {:.1} KiB |", *size as f64 / 1024.0)),
+    );
+    replace_section("bench-pwa", "PWA first load", &lines.join("\n"))?;
+    println!("{}", lines.join("\n"));
+    Ok(())
+}
+
+fn collect(
+    base: &std::path::Path,
+    dir: &std::path::Path,
+    first: &mut Vec<(String, usize)>,
+    later: &mut usize,
+) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("listing {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            collect(base, &path, first, later)?;
+            continue;
+        }
+        let size = gzipped_size(&path).ok_or("gzip is needed to measure the PWA")?;
+        let name = path
+            .strip_prefix(base)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        if name.starts_with("scan/") || name.starts_with("icons/") {
+            *later += size;
+        } else {
+            first.push((name, size));
+        }
+    }
+    Ok(())
+}
+
+/// Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in docs/BENCHMARKS.md, adding the
+/// section (under `title`) at the end the first time.
+fn replace_section(name: &str, title: &str, body: &str) -> Result<(), String> {
+    let path = root().join("docs/BENCHMARKS.md");
+    let mut doc =
+        std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let start =
+        format!("<!-- {name}:start (written by cargo xtask bench; edits inside are replaced) -->");
+    let end = format!("<!-- {name}:end -->");
+    if !doc.contains(&start) {
+        doc.push_str(&format!("\n## {title}\n\n{start}\n{end}\n"));
+    }
+    let from = doc.find(&start).expect("just added") + start.len();
+    let to = doc[from..]
+        .find(&end)
+        .map(|i| from + i)
+        .ok_or("docs/BENCHMARKS.md lost a bench end marker")?;
+    doc.replace_range(from..to, &format!("\n{body}\n"));
+    std::fs::write(&path, doc).map_err(|e| format!("writing {}: {e}", path.display()))
 }
