@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::error::{Error, ErrorKind, Result};
 
+/// A 32-bit id that is never zero; `$what` names it in error messages ("a fleet id is never 0").
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
@@ -15,7 +16,7 @@ macro_rules! id_type {
             /// The id with this value; zero is not an id.
             pub fn new(value: u32) -> Result<Self> {
                 if value == 0 {
-                    return Err(Error::new(ErrorKind::BadId, concat!("a ", $what, " id is never 0")));
+                    return Err(Error::new(ErrorKind::BadId, concat!("a ", $what, " is never 0")));
                 }
                 Ok($name(value))
             }
@@ -23,7 +24,7 @@ macro_rules! id_type {
             /// The id from any integer (e.g. a database row id), checking the range 1..=4294967295.
             pub fn from_i64(value: i64) -> Result<Self> {
                 let v = u32::try_from(value).map_err(|_| {
-                    Error::new(ErrorKind::BadId, format!(concat!("{} is not a ", $what, " id (1 to 4294967295)"), value))
+                    Error::new(ErrorKind::BadId, format!(concat!("{} is not a ", $what, " (1 to 4294967295)"), value))
                 })?;
                 Self::new(v)
             }
@@ -47,31 +48,32 @@ macro_rules! id_type {
         }
     };
 }
+pub(crate) use id_type;
 
 id_type!(
     /// An organisation (tenant) of the MDM.
     OrgId,
-    "organisation"
+    "organisation id"
 );
 id_type!(
     /// An action token.
     ActionTokenId,
-    "action token"
+    "action token id"
 );
 id_type!(
     /// A fleet of devices.
     FleetId,
-    "fleet"
+    "fleet id"
 );
 id_type!(
     /// A device managed by the MDM.
     DeviceId,
-    "device"
+    "device id"
 );
 id_type!(
     /// An organisation's signing key (the id under which its public key is published in the offline bundle).
     KeyId,
-    "key"
+    "key id"
 );
 
 /// A point in time: milliseconds since the Unix epoch (UTC), as JavaScript's `Date.now()`.

@@ -53,6 +53,7 @@ mod token;
 use std::fmt;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::ids::id_type;
 
 pub use credentials::{
     AuthenticationCode, Identifier, MAX_CREDENTIAL_CHARS, PassCode, VERIFICATION_CODE_DIGITS,
@@ -68,71 +69,28 @@ pub use token::{
     VerificationInformation,
 };
 
-macro_rules! access_id {
-    ($(#[$doc:meta])* $name:ident, $what:literal) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(u32);
-
-        impl $name {
-            /// The id with this value; zero is not an id.
-            pub fn new(value: u32) -> Result<Self> {
-                if value == 0 {
-                    return Err(Error::new(ErrorKind::BadId, concat!("a ", $what, " is never 0")));
-                }
-                Ok($name(value))
-            }
-
-            /// The id from any integer (e.g. a database row id), checking the range 1..=4294967295.
-            pub fn from_i64(value: i64) -> Result<Self> {
-                let v = u32::try_from(value).map_err(|_| {
-                    Error::new(ErrorKind::BadId, format!(concat!("{} is not a ", $what, " (1 to 4294967295)"), value))
-                })?;
-                Self::new(v)
-            }
-
-            /// The numeric value.
-            pub const fn get(self) -> u32 {
-                self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, concat!(stringify!($name), "({})"), self.0)
-            }
-        }
-    };
-}
-
-access_id!(
+id_type!(
     /// The number of an access token: unique, assigned by the store when the token is created (seed: "An
     /// auto-generated number that uniquely identifies each Access Token").
     AccessTokenNumber,
     "access token number"
 );
-access_id!(
+id_type!(
     /// An accounts receivable: the financial account a customer (here: an operator's employer) is known by.
     AccountsReceivableId,
     "accounts receivable id"
 );
-access_id!(
+id_type!(
     /// A rewards participant.
     RewardsParticipantId,
     "rewards participant id"
 );
-access_id!(
+id_type!(
     /// A classification of access tokens.
     ClassificationId,
     "classification id"
 );
-access_id!(
+id_type!(
     /// An access token definition.
     AccessTokenDefinitionId,
     "access token definition id"
