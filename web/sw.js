@@ -34,8 +34,14 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
     return;
   }
+  if (request.mode === "navigate" && (url.pathname === "/admin" || url.pathname.startsWith("/admin/"))) {
+    // The admin's app is another build, not precached: it needs the MDM anyway. Offline, the operator's
+    // shell answers, and its /admin route says the admin pages need the network.
+    event.respondWith(fetch(request).catch(() => caches.match("/index.html")));
+    return;
+  }
   if (request.mode === "navigate") {
-    // Every route of the app is the same shell; the network is only a fallback for a worker without cache.
+    // Every operator route is the same shell; the network is only a fallback for a worker without cache.
     event.respondWith(caches.match("/index.html").then((cached) => cached || fetch(request)));
     return;
   }

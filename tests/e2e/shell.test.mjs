@@ -49,6 +49,24 @@ test("the service worker installs and controls the page", async () => {
   });
   assert.ok(cached.includes("/index.html"), `index.html precached: ${cached}`);
   assert.ok(cached.some((path) => path.endsWith(".wasm")), `the app's wasm precached: ${cached}`);
+  // The admin's app is a separate build that phones never download.
+  assert.ok(!cached.some((path) => path.startsWith("/admin/")), `admin not precached: ${cached}`);
+  await page.close();
+});
+
+test("the Admin link opens the admin's own app, from the MDM", async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(server.url);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await page.waitForURL(/\/admin/);
+  assert.equal(await page.title(), "fieldtoken admin");
+  await page.getByRole("heading", { level: 1 }).first().waitFor();
+  // And back: the operator's screens are one link away.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Operator screens" }).click();
+  await page.getByRole("heading", { level: 1, name: "Action tokens, in the field" }).waitFor();
+  assert.deepEqual(errors, []);
   await page.close();
 });
 
@@ -72,5 +90,9 @@ test("after one visit, the app starts with the network off", async () => {
   await page.goto(new URL("/no/such/route", server.url).href);
   await page.getByRole("heading", { level: 1, name: "Page not found" }).waitFor();
   await screenshot(page, "shell-offline");
+
+  // The admin's app is not kept on the phone: offline, its address says why instead of failing.
+  await page.goto(new URL("/admin/devices", server.url).href);
+  await page.getByRole("heading", { level: 1, name: "The admin pages need the MDM" }).waitFor();
   await page.close();
 });

@@ -79,10 +79,14 @@ pub fn gzipped_size(path: &std::path::Path) -> Option<usize> {
     out.status.success().then_some(out.stdout.len())
 }
 
-/// The PWA into `dist/`, in release mode, by Trunk (whose post-build hook writes the precache list).
+/// The PWA into `dist/`, in release mode, by Trunk: the operator's app (whose post-build hook writes the
+/// precache list), then the admin's app into `dist/admin/` (after, because each Trunk build empties its
+/// own output directory).
 pub fn pwa() -> Result<(), String> {
-    step("pwa: building the PWA into dist/ (release)");
-    run(cmd(cargo_bin().join("trunk")).args(["build", "--release"]))
+    step("pwa: building the operator's PWA into dist/ (release)");
+    run(cmd(cargo_bin().join("trunk")).args(["build", "--release"]))?;
+    step("pwa: building the admin's app into dist/admin/ (release)");
+    run(cmd(cargo_bin().join("trunk")).args(["--config", "Trunk.admin.toml", "build", "--release"]))
 }
 
 /// The MDM server binary, in release mode.

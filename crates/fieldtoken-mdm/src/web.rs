@@ -18,10 +18,17 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
 /// Static files from `dir`, with client-side routes (paths without a file extension) answered by
-/// `index.html`.
+/// `index.html`: the admin's app (`admin/index.html`) under `/admin`, the operator's everywhere else.
 pub fn router(dir: &Path) -> Router {
-    let index = dir.join("index.html");
-    let spa = move |uri: Uri| app_shell(index.clone(), uri);
+    let dir_owned = dir.to_path_buf();
+    let spa = move |uri: Uri| {
+        let index = if is_admin(uri.path()) {
+            dir_owned.join("admin/index.html")
+        } else {
+            dir_owned.join("index.html")
+        };
+        app_shell(index, uri)
+    };
     Router::new()
         .fallback_service(ServeDir::new(dir).fallback(axum::routing::get(spa)))
         .layer(middleware::from_fn(cache_headers))
@@ -60,6 +67,11 @@ async fn cache_headers(request: Request<Body>, next: Next) -> Response {
     response
 }
 
+/// Whether a path is one of the admin app's client routes (`/admin`, `/admin/...`).
+fn is_admin(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
+}
+
 /// Whether a path names one of Trunk's content-hashed files (`name-<16 hex digits>.ext`).
 fn is_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
@@ -72,7 +84,15 @@ fn is_hashed(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed;
+    use super::{is_admin, is_hashed};
+
+    #[test]
+    fn admin_routes_get_the_admin_app() {
+        assert!(is_admin("/admin"));
+        assert!(is_admin("/admin/devices"));
+        assert!(!is_admin("/administrator"));
+        assert!(!is_admin("/t/ABC"));
+    }
 
     #[test]
     fn only_trunk_hashed_names_are_immutable() {
@@ -84,5 +104,6 @@ mod tests {
         check("/sw.js", false);
         check("/icons/icon-192.png", false);
         check("/admin", false);
+        check("/admin/fieldtoken-admin-4f1c2b9a0d3e5f67_bg.wasm", true);
     }
 }

@@ -1,4 +1,6 @@
-//! The fieldtoken PWA: the shell every screen lives in, and the screens.
+//! The fieldtoken PWA: the shells every screen lives in, and the screens. Two apps are built from this
+//! library: the operator's (`src/main.rs`, the installable offline PWA) and the admin's
+//! (`src/bin/fieldtoken-admin.rs`, served under `/admin/`), so that neither carries the other's screens.
 //!
 //! Screens only show and ask: every rule comes from `fieldtoken-core`, compiled into this same wasm module,
 //! so the phone's offline verdict is the server's verdict.
@@ -9,4 +11,4 @@ mod operator;
 mod session;
 mod shell;
 
-pub use shell::App;
+pub use shell::{AdminApp, OperatorApp};

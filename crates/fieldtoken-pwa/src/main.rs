@@ -1,7 +1,7 @@
-//! Starts the PWA: one panic hook, then the app mounted on `<body>`.
+//! Starts the operator's PWA: one panic hook, then the app mounted on `<body>`.
 
 fn main() {
     // A panic in wasm is otherwise an opaque `unreachable`; this puts the message in the console.
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(fieldtoken_pwa::App);
+    leptos::mount::mount_to_body(fieldtoken_pwa::OperatorApp);
 }

@@ -1,5 +1,6 @@
-//! The app shell: skip link, header with the main navigation and the connection status, and the routed
-//! main region. It is what the service worker keeps for offline starts, so it must render without network.
+//! The two app shells: skip link, header with the main navigation and the connection status, and the routed
+//! main region. The operator's shell is what the service worker keeps for offline starts, so it must render
+//! without network.
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
@@ -7,27 +8,45 @@ use leptos_router::path;
 
 use crate::{admin, api, operator};
 
-/// The whole PWA.
+/// The operator's app (`/`, `/sign-in`, deep links): the PWA that installs and starts offline. The admin
+/// screens are a second app under `/admin/` (see [`AdminApp`]), so the phone never downloads them.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn OperatorApp() -> impl IntoView {
     view! {
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
-            <header class="topbar">
-                <A href="/" attr:class="brand">"fieldtoken"</A>
-                <nav aria-label="Main">
-                    <A href="/">"Home"</A>
-                    <A href="/sign-in">"Operator sign-in"</A>
-                    <A href="/admin">"Admin"</A>
-                </nav>
-                <ConnectionStatus/>
-            </header>
+            <Frame>
+                <A href="/">"Home"</A>
+                <A href="/sign-in">"Operator sign-in"</A>
+                // `rel="external"`: a full page load, because the admin screens are another app.
+                <a href="/admin" rel="external">"Admin"</a>
+            </Frame>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/t/:payload") view=operator::DeepLink/>
                     <Route path=path!("/T/:payload") view=operator::DeepLink/>
                     <Route path=path!("/sign-in") view=operator::OperatorSignIn/>
+                    // Only reached when the service worker answered an admin address offline with this app.
+                    <Route path=path!("/admin/*any") view=AdminNeedsNetwork/>
+                    <Route path=path!("/admin") view=AdminNeedsNetwork/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The admin's app under `/admin/`: action tokens, devices, fleets and access tokens. It is loaded only by
+/// admins, from the MDM, so the operator's first load does not carry it.
+#[component]
+pub fn AdminApp() -> impl IntoView {
+    view! {
+        <Router>
+            <Frame>
+                <a href="/" rel="external">"Operator screens"</a>
+                <A href="/admin">"Admin"</A>
+            </Frame>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
                     <Route path=path!("/admin") view=admin::TokensPage/>
                     <Route path=path!("/admin/sign-in") view=admin::SignIn/>
                     <Route path=path!("/admin/devices") view=admin::DevicesPage/>
@@ -36,6 +55,35 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// What both apps share above the main region: the skip link, the brand, the main navigation (the
+/// children) and the connection status.
+#[component]
+fn Frame(children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <a href="/" rel="external" class="brand">"fieldtoken"</a>
+            <nav aria-label="Main">{children()}</nav>
+            <ConnectionStatus/>
+        </header>
+    }
+}
+
+/// An admin address opened with no MDM in reach: the admin screens are not kept on the phone.
+#[component]
+fn AdminNeedsNetwork() -> impl IntoView {
+    view! {
+        <section aria-labelledby="admin-offline-title">
+            <h1 id="admin-offline-title">"The admin pages need the MDM"</h1>
+            <p>
+                "The admin pages are loaded from the MDM each time and are not kept on this phone. "
+                "Connect to the network and " <a href="/admin" rel="external">"try again"</a>
+                ", or " <a href="/" rel="external">"go to the operator screens"</a> ", which work offline."
+            </p>
+        </section>
     }
 }
 
@@ -87,7 +135,7 @@ fn NotFound() -> impl IntoView {
     view! {
         <section aria-labelledby="not-found-title">
             <h1 id="not-found-title">"Page not found"</h1>
-            <p>"There is nothing at this address. " <A href="/">"Go to the start page"</A> "."</p>
+            <p>"There is nothing at this address. " <a href="/" rel="external">"Go to the start page"</a> "."</p>
         </section>
     }
 }

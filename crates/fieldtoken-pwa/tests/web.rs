@@ -7,11 +7,15 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn mount() -> web_sys::HtmlElement {
+fn mount<F, N>(app: F) -> web_sys::HtmlElement
+where
+    F: FnOnce() -> N + 'static,
+    N: leptos::prelude::IntoView + 'static,
+{
     let document = web_sys::window().unwrap().document().unwrap();
     let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
-    leptos::mount::mount_to(root.clone(), fieldtoken_pwa::App).forget();
+    leptos::mount::mount_to(root.clone(), app).forget();
     root
 }
 
@@ -39,7 +43,15 @@ async fn wait_for(root: &web_sys::HtmlElement, selector: &str) -> web_sys::Eleme
 
 #[wasm_bindgen_test]
 async fn shell_has_the_landmarks_a_screen_reader_navigates_by() {
-    let root = mount();
+    landmarks(mount(fieldtoken_pwa::OperatorApp)).await;
+}
+
+#[wasm_bindgen_test]
+async fn admin_shell_has_the_same_landmarks() {
+    landmarks(mount(fieldtoken_pwa::AdminApp)).await;
+}
+
+async fn landmarks(root: web_sys::HtmlElement) {
     wait_for(&root, "a.skip-link[href='#main']").await;
     wait_for(&root, "header nav[aria-label='Main']").await;
     let status = wait_for(&root, "[role='status'][aria-live='polite']").await;

@@ -61,16 +61,17 @@ async fn serves_the_pwa_with_caching_that_lets_releases_through() {
         assert_eq!(response.headers()[CACHE_CONTROL], "no-cache", "{path}");
     }
 
-    // Client-side routes are the shell; a missing file is a 404, not the shell in disguise.
-    let route = get("/admin/tokens").await.unwrap();
-    assert_eq!(route.status(), StatusCode::OK);
-    assert!(
-        route
-            .text()
-            .await
-            .unwrap()
-            .contains("<title>fieldtoken</title>")
-    );
+    // Client-side routes are the shell of their app; a missing file is a 404, not the shell in disguise.
+    for (path, title) in [
+        ("/sign-in", "<title>fieldtoken</title>"),
+        ("/T/ABC", "<title>fieldtoken</title>"),
+        ("/admin", "<title>fieldtoken admin</title>"),
+        ("/admin/devices", "<title>fieldtoken admin</title>"),
+    ] {
+        let route = get(path).await.unwrap();
+        assert_eq!(route.status(), StatusCode::OK, "{path}");
+        assert!(route.text().await.unwrap().contains(title), "{path}");
+    }
     assert_eq!(
         get("/missing-file.js").await.unwrap().status(),
         StatusCode::NOT_FOUND

@@ -91,7 +91,8 @@ impl TestServer {
     }
 }
 
-/// The files of a Trunk build that the server treats differently: the shell, a hashed script, the worker.
+/// The files of a Trunk build that the server treats differently: the operator's shell, a hashed script,
+/// the worker, and the admin's shell.
 fn write_pwa(web: &Path) {
     std::fs::create_dir_all(web).unwrap();
     std::fs::write(
@@ -100,6 +101,12 @@ fn write_pwa(web: &Path) {
     )
     .unwrap();
     std::fs::write(web.join("fieldtoken-pwa-0123456789abcdef.js"), "export {};").unwrap();
+    std::fs::create_dir_all(web.join("admin")).unwrap();
+    std::fs::write(
+        web.join("admin/index.html"),
+        "<!doctype html><title>fieldtoken admin</title>",
+    )
+    .unwrap();
     std::fs::write(
         web.join("sw.js"),
         "self.addEventListener('fetch', () => {});",
