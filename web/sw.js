@@ -47,3 +47,94 @@ self.addEventListener("fetch", (event) => {
   }
   event.respondWith(caches.match(request).then((cached) => cached || fetch(request)));
 });
+
+// Background Sync: the page registers the tag "fieldtoken-queue" whenever redemptions wait, and the browser
+// fires it when the network is back, even with the app closed. With the queue's screen open, that screen syncs;
+// otherwise the worker sends the waiting redemptions itself, exactly as the page would:
+// an item leaves "waiting" only once the MDM's answer is written back, and the MDM's idempotency turns any
+// resend into "duplicate".
+self.addEventListener("sync", (event) => {
+  if (event.tag === "fieldtoken-queue") event.waitUntil(syncQueue());
+});
+
+async function syncQueue() {
+  // The screens that show the queue (the token screen and deep links) sync it themselves when asked.
+  const screens = (await self.clients.matchAll({ type: "window" })).filter((client) =>
+    /^\/(t\/.*|T\/.*)?$/.test(new URL(client.url).pathname),
+  );
+  if (screens.length > 0) {
+    for (const client of screens) client.postMessage({ type: "fieldtoken-sync" });
+    return;
+  }
+  const db = await openQueueDb();
+  try {
+    const waiting = (await readAll(db, "queue"))
+      .map((text) => JSON.parse(text))
+      .filter((item) => (item.state?.status ?? "waiting") === "waiting");
+    if (waiting.length === 0) return;
+    const session = await readOne(db, "bundle", "session");
+    const headers = { "Content-Type": "application/json", Accept: "application/json" };
+    if (session) headers.Authorization = `Bearer ${session}`;
+    for (let start = 0; start < waiting.length; start += 1000) {
+      const batch = waiting.slice(start, start + 1000);
+      const body = JSON.stringify({
+        redemptions: batch.map(({ id, token, device_id, scanned_at }) => ({ id, token, device_id, scanned_at })),
+      });
+      const response = await fetch("/api/v1/sync", { method: "POST", headers, body });
+      // Throwing makes the browser retry the sync later with its own back-off.
+      if (!response.ok) throw new Error(`the MDM answered ${response.status}`);
+      const { results } = await response.json();
+      const byId = new Map(batch.map((item) => [item.id, item]));
+      const answered = [];
+      for (const { id, status, reason } of results) {
+        const item = byId.get(id);
+        if (!item || !["applied", "duplicate", "superseded", "rejected"].includes(status)) continue;
+        const state = status === "rejected" ? { status, reason: reason ?? null } : { status };
+        answered.push([id, JSON.stringify({ ...item, state })]);
+      }
+      await writeAll(db, "queue", answered);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+/** The page's IndexedDB database (see src/operator/store.rs): version 1 has the stores "bundle" and "queue". */
+function openQueueDb() {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open("fieldtoken", 1);
+    open.onupgradeneeded = () => {
+      for (const name of ["bundle", "queue"]) {
+        if (!open.result.objectStoreNames.contains(name)) open.result.createObjectStore(name);
+      }
+    };
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+
+function readAll(db, store) {
+  return new Promise((resolve, reject) => {
+    const request = db.transaction(store).objectStore(store).getAll();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function readOne(db, store, key) {
+  return new Promise((resolve, reject) => {
+    const request = db.transaction(store).objectStore(store).get(key);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** Resolves once the transaction is committed, like the page's writes. */
+function writeAll(db, store, entries) {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(store, "readwrite");
+    for (const [key, text] of entries) tx.objectStore(store).put(text, key);
+    tx.oncomplete = () => resolve();
+    tx.onerror = tx.onabort = () => reject(tx.error);
+  });
+}

@@ -29,8 +29,9 @@ export const CHROMIUM_ARGS = [
  * Starts the MDM; resolves once it printed its address. `stop()` sends SIGTERM and waits for a clean exit.
  * With `{ org }`, `fieldtoken-mdm seed-demo` first creates that organisation, and `admin` is its answer
  * (`{ org, admin_token }`). `mdm` and `web` default to the release build; `web: null` serves no PWA.
+ * `serveArgs` are added to `serve` (e.g. tighter limits).
  */
-export async function startServer({ org, mdm = MDM, web = DIST } = {}) {
+export async function startServer({ org, mdm = MDM, web = DIST, serveArgs = [] } = {}) {
   const needs = [["MDM binary", mdm], ...(web ? [["built PWA", join(web, "index.html")]] : [])];
   for (const [what, path] of needs) {
     if (!existsSync(path)) throw new Error(`${what} missing at ${path}: run \`cargo xtask test\``);
@@ -40,7 +41,7 @@ export async function startServer({ org, mdm = MDM, web = DIST } = {}) {
   const admin = org ? JSON.parse(execFileSync(mdm, ["seed-demo", "--org", org, "--db", db], { encoding: "utf8" })) : null;
   const child = spawn(
     mdm,
-    ["serve", "--listen", "127.0.0.1:0", "--db", db, "--web", web || join(dir, "no-pwa")],
+    ["serve", "--listen", "127.0.0.1:0", "--db", db, "--web", web || join(dir, "no-pwa"), ...serveArgs],
     { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: "warn" } },
   );
   const url = await new Promise((resolve, reject) => {

@@ -20,6 +20,8 @@ pub struct ApiError {
     pub code: String,
     /// A sentence for the person using the app.
     pub message: String,
+    /// The MDM's `Retry-After`, in seconds, when it asked the client to slow down (429, 503).
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -28,6 +30,7 @@ impl ApiError {
             status: 0,
             code: "network".into(),
             message: "the MDM cannot be reached; check the network".into(),
+            retry_after: None,
         }
     }
 
@@ -36,6 +39,7 @@ impl ApiError {
             status: 0,
             code: "bad_response".into(),
             message: format!("the MDM answered in an unexpected way ({detail})"),
+            retry_after: None,
         }
     }
 
@@ -137,16 +141,25 @@ async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, 
         return Ok(text);
     }
     let status = response.status();
+    // Only the delay-seconds form: the MDM sends it so, and a date would need the phone's clock anyway.
+    let retry_after = response
+        .headers()
+        .get("Retry-After")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse().ok());
     Err(match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => ApiError {
             status,
             code: body.error.code,
             message: body.error.message,
+            retry_after,
         },
         Err(_) => ApiError {
             status,
             code: "bad_response".into(),
             message: format!("the MDM answered {status}"),
+            retry_after,
         },
     })
 }

@@ -10,5 +10,6 @@ mod api;
 mod operator;
 mod session;
 mod shell;
+mod worker;
 
 pub use shell::{AdminApp, OperatorApp};

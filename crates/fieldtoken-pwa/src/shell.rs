@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::{admin, api, operator};
+use crate::{admin, api, operator, worker};
 
 /// The operator's app (`/`, `/sign-in`, deep links): the PWA that installs and starts offline. The admin
 /// screens are a second app under `/admin/` (see [`AdminApp`]), so the phone never downloads them.
@@ -14,6 +14,7 @@ use crate::{admin, api, operator};
 pub fn OperatorApp() -> impl IntoView {
     view! {
         <Router>
+            <UpdatePrompt/>
             <Frame>
                 <A href="/">"Home"</A>
                 <A href="/sign-in">"Operator sign-in"</A>
@@ -84,6 +85,25 @@ fn AdminNeedsNetwork() -> impl IntoView {
                 ", or " <a href="/" rel="external">"go to the operator screens"</a> ", which work offline."
             </p>
         </section>
+    }
+}
+
+/// "A new version is ready": shown when the service worker installed a new release that waits. The operator
+/// chooses when to reload (never in the middle of a redemption); until then the running version keeps working.
+#[component]
+fn UpdatePrompt() -> impl IntoView {
+    let (ready, set_ready) = signal(worker::update_ready());
+    // The handle lives as long as the page: the shell is never unmounted.
+    let _ = window_event_listener_untyped(worker::UPDATE_READY, move |_| set_ready.set(true));
+    view! {
+        <Show when=move || ready.get()>
+            <div class="update" role="status">
+                <p>"A new version of fieldtoken is ready. Everything saved on this phone is kept."</p>
+                <button type="button" class="primary" on:click=|_| worker::apply_update()>
+                    "Reload to update"
+                </button>
+            </div>
+        </Show>
     }
 }
 

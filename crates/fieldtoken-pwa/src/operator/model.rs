@@ -385,6 +385,35 @@ impl QueueItem {
     }
 }
 
+/// What the queue does after a sync that failed as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterFailure {
+    /// Try again by itself after this many seconds.
+    RetryIn(u64),
+    /// Trying again unchanged would fail the same way: wait for the operator (sign in again, "Sync now").
+    WaitForOperator,
+}
+
+/// The first retry after a failed sync, in seconds; each further failure doubles it, up to [`MAX_RETRY_S`].
+pub const FIRST_RETRY_S: u64 = 5;
+/// The longest wait between automatic retries, in seconds.
+pub const MAX_RETRY_S: u64 = 300;
+
+/// After the `failures`-th failure in a row with HTTP `status` (0: the MDM was not reached): back off
+/// exponentially while the network or the MDM is down, never sooner than the MDM's `Retry-After`, and stop
+/// retrying on a refusal that a resend cannot change (a 4xx such as an expired sign-in).
+pub fn after_failure(status: u16, retry_after: Option<u32>, failures: u32) -> AfterFailure {
+    let backoff = FIRST_RETRY_S
+        .saturating_mul(1 << failures.saturating_sub(1).min(6))
+        .min(MAX_RETRY_S);
+    match status {
+        0 | 408 | 500..=599 | 429 => {
+            AfterFailure::RetryIn(backoff.max(retry_after.map_or(0, u64::from)))
+        }
+        _ => AfterFailure::WaitForOperator,
+    }
+}
+
 /// One result of `POST /api/v1/sync`.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct SyncResult {

@@ -1,5 +1,7 @@
 //! The redemption queue: kept in IndexedDB, sent to `POST /api/v1/sync` on "Sync now", when the phone comes
-//! back online, and on a timer that backs off while the MDM cannot be reached. An item leaves the "waiting" state
+//! back online, on a timer that backs off while the MDM cannot be reached (and never sooner than its
+//! `Retry-After`), and through Background Sync, which wakes the service worker when the network is back even
+//! with the app closed (`web/sw.js` sends the queue then). An item leaves the "waiting" state
 //! only once the MDM's answer is committed to the phone's storage, so a crash at any point resends at worst, and
 //! the MDM's idempotency (the client-made id) turns a resend into `duplicate`.
 
@@ -8,15 +10,14 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::model::{ItemState, QueueItem, SyncAnswer, display_time, learn_clock};
+use super::model::{
+    AfterFailure, ItemState, QueueItem, SyncAnswer, after_failure, display_time, learn_clock,
+};
 use super::store::{self, QUEUE, StoreError};
-use crate::api;
+use crate::{api, session, worker};
 
 /// The most redemptions sent in one request (the MDM takes up to 5000).
 const BATCH: usize = 1000;
-/// The first retry after a failed sync; each further failure doubles it, up to [`MAX_RETRY`].
-const FIRST_RETRY: Duration = Duration::from_secs(5);
-const MAX_RETRY: Duration = Duration::from_secs(300);
 
 /// A message about the queue: `(is_error, text)`.
 type Note = Option<(bool, String)>;
@@ -68,7 +69,33 @@ impl Queue {
         let text = serde_json::to_string(&item).map_err(|e| StoreError(e.to_string()))?;
         store::put_all(QUEUE, &[(item.id.clone(), text)]).await?;
         self.items.update(|items| items.push(item));
+        // If this sync fails, the worker may send the queue after the app is closed: it needs the session to
+        // send it as this operator (the worker cannot read `localStorage`).
+        let _ = store::save_session(session::token().as_deref()).await;
+        worker::request_background_sync();
         Ok(())
+    }
+
+    /// Removes the items the MDM has answered from the phone, leaving only what still waits.
+    async fn clear_answered(self) {
+        let answered: Vec<String> = self
+            .items
+            .get_untracked()
+            .into_iter()
+            .filter(|i| i.state != ItemState::Waiting)
+            .map(|i| i.id)
+            .collect();
+        match store::delete_all(QUEUE, &answered).await {
+            Ok(()) => {
+                self.items
+                    .update(|items| items.retain(|i| i.state == ItemState::Waiting));
+                self.note.set(Some((
+                    false,
+                    format!("Cleared {} answered redemption(s).", answered.len()),
+                )));
+            }
+            Err(e) => self.note.set(Some((true, format!("Not cleared: {e}.")))),
+        }
     }
 
     /// Starts a sync in the background.
@@ -97,6 +124,7 @@ impl Queue {
         }
         // `onLine` false is reliable (true is only a hope): wait for the `online` event instead of failing.
         if web_sys::window().is_some_and(|w| !w.navigator().on_line()) {
+            worker::request_background_sync();
             self.note.set(Some((
                 false,
                 format!(
@@ -113,14 +141,19 @@ impl Queue {
                 "redemptions": batch.iter().map(QueueItem::to_wire).collect::<Vec<_>>(),
             });
             let outcome = match api::post::<SyncAnswer>("/api/v1/sync", &body).await {
-                Ok(answer) => self.acknowledge(answer).await.map_err(|e| e.to_string()),
-                Err(e) => Err(e.message),
+                Ok(answer) => self.acknowledge(answer).await.map_err(|e| api::ApiError {
+                    status: 0,
+                    code: "storage".into(),
+                    message: e.to_string(),
+                    retry_after: None,
+                }),
+                Err(e) => Err(e),
             };
             match outcome {
                 Ok(n) => done += n,
-                Err(why) => {
+                Err(error) => {
                     self.syncing.set(false);
-                    self.failed(&why);
+                    self.failed(&error);
                     return;
                 }
             }
@@ -165,17 +198,36 @@ impl Queue {
         Ok(updated.len())
     }
 
-    fn failed(self, why: &str) {
+    fn failed(self, error: &api::ApiError) {
         let failures = self.failures.try_get_untracked().unwrap_or(0) + 1;
         self.failures.set(failures);
-        let delay = FIRST_RETRY
-            .saturating_mul(1 << (failures - 1).min(6))
-            .min(MAX_RETRY);
+        let delay = match after_failure(error.status, error.retry_after, failures) {
+            AfterFailure::RetryIn(seconds) => seconds,
+            AfterFailure::WaitForOperator => {
+                let what = if error.is_unauthenticated() {
+                    "the MDM no longer accepts this phone's sign-in. Sign in again (Operator sign-in), then press Sync now".to_owned()
+                } else {
+                    format!(
+                        "{}. Automatic retries are paused; Sync now tries again",
+                        error.message
+                    )
+                };
+                self.note.set(Some((
+                    true,
+                    format!("Not synced: {what}. Redemptions stay on this phone."),
+                )));
+                return;
+            }
+        };
+        if error.status == 0 {
+            // The network may stay away until the app is closed: let the worker send the queue then.
+            worker::request_background_sync();
+        }
         self.note.set(Some((
             true,
             format!(
-                "Not synced: {why}. Redemptions stay on this phone; next try in {} s.",
-                delay.as_secs()
+                "Not synced: {}. Redemptions stay on this phone; next try in {delay} s.",
+                error.message
             ),
         )));
         if !self.retry_pending.try_get_untracked().unwrap_or(true) {
@@ -185,7 +237,7 @@ impl Queue {
                     self.retry_pending.set(false);
                     self.sync_soon();
                 },
-                delay,
+                Duration::from_secs(delay),
             );
         }
     }
@@ -206,6 +258,11 @@ pub fn QueueView(queue: Queue) -> impl IntoView {
                 <button type="button" on:click=move |_| queue.sync_soon() disabled=move || queue.syncing.get()>
                     {move || if queue.syncing.get() { "Syncing…" } else { "Sync now" }}
                 </button>
+                <Show when=move || queue.items.with(|items| items.iter().any(|i| i.state != ItemState::Waiting))>
+                    <button type="button" on:click=move |_| spawn_local(queue.clear_answered())>
+                        "Clear answered"
+                    </button>
+                </Show>
             </div>
             {move || {
                 queue

@@ -1,5 +1,7 @@
 //! What the phone keeps across reloads and crashes, in IndexedDB: the offline bundle (one JSON text under
-//! `current` in `bundle`) and the redemption queue (`queue`, one JSON text per redemption, keyed by its id).
+//! `current` in `bundle`, and the session token under `session` for the service worker) and the redemption
+//! queue (`queue`, one JSON text per redemption, keyed by its id). `web/sw.js` reads and writes the same
+//! layout for Background Sync: change both together.
 //!
 //! Raw `web-sys` IndexedDB behind a few futures: four calls do not justify a wrapper crate in the first-load
 //! budget. A write resolves only when its transaction *completes* (the data is committed), so a screen may
@@ -20,6 +22,8 @@ pub const BUNDLE: &str = "bundle";
 /// The redemption queue store.
 pub const QUEUE: &str = "queue";
 const BUNDLE_KEY: &str = "current";
+/// The operator's session token, kept beside the bundle for the service worker's Background Sync.
+const SESSION_KEY: &str = "session";
 
 /// Why the phone's storage failed, in words for the operator.
 #[derive(Clone, Debug, PartialEq)]
@@ -166,4 +170,24 @@ pub async fn load_bundle() -> Result<Option<String>, StoreError> {
 /// Replaces the offline bundle.
 pub async fn save_bundle(json: &str) -> Result<(), StoreError> {
     put_all(BUNDLE, &[(BUNDLE_KEY.to_owned(), json.to_owned())]).await
+}
+
+/// Deletes the texts under `keys` from `name` in one transaction; resolves once it is committed.
+pub async fn delete_all(name: &str, keys: &[String]) -> Result<(), StoreError> {
+    let db = database().await?;
+    let (tx, store) = store(&db, name, IdbTransactionMode::Readwrite)?;
+    for key in keys {
+        store
+            .delete(&JsValue::from_str(key))
+            .map_err(|_| failed("delete"))?;
+    }
+    committed(&tx).await
+}
+
+/// Keeps the session token for the service worker (or forgets it when signed out).
+pub async fn save_session(token: Option<&str>) -> Result<(), StoreError> {
+    match token {
+        Some(token) => put_all(BUNDLE, &[(SESSION_KEY.to_owned(), token.to_owned())]).await,
+        None => delete_all(BUNDLE, &[SESSION_KEY.to_owned()]).await,
+    }
 }

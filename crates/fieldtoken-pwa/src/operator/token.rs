@@ -101,7 +101,13 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
     queue.load();
     // A phone that comes back online sends what waited.
     let online = window_event_listener(leptos::ev::online, move |_| queue.sync_soon());
-    on_cleanup(move || online.remove());
+    // The service worker's Background Sync, while this screen is open, asks the screen to sync.
+    let woken =
+        window_event_listener_untyped(crate::worker::SYNC_REQUESTED, move |_| queue.sync_soon());
+    on_cleanup(move || {
+        online.remove();
+        woken.remove();
+    });
 
     let text = RwSignal::new(initial.unwrap_or_default());
     let serial = RwSignal::new(String::new());

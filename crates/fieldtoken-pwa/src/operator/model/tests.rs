@@ -179,3 +179,24 @@ fn queue_states_read_as_words_and_survive_storage() {
         serde_json::json!({ "id": item.id, "token": CODE, "device_id": 11, "scanned_at": "2026-01-01T00:00:00.123Z" })
     );
 }
+
+#[wasm_bindgen_test]
+fn a_failed_sync_backs_off_honours_retry_after_and_stops_on_refusals() {
+    // No network: 5 s, doubling, capped at five minutes.
+    assert_eq!(after_failure(0, None, 1), AfterFailure::RetryIn(5));
+    assert_eq!(after_failure(0, None, 2), AfterFailure::RetryIn(10));
+    assert_eq!(after_failure(502, None, 4), AfterFailure::RetryIn(40));
+    assert_eq!(after_failure(0, None, 30), AfterFailure::RetryIn(300));
+    // Rate limited: never sooner than the MDM asked, even when that is longer than the back-off cap.
+    assert_eq!(after_failure(429, Some(42), 1), AfterFailure::RetryIn(42));
+    assert_eq!(after_failure(429, Some(900), 1), AfterFailure::RetryIn(900));
+    assert_eq!(after_failure(503, Some(1), 3), AfterFailure::RetryIn(20));
+    // A refusal a resend cannot change waits for the operator.
+    for status in [400, 401, 403, 413, 422] {
+        assert_eq!(
+            after_failure(status, None, 1),
+            AfterFailure::WaitForOperator,
+            "{status}"
+        );
+    }
+}
