@@ -164,7 +164,7 @@ pub async fn enrol(
     Peer(peer): Peer,
     Body(request): Body<EnrolRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let client = Client::Ip(peer.map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |a| a.ip()));
+    let client = Client::of_addr(peer);
     state.limiter.check(Budget::Guesses, client)?;
     let result = enrol_with(&state, peer, request).await;
     if let Err(error) = &result
