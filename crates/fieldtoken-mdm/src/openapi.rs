@@ -50,11 +50,13 @@ pub async fn document() -> Response {
         health, openapi_json, me, list_action_tokens, create_action_token, get_action_token,
         delete_action_token, action_token_qr, fleets, devices, device, create_api_token, audit_log_csv,
         offline_bundle, sync, issue_enrolment_code, enrol,
+        list_roles, create_role, edit_role, delete_role, list_users, create_user, edit_user, create_user_token,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, Health, Me, Action, QrTexts, ActionToken, NewActionToken, ActionTokenPage,
         Fleet, FleetList, Device, DeviceList, NewApiToken, CreatedApiToken, OfflineBundle, SyncRequest,
         SyncRedemption, SyncResponse, SyncResult, EnrolmentCode, EnrolmentQr, EnrolRequest, EnrolledDevice,
+        Role, RoleList, NewRole, RoleEdit, RoleRef, User, UserList, NewUser, UserEdit, NewUserToken, CreatedUserToken,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -62,6 +64,7 @@ pub async fn document() -> Response {
         (name = "server", description = "Health and this document"),
         (name = "action-tokens", description = "Action tokens: what a scan does to a device"),
         (name = "organisation", description = "Fleets, devices, API tokens, the audit log"),
+        (name = "roles", description = "Custom roles, users, and API tokens that act for a user within its role"),
         (name = "phones", description = "What the PWA needs offline, and the upload of its queue"),
     ),
 )]
@@ -449,3 +452,162 @@ fn issue_enrolment_code() {}
         (status = 422, body = ErrorBody),
         (status = 429, body = ErrorBody, headers(("Retry-After" = u64, description = "seconds")))))]
 fn enrol() {}
+
+/// A custom role: an organisation's name for any subset of permissions.
+#[derive(ToSchema)]
+pub struct Role {
+    id: i64,
+    name: String,
+    /// Stable permission names.
+    permissions: Vec<String>,
+    /// How many users hold it.
+    users: i64,
+    /// RFC 3339, UTC.
+    created_at: String,
+    /// RFC 3339, UTC.
+    updated_at: String,
+}
+
+/// `{ "items": [Role] }`, by name.
+#[derive(ToSchema)]
+pub struct RoleList {
+    items: Vec<Role>,
+}
+
+/// `POST /api/v1/roles` body (unknown fields are refused).
+#[derive(ToSchema)]
+pub struct NewRole {
+    /// 1 to 100 characters, unique in the organisation.
+    name: String,
+    /// Stable names; only permissions the caller holds.
+    permissions: Vec<String>,
+}
+
+/// `PATCH /api/v1/roles/{id}` body: a field left out is unchanged.
+#[derive(ToSchema)]
+pub struct RoleEdit {
+    name: Option<String>,
+    /// The whole new set; the caller may remove any permission but add only those it holds.
+    permissions: Option<Vec<String>>,
+}
+
+/// A user's role.
+#[derive(ToSchema)]
+pub struct RoleRef {
+    id: i64,
+    name: String,
+}
+
+/// A user: a name and a role.
+#[derive(ToSchema)]
+pub struct User {
+    id: i64,
+    name: String,
+    role: RoleRef,
+    /// The role's permissions.
+    permissions: Vec<String>,
+    /// RFC 3339, UTC.
+    created_at: String,
+}
+
+/// `{ "items": [User] }`, by name.
+#[derive(ToSchema)]
+pub struct UserList {
+    items: Vec<User>,
+}
+
+/// `POST /api/v1/users` body (unknown fields are refused).
+#[derive(ToSchema)]
+pub struct NewUser {
+    /// 1 to 100 characters, unique in the organisation.
+    name: String,
+    role_id: u32,
+}
+
+/// `PATCH /api/v1/users/{id}` body: a field left out is unchanged.
+#[derive(ToSchema)]
+pub struct UserEdit {
+    name: Option<String>,
+    role_id: Option<u32>,
+}
+
+/// `POST /api/v1/users/{id}/api-tokens` body.
+#[derive(ToSchema)]
+pub struct NewUserToken {
+    name: String,
+    /// The token's own subset; only permissions the caller holds.
+    permissions: Vec<String>,
+}
+
+/// An API token acting for a user; the secret is shown this once.
+#[derive(ToSchema)]
+pub struct CreatedUserToken {
+    id: i64,
+    token: String,
+    user_id: i64,
+    /// The token's own subset.
+    permissions: Vec<String>,
+    /// What it may do now: its subset within the user's role (evaluated again at every request).
+    effective_permissions: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/roles", tag = "roles",
+    description = "Permission `fms.admin`. The organisation's custom roles, by name.",
+    responses((status = 200, body = RoleList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+fn list_roles() {}
+
+#[utoipa::path(post, path = "/api/v1/roles", tag = "roles",
+    description = "Permission `fms.admin`. Nobody grants a permission they do not hold (403). Name taken: 409 \
+        `name_taken`; bad name: 422 `bad_name`; unknown permission: 400 `unknown_permission`.",
+    request_body = NewRole,
+    responses((status = 201, body = Role), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+fn create_role() {}
+
+#[utoipa::path(patch, path = "/api/v1/roles/{id}", tag = "roles",
+    description = "Permission `fms.admin`. Renames the role or replaces its permissions; the API tokens of its \
+        users act with the new permissions from their next request.",
+    params(("id" = u32, Path)),
+    request_body = RoleEdit,
+    responses((status = 200, body = Role), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+fn edit_role() {}
+
+#[utoipa::path(delete, path = "/api/v1/roles/{id}", tag = "roles",
+    description = "Permission `fms.admin`. A role that users hold is not deleted: 409 `role_in_use`.",
+    params(("id" = u32, Path)),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+fn delete_role() {}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "roles",
+    description = "Permission `fms.admin`. The organisation's users with their roles, by name.",
+    responses((status = 200, body = UserList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+fn list_users() {}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "roles",
+    description = "Permission `fms.admin`. A `role_id` the organisation does not have: 422 `unknown_role`.",
+    request_body = NewUser,
+    responses((status = 201, body = User), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+fn create_user() {}
+
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "roles",
+    description = "Permission `fms.admin`. Renames the user or gives it another role (its tokens follow at once).",
+    params(("id" = u32, Path)),
+    request_body = UserEdit,
+    responses((status = 200, body = User), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+fn edit_user() {}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/api-tokens", tag = "roles",
+    description = "Permission `fms.admin`. An API token acting for the user: at every request it may do what both \
+        its own `permissions` and the user's role allow. Nobody grants a permission they do not hold (403).",
+    params(("id" = u32, Path)),
+    request_body = NewUserToken,
+    responses((status = 201, body = CreatedUserToken), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+fn create_user_token() {}

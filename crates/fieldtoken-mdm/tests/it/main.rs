@@ -5,6 +5,7 @@ mod api;
 mod enrolment;
 mod limits;
 mod openapi;
+mod roles;
 mod serve;
 mod support;
 mod sync;
