@@ -22,6 +22,7 @@ pub mod operator;
 pub mod orgs;
 pub mod roles;
 pub mod seal;
+pub mod signing_keys;
 pub mod sync;
 mod web;
 
@@ -101,6 +102,12 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         .route("/v1/users/{id}", patch(roles::edit_user))
         .route("/v1/users/{id}/api-tokens", post(roles::create_user_token))
         .route("/v1/audit-log.csv", get(devices::audit_csv))
+        .route("/v1/signing-keys", get(signing_keys::list))
+        .route("/v1/signing-keys/rotate", post(signing_keys::rotate))
+        .route(
+            "/v1/signing-keys/{key_id}/retire",
+            post(signing_keys::retire),
+        )
         .route("/v1/offline-bundle", get(bundle::offline_bundle))
         .route("/v1/sync", post(sync::sync))
         .route("/openapi.json", get(openapi::document))

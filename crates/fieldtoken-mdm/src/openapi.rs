@@ -51,12 +51,14 @@ pub async fn document() -> Response {
         delete_action_token, action_token_qr, fleets, devices, device, create_api_token, audit_log_csv,
         offline_bundle, sync, issue_enrolment_code, enrol,
         list_roles, create_role, edit_role, delete_role, list_users, create_user, edit_user, create_user_token,
+        list_signing_keys, rotate_signing_key, retire_signing_key,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, Health, Me, Action, QrTexts, ActionToken, NewActionToken, ActionTokenPage,
         Fleet, FleetList, Device, DeviceList, NewApiToken, CreatedApiToken, OfflineBundle, SyncRequest,
         SyncRedemption, SyncResponse, SyncResult, EnrolmentCode, EnrolmentQr, EnrolRequest, EnrolledDevice,
         Role, RoleList, NewRole, RoleEdit, RoleRef, User, UserList, NewUser, UserEdit, NewUserToken, CreatedUserToken,
+        SigningKey, SigningKeyList,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -65,6 +67,7 @@ pub async fn document() -> Response {
         (name = "action-tokens", description = "Action tokens: what a scan does to a device"),
         (name = "organisation", description = "Fleets, devices, API tokens, the audit log"),
         (name = "roles", description = "Custom roles, users, and API tokens that act for a user within its role"),
+        (name = "signing-keys", description = "The organisation's Ed25519 keys: rotation and retirement"),
         (name = "phones", description = "What the PWA needs offline, and the upload of its queue"),
     ),
 )]
@@ -611,3 +614,58 @@ fn edit_user() {}
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 fn create_user_token() {}
+
+/// An Ed25519 signing key of the organisation (never its secret half).
+#[derive(ToSchema)]
+pub struct SigningKey {
+    /// The key id signed into tokens.
+    key_id: i64,
+    /// 64 hex digits.
+    public_key: String,
+    /// `current` (signs new tokens), `previous` (replaced by a rotation, still verifies what it signed) or
+    /// `retired` (verifies nothing; not in the offline bundle).
+    status: String,
+    /// Whether it signs new tokens.
+    current: bool,
+    /// RFC 3339, UTC.
+    created_at: String,
+    /// When a rotation replaced it (RFC 3339).
+    replaced_at: Option<String>,
+    /// When it was retired (RFC 3339).
+    retired_at: Option<String>,
+    /// Live action tokens whose QR it signs.
+    tokens: i64,
+    /// Retirement only: how many tokens moved to the current key.
+    moved_tokens: Option<u64>,
+}
+
+/// `{ "items": [SigningKey] }`, oldest first.
+#[derive(ToSchema)]
+pub struct SigningKeyList {
+    items: Vec<SigningKey>,
+}
+
+#[utoipa::path(get, path = "/api/v1/signing-keys", tag = "signing-keys",
+    description = "Permission `fms.admin`. Every key of the organisation with its status.",
+    responses((status = 200, body = SigningKeyList), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+fn list_signing_keys() {}
+
+#[utoipa::path(post, path = "/api/v1/signing-keys/rotate", tag = "signing-keys",
+    description = "Permission `fms.admin`. A new key (sealed with the master key) becomes current and signs new \
+        tokens; the one before keeps verifying the tokens it signed, whose QR is shown with it as before. The \
+        offline bundle's version and ETag change.",
+    responses((status = 201, body = SigningKey), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+fn rotate_signing_key() {}
+
+#[utoipa::path(post, path = "/api/v1/signing-keys/{key_id}/retire", tag = "signing-keys",
+    description = "Permission `fms.admin`. The key verifies nothing any more and leaves the offline bundle: QR \
+        codes signed with it are rejected at sync as `bad_signature`. The live tokens it signed move to the current \
+        key (showing their QR again gives a new one); their codes keep working. The current key: 409 \
+        `key_is_current` (rotate first); a retired one: 409 `already_retired`.",
+    params(("key_id" = u32, Path)),
+    responses((status = 200, body = SigningKey), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+fn retire_signing_key() {}

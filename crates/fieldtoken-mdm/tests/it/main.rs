@@ -3,6 +3,7 @@
 mod access;
 mod api;
 mod enrolment;
+mod keys;
 mod limits;
 mod openapi;
 mod roles;
