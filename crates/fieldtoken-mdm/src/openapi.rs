@@ -420,8 +420,12 @@ pub struct EnrolmentQr {
 pub struct EnrolRequest {
     /// The enrolment code (case, spaces and hyphens are ignored).
     code: String,
-    /// The device's Ed25519 public key, 64 hex digits: its certificate.
+    /// The device's Ed25519 public key, 64 hex digits: its certificate. A valid curve point of large order.
     public_key: String,
+    /// The device's Ed25519 signature (RFC 8032, 128 hex digits) of the ASCII bytes
+    /// `fieldtoken/enrolment/v1:` followed by the code in its canonical form `XXXX-XXXX-XXXX-XXXX-C`
+    /// (`docs/FORMATS.md`, "Enrolment proof").
+    proof: String,
 }
 
 /// The device after enrolment.
@@ -446,9 +450,10 @@ fn issue_enrolment_code() {}
 
 #[utoipa::path(post, path = "/api/v1/enrol", tag = "phones", security(()),
     description = "Anonymous: the enrolment code is the credential. Registers the device's public key as its \
-        certificate. Unknown code 404 `unknown_code`, used 409 `code_used`, expired 410 `code_expired`, \
-        enrolled meanwhile 409 `already_enrolled`, bad key 422 `bad_public_key`. Every failure spends one of \
-        the caller's guesses (429 `rate_limited` when none are left).",
+        certificate, once the device proved it holds the key (`proof`). Bad key 422 `bad_public_key`, bad proof \
+        422 `bad_proof`, unknown code 404 `unknown_code`, used 409 `code_used`, expired 410 `code_expired`, \
+        enrolled meanwhile 409 `already_enrolled`. Every failure spends one of the caller's guesses (429 \
+        `rate_limited` when none are left).",
     request_body = EnrolRequest,
     responses((status = 200, body = EnrolledDevice), (status = 400, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 410, body = ErrorBody),

@@ -275,7 +275,13 @@ async fn the_default_limits_let_a_phone_upload_its_queue() {
 #[tokio::test]
 async fn wrong_enrolment_codes_are_limited_per_address() {
     let server = TestServer::start_with_limits(tight()).await;
-    let body = || Some(json!({ "code": "0000-0000-0000-0000-0", "public_key": "00".repeat(32) }));
+    // A valid key and proof, so that each attempt reaches the code look-up.
+    let body = || {
+        Some(crate::enrolment::enrol_body(
+            "0000-0000-0000-0000-0",
+            &crate::enrolment::device_key(),
+        ))
+    };
     for _ in 0..3 {
         let (status, _, answer) = from(
             &server,
