@@ -75,6 +75,17 @@ fn remote(parts: &Parts) -> Option<String> {
         .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
+/// id, organisation, name, permissions, operator's access token number, user, the user's role's permissions.
+type TokenRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
         return Ok(None);
@@ -98,7 +109,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principa
     // An operator session works only until it expires and while its access token is 'Effective' (seed 002: only
     // 'Effective' tokens can be used to access the system).
     // A user's token acts within its user's role as the role is now (see `roles`).
-    let row: Option<(i64, i64, String, String, Option<i64>, Option<i64>, Option<String>)> = sqlx::query_as(
+    let row: Option<TokenRow> = sqlx::query_as(
         "SELECT t.id, t.org_id, t.name, t.permissions, a.number, t.user_id, r.permissions FROM api_tokens t
          LEFT JOIN access_tokens a ON a.id = t.access_token_id
          LEFT JOIN users u ON u.id = t.user_id
