@@ -613,14 +613,16 @@ fn delete_role() {}
 fn list_users() {}
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "roles",
-    description = "Permission `fms.admin`. A `role_id` the organisation does not have: 422 `unknown_role`.",
+    description = "Permission `fms.admin`. A `role_id` the organisation does not have: 422 `unknown_role`; a role \
+        with a permission the caller does not hold: 403.",
     request_body = NewUser,
     responses((status = 201, body = User), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn create_user() {}
 
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "roles",
-    description = "Permission `fms.admin`. Renames the user or gives it another role (its tokens follow at once).",
+    description = "Permission `fms.admin`. Renames the user or gives it another role (its tokens follow at once); \
+        a new role with a permission the caller does not hold: 403.",
     params(("id" = u32, Path)),
     request_body = UserEdit,
     responses((status = 200, body = User), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),

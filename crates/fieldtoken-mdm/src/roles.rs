@@ -14,7 +14,8 @@
 //! | `PATCH /api/v1/users/{id}` `{ "name"?, "role_id"? }` | `fms.admin` | `User` |
 //! | `POST /api/v1/users/{id}/api-tokens` `{ "name", "permissions" }` | `fms.admin` | 201 `{ "id", "token", .. }` |
 //!
-//! Nobody grants what they lack (the core's `can_grant` and `can_change`: 403 `forbidden`). Refusals: 422
+//! Nobody grants what they lack (the core's `can_grant` and `can_change`: 403 `forbidden`), which includes giving a
+//! user a role with permissions the caller does not hold. Refusals: 422
 //! `bad_name`, 400 `unknown_permission`, 409 `name_taken`, 422 `unknown_role` (a `role_id` the organisation does
 //! not have), 404 `not_found` (an id in the path), 409 `role_in_use`. Every change is in the audit log.
 
@@ -393,7 +394,15 @@ pub async fn create_user(
     let name = checked_name(&body.name, "user")?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let (role_id, role_name, ..) = body_role(&mut tx, p.org, body.role_id).await?;
+    let (role_id, role_name, role_permissions, ..) =
+        body_role(&mut tx, p.org, body.role_id).await?;
+    // Giving someone a role grants its permissions to the user's tokens: only within what the caller holds.
+    if !p
+        .permissions
+        .can_grant(parse_permissions(&role_permissions))
+    {
+        return Err(cannot_grant());
+    }
     if taken(&mut tx, "users", p.org, &name, None).await? {
         return Err(name_taken("user", &name));
     }
@@ -437,8 +446,14 @@ pub async fn edit_user(
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let (_, old_name, old_role, ..) = load_user(&mut tx, p.org, id).await?;
     let role = match body.role_id {
-        Some(role) => body_role(&mut tx, p.org, role).await?.0,
-        None => old_role,
+        Some(role) if i64::from(role) != old_role => {
+            let (role, _, permissions, ..) = body_role(&mut tx, p.org, role).await?;
+            if !p.permissions.can_grant(parse_permissions(&permissions)) {
+                return Err(cannot_grant());
+            }
+            role
+        }
+        _ => old_role,
     };
     let name = name.unwrap_or(old_name);
     if taken(&mut tx, "users", p.org, &name, Some(id)).await? {

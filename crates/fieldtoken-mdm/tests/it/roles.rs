@@ -387,6 +387,44 @@ async fn roles_and_users_need_admin_and_nobody_grants_what_they_lack() {
         StatusCode::FORBIDDEN,
         "forbidden",
     );
+    // Nor does it give a user a role that holds more than it does.
+    refused(
+        call(
+            &server,
+            Method::POST,
+            "/api/v1/users",
+            Some(&sub),
+            Some(json!({ "name": "Di", "role_id": role_id })),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    refused(
+        call(
+            &server,
+            Method::PATCH,
+            &format!("/api/v1/users/{}", cy["id"]),
+            Some(&sub),
+            Some(json!({ "role_id": role_id })),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let (status, renamed) = call(
+        &server,
+        Method::PATCH,
+        &format!("/api/v1/users/{user_id}"),
+        Some(&sub),
+        Some(json!({ "name": "Bo B.", "role_id": role_id })),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "keeping a user's role grants nothing: {renamed}"
+    );
     // Taking away is always allowed, even from a role holding more than the sub-administrator.
     let (status, narrowed) = call(
         &server,
