@@ -3,7 +3,12 @@
 
 use std::fmt;
 
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use rand_core::CryptoRng;
+
 use crate::action::Action;
+use crate::code::TokenCode;
+use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{DeviceId, FleetId, OrgId};
 
 /// Where a device is.
@@ -50,14 +55,98 @@ impl fmt::Display for DeviceState {
 pub struct Certificate([u8; 32]);
 
 impl Certificate {
-    /// The certificate of this enrolled public key.
+    /// The certificate of this enrolled public key, as stored (checked when it was enrolled, see
+    /// [`Certificate::parse`]).
     pub const fn from_bytes(bytes: [u8; 32]) -> Self {
         Certificate(bytes)
+    }
+
+    /// A device's public key offered at enrolment: `bad_format` unless it is the RFC 8032 encoding of a curve point
+    /// of large order (a small-order "weak" key would accept signatures its holder never made).
+    pub fn parse(bytes: [u8; 32]) -> Result<Self> {
+        verifying_key(bytes)?;
+        Ok(Certificate(bytes))
     }
 
     /// The key bytes.
     pub const fn to_bytes(&self) -> [u8; 32] {
         self.0
+    }
+
+    /// Checks the device's proof that it holds this key's secret half: an Ed25519 signature, verified strictly, of
+    /// [`enrolment_message`] for the code it enrols with. `bad_signature` otherwise.
+    pub fn verify_enrolment(&self, code: &TokenCode, proof: &[u8; 64]) -> Result<()> {
+        verifying_key(self.0)?
+            .verify_strict(&enrolment_message(code), &Signature::from_bytes(proof))
+            .map_err(|_| {
+                Error::new(
+                    ErrorKind::BadSignature,
+                    "the proof is not this key's signature of this enrolment code",
+                )
+            })
+    }
+}
+
+fn verifying_key(bytes: [u8; 32]) -> Result<VerifyingKey> {
+    VerifyingKey::from_bytes(&bytes)
+        .ok()
+        .filter(|k| !k.is_weak())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::BadFormat,
+                "this is not a valid Ed25519 public key (not a curve point, or of small order)",
+            )
+        })
+}
+
+/// What a device signs to enrol: the ASCII bytes of `fieldtoken/enrolment/v1:` followed by the enrolment code in
+/// its canonical form `XXXX-XXXX-XXXX-XXXX-C` (45 bytes in all; see `docs/FORMATS.md`, "Enrolment proof").
+pub fn enrolment_message(code: &TokenCode) -> Vec<u8> {
+    format!("{ENROLMENT_CONTEXT}{code}").into_bytes()
+}
+
+/// The context that opens every [`enrolment_message`], so an enrolment proof is never a valid signature of
+/// anything else.
+pub const ENROLMENT_CONTEXT: &str = "fieldtoken/enrolment/v1:";
+
+/// A device's own Ed25519 key, as the device keeps it: it enrols with the public half ([`DeviceKey::certificate`])
+/// and proves that it holds the secret half by signing the enrolment code ([`DeviceKey::enrolment_proof`]).
+pub struct DeviceKey(SigningKey);
+
+impl DeviceKey {
+    /// The key with this 32-byte Ed25519 seed (RFC 8032 secret key).
+    pub fn from_seed(seed: [u8; 32]) -> Self {
+        DeviceKey(SigningKey::from_bytes(&seed))
+    }
+
+    /// A new random key.
+    pub fn generate<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
+        let mut seed = [0u8; 32];
+        rng.fill_bytes(&mut seed);
+        Self::from_seed(seed)
+    }
+
+    /// The 32-byte seed, for the device to keep. Handle with care.
+    pub fn seed(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
+    /// The public half, as the certificate the device enrols with.
+    pub fn certificate(&self) -> Certificate {
+        Certificate(self.0.verifying_key().to_bytes())
+    }
+
+    /// The proof of possession sent with the enrolment: the signature of [`enrolment_message`] for `code`.
+    pub fn enrolment_proof(&self, code: &TokenCode) -> [u8; 64] {
+        self.0.sign(&enrolment_message(code)).to_bytes()
+    }
+}
+
+impl fmt::Debug for DeviceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeviceKey")
+            .field("certificate", &self.certificate())
+            .finish_non_exhaustive()
     }
 }
 

@@ -161,6 +161,18 @@ impl PermissionSet {
         other.0 & !self.0 == 0
     }
 
+    /// Whether someone holding `self` may change a set (a custom role) from `before` to `after`: anyone may take
+    /// permissions away, but only add those they hold.
+    pub const fn can_change(self, before: PermissionSet, after: PermissionSet) -> bool {
+        self.can_grant(PermissionSet(after.0 & !before.0))
+    }
+
+    /// The permissions both sets hold. An API token issued for a user acts with `token.intersection(role)`, its own
+    /// subset within its user's role as the role is at the time of each request.
+    pub const fn intersection(self, other: PermissionSet) -> Self {
+        PermissionSet(self.0 & other.0)
+    }
+
     /// What the Action Tokens screen shows to a holder of this set.
     pub const fn action_token_screen(self) -> ActionTokenScreen {
         ActionTokenScreen {

@@ -34,7 +34,7 @@ use crate::access::{
     TokenRow, access_error, by, load_token, store_token, token_json, token_of_row,
 };
 use crate::access_config::active_definition_or_none;
-use crate::auth::Authorized;
+use crate::auth::{Authorized, Principal};
 use crate::clock::{now, rfc3339};
 use crate::extract::{Body, IdPath};
 use crate::orgs::{Actor, audit};
@@ -388,6 +388,111 @@ pub struct UnlinkedJson {
     automatic: serde_json::Value,
 }
 
+/// The side a link is changed from (seed 002 changes links only from the party's screen, never the token's).
+#[derive(Clone, Copy)]
+enum Party {
+    Account(AccountsReceivableId),
+    Participant(RewardsParticipantId),
+}
+
+/// A party found in the organisation, as the core needs it.
+enum Found {
+    Account(AccountsReceivableId),
+    Participant(RewardsParticipant),
+}
+
+impl Party {
+    /// The audit log's prefix and the detail field that names the party.
+    fn names(self) -> (&'static str, &'static str, u32) {
+        match self {
+            Party::Account(id) => ("accounts_receivable", "accounts_receivable_id", id.get()),
+            Party::Participant(id) => ("rewards_participant", "rewards_participant_id", id.get()),
+        }
+    }
+
+    /// 404 unless the organisation has this party.
+    async fn find(self, conn: &mut SqliteConnection, org: OrgId) -> Result<Found, ApiError> {
+        Ok(match self {
+            Party::Account(id) => {
+                account_terminated(conn, org, id).await?;
+                Found::Account(id)
+            }
+            Party::Participant(id) => Found::Participant(participant(conn, org, id).await?),
+        })
+    }
+}
+
+/// Links (`link`) or unlinks the token from the party, in one transaction: the party is checked first (an unknown
+/// one is 404 whatever the token), then the core's transition, then the store and the audit row. An unlink answers
+/// what the automatic 'Not Effective' did.
+async fn change_link(
+    state: &AppState,
+    p: &Principal,
+    party: Party,
+    number: AccessTokenNumber,
+    link: bool,
+) -> Result<(AccessTokenJson, Option<serde_json::Value>), ApiError> {
+    let now = now();
+    let by = by(p);
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let found = party.find(&mut tx, p.org).await?;
+    let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
+    let outcome = if link {
+        match &found {
+            Found::Account(account) => {
+                // The core checks that the token's participant, if any, belongs to this account.
+                let rewards = match loaded.token.rewards_participant() {
+                    Some(rid) => Some(participant(&mut tx, p.org, rid).await?),
+                    None => None,
+                };
+                loaded
+                    .token
+                    .attach_to_accounts_receivable(*account, rewards.as_ref(), &by, now)
+            }
+            Found::Participant(rewards) => loaded
+                .token
+                .attach_to_rewards_participant(rewards, &by, now),
+        }
+        .map_err(access_error)?;
+        None
+    } else {
+        let definition = active_definition_or_none(&mut tx, p.org).await?;
+        let outcome = match &found {
+            Found::Account(account) => {
+                loaded
+                    .token
+                    .remove_from_accounts_receivable(*account, &definition, &by, now)
+            }
+            Found::Participant(rewards) => {
+                loaded
+                    .token
+                    .remove_from_rewards_participant(rewards.id, &definition, &by, now)
+            }
+        }
+        .map_err(access_error)?;
+        Some(automatic_json(outcome))
+    };
+    store_token(&mut tx, &state.master, &loaded, StoreHash::Keep, now).await?;
+    let (kind, field, id) = party.names();
+    let mut detail = json!({ field: id });
+    if let Some(automatic) = &outcome {
+        detail["automatic"] = automatic.clone();
+    }
+    let action = format!("{kind}.{}", if link { "link" } else { "unlink" });
+    audit(
+        &mut tx,
+        p.org,
+        &Actor::from(p),
+        &action,
+        &format!("access_token/{number}"),
+        detail,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((token_json(&loaded.token), outcome))
+}
+
 /// `POST /api/v1/accounts-receivable/{id}/access-tokens/{number}`: links the token to the accounts receivable (only
 /// when it has none, and its participant, if any, belongs to that account).
 pub async fn link_account(
@@ -395,32 +500,9 @@ pub async fn link_account(
     Authorized(p, _): Authorized<AccessUpdate>,
     LinkPath(id, number): LinkPath,
 ) -> Result<Json<AccessTokenJson>, ApiError> {
-    let account = AccountsReceivableId::new(id)?;
-    let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    account_terminated(&mut tx, p.org, account).await?;
-    let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
-    let rewards = match loaded.token.rewards_participant() {
-        Some(rid) => Some(participant(&mut tx, p.org, rid).await?),
-        None => None,
-    };
-    loaded
-        .token
-        .attach_to_accounts_receivable(account, rewards.as_ref(), &by(&p), now)
-        .map_err(access_error)?;
-    store_token(&mut tx, &state.master, &loaded, StoreHash::Keep, now).await?;
-    audit(
-        &mut tx,
-        p.org,
-        &Actor::from(&p),
-        "accounts_receivable.link",
-        &format!("access_token/{number}"),
-        json!({ "accounts_receivable_id": id }),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(token_json(&loaded.token)))
+    let party = Party::Account(AccountsReceivableId::new(id)?);
+    let (token, _) = change_link(&state, &p, party, number, true).await?;
+    Ok(Json(token))
 }
 
 /// `DELETE /api/v1/accounts-receivable/{id}/access-tokens/{number}`: removes the token from the accounts
@@ -430,33 +512,10 @@ pub async fn unlink_account(
     Authorized(p, _): Authorized<AccessUpdate>,
     LinkPath(id, number): LinkPath,
 ) -> Result<Json<UnlinkedJson>, ApiError> {
-    let account = AccountsReceivableId::new(id)?;
-    let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    account_terminated(&mut tx, p.org, account).await?;
-    let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
-    let definition = active_definition_or_none(&mut tx, p.org).await?;
-    let outcome = loaded
-        .token
-        .remove_from_accounts_receivable(account, &definition, &by(&p), now)
-        .map_err(access_error)?;
-    store_token(&mut tx, &state.master, &loaded, StoreHash::Keep, now).await?;
-    let automatic = automatic_json(outcome);
-    audit(
-        &mut tx,
-        p.org,
-        &Actor::from(&p),
-        "accounts_receivable.unlink",
-        &format!("access_token/{number}"),
-        json!({ "accounts_receivable_id": id, "automatic": automatic }),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(UnlinkedJson {
-        token: token_json(&loaded.token),
-        automatic,
-    }))
+    let party = Party::Account(AccountsReceivableId::new(id)?);
+    Ok(unlinked(
+        change_link(&state, &p, party, number, false).await?,
+    ))
 }
 
 /// `POST /api/v1/rewards-participants/{id}/access-tokens/{number}`: links the token to the participant (only when
@@ -466,28 +525,9 @@ pub async fn link_participant(
     Authorized(p, _): Authorized<AccessUpdate>,
     LinkPath(id, number): LinkPath,
 ) -> Result<Json<AccessTokenJson>, ApiError> {
-    let rid = RewardsParticipantId::new(id)?;
-    let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let rewards = participant(&mut tx, p.org, rid).await?;
-    let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
-    loaded
-        .token
-        .attach_to_rewards_participant(&rewards, &by(&p), now)
-        .map_err(access_error)?;
-    store_token(&mut tx, &state.master, &loaded, StoreHash::Keep, now).await?;
-    audit(
-        &mut tx,
-        p.org,
-        &Actor::from(&p),
-        "rewards_participant.link",
-        &format!("access_token/{number}"),
-        json!({ "rewards_participant_id": id }),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(token_json(&loaded.token)))
+    let party = Party::Participant(RewardsParticipantId::new(id)?);
+    let (token, _) = change_link(&state, &p, party, number, true).await?;
+    Ok(Json(token))
 }
 
 /// `DELETE /api/v1/rewards-participants/{id}/access-tokens/{number}`: removes the token from the participant, then
@@ -497,31 +537,17 @@ pub async fn unlink_participant(
     Authorized(p, _): Authorized<AccessUpdate>,
     LinkPath(id, number): LinkPath,
 ) -> Result<Json<UnlinkedJson>, ApiError> {
-    let rid = RewardsParticipantId::new(id)?;
-    let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    participant(&mut tx, p.org, rid).await?;
-    let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
-    let definition = active_definition_or_none(&mut tx, p.org).await?;
-    let outcome = loaded
-        .token
-        .remove_from_rewards_participant(rid, &definition, &by(&p), now)
-        .map_err(access_error)?;
-    store_token(&mut tx, &state.master, &loaded, StoreHash::Keep, now).await?;
-    let automatic = automatic_json(outcome);
-    audit(
-        &mut tx,
-        p.org,
-        &Actor::from(&p),
-        "rewards_participant.unlink",
-        &format!("access_token/{number}"),
-        json!({ "rewards_participant_id": id, "automatic": automatic }),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(UnlinkedJson {
-        token: token_json(&loaded.token),
-        automatic,
-    }))
+    let party = Party::Participant(RewardsParticipantId::new(id)?);
+    Ok(unlinked(
+        change_link(&state, &p, party, number, false).await?,
+    ))
+}
+
+fn unlinked(
+    (token, automatic): (AccessTokenJson, Option<serde_json::Value>),
+) -> Json<UnlinkedJson> {
+    Json(UnlinkedJson {
+        token,
+        automatic: automatic.unwrap_or_default(),
+    })
 }

@@ -1,7 +1,7 @@
 //! Who is calling: `Authorization: Bearer <secret>` names an API token (the admin UI's session is one too), which
-//! carries an organisation and a permission subset. No or a bad token is 401 `unauthenticated`; a valid token
-//! without the permission an endpoint needs is 403 `forbidden` (the UI shows a sign-in screen for the first and
-//! hides the feature for the second).
+//! carries an organisation and a permission subset (for a user's token, that subset within the user's role, read at
+//! every request). No or a bad token is 401 `unauthenticated`; a valid token without the permission an endpoint
+//! needs is 403 `forbidden` (the UI shows a sign-in screen for the first and hides the feature for the second).
 //!
 //! Secrets are `ftk_` and 64 hex digits (32 random bytes); only their SHA-256 is stored.
 
@@ -75,6 +75,17 @@ fn remote(parts: &Parts) -> Option<String> {
         .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
+/// id, organisation, name, permissions, operator's access token number, user, the user's role's permissions.
+type TokenRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
         return Ok(None);
@@ -97,9 +108,12 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principa
     }
     // An operator session works only until it expires and while its access token is 'Effective' (seed 002: only
     // 'Effective' tokens can be used to access the system).
-    let row: Option<(i64, i64, String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT t.id, t.org_id, t.name, t.permissions, a.number FROM api_tokens t
+    // A user's token acts within its user's role as the role is now (see `roles`).
+    let row: Option<TokenRow> = sqlx::query_as(
+        "SELECT t.id, t.org_id, t.name, t.permissions, a.number, t.user_id, r.permissions FROM api_tokens t
          LEFT JOIN access_tokens a ON a.id = t.access_token_id
+         LEFT JOIN users u ON u.id = t.user_id
+         LEFT JOIN roles r ON r.id = u.role_id
          WHERE t.secret_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
            AND (t.access_token_id IS NULL OR (a.state = 'effective' AND a.deleted_at IS NULL))",
     )
@@ -107,12 +121,16 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principa
     .bind(crate::clock::now().as_millis())
     .fetch_optional(&state.db)
     .await?;
-    let (token_id, org, name, permissions, operator) = row.ok_or_else(bad)?;
+    let (token_id, org, name, permissions, operator, user, role) = row.ok_or_else(bad)?;
+    let mut permissions = parse_permissions(&permissions);
+    if user.is_some() {
+        permissions = permissions.intersection(parse_permissions(role.as_deref().unwrap_or("")));
+    }
     Ok(Some(Principal {
         token_id,
         name,
         org: OrgId::from_i64(org).map_err(|_| bad())?,
-        permissions: parse_permissions(&permissions),
+        permissions,
         remote: remote(parts),
         operator: operator.and_then(|n| u32::try_from(n).ok()),
     }))

@@ -19,6 +19,13 @@ pub struct Items<T> {
     items: Vec<T>,
 }
 
+impl<T> Items<T> {
+    /// A list answer.
+    pub fn of(items: Vec<T>) -> Items<T> {
+        Items { items }
+    }
+}
+
 /// A fleet.
 #[derive(Serialize)]
 pub struct FleetJson {

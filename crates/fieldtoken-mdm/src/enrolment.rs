@@ -1,5 +1,7 @@
 //! Device enrolment. An admin issues a one-time, expiring enrolment code for a device (shown as text and as a QR);
-//! the device sends it with its Ed25519 public key, which becomes its certificate. The code is the credential, so
+//! the device sends it with its Ed25519 public key, which becomes its certificate, and a proof that it holds the key:
+//! its signature of the enrolment message for that code (`docs/FORMATS.md`, "Enrolment proof"; the core checks both
+//! the key and the proof). The code is the credential, so
 //! `POST /api/v1/enrol` needs no bearer token and spends the caller's guess budget on every failure. A device that is
 //! enrolled must be reset by a `reset_certificate` redemption before it can enrol again.
 //!
@@ -57,6 +59,9 @@ pub struct EnrolRequest {
     code: String,
     /// The device's Ed25519 public key, 64 hex digits.
     public_key: String,
+    /// The device's Ed25519 signature of the enrolment message for `code` (see the core's `enrolment_message`),
+    /// 128 hex digits: proof that it holds the key it enrols with.
+    proof: String,
 }
 
 /// The keyed hash of an enrolment code, in a domain of its own so it never matches an action-token code's.
@@ -156,15 +161,17 @@ fn already_enrolled() -> ApiError {
     )
 }
 
-/// `POST /api/v1/enrol` `{ code, public_key }` (no bearer: the code is the credential) → 200 with the device
-/// (`enrolled: true`). Unknown code 404 `unknown_code`, used 409 `code_used`, expired 410 `code_expired`, device
-/// enrolled meanwhile 409 `already_enrolled`, bad key 422 `bad_public_key`; each failure spends a guess.
+/// `POST /api/v1/enrol` `{ code, public_key, proof }` (no bearer: the code is the credential) → 200 with the device
+/// (`enrolled: true`). A key that is not a valid Ed25519 point of large order is 422 `bad_public_key`; a proof that
+/// is not the key's signature of the enrolment message for this code is 422 `bad_proof` (both checked before the
+/// code is looked up). Unknown code 404 `unknown_code`, used 409 `code_used`, expired 410 `code_expired`, device
+/// enrolled meanwhile 409 `already_enrolled`; each failure spends a guess.
 pub async fn enrol(
     State(state): State<AppState>,
     Peer(peer): Peer,
     Body(request): Body<EnrolRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let client = Client::Ip(peer.map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |a| a.ip()));
+    let client = Client::of_addr(peer);
     state.limiter.check(Budget::Guesses, client)?;
     let result = enrol_with(&state, peer, request).await;
     if let Err(error) = &result
@@ -181,16 +188,36 @@ async fn enrol_with(
     request: EnrolRequest,
 ) -> Result<serde_json::Value, ApiError> {
     let code = TokenCode::parse(&request.code)?;
+    let bad_key = |why: &str| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_public_key",
+            format!("public_key is the device's Ed25519 public key in 64 hex digits: {why}"),
+        )
+    };
     let public_key = hex::decode(request.public_key.trim())
         .ok()
         .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "bad_public_key",
-                "public_key is the device's Ed25519 public key: 64 hex digits",
-            )
-        })?;
+        .ok_or_else(|| bad_key("these are not 64 hex digits"))?;
+    let offered =
+        Certificate::parse(public_key).map_err(|refused| bad_key(&refused.to_string()))?;
+    let bad_proof = |why: &str| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_proof",
+            format!(
+                "proof is the device's Ed25519 signature of the enrolment message, 128 hex digits: {why}"
+            ),
+        )
+    };
+    let proof = hex::decode(request.proof.trim())
+        .ok()
+        .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
+        .ok_or_else(|| bad_proof("these are not 128 hex digits"))?;
+    // Checked before the code is looked up: a proof says nothing about whether the code exists.
+    offered
+        .verify_enrolment(&code, &proof)
+        .map_err(|refused| bad_proof(&refused.to_string()))?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let found: Option<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
@@ -230,7 +257,7 @@ async fn enrol_with(
     if !device.needs_enrolment() {
         return Err(already_enrolled());
     }
-    let enrolled = device.enrol(Certificate::from_bytes(public_key));
+    let enrolled = device.enrol(offered);
     sqlx::query("UPDATE devices SET certificate = ? WHERE id = ?")
         .bind(enrolled.certificate.map(|c| c.to_bytes().to_vec()))
         .bind(id)

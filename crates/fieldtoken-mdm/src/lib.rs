@@ -20,7 +20,9 @@ pub mod limits;
 pub mod openapi;
 pub mod operator;
 pub mod orgs;
+pub mod roles;
 pub mod seal;
+pub mod signing_keys;
 pub mod sync;
 mod web;
 
@@ -32,7 +34,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use fieldtoken_core::LinkBase;
 use sqlx::SqlitePool;
 use tower_http::compression::CompressionLayer;
@@ -91,7 +93,21 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         .route("/v1/devices", get(devices::devices))
         .route("/v1/devices/{id}", get(devices::device))
         .route("/v1/api-tokens", post(devices::create_token))
+        .route("/v1/roles", get(roles::list_roles).post(roles::create_role))
+        .route(
+            "/v1/roles/{id}",
+            patch(roles::edit_role).delete(roles::delete_role),
+        )
+        .route("/v1/users", get(roles::list_users).post(roles::create_user))
+        .route("/v1/users/{id}", patch(roles::edit_user))
+        .route("/v1/users/{id}/api-tokens", post(roles::create_user_token))
         .route("/v1/audit-log.csv", get(devices::audit_csv))
+        .route("/v1/signing-keys", get(signing_keys::list))
+        .route("/v1/signing-keys/rotate", post(signing_keys::rotate))
+        .route(
+            "/v1/signing-keys/{key_id}/retire",
+            post(signing_keys::retire),
+        )
         .route("/v1/offline-bundle", get(bundle::offline_bundle))
         .route("/v1/sync", post(sync::sync))
         .route("/openapi.json", get(openapi::document))

@@ -1,8 +1,9 @@
 //! Limits against guessing: per-client token buckets in memory. A client is its API token when it authenticated,
 //! else its IP address. Two budgets: `sync` counts every `POST /api/v1/sync` request (requests, not redemptions, so
 //! a phone still uploads a long queue in a few large batches), and `guesses` counts every attempt that checks a
-//! secret the caller may be guessing (a bearer token that does not authenticate, an enrolment code). An empty
-//! bucket answers 429 `rate_limited` with `Retry-After` before anything is checked, so guesses stop being answered.
+//! secret the caller may be guessing (a bearer token that does not authenticate, an enrolment code, operator sign-in
+//! details that match nothing). An empty bucket answers 429 `rate_limited` with `Retry-After` before anything is
+//! checked, so guesses stop being answered.
 //!
 //! Each bucket holds `requests` tokens (the burst) and refills `requests` per `window`. Buckets that are full again
 //! are pruned now and then, so memory stays bounded by the clients active within one window.
@@ -39,7 +40,7 @@ impl Rate {
 pub struct Limits {
     /// `POST /api/v1/sync` requests per client.
     pub sync: Rate,
-    /// Failed bearer authentications and code look-ups (enrolment) per client.
+    /// Failed bearer authentications, code look-ups (enrolment) and operator sign-ins per client.
     pub guesses: Rate,
 }
 
@@ -59,7 +60,7 @@ impl Default for Limits {
 pub enum Budget {
     /// Sync requests.
     Sync,
-    /// Attempts at a secret: failed bearer tokens, enrolment codes.
+    /// Attempts at a secret: failed bearer tokens, enrolment codes, operator credentials.
     Guesses,
 }
 
@@ -73,6 +74,11 @@ pub enum Client {
 }
 
 impl Client {
+    /// A peer address, when the server knows it; without one (in-process calls) every caller shares one bucket.
+    pub fn of_addr(addr: Option<SocketAddr>) -> Client {
+        Client::Ip(addr.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip()))
+    }
+
     /// The peer address of a request; requests without one (in-process calls) share one bucket.
     pub fn of_peer(parts: &Parts) -> Client {
         Client::Ip(

@@ -40,21 +40,40 @@ pub async fn document() -> Response {
 #[openapi(
     info(
         title = "fieldtoken MDM",
-        description = "The reference MDM of fieldtoken: action tokens, devices, fleets, the offline bundle and \
-            exactly-once sync. Authenticate with `Authorization: Bearer <API token>`. No or a bad token is 401 \
-            `unauthenticated`; a valid token without the permission an endpoint names is 403 `forbidden`. Every \
-            error is `{ \"error\": { \"code\", \"message\" } }`; too many sync requests or failed attempts with a \
-            token or code from one client are 429 `rate_limited` with `Retry-After` (seconds)."
+        description = "The reference MDM of fieldtoken: action tokens, devices, fleets, the offline bundle, \
+            exactly-once sync, custom roles, signing keys, access tokens and operator sign-in. Authenticate with \
+            `Authorization: Bearer <API token>`. No or a bad token is 401 `unauthenticated`; a valid token without \
+            the permission an endpoint names is 403 `forbidden`. Every error is \
+            `{ \"error\": { \"code\", \"message\" } }`; too many sync requests or failed attempts with a token \
+            or code from one client are 429 `rate_limited` with `Retry-After` (seconds)."
     ),
     paths(
         health, openapi_json, me, list_action_tokens, create_action_token, get_action_token,
         delete_action_token, action_token_qr, fleets, devices, device, create_api_token, audit_log_csv,
         offline_bundle, sync, issue_enrolment_code, enrol,
+        list_roles, create_role, edit_role, delete_role, list_users, create_user, edit_user, create_user_token,
+        list_signing_keys, rotate_signing_key, retire_signing_key,
+        list_access_tokens, create_access_token, get_access_token, edit_access_token, delete_access_token,
+        set_access_token_effective, set_access_token_not_effective, reset_access_token_pass_code,
+        reset_access_token_verification_code, verify_access_token, list_access_token_definitions,
+        create_access_token_definition, activate_access_token_definition, list_access_token_classifications,
+        create_access_token_classification, list_accounts_receivable, create_accounts_receivable,
+        terminate_accounts_receivable, link_accounts_receivable, unlink_accounts_receivable,
+        list_rewards_participants, create_rewards_participant, terminate_rewards_participant,
+        link_rewards_participant, unlink_rewards_participant, operator_sign_in, operator_sign_out,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, Health, Me, Action, QrTexts, ActionToken, NewActionToken, ActionTokenPage,
         Fleet, FleetList, Device, DeviceList, NewApiToken, CreatedApiToken, OfflineBundle, SyncRequest,
         SyncRedemption, SyncResponse, SyncResult, EnrolmentCode, EnrolmentQr, EnrolRequest, EnrolledDevice,
+        Role, RoleList, NewRole, RoleEdit, RoleRef, User, UserList, NewUser, UserEdit, NewUserToken, CreatedUserToken,
+        SigningKey, SigningKeyList,
+        AccessTokenLog, AccessTokenVerification, AccessToken, AccessTokenWithSecrets, AccessTokenPage,
+        NewAccessToken, AccessTokenEdit, VerifyAccessToken, CredentialFieldSettings, PassCodeSettings,
+        CredentialSettings, AccessTokenDefinition, AccessTokenDefinitionList, NewAccessTokenDefinition,
+        AccessTokenClassification, AccessTokenClassificationList, NewAccessTokenClassification, Party, PartyList,
+        NewAccountsReceivable, NewRewardsParticipant, AutomaticOutcome, TerminatedAccountsReceivable,
+        UnlinkedAccessToken, OperatorSignIn, OperatorSession,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -62,6 +81,11 @@ pub async fn document() -> Response {
         (name = "server", description = "Health and this document"),
         (name = "action-tokens", description = "Action tokens: what a scan does to a device"),
         (name = "organisation", description = "Fleets, devices, API tokens, the audit log"),
+        (name = "roles", description = "Custom roles, users, and API tokens that act for a user within its role"),
+        (name = "signing-keys", description = "The organisation's Ed25519 keys: rotation and retirement"),
+        (name = "access-tokens", description = "CRM.COM access tokens: operators' credentials, their definitions, \
+            classifications and linked parties"),
+        (name = "operators", description = "Operators sign in to the PWA with an access token"),
         (name = "phones", description = "What the PWA needs offline, and the upload of its queue"),
     ),
 )]
@@ -414,8 +438,12 @@ pub struct EnrolmentQr {
 pub struct EnrolRequest {
     /// The enrolment code (case, spaces and hyphens are ignored).
     code: String,
-    /// The device's Ed25519 public key, 64 hex digits: its certificate.
+    /// The device's Ed25519 public key, 64 hex digits: its certificate. A valid curve point of large order.
     public_key: String,
+    /// The device's Ed25519 signature (RFC 8032, 128 hex digits) of the ASCII bytes
+    /// `fieldtoken/enrolment/v1:` followed by the code in its canonical form `XXXX-XXXX-XXXX-XXXX-C`
+    /// (`docs/FORMATS.md`, "Enrolment proof").
+    proof: String,
 }
 
 /// The device after enrolment.
@@ -440,12 +468,732 @@ fn issue_enrolment_code() {}
 
 #[utoipa::path(post, path = "/api/v1/enrol", tag = "phones", security(()),
     description = "Anonymous: the enrolment code is the credential. Registers the device's public key as its \
-        certificate. Unknown code 404 `unknown_code`, used 409 `code_used`, expired 410 `code_expired`, \
-        enrolled meanwhile 409 `already_enrolled`, bad key 422 `bad_public_key`. Every failure spends one of \
-        the caller's guesses (429 `rate_limited` when none are left).",
+        certificate, once the device proved it holds the key (`proof`). Bad key 422 `bad_public_key`, bad proof \
+        422 `bad_proof`, unknown code 404 `unknown_code`, used 409 `code_used`, expired 410 `code_expired`, \
+        enrolled meanwhile 409 `already_enrolled`. Every failure spends one of the caller's guesses (429 \
+        `rate_limited` when none are left).",
     request_body = EnrolRequest,
     responses((status = 200, body = EnrolledDevice), (status = 400, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 410, body = ErrorBody),
         (status = 422, body = ErrorBody),
         (status = 429, body = ErrorBody, headers(("Retry-After" = u64, description = "seconds")))))]
 fn enrol() {}
+
+/// A custom role: an organisation's name for any subset of permissions.
+#[derive(ToSchema)]
+pub struct Role {
+    id: i64,
+    name: String,
+    /// Stable permission names.
+    permissions: Vec<String>,
+    /// How many users hold it.
+    users: i64,
+    /// RFC 3339, UTC.
+    created_at: String,
+    /// RFC 3339, UTC.
+    updated_at: String,
+}
+
+/// `{ "items": [Role] }`, by name.
+#[derive(ToSchema)]
+pub struct RoleList {
+    items: Vec<Role>,
+}
+
+/// `POST /api/v1/roles` body (unknown fields are refused).
+#[derive(ToSchema)]
+pub struct NewRole {
+    /// 1 to 100 characters, unique in the organisation.
+    name: String,
+    /// Stable names; only permissions the caller holds.
+    permissions: Vec<String>,
+}
+
+/// `PATCH /api/v1/roles/{id}` body: a field left out is unchanged.
+#[derive(ToSchema)]
+pub struct RoleEdit {
+    name: Option<String>,
+    /// The whole new set; the caller may remove any permission but add only those it holds.
+    permissions: Option<Vec<String>>,
+}
+
+/// A user's role.
+#[derive(ToSchema)]
+pub struct RoleRef {
+    id: i64,
+    name: String,
+}
+
+/// A user: a name and a role.
+#[derive(ToSchema)]
+pub struct User {
+    id: i64,
+    name: String,
+    role: RoleRef,
+    /// The role's permissions.
+    permissions: Vec<String>,
+    /// RFC 3339, UTC.
+    created_at: String,
+}
+
+/// `{ "items": [User] }`, by name.
+#[derive(ToSchema)]
+pub struct UserList {
+    items: Vec<User>,
+}
+
+/// `POST /api/v1/users` body (unknown fields are refused).
+#[derive(ToSchema)]
+pub struct NewUser {
+    /// 1 to 100 characters, unique in the organisation.
+    name: String,
+    role_id: u32,
+}
+
+/// `PATCH /api/v1/users/{id}` body: a field left out is unchanged.
+#[derive(ToSchema)]
+pub struct UserEdit {
+    name: Option<String>,
+    role_id: Option<u32>,
+}
+
+/// `POST /api/v1/users/{id}/api-tokens` body.
+#[derive(ToSchema)]
+pub struct NewUserToken {
+    name: String,
+    /// The token's own subset; only permissions the caller holds.
+    permissions: Vec<String>,
+}
+
+/// An API token acting for a user; the secret is shown this once.
+#[derive(ToSchema)]
+pub struct CreatedUserToken {
+    id: i64,
+    token: String,
+    user_id: i64,
+    /// The token's own subset.
+    permissions: Vec<String>,
+    /// What it may do now: its subset within the user's role (evaluated again at every request).
+    effective_permissions: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/roles", tag = "roles",
+    description = "Permission `fms.admin`. The organisation's custom roles, by name.",
+    responses((status = 200, body = RoleList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+fn list_roles() {}
+
+#[utoipa::path(post, path = "/api/v1/roles", tag = "roles",
+    description = "Permission `fms.admin`. Nobody grants a permission they do not hold (403). Name taken: 409 \
+        `name_taken`; bad name: 422 `bad_name`; unknown permission: 400 `unknown_permission`.",
+    request_body = NewRole,
+    responses((status = 201, body = Role), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+fn create_role() {}
+
+#[utoipa::path(patch, path = "/api/v1/roles/{id}", tag = "roles",
+    description = "Permission `fms.admin`. Renames the role or replaces its permissions; the API tokens of its \
+        users act with the new permissions from their next request.",
+    params(("id" = u32, Path)),
+    request_body = RoleEdit,
+    responses((status = 200, body = Role), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+fn edit_role() {}
+
+#[utoipa::path(delete, path = "/api/v1/roles/{id}", tag = "roles",
+    description = "Permission `fms.admin`. A role that users hold is not deleted: 409 `role_in_use`.",
+    params(("id" = u32, Path)),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+fn delete_role() {}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "roles",
+    description = "Permission `fms.admin`. The organisation's users with their roles, by name.",
+    responses((status = 200, body = UserList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+fn list_users() {}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "roles",
+    description = "Permission `fms.admin`. A `role_id` the organisation does not have: 422 `unknown_role`; a role \
+        with a permission the caller does not hold: 403.",
+    request_body = NewUser,
+    responses((status = 201, body = User), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+fn create_user() {}
+
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "roles",
+    description = "Permission `fms.admin`. Renames the user or gives it another role (its tokens follow at once); \
+        a new role with a permission the caller does not hold: 403.",
+    params(("id" = u32, Path)),
+    request_body = UserEdit,
+    responses((status = 200, body = User), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+fn edit_user() {}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/api-tokens", tag = "roles",
+    description = "Permission `fms.admin`. An API token acting for the user: at every request it may do what both \
+        its own `permissions` and the user's role allow. Nobody grants a permission they do not hold (403).",
+    params(("id" = u32, Path)),
+    request_body = NewUserToken,
+    responses((status = 201, body = CreatedUserToken), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+fn create_user_token() {}
+
+/// An Ed25519 signing key of the organisation (never its secret half).
+#[derive(ToSchema)]
+pub struct SigningKey {
+    /// The key id signed into tokens.
+    key_id: i64,
+    /// 64 hex digits.
+    public_key: String,
+    /// `current` (signs new tokens), `previous` (replaced by a rotation, still verifies what it signed) or
+    /// `retired` (verifies nothing; not in the offline bundle).
+    status: String,
+    /// Whether it signs new tokens.
+    current: bool,
+    /// RFC 3339, UTC.
+    created_at: String,
+    /// When a rotation replaced it (RFC 3339).
+    replaced_at: Option<String>,
+    /// When it was retired (RFC 3339).
+    retired_at: Option<String>,
+    /// Live action tokens whose QR it signs.
+    tokens: i64,
+    /// Retirement only: how many tokens moved to the current key.
+    moved_tokens: Option<u64>,
+}
+
+/// `{ "items": [SigningKey] }`, oldest first.
+#[derive(ToSchema)]
+pub struct SigningKeyList {
+    items: Vec<SigningKey>,
+}
+
+#[utoipa::path(get, path = "/api/v1/signing-keys", tag = "signing-keys",
+    description = "Permission `fms.admin`. Every key of the organisation with its status.",
+    responses((status = 200, body = SigningKeyList), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+fn list_signing_keys() {}
+
+#[utoipa::path(post, path = "/api/v1/signing-keys/rotate", tag = "signing-keys",
+    description = "Permission `fms.admin`. A new key (sealed with the master key) becomes current and signs new \
+        tokens; the one before keeps verifying the tokens it signed, whose QR is shown with it as before. The \
+        offline bundle's version and ETag change.",
+    responses((status = 201, body = SigningKey), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+fn rotate_signing_key() {}
+
+#[utoipa::path(post, path = "/api/v1/signing-keys/{key_id}/retire", tag = "signing-keys",
+    description = "Permission `fms.admin`. The key verifies nothing any more and leaves the offline bundle: QR \
+        codes signed with it are rejected at sync as `bad_signature`. The live tokens it signed move to the current \
+        key (showing their QR again gives a new one); their codes keep working. The current key: 409 \
+        `key_is_current` (rotate first); a retired one: 409 `already_retired`.",
+    params(("key_id" = u32, Path)),
+    responses((status = 200, body = SigningKey), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+fn retire_signing_key() {}
+
+// Access tokens (issue 8): operators' credentials, their definitions and classifications, the parties they are
+// linked to, and operator sign-in. The status of each refusal is the table in `src/access.rs`.
+
+/// Who created and last changed a token, and when.
+#[derive(ToSchema)]
+pub struct AccessTokenLog {
+    /// RFC 3339, UTC.
+    created_at: String,
+    created_by: String,
+    /// RFC 3339, UTC.
+    updated_at: String,
+    updated_by: String,
+}
+
+/// Verification information (seed 002).
+#[derive(ToSchema)]
+pub struct AccessTokenVerification {
+    /// RFC 3339, once verified.
+    verified_on: Option<String>,
+    verified_by: Option<String>,
+    /// The code that verified it (shown once verified).
+    code: Option<String>,
+}
+
+/// An access token. Never its pass code: `has_pass_code` says whether it has one.
+#[derive(ToSchema)]
+pub struct AccessToken {
+    /// The token's number: its id in paths.
+    number: u32,
+    authentication_code: String,
+    identifier: Option<String>,
+    has_pass_code: bool,
+    /// `effective`, `not_effective` or `pending_verification`.
+    state: String,
+    /// The seed's words: 'Effective', 'Not Effective', 'Pending Verification'.
+    state_label: String,
+    accounts_receivable_id: Option<u32>,
+    rewards_participant_id: Option<u32>,
+    classification_id: Option<u32>,
+    log: AccessTokenLog,
+    verification: AccessTokenVerification,
+}
+
+/// An access token with the secrets this answer shows once.
+#[derive(ToSchema)]
+pub struct AccessTokenWithSecrets {
+    number: u32,
+    authentication_code: String,
+    identifier: Option<String>,
+    has_pass_code: bool,
+    state: String,
+    state_label: String,
+    accounts_receivable_id: Option<u32>,
+    rewards_participant_id: Option<u32>,
+    classification_id: Option<u32>,
+    log: AccessTokenLog,
+    verification: AccessTokenVerification,
+    /// A generated pass code, shown this once (create, edit, reset-pass-code).
+    pass_code: Option<String>,
+    /// A new verification code to send to the operator (create, reset-verification-code).
+    verification_code: Option<String>,
+}
+
+/// A page of access tokens, newest first.
+#[derive(ToSchema)]
+pub struct AccessTokenPage {
+    items: Vec<AccessToken>,
+    /// The cursor of the next page, when there is one.
+    next: Option<String>,
+}
+
+/// `POST /api/v1/access-tokens` body: the "new access token" screen; generated fields are left out (unknown fields
+/// are refused).
+#[derive(ToSchema)]
+pub struct NewAccessToken {
+    authentication_code: Option<String>,
+    identifier: Option<String>,
+    pass_code: Option<String>,
+    accounts_receivable_id: Option<u32>,
+    rewards_participant_id: Option<u32>,
+    classification_id: Option<u32>,
+}
+
+/// `PATCH /api/v1/access-tokens/{id}` body: a field left out is unchanged; `identifier: null` removes the
+/// identifier (and the pass code). Associations and classification may be sent back unchanged, never changed.
+#[derive(ToSchema)]
+pub struct AccessTokenEdit {
+    authentication_code: Option<String>,
+    identifier: Option<String>,
+    pass_code: Option<String>,
+    accounts_receivable_id: Option<u32>,
+    rewards_participant_id: Option<u32>,
+    classification_id: Option<u32>,
+}
+
+/// `POST /api/v1/access-tokens/{id}/verify` body.
+#[derive(ToSchema)]
+pub struct VerifyAccessToken {
+    verification_code: String,
+}
+
+/// How an identifier or authentication code is made, and its character rules.
+#[derive(ToSchema)]
+pub struct CredentialFieldSettings {
+    /// `auto_number`, `auto_id`, `email`, `number` or `free_text`.
+    source: String,
+    min_length: Option<u8>,
+    min_letters: Option<u8>,
+    min_digits: Option<u8>,
+    min_special: Option<u8>,
+    /// Whether every token needs one.
+    mandatory: Option<bool>,
+}
+
+/// Pass code settings.
+#[derive(ToSchema)]
+pub struct PassCodeSettings {
+    /// Whether the system generates pass codes (then they cannot be typed).
+    generated: bool,
+    min_length: Option<u8>,
+    min_letters: Option<u8>,
+    min_digits: Option<u8>,
+    min_special: Option<u8>,
+    mandatory: Option<bool>,
+}
+
+/// Format settings; a part left out takes the default.
+#[derive(ToSchema)]
+pub struct CredentialSettings {
+    identifier: Option<CredentialFieldSettings>,
+    pass_code: Option<PassCodeSettings>,
+    authentication_code: Option<CredentialFieldSettings>,
+}
+
+/// An access token definition: the organisation's rules for its tokens (one is active).
+#[derive(ToSchema)]
+pub struct AccessTokenDefinition {
+    id: u32,
+    name: String,
+    active: bool,
+    settings: CredentialSettings,
+    allow_without_identifier_and_pass_code: bool,
+    not_effective_on_last_removal: bool,
+    requires_verification: bool,
+    /// RFC 3339, UTC.
+    created_at: String,
+}
+
+/// `{ "items": [AccessTokenDefinition] }`
+#[derive(ToSchema)]
+pub struct AccessTokenDefinitionList {
+    items: Vec<AccessTokenDefinition>,
+}
+
+/// `POST /api/v1/access-token-definitions` body: `active` (default true) makes it the active definition.
+#[derive(ToSchema)]
+pub struct NewAccessTokenDefinition {
+    name: String,
+    settings: Option<CredentialSettings>,
+    active: Option<bool>,
+    allow_without_identifier_and_pass_code: Option<bool>,
+    not_effective_on_last_removal: Option<bool>,
+    requires_verification: Option<bool>,
+}
+
+/// A classification: format settings for the tokens created with it.
+#[derive(ToSchema)]
+pub struct AccessTokenClassification {
+    id: u32,
+    name: String,
+    settings: CredentialSettings,
+}
+
+/// `{ "items": [AccessTokenClassification] }`
+#[derive(ToSchema)]
+pub struct AccessTokenClassificationList {
+    items: Vec<AccessTokenClassification>,
+}
+
+/// `POST /api/v1/access-token-classifications` body.
+#[derive(ToSchema)]
+pub struct NewAccessTokenClassification {
+    name: String,
+    settings: Option<CredentialSettings>,
+}
+
+/// An accounts receivable or a rewards participant.
+#[derive(ToSchema)]
+pub struct Party {
+    id: i64,
+    name: String,
+    /// A participant's accounts receivable.
+    accounts_receivable_id: Option<i64>,
+    terminated: bool,
+    /// RFC 3339, UTC.
+    terminated_at: Option<String>,
+    /// RFC 3339, UTC.
+    created_at: String,
+}
+
+/// `{ "items": [Party] }`, oldest first.
+#[derive(ToSchema)]
+pub struct PartyList {
+    items: Vec<Party>,
+}
+
+/// `POST /api/v1/accounts-receivable` body.
+#[derive(ToSchema)]
+pub struct NewAccountsReceivable {
+    name: String,
+}
+
+/// `POST /api/v1/rewards-participants` body.
+#[derive(ToSchema)]
+pub struct NewRewardsParticipant {
+    name: String,
+    accounts_receivable_id: u32,
+}
+
+/// What the automatic 'Not Effective' did to a token.
+#[derive(ToSchema)]
+pub struct AutomaticOutcome {
+    /// `set_not_effective` or `unchanged`.
+    outcome: String,
+    /// For `unchanged`: `definition_disabled`, `other_association`, `pending_verification` or
+    /// `already_not_effective`.
+    reason: Option<String>,
+    /// Termination only: the token's number and state afterwards.
+    number: Option<u32>,
+    state: Option<String>,
+}
+
+/// A terminated accounts receivable and what happened to each of its tokens.
+#[derive(ToSchema)]
+pub struct TerminatedAccountsReceivable {
+    id: i64,
+    name: String,
+    terminated: bool,
+    terminated_at: Option<String>,
+    created_at: String,
+    access_tokens: Vec<AutomaticOutcome>,
+}
+
+/// A token after a link was removed, with what the automatic 'Not Effective' did. The token's fields as in
+/// `AccessToken`, and `automatic`.
+#[derive(ToSchema)]
+pub struct UnlinkedAccessToken {
+    number: u32,
+    state: String,
+    state_label: String,
+    accounts_receivable_id: Option<u32>,
+    rewards_participant_id: Option<u32>,
+    automatic: AutomaticOutcome,
+}
+
+/// `POST /api/v1/operator/session` body: `identifier` with `pass_code`, or `authentication_code` alone; `org` when
+/// the same credentials exist in several organisations.
+#[derive(ToSchema)]
+pub struct OperatorSignIn {
+    identifier: Option<String>,
+    pass_code: Option<String>,
+    authentication_code: Option<String>,
+    org: Option<u32>,
+}
+
+/// An operator session: a bearer token with no permission (it reads the offline bundle and syncs).
+#[derive(ToSchema)]
+pub struct OperatorSession {
+    token: String,
+    /// RFC 3339, UTC.
+    expires_at: String,
+    /// `{ "number", "identifier" }` of the access token.
+    #[schema(value_type = Object)]
+    operator: Value,
+    /// `{ "id" }` of the organisation.
+    #[schema(value_type = Object)]
+    org: Value,
+}
+
+#[utoipa::path(get, path = "/api/v1/access-tokens", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.read`. Newest first.",
+    params(
+        ("state" = Option<String>, Query, description = "`effective`, `not_effective` or `pending_verification`"),
+        ("q" = Option<String>, Query, description = "Part of the identifier"),
+        ("cursor" = Option<String>, Query, description = "`next` of the previous page"),
+        ("limit" = Option<u32>, Query, description = "1 to 200, default 50"),
+    ),
+    responses((status = 200, body = AccessTokenPage), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+fn list_access_tokens() {}
+
+#[utoipa::path(post, path = "/api/v1/access-tokens", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.create`. Checked by the core against the active definition and the \
+        classification; a generated pass code (and, when the definition requires verification, the verification \
+        code) is shown this once.",
+    request_body = NewAccessToken,
+    responses((status = 201, body = AccessTokenWithSecrets), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+fn create_access_token() {}
+
+#[utoipa::path(get, path = "/api/v1/access-tokens/{id}", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.read`.",
+    params(("id" = u32, Path, description = "The access token's number")),
+    responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+fn get_access_token() {}
+
+#[utoipa::path(patch, path = "/api/v1/access-tokens/{id}", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.update`. The \"edit access token\" screen.",
+    params(("id" = u32, Path, description = "The access token's number")),
+    request_body = AccessTokenEdit,
+    responses((status = 200, body = AccessTokenWithSecrets), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+fn edit_access_token() {}
+
+#[utoipa::path(delete, path = "/api/v1/access-tokens/{id}", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.delete`. Only 'Not Effective' tokens without associations (409 \
+        `delete_needs_not_effective`, `delete_needs_unassociated`).",
+    params(("id" = u32, Path, description = "The access token's number")),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+fn delete_access_token() {}
+
+#[utoipa::path(post, path = "/api/v1/access-tokens/{id}/set-effective", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.update`. Only a 'Not Effective' token (409 \
+        `set_effective_needs_not_effective`).",
+    params(("id" = u32, Path, description = "The access token's number")),
+    responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+fn set_access_token_effective() {}
+
+#[utoipa::path(post, path = "/api/v1/access-tokens/{id}/set-not-effective", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.update`. Only an 'Effective' token, and not while a rewards \
+        participant that is not terminated is linked (409). Its operator sessions end.",
+    params(("id" = u32, Path, description = "The access token's number")),
+    responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+fn set_access_token_not_effective() {}
+
+#[utoipa::path(post, path = "/api/v1/access-tokens/{id}/reset-pass-code", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.update`. Only while 'Effective' (409 \
+        `reset_pass_code_needs_effective`); the new pass code is shown this once and the operator's sessions end.",
+    params(("id" = u32, Path, description = "The access token's number")),
+    responses((status = 200, body = AccessTokenWithSecrets), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+fn reset_access_token_pass_code() {}
+
+#[utoipa::path(post, path = "/api/v1/access-tokens/{id}/reset-verification-code", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.update`. Only while 'Pending Verification' (409 \
+        `reset_verification_needs_pending`); answers the new code to send.",
+    params(("id" = u32, Path, description = "The access token's number")),
+    responses((status = 200, body = AccessTokenWithSecrets), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+fn reset_access_token_verification_code() {}
+
+#[utoipa::path(post, path = "/api/v1/access-tokens/{id}/verify", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.update`. The verification code moves a 'Pending Verification' token \
+        to 'Effective'. A wrong code is 422 `wrong_verification_code` and counts; after too many the token is \
+        409 `verification_locked` until its code is reset.",
+    params(("id" = u32, Path, description = "The access token's number")),
+    request_body = VerifyAccessToken,
+    responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+fn verify_access_token() {}
+
+#[utoipa::path(get, path = "/api/v1/access-token-definitions", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.read`. Every definition, oldest first.",
+    responses((status = 200, body = AccessTokenDefinitionList), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+fn list_access_token_definitions() {}
+
+#[utoipa::path(post, path = "/api/v1/access-token-definitions", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.create`. Settings that cannot be met are 422 `bad_definition`; a \
+        taken name 409 `name_taken`.",
+    request_body = NewAccessTokenDefinition,
+    responses((status = 201, body = AccessTokenDefinition), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+fn create_access_token_definition() {}
+
+#[utoipa::path(post, path = "/api/v1/access-token-definitions/{id}/activate", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.update`. Makes it the active definition; the one before is \
+        deactivated in the same transaction.",
+    params(("id" = u32, Path)),
+    responses((status = 200, body = AccessTokenDefinition), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+fn activate_access_token_definition() {}
+
+#[utoipa::path(get, path = "/api/v1/access-token-classifications", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.read`.",
+    responses((status = 200, body = AccessTokenClassificationList), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+fn list_access_token_classifications() {}
+
+#[utoipa::path(post, path = "/api/v1/access-token-classifications", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.create`.",
+    request_body = NewAccessTokenClassification,
+    responses((status = 201, body = AccessTokenClassification), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+fn create_access_token_classification() {}
+
+#[utoipa::path(get, path = "/api/v1/accounts-receivable", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.read`.",
+    responses((status = 200, body = PartyList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+fn list_accounts_receivable() {}
+
+#[utoipa::path(post, path = "/api/v1/accounts-receivable", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.create`.",
+    request_body = NewAccountsReceivable,
+    responses((status = 201, body = Party), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+fn create_accounts_receivable() {}
+
+#[utoipa::path(post, path = "/api/v1/accounts-receivable/{id}/terminate", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.update`. Its tokens go through the core's automatic 'Not \
+        Effective'; a terminated one is 409 `already_terminated`.",
+    params(("id" = u32, Path)),
+    responses((status = 200, body = TerminatedAccountsReceivable), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+fn terminate_accounts_receivable() {}
+
+#[utoipa::path(post, path = "/api/v1/accounts-receivable/{id}/access-tokens/{number}", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.update`. Links the token to the accounts receivable (seed 002: \
+        links change from the party's side only).",
+    params(("id" = u32, Path), ("number" = u32, Path, description = "The access token's number")),
+    responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+fn link_accounts_receivable() {}
+
+#[utoipa::path(delete, path = "/api/v1/accounts-receivable/{id}/access-tokens/{number}", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.update`. Removes the link, then the core's automatic 'Not \
+        Effective' (answered in `automatic`).",
+    params(("id" = u32, Path), ("number" = u32, Path, description = "The access token's number")),
+    responses((status = 200, body = UnlinkedAccessToken), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+fn unlink_accounts_receivable() {}
+
+#[utoipa::path(get, path = "/api/v1/rewards-participants", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.read`.",
+    responses((status = 200, body = PartyList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+fn list_rewards_participants() {}
+
+#[utoipa::path(post, path = "/api/v1/rewards-participants", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.create`. A participant of one of the organisation's accounts \
+        receivable.",
+    request_body = NewRewardsParticipant,
+    responses((status = 201, body = Party), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+fn create_rewards_participant() {}
+
+#[utoipa::path(post, path = "/api/v1/rewards-participants/{id}/terminate", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.update`. A terminated participant no longer keeps its tokens from \
+        being set 'Not Effective'; a terminated one is 409 `already_terminated`.",
+    params(("id" = u32, Path)),
+    responses((status = 200, body = Party), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+fn terminate_rewards_participant() {}
+
+#[utoipa::path(post, path = "/api/v1/rewards-participants/{id}/access-tokens/{number}", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.update`. Links the token to the participant.",
+    params(("id" = u32, Path), ("number" = u32, Path, description = "The access token's number")),
+    responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+fn link_rewards_participant() {}
+
+#[utoipa::path(delete, path = "/api/v1/rewards-participants/{id}/access-tokens/{number}", tag = "access-tokens",
+    description = "Permission `fms.accesstoken.update`. Removes the link, then the core's automatic 'Not \
+        Effective' (answered in `automatic`).",
+    params(("id" = u32, Path), ("number" = u32, Path, description = "The access token's number")),
+    responses((status = 200, body = UnlinkedAccessToken), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+fn unlink_rewards_participant() {}
+
+#[utoipa::path(post, path = "/api/v1/operator/session", tag = "operators", security(()),
+    description = "Anonymous: the access token's credentials are the sign-in. Only 'Effective' tokens sign in (403 \
+        `access_token_not_effective`, `access_token_pending_verification`); credentials that match nothing are \
+        401 `bad_credentials` and spend one of the client's guesses (429 `rate_limited` when none are left); \
+        several organisations match: 409 `org_required`; any other combination of fields: 422 `bad_sign_in`.",
+    request_body = OperatorSignIn,
+    responses((status = 201, body = OperatorSession), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, headers(("Retry-After" = u64, description = "seconds")))))]
+fn operator_sign_in() {}
+
+#[utoipa::path(delete, path = "/api/v1/operator/session", tag = "operators",
+    description = "An operator session only: ends the calling session. Other bearer tokens get 403 \
+        `not_an_operator_session`.",
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+fn operator_sign_out() {}

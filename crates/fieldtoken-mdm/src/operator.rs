@@ -10,7 +10,9 @@
 //! - 403 `access_token_not_effective` / `access_token_pending_verification` with the core's message: only 'Effective'
 //!   tokens sign in (seed 002, Attributes, Life Cycle State);
 //! - 409 `org_required` when the credentials match tokens of several organisations and no `org` was sent;
-//! - 422 `bad_sign_in` for any other combination of fields.
+//! - 422 `bad_sign_in` for any other combination of fields;
+//! - 429 `rate_limited` with `Retry-After` once the client (its address) has spent its guesses: every
+//!   `bad_credentials` answer spends one (see `limits`).
 //!
 //! Sessions are API tokens (SHA-256 of the secret stored) with no permission, so they can sync and read the offline
 //! bundle and nothing else; they name the access token (`api_tokens.access_token_id`), expire after
@@ -38,7 +40,9 @@ use crate::access::{
 };
 use crate::auth::{Principal, new_secret, permissions_text};
 use crate::clock::{now, rfc3339};
+use crate::enrolment::Peer;
 use crate::extract::Body;
+use crate::limits::{Budget, Client};
 use crate::orgs::{Actor, audit};
 use crate::{ApiError, AppState};
 
@@ -169,11 +173,30 @@ async fn org_exists(conn: &mut SqliteConnection, org: u32) -> Result<Option<OrgI
     Ok(found.map(OrgId::from_i64).transpose()?)
 }
 
-/// `POST /api/v1/operator/session` → 201 with a session bearer token.
+/// `POST /api/v1/operator/session` → 201 with a session bearer token. Credentials that match nothing spend one of
+/// the client's guesses, and a client with none left gets 429 before anything is checked, so pass codes cannot be
+/// guessed at speed; other clients, and correct sign-ins from them, are not affected.
 pub async fn sign_in(
     State(state): State<AppState>,
+    Peer(peer): Peer,
     remote: Remote,
     Body(body): Body<SignIn>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let client = Client::of_addr(peer);
+    state.limiter.check(Budget::Guesses, client)?;
+    let result = sign_in_with(&state, remote, body).await;
+    if let Err(error) = &result
+        && error.code() == "bad_credentials"
+    {
+        state.limiter.spend(Budget::Guesses, client)?;
+    }
+    result
+}
+
+async fn sign_in_with(
+    state: &AppState,
+    remote: Remote,
+    body: SignIn,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let wanted_org = body.org;
     let credentials = credentials(body)?;
@@ -221,7 +244,7 @@ pub async fn sign_in(
             pass_code_matches(None, pass_code).await;
         }
         audit_failure(
-            &state,
+            state,
             named_org,
             &remote,
             "operator/session".to_owned(),
@@ -245,7 +268,7 @@ pub async fn sign_in(
         if matched.is_empty() {
             for (org, number) in refused {
                 audit_failure(
-                    &state,
+                    state,
                     Some(OrgId::from_i64(org)?),
                     &remote,
                     format!("access_token/{number}"),
@@ -270,7 +293,7 @@ pub async fn sign_in(
     let loaded = token_of_row(&state.master, row)?;
     if let Err(refused) = loaded.token.authenticate() {
         audit_failure(
-            &state,
+            state,
             Some(org),
             &remote,
             format!("access_token/{number}"),

@@ -130,14 +130,15 @@ pub async fn create_org(
     Ok(org)
 }
 
-/// Adds a new active signing key, retiring the active one (key rotation). Returns the new key id.
+/// Adds a new current signing key (key rotation): the one before stops signing but keeps verifying what it signed,
+/// until it is retired (see `signing_keys`). Returns the new key id.
 pub async fn new_signing_key(
     conn: &mut SqliteConnection,
     master: &MasterKey,
     org: OrgId,
     now: Timestamp,
 ) -> Result<KeyId, ApiError> {
-    sqlx::query("UPDATE signing_keys SET status = 'retired', retired_at = ? WHERE org_id = ? AND status = 'active'")
+    sqlx::query("UPDATE signing_keys SET replaced_at = ? WHERE org_id = ? AND replaced_at IS NULL")
         .bind(now.as_millis())
         .bind(i64::from(org.get()))
         .execute(&mut *conn)
@@ -163,10 +164,10 @@ pub async fn new_signing_key(
     Ok(key_id)
 }
 
-/// The organisation's active signing key id.
+/// The organisation's current signing key id: the one that signs new tokens.
 pub async fn active_key_id(conn: &mut SqliteConnection, org: OrgId) -> Result<KeyId, ApiError> {
     let id: i64 =
-        sqlx::query_scalar("SELECT id FROM signing_keys WHERE org_id = ? AND status = 'active'")
+        sqlx::query_scalar("SELECT id FROM signing_keys WHERE org_id = ? AND replaced_at IS NULL")
             .bind(i64::from(org.get()))
             .fetch_one(conn)
             .await?;
@@ -206,14 +207,16 @@ pub async fn directory_key(
     ))
 }
 
-/// The public keys of an organisation (active and retired: retired keys still verify what they signed).
+/// The public keys that verify an organisation's tokens: the current key and the previous ones, not the retired
+/// (a token signed with a retired key is `unknown_key` to the core, which rejects it as `bad_signature` at sync).
 pub async fn public_keys(
     conn: &mut SqliteConnection,
     org: OrgId,
     ring: &mut KeyRing,
 ) -> Result<(), ApiError> {
-    let rows: Vec<(i64, Vec<u8>)> =
-        sqlx::query_as("SELECT id, public_key FROM signing_keys WHERE org_id = ? ORDER BY id")
+    let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+        "SELECT id, public_key FROM signing_keys WHERE org_id = ? AND status = 'active' ORDER BY id",
+    )
             .bind(i64::from(org.get()))
             .fetch_all(conn)
             .await?;

@@ -10,6 +10,9 @@ pub const PUBLIC: [u8; 32] =
     hex32("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
 /// The directory key of the vectors.
 pub const DIRECTORY_KEY: [u8; 32] = [0x11; 32];
+/// A device's key in the enrolment vectors: the RFC 8032 §7.1 TEST 2 secret key.
+pub const DEVICE_SEED: [u8; 32] =
+    hex32("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
 /// 2026-01-01T00:00:00Z.
 pub const NOW: i64 = 1_767_225_600_000;
 /// 2026-12-31T23:59:59Z, in seconds.

@@ -96,3 +96,43 @@ fn sets_carry_any_subset() {
         "unknown_permission"
     );
 }
+
+#[test]
+fn custom_roles_narrow_their_users_tokens_and_are_changed_only_within_what_the_changer_holds() {
+    let set = |names: &[&str]| PermissionSet::parse(names.iter().copied()).unwrap();
+    let read = "fms.actiontoken.read";
+    let create = "fms.actiontoken.create";
+    let delete = "fms.actiontoken.delete";
+    // (token's own subset, role, what the token may do)
+    for (token, role, acts) in [
+        (
+            &[read, create][..],
+            &[read, create, delete][..],
+            &[read, create][..],
+        ),
+        (&[read, create], &[read], &[read]),
+        (&[read], &[], &[]),
+        (&[], &[read], &[]),
+    ] {
+        assert_eq!(
+            set(token).intersection(set(role)),
+            set(acts),
+            "{token:?} {role:?}"
+        );
+    }
+    // (changer holds, role before, role after, allowed)
+    for (holds, before, after, allowed) in [
+        (&[read][..], &[read, delete][..], &[read][..], true),
+        (&[read], &[read, delete], &[][..], true),
+        (&[read], &[read, delete], &[read, delete], true),
+        (&[read], &[read], &[read, delete], false),
+        (&[read, delete], &[read], &[read, delete], true),
+        (&[], &[create], &[read], false),
+    ] {
+        assert_eq!(
+            set(holds).can_change(set(before), set(after)),
+            allowed,
+            "{holds:?}: {before:?} -> {after:?}"
+        );
+    }
+}

@@ -159,3 +159,61 @@ fn offline_redemption_checks() {
         assert_eq!(got, expected, "device {device_id}");
     }
 }
+
+#[test]
+fn enrolment_needs_a_valid_key_and_its_signature_of_the_code() {
+    let device = DeviceKey::from_seed(DEVICE_SEED);
+    let certificate = Certificate::parse(device.certificate().to_bytes()).unwrap();
+    let proof = device.enrolment_proof(&code());
+    certificate.verify_enrolment(&code(), &proof).unwrap();
+    assert_eq!(
+        enrolment_message(&code()),
+        b"fieldtoken/enrolment/v1:0410-6105-0R3G-G28A-Z".to_vec()
+    );
+
+    // Small-order ("weak") keys and bytes that are no curve point are refused.
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let not_a_point = (2u8..=255)
+        .map(|y| {
+            let mut bytes = [0u8; 32];
+            bytes[0] = y;
+            bytes
+        })
+        .find(|bytes| ed25519_is_not_a_point(*bytes))
+        .expect("about half of all y are not on the curve");
+    for bytes in [[0u8; 32], identity, not_a_point] {
+        assert_eq!(
+            Certificate::parse(bytes).unwrap_err().code(),
+            "bad_format",
+            "{}",
+            hex(&bytes)
+        );
+    }
+
+    // Another key's proof, a proof of another code, a changed proof: bad_signature.
+    let other = DeviceKey::from_seed(SEED);
+    let other_code = TokenCode::from_bytes([9; 10]);
+    let mut altered = proof;
+    altered[0] ^= 1;
+    for bad in [
+        other.enrolment_proof(&code()),
+        device.enrolment_proof(&other_code),
+        altered,
+        [0; 64],
+    ] {
+        assert_eq!(
+            certificate
+                .verify_enrolment(&code(), &bad)
+                .unwrap_err()
+                .code(),
+            "bad_signature"
+        );
+    }
+}
+
+/// Whether the bytes fail to decode as a point, judged by parsing them as a signed token's key too.
+fn ed25519_is_not_a_point(bytes: [u8; 32]) -> bool {
+    OrgPublicKey::from_bytes(KeyId::new(1).unwrap(), OrgId::new(1).unwrap(), bytes).is_err()
+        && bytes != [0u8; 32]
+}

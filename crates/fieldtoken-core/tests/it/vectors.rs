@@ -20,6 +20,7 @@ fn vectors() -> Vec<(&'static str, String)> {
         ))
         .unwrap();
     let directory_key = DirectoryKey::from_bytes(DIRECTORY_KEY);
+    let device = DeviceKey::from_seed(DEVICE_SEED);
     vec![
         ("public key", hex(&key().public_key().to_bytes())),
         ("code", code().to_string()),
@@ -31,6 +32,9 @@ fn vectors() -> Vec<(&'static str, String)> {
         ("code hash", directory_key.hash(&code()).to_hex()),
         ("ndef message", hex(&ndef::card_message(&code(), &base()))),
         ("ndef memory", hex(&ndef::card_memory(&code(), &base()))),
+        ("device public key", hex(&device.certificate().to_bytes())),
+        ("enrolment message", hex(&enrolment_message(&code()))),
+        ("enrolment proof", hex(&device.enrolment_proof(&code()))),
     ]
 }
 

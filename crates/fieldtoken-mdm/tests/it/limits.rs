@@ -275,7 +275,13 @@ async fn the_default_limits_let_a_phone_upload_its_queue() {
 #[tokio::test]
 async fn wrong_enrolment_codes_are_limited_per_address() {
     let server = TestServer::start_with_limits(tight()).await;
-    let body = || Some(json!({ "code": "0000-0000-0000-0000-0", "public_key": "00".repeat(32) }));
+    // A valid key and proof, so that each attempt reaches the code look-up.
+    let body = || {
+        Some(crate::enrolment::enrol_body(
+            "0000-0000-0000-0000-0",
+            &crate::enrolment::device_key(),
+        ))
+    };
     for _ in 0..3 {
         let (status, _, answer) = from(
             &server,
@@ -308,5 +314,88 @@ async fn wrong_enrolment_codes_are_limited_per_address() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_operator_sign_ins_are_limited_per_address() {
+    // A long window: pass codes are hashed on purpose slowly, so a 1 s bucket could refill between attempts.
+    let server = TestServer::start_with_limits(Limits {
+        sync: Rate::new(0, Duration::from_secs(60)),
+        guesses: Rate::new(3, Duration::from_secs(60)),
+    })
+    .await;
+    let admin = server.seed("Acme").await;
+    let definition = json!({
+        "name": "Operators",
+        "settings": {
+            "identifier": { "source": "email" },
+            "pass_code": { "generated": true, "min_length": 10, "min_digits": 2 },
+            "authentication_code": { "source": "auto_id", "min_length": 16 }
+        }
+    });
+    let (status, body) = call(
+        &server,
+        Method::POST,
+        "/api/v1/access-token-definitions",
+        Some(&admin),
+        Some(definition),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, token) = call(
+        &server,
+        Method::POST,
+        "/api/v1/access-tokens",
+        Some(&admin),
+        Some(json!({ "identifier": "ana@example.com" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{token}");
+    let correct = json!({ "identifier": "ana@example.com", "pass_code": token["pass_code"] });
+    let sign_in = |ip: &'static str, body: Value| {
+        let server = &server;
+        async move {
+            from(
+                server,
+                ip,
+                Method::POST,
+                "/api/v1/operator/session",
+                None,
+                Some(body),
+            )
+            .await
+        }
+    };
+
+    // A correct sign-in spends nothing.
+    let (status, _, body) = sign_in("127.0.0.1", correct.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    for wrong in [
+        json!({ "identifier": "ana@example.com", "pass_code": "wrong-pass-1" }),
+        json!({ "identifier": "nobody@example.com", "pass_code": "wrong-pass-2" }),
+        json!({ "authentication_code": "not-a-code" }),
+    ] {
+        let (status, _, body) = sign_in("127.0.0.1", wrong).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert_eq!(body["error"]["code"], "bad_credentials");
+    }
+    // The next guess is not checked, nor is the right pass code from that address until the wait is over.
+    let (status, retry_after, body) = sign_in(
+        "127.0.0.1",
+        json!({ "identifier": "ana@example.com", "pass_code": "wrong-pass-3" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"]["code"], "rate_limited");
+    assert!(
+        retry_after.is_some_and(|s| (1..=60).contains(&s)),
+        "{retry_after:?}"
+    );
+    let (status, _, body) = sign_in("127.0.0.1", correct.clone()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    // Another client signs in as usual.
+    let (status, _, body) = sign_in("127.0.0.2", correct).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
     server.stop().await;
 }

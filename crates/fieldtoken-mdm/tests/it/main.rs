@@ -3,8 +3,10 @@
 mod access;
 mod api;
 mod enrolment;
+mod keys;
 mod limits;
 mod openapi;
+mod roles;
 mod serve;
 mod support;
 mod sync;
