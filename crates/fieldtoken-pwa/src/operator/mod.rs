@@ -3,6 +3,7 @@
 //! Rules come from `fieldtoken-core`; the offline bundle and the queue live in IndexedDB (`store`).
 
 mod camera;
+mod enrol;
 mod model;
 mod queue;
 mod sign_in;
@@ -11,6 +12,7 @@ mod token;
 
 use leptos::prelude::*;
 
+pub use enrol::EnrolPage;
 pub use sign_in::OperatorSignIn;
 pub use token::OperatorScreen;
 

@@ -1,5 +1,6 @@
 //! What the phone keeps across reloads and crashes, in IndexedDB: the offline bundle (one JSON text under
-//! `current` in `bundle`, and the session token under `session` for the service worker) and the redemption
+//! `current` in `bundle`, the session token under `session` for the service worker, and this phone's device key
+//! under `device` once it enrolled) and the redemption
 //! queue (`queue`, one JSON text per redemption, keyed by its id). `web/sw.js` reads and writes the same
 //! layout for Background Sync: change both together.
 //!
@@ -24,6 +25,8 @@ pub const QUEUE: &str = "queue";
 const BUNDLE_KEY: &str = "current";
 /// The operator's session token, kept beside the bundle for the service worker's Background Sync.
 const SESSION_KEY: &str = "session";
+/// This phone as an enrolled device (`enrol::ThisDevice`), kept beside the bundle.
+pub const DEVICE_KEY: &str = "device";
 
 /// Why the phone's storage failed, in words for the operator.
 #[derive(Clone, Debug, PartialEq)]
@@ -154,22 +157,32 @@ pub async fn get_all(name: &str) -> Result<Vec<String>, StoreError> {
         .collect())
 }
 
-/// The offline bundle's JSON as last downloaded, if any.
-pub async fn load_bundle() -> Result<Option<String>, StoreError> {
+/// The text kept under `key` beside the bundle, if any.
+pub async fn load(key: &str) -> Result<Option<String>, StoreError> {
     let db = database().await?;
     let (_tx, store) = store(&db, BUNDLE, IdbTransactionMode::Readonly)?;
     let value = request(
         &store
-            .get(&JsValue::from_str(BUNDLE_KEY))
+            .get(&JsValue::from_str(key))
             .map_err(|_| failed("read"))?,
     )
     .await?;
     Ok(value.as_string())
 }
 
+/// Keeps `text` under `key` beside the bundle; resolves once it is committed.
+pub async fn save(key: &str, text: &str) -> Result<(), StoreError> {
+    put_all(BUNDLE, &[(key.to_owned(), text.to_owned())]).await
+}
+
+/// The offline bundle's JSON as last downloaded, if any.
+pub async fn load_bundle() -> Result<Option<String>, StoreError> {
+    load(BUNDLE_KEY).await
+}
+
 /// Replaces the offline bundle.
 pub async fn save_bundle(json: &str) -> Result<(), StoreError> {
-    put_all(BUNDLE, &[(BUNDLE_KEY.to_owned(), json.to_owned())]).await
+    save(BUNDLE_KEY, json).await
 }
 
 /// Deletes the texts under `keys` from `name` in one transaction; resolves once it is committed.

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::camera::Camera;
+use super::enrol::{Standing, this_device};
 use super::model::{
     Bundle, BundleWire, Feedback, QueueItem, code_feedback, display_time, new_redemption_id,
     rfc3339, server_now, verdict_words,
@@ -114,6 +115,13 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
     let saved = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
 
+    // This phone as a device, if it enrolled: "This device" fills its serial in, and a reset certificate
+    // (the bundle says it must enrol again) is said at once.
+    let me = LocalResource::new(this_device);
+    let standing = move || {
+        let me = me.get().flatten()?;
+        offline.bundle.with(|b| b.as_ref().map(|b| me.standing(b)))
+    };
     let feedback = move || code_feedback(&text.get());
     let verdict = move || {
         let text = text.get();
@@ -207,6 +215,15 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
             focus("token-code");
         })/>
         <form class="operator" on:submit=redeem>
+            {move || match standing() {
+                Some(Standing::MustEnrolAgain { serial }) => Some(view! {
+                    <p role="alert" class="error">
+                        "This phone is device " {serial} ", and its certificate was reset: "
+                        <a href="/enrol">"enrol it again"</a> " before it acts as a device."
+                    </p>
+                }),
+                _ => None,
+            }}
             <label for="token-code">"Token code"</label>
             <input
                 id="token-code"
@@ -246,6 +263,14 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
                     prop:value=move || serial.get()
                     on:input=move |ev| serial.set(event_target_value(&ev))
                 />
+                {move || match standing() {
+                    Some(Standing::Enrolled { serial: own, .. }) => Some(view! {
+                        <button type="button" on:click=move |_| serial.set(own.clone())>
+                            "This device"
+                        </button>
+                    }),
+                    _ => None,
+                }}
                 <datalist id="device-serials">
                     {move || {
                         offline
