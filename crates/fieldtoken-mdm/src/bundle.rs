@@ -1,5 +1,6 @@
 //! `GET /api/v1/offline-bundle`: what a phone needs to check tokens offline (public keys, the code directory,
-//! deleted tokens, fleets and devices), built with the core's `OfflineBundle` and sent as its wire twin.
+//! deleted tokens, fleets and devices), built with the core's `OfflineBundle` and sent as its wire twin, plus what
+//! only people need: device serials and token names (a signed QR carries the token's id, not its name).
 //! `version` is the organisation's revision; the ETag carries it, so `If-None-Match` gets 304 when nothing changed.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,6 +32,14 @@ pub struct BundleJson {
     deleted: Vec<u32>,
     fleets: Vec<FleetJson>,
     devices: Vec<DeviceJson>,
+    /// Every token that is not deleted, by id, so the phone's verdict names it as the admin did.
+    names: Vec<NameJson>,
+}
+
+#[derive(Serialize)]
+struct NameJson {
+    id: u32,
+    name: String,
 }
 
 #[derive(Serialize)]
@@ -107,11 +116,17 @@ pub async fn offline_bundle(
     .bind(org_id)
     .fetch_all(&mut *tx)
     .await?;
+    let mut names = Vec::new();
     for row in &rows {
         if row.9.is_some() {
             deleted.insert(ActionTokenId::from_i64(row.0)?);
         } else {
-            directory.add(&token_of_row(&state.master, row)?.0);
+            let token = token_of_row(&state.master, row)?.0;
+            names.push(NameJson {
+                id: token.id().get(),
+                name: token.name().as_str().to_owned(),
+            });
+            directory.add(&token);
         }
     }
     let mut fleets = BTreeMap::new();
@@ -154,7 +169,7 @@ pub async fn offline_bundle(
         fleets,
         devices,
     };
-    let json = wire(&bundle, revision, &serials);
+    let json = wire(&bundle, revision, &serials, names);
     let mut response = Json(json).into_response();
     let h = response.headers_mut();
     h.insert(header::ETAG, etag_value);
@@ -165,8 +180,14 @@ pub async fn offline_bundle(
     Ok(response)
 }
 
-fn wire(bundle: &OfflineBundle, version: i64, serials: &BTreeMap<DeviceId, String>) -> BundleJson {
+fn wire(
+    bundle: &OfflineBundle,
+    version: i64,
+    serials: &BTreeMap<DeviceId, String>,
+    names: Vec<NameJson>,
+) -> BundleJson {
     BundleJson {
+        names,
         version,
         org: bundle.org.get(),
         generated_at: rfc3339(now()),

@@ -257,6 +257,25 @@ async fn action_tokens_are_created_listed_searched_shown_and_deleted() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
+    // The bundle names the token, so a phone's verdict on its signed QR (which carries only the id) can too.
+    let (_, bundle) = call(
+        &server,
+        Method::GET,
+        "/api/v1/offline-bundle",
+        Some(&admin),
+        None,
+    )
+    .await;
+    let named = |bundle: &Value| {
+        bundle["names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == json!(id))
+            .map(|n| n["name"].clone())
+    };
+    assert_eq!(named(&bundle), Some(created["name"].clone()));
+
     // Deleted: gone from the API, listed as deleted in the bundle.
     let (status, _) = call(
         &server,
@@ -294,6 +313,11 @@ async fn action_tokens_are_created_listed_searched_shown_and_deleted() {
     )
     .await;
     assert_eq!(bundle["deleted"], json!([id]));
+    assert_eq!(
+        named(&bundle),
+        None,
+        "a deleted token's name stays on the MDM"
+    );
     server.stop().await;
 }
 

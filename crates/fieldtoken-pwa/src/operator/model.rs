@@ -23,6 +23,15 @@ pub struct BundleWire {
     deleted: Vec<u32>,
     fleets: Vec<FleetWire>,
     devices: Vec<DeviceWire>,
+    /// Token names by id (absent from bundles of MDMs older than this field).
+    #[serde(default)]
+    names: Vec<NameWire>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+struct NameWire {
+    id: u32,
+    name: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -78,6 +87,8 @@ pub struct Bundle {
     pub core: OfflineBundle,
     /// Device serials, as printed on the devices.
     pub serials: Vec<(String, DeviceId)>,
+    /// Token names as the admin gave them, by token id.
+    pub names: std::collections::BTreeMap<u32, String>,
     /// When the MDM built it (RFC 3339).
     pub generated_at: String,
 }
@@ -184,6 +195,7 @@ impl BundleWire {
                 devices,
             },
             serials,
+            names: self.names.iter().map(|n| (n.id, n.name.clone())).collect(),
             generated_at: self.generated_at.clone(),
         })
     }

@@ -343,9 +343,16 @@ fn Verdict(
                     .unwrap_or_default()
             });
             let expires = display_time(&rfc3339(token.expires_at.as_timestamp()));
+            let id = token.token_id.get();
+            let title = bundle
+                .with_untracked(|b| b.as_ref().and_then(|b| b.names.get(&id).cloned()))
+                .map_or_else(
+                    || format!("Token #{id}"),
+                    |name| format!("{name} (token #{id})"),
+                );
             view! {
                 <div class="card verdict" aria-labelledby="verdict-title">
-                    <h2 id="verdict-title">"Token #" {token.token_id.get()} " " <span class="badge ok">"Valid"</span></h2>
+                    <h2 id="verdict-title">{title} " " <span class="badge ok">"Valid"</span></h2>
                     <dl class="facts">
                         <dt>"Action"</dt>
                         <dd>{action}</dd>
