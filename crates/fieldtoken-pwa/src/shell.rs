@@ -18,6 +18,7 @@ pub fn App() -> impl IntoView {
                 <nav aria-label="Main">
                     <A href="/">"Home"</A>
                     <A href="/sign-in">"Operator sign-in"</A>
+                    <A href="/activator">"Activator"</A>
                     <A href="/admin">"Admin"</A>
                 </nav>
                 <ConnectionStatus/>
@@ -28,6 +29,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/t/:payload") view=operator::DeepLink/>
                     <Route path=path!("/T/:payload") view=operator::DeepLink/>
                     <Route path=path!("/sign-in") view=operator::OperatorSignIn/>
+                    <Route path=path!("/activator") view=operator::Activator/>
                     <Route path=path!("/admin") view=admin::TokensPage/>
                     <Route path=path!("/admin/sign-in") view=admin::SignIn/>
                     <Route path=path!("/admin/devices") view=admin::DevicesPage/>
