@@ -118,7 +118,8 @@ pub fn Activator() -> impl IntoView {
                     done.set(true);
                     say(
                         false,
-                        "Written. Checking the card: keep it under the device.".into(),
+                        "Written. Checking the card: keep it under the device, or lift it and place it again."
+                            .into(),
                     );
                 }
                 Err(why) => {

@@ -115,8 +115,8 @@ impl Session {
                 }
             }
             // The card's records are a URL and UTF-8 text: Web NFC takes both as strings.
-            let data = String::from_utf8_lossy(&record.data);
-            let _ = Reflect::set(&init, &"data".into(), &data.as_ref().into());
+            let data = std::str::from_utf8(&record.data).unwrap_or_default();
+            let _ = Reflect::set(&init, &"data".into(), &data.into());
             list.push(&init);
         }
         let message = Object::new();
@@ -228,7 +228,8 @@ pub fn CardTap(
 ) -> impl IntoView {
     let session = StoredValue::new_local(None::<Session>);
     let listening = RwSignal::new(false);
-    let note = RwSignal::new(if available() { "" } else { NO_NFC }.to_owned());
+    // What the screen says about NFC, and whether it is a problem.
+    let note = RwSignal::new((false, if available() { "" } else { NO_NFC }.to_owned()));
     on_cleanup(move || drop(session.try_update_value(Option::take)));
 
     // `asked` is false on the automatic start, which browsers refuse until NFC was allowed once: that refusal
@@ -236,7 +237,7 @@ pub fn CardTap(
     let start = move |asked: bool| {
         let s = match Session::new() {
             Ok(s) => s,
-            Err(why) => return note.set(why),
+            Err(why) => return note.set((true, why)),
         };
         let read = s.scan(Box::new(move |read: CardRead| {
             if paused.is_some_and(|p| p.get_untracked()) {
@@ -245,10 +246,10 @@ pub fn CardTap(
             let said = match read.map(|r| card_token(&r)) {
                 Some(Ok(text)) => {
                     on_card.run(text);
-                    "Card read.".to_owned()
+                    (false, "Card read.".to_owned())
                 }
-                Some(Err(e)) => error_words(&e),
-                None => UNREADABLE.to_owned(),
+                Some(Err(e)) => (true, error_words(&e)),
+                None => (true, UNREADABLE.to_owned()),
             };
             note.try_set(said);
         }));
@@ -256,9 +257,12 @@ pub fn CardTap(
             match read.await {
                 Ok(()) => {
                     listening.try_set(true);
-                    note.try_set("NFC is on: tap a token card on the back of the phone.".into());
+                    note.try_set((
+                        false,
+                        "NFC is on: tap a token card on the back of the phone.".into(),
+                    ));
                 }
-                Err(Some(why)) if asked => drop(note.try_set(why)),
+                Err(Some(why)) if asked => drop(note.try_set((true, why))),
                 Err(_) => {}
             }
         });
@@ -269,7 +273,7 @@ pub fn CardTap(
     }
 
     view! {
-        <p class="help" aria-live="polite">{move || note.get()}</p>
+        <p aria-live="polite" class=move || if note.get().0 { "error" } else { "help" }>{move || note.get().1}</p>
         {move || (available() && !listening.get()).then(|| view! {
             <button type="button" on:click=move |_| start(true)>"Read NFC cards"</button>
         })}
