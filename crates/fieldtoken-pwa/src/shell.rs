@@ -19,6 +19,7 @@ pub fn OperatorApp() -> impl IntoView {
                 <A href="/">"Home"</A>
                 <A href="/sign-in">"Operator sign-in"</A>
                 <A href="/enrol">"Enrol device"</A>
+                <A href="/activator">"Activator"</A>
                 // `rel="external"`: a full page load, because the admin screens are another app.
                 <a href="/admin" rel="external">"Admin"</a>
             </Frame>
@@ -29,6 +30,7 @@ pub fn OperatorApp() -> impl IntoView {
                     <Route path=path!("/T/:payload") view=operator::DeepLink/>
                     <Route path=path!("/sign-in") view=operator::OperatorSignIn/>
                     <Route path=path!("/enrol") view=operator::EnrolPage/>
+                    <Route path=path!("/activator") view=operator::Activator/>
                     // Only reached when the service worker answered an admin address offline with this app.
                     <Route path=path!("/admin/*any") view=AdminNeedsNetwork/>
                     <Route path=path!("/admin") view=AdminNeedsNetwork/>

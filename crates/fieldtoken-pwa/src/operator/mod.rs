@@ -1,10 +1,14 @@
 //! The field operator's screens (routes outside `/admin`): the token screen with its offline verdict, the device
 //! choice and "Redeem", the deep-link route a phone's own camera opens, and the queue that syncs to the MDM.
-//! Rules come from `fieldtoken-core`; the offline bundle and the queue live in IndexedDB (`store`).
+//! Rules come from `fieldtoken-core`; the offline bundle and the queue live in IndexedDB (`store`). NFC cards of the
+//! old format are written and read by the Activator (`activator`) through Web NFC (`nfc`), which also lets the
+//! token screen take a tapped card.
 
+mod activator;
 mod camera;
 mod enrol;
 mod model;
+mod nfc;
 mod queue;
 mod sign_in;
 mod store;
@@ -12,6 +16,7 @@ mod token;
 
 use leptos::prelude::*;
 
+pub use activator::Activator;
 pub use enrol::EnrolPage;
 pub use sign_in::OperatorSignIn;
 pub use token::OperatorScreen;

@@ -13,15 +13,26 @@ use super::model::{
     Bundle, BundleWire, Feedback, QueueItem, code_feedback, display_time, new_redemption_id,
     rfc3339, server_now, verdict_words,
 };
+use super::nfc::CardTap;
 use super::queue::{Queue, QueueView};
 use super::store;
 use crate::{api, session};
 
 /// The bundle as the screen holds it, and a line saying where it came from.
 #[derive(Clone, Copy)]
-struct Offline {
-    bundle: RwSignal<Option<Bundle>>,
-    note: RwSignal<String>,
+pub(super) struct Offline {
+    pub(super) bundle: RwSignal<Option<Bundle>>,
+    pub(super) note: RwSignal<String>,
+}
+
+impl Offline {
+    /// Empty; [`load_bundle`] fills it.
+    pub(super) fn new() -> Offline {
+        Offline {
+            bundle: RwSignal::new(None),
+            note: RwSignal::new(String::new()),
+        }
+    }
 }
 
 fn adopt(offline: Offline, wire: &BundleWire, from: &str) -> bool {
@@ -44,7 +55,7 @@ fn adopt(offline: Offline, wire: &BundleWire, from: &str) -> bool {
 }
 
 /// The cached bundle first (works offline), then a fresh one from the MDM when signed in and reachable.
-fn load_bundle(offline: Offline) {
+pub(super) fn load_bundle(offline: Offline) {
     spawn_local(async move {
         if let Ok(Some(text)) = store::load_bundle().await
             && let Ok(wire) = serde_json::from_str::<BundleWire>(&text)
@@ -93,10 +104,7 @@ type Plan = Result<(DeviceId, VerifiedToken, String), String>;
 /// The operator's screen: token, verdict, device, "Redeem", and the queue.
 #[component]
 pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl IntoView {
-    let offline = Offline {
-        bundle: RwSignal::new(None),
-        note: RwSignal::new(String::new()),
-    };
+    let offline = Offline::new();
     load_bundle(offline);
     let queue = Queue::new();
     queue.load();
@@ -122,7 +130,6 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
         let me = me.get().flatten()?;
         offline.bundle.with(|b| b.as_ref().map(|b| me.standing(b)))
     };
-    let feedback = move || code_feedback(&text.get());
     let verdict = move || {
         let text = text.get();
         if !matches!(code_feedback(&text), Feedback::Readable(_)) {
@@ -208,12 +215,15 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
         });
     };
 
+    // A QR code seen by the camera and a card tapped on the phone fill the token in alike.
+    let scanned = Callback::new(move |scanned: String| {
+        text.set(scanned);
+        saved.set(None);
+        focus("token-code");
+    });
     view! {
-        <Camera on_scan=Callback::new(move |scanned: String| {
-            text.set(scanned);
-            saved.set(None);
-            focus("token-code");
-        })/>
+        <Camera on_scan=scanned/>
+        <CardTap on_card=scanned/>
         <form class="operator" on:submit=redeem>
             {move || match standing() {
                 Some(Standing::MustEnrolAgain { serial }) => Some(view! {
@@ -224,32 +234,7 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
                 }),
                 _ => None,
             }}
-            <label for="token-code">"Token code"</label>
-            <input
-                id="token-code"
-                type="text"
-                autocomplete="off"
-                autocapitalize="characters"
-                spellcheck="false"
-                aria-describedby="token-code-feedback"
-                prop:value=move || text.get()
-                on:input=move |ev| {
-                    text.set(event_target_value(&ev));
-                    saved.set(None);
-                }
-            />
-            <p
-                id="token-code-feedback"
-                aria-live="polite"
-                class=move || match feedback() {
-                    Feedback::Mistake(_) => "error",
-                    _ => "help",
-                }
-            >
-                {move || match feedback() {
-                    Feedback::Hint(t) | Feedback::Readable(t) | Feedback::Mistake(t) => t,
-                }}
-            </p>
+            <TokenBox text=text changed=Callback::new(move |()| saved.set(None))/>
             <p class="help">{move || offline.note.get()}</p>
             {move || verdict().map(|v| view! { <Verdict verdict=v bundle=offline.bundle/> })}
             <Show when=move || matches!(verdict(), Some(Ok(_)))>
@@ -318,7 +303,42 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
     }
 }
 
-fn focus(id: &str) {
+/// The "Token code" box with live feedback on the check symbol; `changed` runs on every edit.
+#[component]
+pub(super) fn TokenBox(text: RwSignal<String>, changed: Callback<()>) -> impl IntoView {
+    let feedback = move || code_feedback(&text.get());
+    view! {
+        <label for="token-code">"Token code"</label>
+        <input
+            id="token-code"
+            type="text"
+            autocomplete="off"
+            autocapitalize="characters"
+            spellcheck="false"
+            aria-describedby="token-code-feedback"
+            prop:value=move || text.get()
+            on:input=move |ev| {
+                text.set(event_target_value(&ev));
+                changed.run(());
+            }
+        />
+        <p
+            id="token-code-feedback"
+            aria-live="polite"
+            class=move || match feedback() {
+                Feedback::Mistake(_) => "error",
+                _ => "help",
+            }
+        >
+            {move || match feedback() {
+                Feedback::Hint(t) | Feedback::Readable(t) | Feedback::Mistake(t) => t,
+            }}
+        </p>
+    }
+}
+
+/// Moves the keyboard focus to the element with this id, if it is on screen.
+pub(super) fn focus(id: &str) {
     use wasm_bindgen::JsCast;
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())
@@ -331,7 +351,7 @@ fn focus(id: &str) {
 
 /// The offline verdict on the token: what it does and until when, or why it cannot be used.
 #[component]
-fn Verdict(
+pub(super) fn Verdict(
     verdict: Result<VerifiedToken, fieldtoken_core::Error>,
     bundle: RwSignal<Option<Bundle>>,
 ) -> impl IntoView {
