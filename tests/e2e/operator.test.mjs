@@ -301,6 +301,77 @@ test("the back camera reads a token's QR in a worker, and the redemption reaches
   }
 });
 
+test("a device's label QR picks the device for the token on screen", async () => {
+  const token = await createToken("Labels: to repair", { type: "put_in_repair" });
+  const device = (await server.api("GET", "/api/v1/devices")).body.items.find((d) => d.state !== "in_repair");
+  await browser.context.setOffline(false);
+  const dir = mkdtempSync(join(tmpdir(), "fieldtoken-label-"));
+  const video = join(dir, "label.y4m");
+  // The label holds the serial as printed, nothing else.
+  await y4mOf(qrPng(device.serial, { scale: 6, margin: 4 }), video);
+  const context = await chromium.launchPersistentContext(join(dir, "profile"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`],
+    viewport: { width: 412, height: 860 },
+  });
+  try {
+    await context.grantPermissions(["camera"], { origin: server.url });
+    const p = await context.newPage();
+    await p.goto(new URL("/admin/sign-in", server.url).href);
+    await p.getByLabel("API token").fill(server.admin.admin_token);
+    await p.getByRole("button", { name: "Sign in" }).click();
+    await p.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
+    await p.goto(server.url);
+    await p.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
+    await p.getByLabel("Token code").fill(token.code);
+    await p.getByRole("button", { name: "Scan with camera" }).click();
+    await p.getByText(`Ready: the device will be in repair.`).waitFor();
+    assert.equal(await p.getByLabel("Device serial").inputValue(), device.serial);
+    assert.equal(await p.getByLabel("Token code").inputValue(), token.code, "the token stays");
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a phone with two cameras can switch between them; no torch button where the camera has none", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "fieldtoken-cameras-"));
+  // Chromium's fake capture with two devices (this machine has no camera at all).
+  const context = await chromium.launchPersistentContext(join(dir, "profile"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream=device-count=2", "--use-fake-ui-for-media-stream"],
+    viewport: { width: 412, height: 860 },
+  });
+  try {
+    await context.grantPermissions(["camera"], { origin: server.url });
+    const p = await context.newPage();
+    await p.goto(server.url);
+    const current = () =>
+      p.evaluate(() => document.querySelector("video[aria-label='Camera preview']").srcObject?.getVideoTracks()[0]?.getSettings().deviceId);
+    await p.getByRole("button", { name: "Scan with camera" }).click();
+    await p.getByRole("button", { name: "Switch camera" }).waitFor();
+    await p.waitForFunction(() => document.querySelector("video[aria-label='Camera preview']").srcObject);
+    const first = await current();
+    await p.getByRole("button", { name: "Switch camera" }).click();
+    await p.waitForFunction((before) => {
+      const id = document.querySelector("video[aria-label='Camera preview']").srcObject?.getVideoTracks()[0]?.getSettings().deviceId;
+      return id && id !== before;
+    }, first);
+    // Round the list: back to the first camera.
+    await p.getByRole("button", { name: "Switch camera" }).click();
+    await p.waitForFunction((before) => {
+      const id = document.querySelector("video[aria-label='Camera preview']").srcObject?.getVideoTracks()[0]?.getSettings().deviceId;
+      return id === before;
+    }, first);
+    assert.equal(await p.getByRole("button", { name: "Torch" }).count(), 0);
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("leaving the token screen and coming back, then a reconnect, raises no error", async () => {
   const errors = [];
   const onError = (error) => errors.push(error.message);

@@ -38,12 +38,17 @@ impl Running {
     }
 }
 
-async fn open_camera() -> Result<MediaStream, String> {
+/// Opens the back camera, or the camera `device` when the operator switched to it.
+async fn open_camera(device: Option<String>) -> Result<MediaStream, String> {
     let devices = web_sys::window()
         .and_then(|w| w.navigator().media_devices().ok())
         .ok_or("this browser gives no access to a camera")?;
+    let video = match device {
+        Some(id) => serde_json::json!({ "deviceId": { "exact": id } }),
+        None => serde_json::json!({ "facingMode": "environment" }),
+    };
     let constraints: MediaStreamConstraints =
-        js_sys::JSON::parse(r#"{"audio":false,"video":{"facingMode":"environment"}}"#)
+        js_sys::JSON::parse(&serde_json::json!({ "audio": false, "video": video }).to_string())
             .map_err(|_| "bad constraints")?
             .unchecked_into();
     let promise = devices
@@ -67,6 +72,73 @@ async fn open_camera() -> Result<MediaStream, String> {
         .map_err(|_| "the camera cannot be opened".to_owned())
 }
 
+/// The stream's video track.
+fn video_track(stream: &MediaStream) -> Option<web_sys::MediaStreamTrack> {
+    stream.get_video_tracks().get(0).dyn_into().ok()
+}
+
+/// `track.<method>()[key]`, for the capability and setting dictionaries web-sys does not model (`torch`).
+fn track_field(track: &web_sys::MediaStreamTrack, method: &str, key: &str) -> Option<JsValue> {
+    let f: js_sys::Function = js_sys::Reflect::get(track, &method.into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let dict = f.call0(track).ok()?;
+    js_sys::Reflect::get(&dict, &key.into())
+        .ok()
+        .filter(|v| !v.is_undefined())
+}
+
+/// Turns the torch on or off; resolves to whether the camera did it.
+async fn set_torch(track: &web_sys::MediaStreamTrack, on: bool) -> bool {
+    let Ok(constraints) =
+        js_sys::JSON::parse(&serde_json::json!({ "advanced": [{ "torch": on }] }).to_string())
+    else {
+        return false;
+    };
+    let Some(apply) = js_sys::Reflect::get(track, &"applyConstraints".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    else {
+        return false;
+    };
+    match apply.call1(track, &constraints) {
+        Ok(promise) => JsFuture::from(js_sys::Promise::resolve(&promise))
+            .await
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// The ids of the phone's cameras, in the browser's order (empty when it does not say).
+async fn camera_ids() -> Vec<String> {
+    let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) else {
+        return Vec::new();
+    };
+    let Ok(promise) = devices.enumerate_devices() else {
+        return Vec::new();
+    };
+    let Ok(list) = JsFuture::from(promise).await else {
+        return Vec::new();
+    };
+    js_sys::Array::from(&list)
+        .iter()
+        .filter(|d| {
+            js_sys::Reflect::get(d, &"kind".into())
+                .ok()
+                .and_then(|k| k.as_string())
+                .as_deref()
+                == Some("videoinput")
+        })
+        .filter_map(|d| {
+            js_sys::Reflect::get(&d, &"deviceId".into())
+                .ok()?
+                .as_string()
+        })
+        .filter(|id| !id.is_empty())
+        .collect()
+}
+
 /// "Scan with camera": a live preview with a framing guide; `on_scan` gets the first token text decoded.
 #[component]
 pub fn Camera(on_scan: Callback<String>) -> impl IntoView {
@@ -75,20 +147,25 @@ pub fn Camera(on_scan: Callback<String>) -> impl IntoView {
     let open = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let frames = RwSignal::new(0u32);
+    // The open camera's track, whether it has a torch (and whether it is on), and the other cameras.
+    let track = StoredValue::new_local(None::<web_sys::MediaStreamTrack>);
+    let torch = RwSignal::new(None::<bool>);
+    let cameras = RwSignal::new(Vec::<String>::new());
 
     let stop = move || {
         if let Some(r) = running.try_update_value(Option::take).flatten() {
             r.stop();
         }
         open.set(false);
+        torch.set(None);
     };
     on_cleanup(stop);
 
     let start = {
-        move |_| {
+        move |device: Option<String>| {
             problem.set(None);
             leptos::task::spawn_local(async move {
-                let stream = match open_camera().await {
+                let stream = match open_camera(device).await {
                     Ok(s) => s,
                     Err(why) => {
                         return problem
@@ -96,6 +173,17 @@ pub fn Camera(on_scan: Callback<String>) -> impl IntoView {
                     }
                 };
                 open.set(true);
+                let current = video_track(&stream);
+                torch.set(
+                    current
+                        .as_ref()
+                        .and_then(|t| track_field(t, "getCapabilities", "torch"))
+                        .is_some()
+                        .then_some(false),
+                );
+                track.set_value(current);
+                // Labels and ids are only listed once the camera is allowed, so ask now.
+                cameras.set(camera_ids().await);
                 let Some(video) = video.try_get_untracked().flatten() else {
                     return;
                 };
@@ -190,19 +278,57 @@ pub fn Camera(on_scan: Callback<String>) -> impl IntoView {
         }
     };
 
+    let switch = move |_| {
+        // The next camera after the one open now, round the list.
+        let now = track
+            .with_value(|t| {
+                t.as_ref()
+                    .and_then(|t| track_field(t, "getSettings", "deviceId"))
+            })
+            .and_then(|id| id.as_string());
+        let list = cameras.get_untracked();
+        let at = list.iter().position(|id| Some(id) == now.as_ref());
+        let next = list.get(at.map_or(0, |i| (i + 1) % list.len())).cloned();
+        stop();
+        start(next);
+    };
+    let toggle_torch = move |_| {
+        let Some(on) = torch.get_untracked() else {
+            return;
+        };
+        let Some(t) = track.get_value() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if set_torch(&t, !on).await {
+                torch.set(Some(!on));
+            } else {
+                problem.set(Some("The torch cannot be switched on this camera.".into()));
+            }
+        });
+    };
+
     view! {
         <div class="camera">
             <Show
                 when=move || open.get()
                 fallback=move || {
                     view! {
-                        <button type="button" class="primary big" on:click=start>
+                        <button type="button" class="primary big" on:click=move |_| start(None)>
                             "Scan with camera"
                         </button>
                     }
                 }
             >
                 <button type="button" on:click=move |_| stop()>"Stop camera"</button>
+                <Show when=move || { cameras.with(|c| c.len() > 1) }>
+                    <button type="button" on:click=switch>"Switch camera"</button>
+                </Show>
+                <Show when=move || torch.get().is_some()>
+                    <button type="button" aria-pressed=move || if torch.get() == Some(true) { "true" } else { "false" } on:click=toggle_torch>
+                        "Torch"
+                    </button>
+                </Show>
             </Show>
             <div class="viewfinder" class:hidden=move || !open.get()>
                 <video node_ref=video muted=true playsinline=true autoplay=true aria-label="Camera preview"></video>

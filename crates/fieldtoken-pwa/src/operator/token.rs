@@ -217,9 +217,21 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
 
     // A QR code seen by the camera and a card tapped on the phone fill the token in alike.
     let scanned = Callback::new(move |scanned: String| {
-        text.set(scanned);
         saved.set(None);
-        focus("token-code");
+        // A device's label QR (its serial) picks the device for the token on screen: scan the token, then
+        // each device's label, which is batch mode with the camera.
+        let label = offline.bundle.with_untracked(|b| {
+            b.as_ref()
+                .and_then(|b| b.device_by_serial(&scanned))
+                .is_some()
+        });
+        if label && !matches!(code_feedback(&scanned), Feedback::Readable(_)) {
+            serial.set(scanned.trim().to_owned());
+            focus("device-serial");
+        } else {
+            text.set(scanned);
+            focus("token-code");
+        }
     });
     view! {
         <Camera on_scan=scanned/>
