@@ -34,6 +34,9 @@ pub struct BundleJson {
     devices: Vec<DeviceJson>,
     /// Every token that is not deleted, by id, so the phone's verdict names it as the admin did.
     names: Vec<NameJson>,
+    /// Key ids an admin retired: a QR signed with one is refused, and the phone can say why (not "unknown key,
+    /// sync to refresh", which no sync would fix).
+    retired_keys: Vec<u32>,
 }
 
 #[derive(Serialize)]
@@ -108,6 +111,16 @@ pub async fn offline_bundle(
 
     let mut keys = KeyRing::new();
     public_keys(&mut tx, p.org, &mut keys).await?;
+    let retired: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM signing_keys WHERE org_id = ? AND status = 'retired' ORDER BY id",
+    )
+    .bind(org_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let retired_keys = retired
+        .into_iter()
+        .map(|id| fieldtoken_core::KeyId::from_i64(id).map(|k| k.get()))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut directory = CodeDirectory::new(directory_key(&mut tx, &state.master, p.org).await?);
     let mut deleted = BTreeSet::new();
     let rows: Vec<TokenRow> = sqlx::query_as(&format!(
@@ -169,7 +182,8 @@ pub async fn offline_bundle(
         fleets,
         devices,
     };
-    let json = wire(&bundle, revision, &serials, names);
+    let mut json = wire(&bundle, revision, &serials, names);
+    json.retired_keys = retired_keys;
     let mut response = Json(json).into_response();
     let h = response.headers_mut();
     h.insert(header::ETAG, etag_value);
@@ -188,6 +202,7 @@ fn wire(
 ) -> BundleJson {
     BundleJson {
         names,
+        retired_keys: Vec::new(),
         version,
         org: bundle.org.get(),
         generated_at: rfc3339(now()),

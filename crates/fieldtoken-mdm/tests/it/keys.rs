@@ -234,6 +234,8 @@ async fn rotation_keeps_old_tokens_valid_and_retirement_ends_them() {
     assert_ne!(retired_etag, new_etag);
     let ring = ring_of(&retired_bundle);
     assert!(ring.get(KeyId::new(old_kid).unwrap()).is_none());
+    // The bundle says the key was retired, so a phone can tell "retired" from "not downloaded yet".
+    assert_eq!(retired_bundle["retired_keys"], serde_json::json!([old_kid]));
     assert_eq!(
         SignedToken::from_deep_link(&old_link)
             .unwrap()

@@ -3,7 +3,7 @@
 //! before saying so.
 
 use fieldtoken_core::token::redeem_offline;
-use fieldtoken_core::{DeviceId, TokenFormat, VerifiedToken, verify_token};
+use fieldtoken_core::{DeviceId, TokenFormat, VerifiedToken};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -135,10 +135,9 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
         if !matches!(code_feedback(&text), Feedback::Readable(_)) {
             return None;
         }
-        offline.bundle.with(|b| {
-            b.as_ref()
-                .map(|b| verify_token(&text, &b.core, server_now()))
-        })
+        offline
+            .bundle
+            .with(|b| b.as_ref().map(|b| b.verify(&text, server_now())))
     };
     let plan = move || -> Option<Plan> {
         let token = verdict()?.ok()?;

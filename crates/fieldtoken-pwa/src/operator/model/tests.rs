@@ -82,6 +82,7 @@ fn the_wire_bundle_checks_tokens_as_the_core_does() {
         }] },
         "deleted": [1002],
         "fleets": [{ "id": 3, "name": "Warehouse" }],
+        "names": [{ "id": 1001, "name": "Move to Warehouse" }],
         "devices": [
             { "id": 11, "serial": "FT-001-0001", "state": "in_stock", "enrolled": true },
             { "id": 12, "serial": "FT-001-0002", "state": "in_fleet", "fleet_id": 3, "enrolled": false },
@@ -124,6 +125,32 @@ fn the_wire_bundle_checks_tokens_as_the_core_does() {
     assert_eq!(bundle.core.devices[&device].state, DeviceState::InStock);
     assert!(bundle.core.devices.values().any(|d| d.needs_enrolment()));
     assert_eq!(bundle.device_by_serial("FT-404"), None);
+
+    // Names for people; a retired key is refused as the MDM refuses it, an unknown one as one to download.
+    assert_eq!(
+        bundle.names.get(&1001).map(String::as_str),
+        Some("Move to Warehouse")
+    );
+    let other = OrgSigningKey::from_seed(KeyId::new(2).unwrap(), org, [43; 32]);
+    let other_link = other
+        .sign_token(&token)
+        .unwrap()
+        .to_deep_link(&LinkBase::https("mdm.example.com").unwrap());
+    assert_eq!(
+        bundle.verify(&other_link, now).unwrap_err().code(),
+        "unknown_key"
+    );
+    let mut retiring = wire.clone();
+    retiring.retired_keys = vec![2];
+    let retired = retiring.to_bundle().unwrap();
+    let refused = retired.verify(&other_link, now).unwrap_err();
+    assert_eq!(refused.code(), "bad_signature");
+    assert!(
+        refused.message().contains("retired"),
+        "{}",
+        refused.message()
+    );
+    assert_eq!(retired.verify(&link, now).unwrap().token_id, token.id());
 
     let mut bad = wire.clone();
     bad.keys[0].public_key = "zz".into();
