@@ -73,7 +73,7 @@ pub use directory::{CodeDirectory, CodeHash, DirectoryEntry, DirectoryKey};
 pub use error::{Error, ErrorKind, Result};
 pub use ids::{ActionTokenId, DeviceId, Expiry, FleetId, KeyId, OrgId, Timestamp};
 pub use link::LinkBase;
-pub use ndef::{WebNfcRecord, token_from_ndef};
+pub use ndef::{WebNfcRecord, card_code, token_from_ndef};
 pub use permission::{Permission, PermissionSet};
 pub use qr::{Ecc, QrMatrix};
 pub use signed::{Claims, KeyRing, OrgPublicKey, OrgSigningKey, SignedToken};

@@ -609,6 +609,18 @@ impl WebNfcRecord {
     }
 }
 
+/// The code an NFC card can hold for `text` (a typed code, an old-format QR's text, or a code link). A signed
+/// token is refused with `bad_format`: its claims and signature do not fit an NTAG213, so it stays a QR code.
+pub fn card_code(text: &str) -> Result<TokenCode> {
+    match parse_token(text)? {
+        ParsedToken::Code(code) => Ok(code),
+        ParsedToken::Signed(_) => Err(Error::new(
+            ErrorKind::BadFormat,
+            "NFC cards hold token codes: a signed token does not fit an NTAG213, show it as a QR code",
+        )),
+    }
+}
+
 /// The Web NFC records of an old-format card: a URL record `scheme://host/t/<code>` and a Text record (`en`) with
 /// the code, both in the canonical form `XXXX-XXXX-XXXX-XXXX-C`.
 pub fn card_records(code: &TokenCode, base: &LinkBase) -> Vec<WebNfcRecord> {

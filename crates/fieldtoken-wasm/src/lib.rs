@@ -13,8 +13,8 @@ pub mod png;
 
 use fieldtoken_core::ndef::card_records;
 use fieldtoken_core::{
-    Error, ErrorKind, LinkBase, ParsedToken, QrMatrix, Timestamp, link::split_token_link,
-    parse_token, token_from_ndef,
+    Error, ErrorKind, LinkBase, QrMatrix, Timestamp, link::split_token_link, parse_token,
+    token_from_ndef,
 };
 use wasm_bindgen::prelude::*;
 
@@ -248,15 +248,7 @@ pub fn qr_png(
 /// code. `text` is the card's link, or a code with `base` the MDM's address (`https://mdm.example.com`).
 #[wasm_bindgen(js_name = ndefRecords, unchecked_return_type = "NdefRecordInit[]")]
 pub fn ndef_records(text: &str, base: Option<String>) -> Result<JsValue, JsValue> {
-    let code = match parse_token(text).map_err(|e| throw(&e))? {
-        ParsedToken::Code(code) => code,
-        ParsedToken::Signed(_) => {
-            return Err(throw(&Error::new(
-                ErrorKind::BadFormat,
-                "NFC cards hold token codes: a signed token does not fit an NTAG213, show it as a QR code",
-            )));
-        }
-    };
+    let code = fieldtoken_core::card_code(text).map_err(|e| throw(&e))?;
     let base = match base {
         Some(base) => LinkBase::parse(&base),
         None => split_token_link(text).map(|(base, _)| base).map_err(|_| {

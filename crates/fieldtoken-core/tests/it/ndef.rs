@@ -276,3 +276,27 @@ fn encoding_refuses_what_no_reader_could_decode() {
 fn memory_of(records: &[NdefRecord]) -> Vec<u8> {
     wrap_tlv(&encode_message(records).unwrap()).unwrap()
 }
+
+#[test]
+fn a_card_holds_codes_and_refuses_signed_tokens() {
+    let code = code();
+    // Typed loosely, as an old-format QR's text, or as a code link: the same code.
+    assert_eq!(
+        fieldtoken_core::card_code(&code.to_string().to_lowercase()).unwrap(),
+        code
+    );
+    assert_eq!(
+        fieldtoken_core::card_code(&base().link(&code.to_string())).unwrap(),
+        code
+    );
+    // A signed token never goes on a card.
+    let signed = key().sign_token(&token()).unwrap().to_deep_link(&base());
+    let refused = fieldtoken_core::card_code(&signed).unwrap_err();
+    assert_eq!(refused.code(), "bad_format");
+    assert!(
+        refused.message().contains("QR code"),
+        "{}",
+        refused.message()
+    );
+    assert_eq!(fieldtoken_core::card_code("").unwrap_err().code(), "empty");
+}

@@ -8,8 +8,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use fieldtoken_core::ndef::{NTAG213_USER_BYTES, card_memory, card_records};
-use fieldtoken_core::{Error, ErrorKind, LinkBase, ParsedToken, TokenCode, VerifiedToken};
-use fieldtoken_core::{parse_token, token_from_ndef, verify_token};
+use fieldtoken_core::{Error, LinkBase, ParsedToken, TokenCode, VerifiedToken};
+use fieldtoken_core::{card_code, token_from_ndef, verify_token};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -33,16 +33,10 @@ fn plan(text: &str, offline: Offline) -> Option<Result<(TokenCode, VerifiedToken
     }
     offline.bundle.with(|b| {
         let b = b.as_ref()?;
-        Some(match parse_token(text) {
-            Ok(ParsedToken::Code(code)) => {
-                verify_token(text, &b.core, server_now()).map(|v| (code, v))
-            }
-            Ok(ParsedToken::Signed(_)) => Err(Error::new(
-                ErrorKind::BadFormat,
-                "NFC cards hold token codes: a signed token does not fit an NTAG213, show it as a QR code",
-            )),
-            Err(e) => Err(e),
-        })
+        Some(
+            card_code(text)
+                .and_then(|code| verify_token(text, &b.core, server_now()).map(|v| (code, v))),
+        )
     })
 }
 
