@@ -94,6 +94,17 @@ pub async fn post<T: DeserializeOwned>(
     serde_json::from_str(&text).map_err(ApiError::bad_response)
 }
 
+/// `method path` with an optional JSON body, decoded from JSON; an empty answer (204) reads as `null`.
+pub async fn request<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> Result<T, ApiError> {
+    let text = send(method, path, body.map(ToString::to_string)).await?;
+    let text = if text.is_empty() { "null" } else { &text };
+    serde_json::from_str(text).map_err(ApiError::bad_response)
+}
+
 /// `DELETE path`.
 pub async fn delete(path: &str) -> Result<(), ApiError> {
     send("DELETE", path, None).await.map(drop)
