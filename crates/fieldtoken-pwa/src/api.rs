@@ -105,6 +105,11 @@ pub async fn request<T: DeserializeOwned>(
     serde_json::from_str(text).map_err(ApiError::bad_response)
 }
 
+/// `GET path`, the answer's text undecoded (for callers that decode it once for several types).
+pub async fn get_text(path: &str) -> Result<String, ApiError> {
+    send("GET", path, None).await
+}
+
 /// `DELETE path`.
 pub async fn delete(path: &str) -> Result<(), ApiError> {
     send("DELETE", path, None).await.map(drop)

@@ -163,7 +163,8 @@ pub struct Settings {
     pub authentication_code: FieldSettings,
 }
 
-/// An access token definition.
+/// An access token definition, or a classification (which has only a name and settings: its life cycle
+/// options read as `false`). One type for both keeps one copy of the decoding code in the PWA.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Definition {
     /// Its id.
@@ -171,16 +172,23 @@ pub struct Definition {
     /// Its name.
     pub name: String,
     /// Whether it is the one active definition.
+    #[serde(default)]
     pub active: bool,
     /// Its format settings.
     pub settings: Settings,
     /// Whether tokens may have neither identifier nor pass code.
+    #[serde(default)]
     pub allow_without_identifier_and_pass_code: bool,
     /// Whether removing a token's last association sets it 'Not Effective'.
+    #[serde(default)]
     pub not_effective_on_last_removal: bool,
     /// Whether new tokens wait 'Pending Verification' for their verification code.
+    #[serde(default)]
     pub requires_verification: bool,
 }
+
+/// An access token classification: its settings replace the active definition's for its tokens.
+pub type Classification = Definition;
 
 impl Definition {
     /// Its automations and permissions in words, for a table cell.
@@ -201,17 +209,6 @@ impl Definition {
             said.join("; ")
         }
     }
-}
-
-/// An access token classification: its settings replace the active definition's for its tokens.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Classification {
-    /// Its id.
-    pub id: u32,
-    /// Its name.
-    pub name: String,
-    /// Its format settings.
-    pub settings: Settings,
 }
 
 /// An accounts receivable or a rewards participant.

@@ -116,12 +116,31 @@ pub fn load<T: DeserializeOwned + Send + Sync + 'static>(
     into: RwSignal<Vec<T>>,
     said: Said,
 ) {
+    load_text(
+        path,
+        said,
+        Box::new(move |text| {
+            serde_json::from_str::<Page<T>>(text)
+                .map(|page| into.set(page.items))
+                .map_err(|why| format!("the MDM answered in an unexpected way ({why})"))
+        }),
+    );
+}
+
+/// Decodes a list's text into its signal, or says why it cannot.
+type Store = Box<dyn FnOnce(&str) -> Result<(), String>>;
+
+/// [`load`]'s part that does not depend on the item type, compiled once: fetch, then hand the text on.
+fn load_text(path: &'static str, said: Said, store: Store) {
     spawn_local(async move {
-        match api::get::<Page<T>>(path).await {
-            Ok(page) => into.set(page.items),
-            Err(why) => said.set(Some(Err(format!(
+        let stored = match api::get_text(path).await {
+            Ok(text) => store(&text),
+            Err(why) => Err(why.to_string()),
+        };
+        if let Err(why) = stored {
+            said.set(Some(Err(format!(
                 "Could not load this page's lists: {why}."
-            )))),
+            ))));
         }
     });
 }
@@ -279,7 +298,8 @@ fn cell(cell: Cell) -> AnyView {
         Cell::Head(text) => view! { <th scope="row">{text}</th> }.into_any(),
         Cell::Text(text) => view! { <td>{text}</td> }.into_any(),
         Cell::Buttons(buttons) => view! {
-            <td class="row-actions">{buttons.into_iter().map(button_view).collect_view()}</td>
+            // The flex box is inside the cell: a flex `td` leaves the table's layout.
+            <td><div class="row-actions">{buttons.into_iter().map(button_view).collect_view()}</div></td>
         }
         .into_any(),
         Cell::List(items) => view! {

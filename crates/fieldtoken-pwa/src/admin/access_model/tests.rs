@@ -130,11 +130,12 @@ fn a_classification_replaces_the_active_definitions_settings() {
         definition(1, false, settings("free_text", false, "free_text")),
         definition(2, true, settings("email", true, "auto_id")),
     ];
-    let classifications = [Classification {
-        id: 9,
-        name: "Staff".into(),
-        settings: settings("auto_number", false, "number"),
-    }];
+    // A classification has a name and settings; the options of a definition stay off.
+    let classifications = [definition(
+        9,
+        false,
+        settings("auto_number", false, "number"),
+    )];
     let typed = |class| Typed::of(applicable_settings(&definitions, &classifications, class));
     assert_eq!(
         typed(None),
