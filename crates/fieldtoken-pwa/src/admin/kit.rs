@@ -1,6 +1,8 @@
 //! What the access token pages share: the page frame that checks the session's permissions, the live regions
-//! that say what an action did or why the MDM refused it, and list loading. Page bodies are plain `fn`s, so
-//! each page adds its own view code and nothing generic is compiled again per page.
+//! that say what an action did or why the MDM refused it, calls and list loading, and forms and tables
+//! described as data ([`Control`], [`Cell`]). The PWA's size is budgeted and every distinct Leptos view is
+//! compiled code, so pages describe their forms and rows and these few functions render all of them; page
+//! bodies are plain `fn`s and calls are boxed, so nothing here is compiled again per page.
 
 use std::sync::Arc;
 
