@@ -98,6 +98,22 @@ pub async fn post<T: DeserializeOwned>(
     serde_json::from_str(&text).map_err(ApiError::bad_response)
 }
 
+/// `method path` with an optional JSON body, decoded from JSON; an empty answer (204) reads as `null`.
+pub async fn request<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> Result<T, ApiError> {
+    let text = send(method, path, body.map(ToString::to_string)).await?;
+    let text = if text.is_empty() { "null" } else { &text };
+    serde_json::from_str(text).map_err(ApiError::bad_response)
+}
+
+/// `GET path`, the answer's text undecoded (for callers that decode it once for several types).
+pub async fn get_text(path: &str) -> Result<String, ApiError> {
+    send("GET", path, None).await
+}
+
 /// `DELETE path`.
 pub async fn delete(path: &str) -> Result<(), ApiError> {
     send("DELETE", path, None).await.map(drop)

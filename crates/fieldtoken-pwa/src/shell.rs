@@ -57,6 +57,10 @@ pub fn AdminApp() -> impl IntoView {
                     <Route path=path!("/admin/devices") view=admin::DevicesPage/>
                     <Route path=path!("/admin/fleets") view=admin::FleetsPage/>
                     <Route path=path!("/admin/access-tokens") view=admin::AccessTokensPage/>
+                    <Route path=path!("/admin/access-definitions") view=admin::DefinitionsPage/>
+                    <Route path=path!("/admin/access-classifications") view=admin::ClassificationsPage/>
+                    <Route path=path!("/admin/accounts-receivable") view=admin::AccountsPage/>
+                    <Route path=path!("/admin/rewards-participants") view=admin::ParticipantsPage/>
                 </Routes>
             </main>
         </Router>

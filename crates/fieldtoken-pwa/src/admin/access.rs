@@ -1,230 +1,517 @@
 //! `/admin/access-tokens`: the operators' access tokens (CRM.COM model, seed 002): the list with each
-//! token's life cycle state, "+ New access token" (a generated pass code is shown once), and the actions
-//! Set Effective, Set Not Effective, Reset pass code and Delete.
+//! token's life cycle state; "New access token" with its classification, accounts receivable and rewards
+//! participant (generated pass and verification codes are shown once); the actions Set Effective, Set Not
+//! Effective, Reset pass code and Delete; and each token's card, where what is editable is edited and a
+//! 'Pending Verification' token is verified or given a new verification code.
 //!
 //! The screen never decides whether an action is allowed: the MDM asks the core, and a refusal is shown
-//! in the core's words (e.g. delete needs a Not Effective, unassociated token).
+//! in the core's words. The forms only leave out what cannot be typed: a generated value, and the
+//! classification and links after creation (seed 002: "editable only when creating the Access Token").
 
-use fieldtoken_core::Permission;
+use std::sync::Arc;
+
+use leptos::html::H2;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::components::Redirect;
-use serde::Deserialize;
-use serde_json::json;
+use leptos_router::components::A;
+use serde_json::{Value, json};
 
-use super::model::Me;
-use crate::api;
-use crate::session;
+use super::access_model::{
+    AccessToken, Classification, Definition, Party, Typed, applicable_settings,
+};
+use super::kit::{self, Can, Cell, Control, Said};
 
-/// An access token as the API shows it (never its pass code).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-struct AccessToken {
-    number: u32,
-    identifier: Option<String>,
-    state: String,
-    state_label: String,
-    has_pass_code: bool,
-}
+const TOKENS: &str = "/api/v1/access-tokens";
 
-/// An answer that may carry a secret shown this once.
-#[derive(Deserialize)]
-struct WithSecret {
-    number: u32,
-    #[serde(default)]
-    pass_code: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Page {
-    items: Vec<AccessToken>,
-}
-
-/// What the page can offer, from the session's permissions.
+/// Everything the page lists, loaded together so names and settings are at hand.
 #[derive(Clone, Copy)]
-struct Can {
-    create: bool,
-    update: bool,
-    delete: bool,
+struct Lists {
+    tokens: RwSignal<Vec<AccessToken>>,
+    definitions: RwSignal<Vec<Definition>>,
+    classifications: RwSignal<Vec<Classification>>,
+    accounts: RwSignal<Vec<Party>>,
+    participants: RwSignal<Vec<Party>>,
+}
+
+impl Lists {
+    fn new() -> Lists {
+        Lists {
+            tokens: RwSignal::new(Vec::new()),
+            definitions: RwSignal::new(Vec::new()),
+            classifications: RwSignal::new(Vec::new()),
+            accounts: RwSignal::new(Vec::new()),
+            participants: RwSignal::new(Vec::new()),
+        }
+    }
+
+    fn reload(self, said: Said) {
+        kit::load("/api/v1/access-tokens?limit=200", self.tokens, said);
+        kit::load("/api/v1/access-token-definitions", self.definitions, said);
+        kit::load(
+            "/api/v1/access-token-classifications",
+            self.classifications,
+            said,
+        );
+        kit::load("/api/v1/accounts-receivable", self.accounts, said);
+        kit::load("/api/v1/rewards-participants", self.participants, said);
+    }
+
+    /// What a token with this classification may type, from its settings.
+    fn typed(self, classification: Option<u32>) -> Typed {
+        self.definitions.with(|d| {
+            self.classifications
+                .with(|c| Typed::of(applicable_settings(d, c, classification)))
+        })
+    }
+}
+
+/// The name of `id` among `names`, "None" without one.
+fn name_in<'a>(mut names: impl Iterator<Item = (u32, &'a str)>, id: Option<u32>) -> String {
+    match id {
+        None => "None".into(),
+        Some(id) => names
+            .find(|(other, _)| *other == id)
+            .map_or_else(|| format!("#{id}"), |(_, name)| name.to_owned()),
+    }
+}
+
+/// The `(id, name)` pairs of parties, for [`name_in`].
+fn party_names(parties: &[Party]) -> impl Iterator<Item = (u32, &str)> {
+    parties.iter().map(|p| (p.id, p.name.as_str()))
 }
 
 /// `/admin/access-tokens`.
 #[component]
 pub fn AccessTokensPage() -> impl IntoView {
-    if session::token().is_none() {
-        return view! { <Redirect path="/admin/sign-in"/> }.into_any();
-    }
-    let me = LocalResource::new(|| api::get::<Me>("/api/v1/me"));
+    kit::access_page("Access Tokens", access_tokens)
+}
+
+fn access_tokens(can: Can) -> AnyView {
+    let lists = Lists::new();
+    // What the last row action did, or why it was refused.
+    let said = kit::said();
+    let reload = move || lists.reload(said);
+    reload();
+    let open = RwSignal::new(None::<u32>);
+
+    let act = move |number: u32, what: &'static str| {
+        let call = match what {
+            "delete" => ("DELETE", format!("{TOKENS}/{number}"), None),
+            _ => kit::post(format!("{TOKENS}/{number}/{what}")),
+        };
+        kit::run(
+            said,
+            format!("Access token #{number}"),
+            call,
+            Box::new(move |answer| match what {
+                "delete" => format!("Access token #{number} deleted."),
+                "reset-pass-code" => secret_sentence("given a new pass code", &answer),
+                _ => format!(
+                    "Access token #{number} is now {}.",
+                    answer["state_label"].as_str().unwrap_or("changed")
+                ),
+            }),
+            Box::new(reload),
+        );
+    };
+
+    let rows = move || {
+        lists
+            .tokens
+            .get()
+            .into_iter()
+            .map(|token| {
+                let n = token.number;
+                let mut buttons = Vec::new();
+                // A 'Pending Verification' token is only verified (on its card), never switched by hand.
+                if can.update && !token.is_pending() {
+                    let (label, what) = if token.state == "not_effective" {
+                        ("Set Effective", "set-effective")
+                    } else {
+                        ("Set Not Effective", "set-not-effective")
+                    };
+                    buttons.push(kit::button(label, format!("{label} #{n}"), "", move || {
+                        act(n, what)
+                    }));
+                    buttons.push(kit::button(
+                        "Reset pass code",
+                        format!("Reset pass code #{n}"),
+                        "",
+                        move || act(n, "reset-pass-code"),
+                    ));
+                }
+                if can.delete {
+                    buttons.push(kit::button(
+                        "Delete",
+                        format!("Delete #{n}"),
+                        "danger",
+                        move || act(n, "delete"),
+                    ));
+                }
+                vec![
+                    Cell::Buttons(vec![kit::button(
+                        format!("#{n}"),
+                        format!("Open access token #{n}"),
+                        "link",
+                        move || open.set(Some(n)),
+                    )]),
+                    Cell::Text(token.identifier.unwrap_or_else(|| "—".into())),
+                    Cell::Text(token.state_label),
+                    Cell::Text((if token.has_pass_code { "Set" } else { "None" }).into()),
+                    Cell::Buttons(buttons),
+                ]
+            })
+            .collect()
+    };
     view! {
-        <section aria-labelledby="access-title" class="wide">
-            <super::AdminNav/>
-            <h1 id="access-title">"Access Tokens"</h1>
-            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
-                {move || me.get().map(|answer| match answer {
-                    Ok(me) => {
-                        let held = me.permissions();
-                        if held.contains(Permission::AccessTokenRead) {
-                            let can = Can {
-                                create: held.contains(Permission::AccessTokenCreate),
-                                update: held.contains(Permission::AccessTokenUpdate),
-                                delete: held.contains(Permission::AccessTokenDelete),
-                            };
-                            view! { <AccessTokens can=can/> }.into_any()
-                        } else {
-                            view! {
-                                <p role="alert" class="error">
-                                    "Your account does not have the permission " <code>"fms.accesstoken.read"</code>
-                                    " needed for this page."
-                                </p>
-                            }.into_any()
-                        }
-                    }
-                    Err(why) => view! { <p role="alert" class="error">{format!("Could not load your account: {why}.")}</p> }.into_any(),
-                })}
-            </Suspense>
+        {can.create.then(|| new_token_form(lists, reload))}
+        // Untracked: the card follows the lists by itself; rebuilding it on every reload would lose what it says.
+        {move || open.get().map(|number| untrack(|| token_card(number, can, lists, open, reload)))}
+        {kit::said_view(said)}
+        {kit::table(
+            "Access tokens and their life cycle state".into(),
+            vec!["Number", "Identifier", "Life cycle state", "Pass code", "Actions"],
+            Arc::new(rows),
+        )}
+    }
+    .into_any()
+}
+
+/// An input shown while `shown` says the settings let people type it.
+fn typed_input(
+    id: &str,
+    label: &'static str,
+    kind: &'static str,
+    value: RwSignal<String>,
+    shown: impl Fn() -> bool + Send + Sync + 'static,
+) -> Control {
+    Control::When(
+        Arc::new(shown),
+        Arc::new(Control::Input(id.into(), label, kind, value)),
+    )
+}
+
+/// "New access token": the typed texts the settings allow, and the classification and links, which are set
+/// only here (seed 002).
+fn new_token_form(lists: Lists, reload: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
+    let said = kit::said();
+    let [
+        identifier,
+        pass_code,
+        authentication_code,
+        classification,
+        account,
+        participant,
+    ] = std::array::from_fn(|_| RwSignal::new(String::new()));
+    let typed = move || lists.typed(kit::chosen(classification));
+    let create = move || {
+        let typed = typed();
+        let mut body = json!({});
+        for (key, value, offered) in [
+            ("identifier", identifier, typed.identifier),
+            ("pass_code", pass_code, typed.pass_code),
+            (
+                "authentication_code",
+                authentication_code,
+                typed.authentication_code,
+            ),
+        ] {
+            let text = value.get_untracked().trim().to_owned();
+            if offered && !text.is_empty() {
+                body[key] = json!(text);
+            }
+        }
+        for (key, value) in [
+            ("classification_id", classification),
+            ("accounts_receivable_id", account),
+            ("rewards_participant_id", participant),
+        ] {
+            if let Some(id) = kit::chosen(value) {
+                body[key] = json!(id);
+            }
+        }
+        kit::run(
+            said,
+            "The access token was not created".into(),
+            ("POST", TOKENS.into(), Some(body)),
+            Box::new(move |answer| {
+                for value in [identifier, pass_code, authentication_code] {
+                    value.set(String::new());
+                }
+                secret_sentence("created", &answer)
+            }),
+            Box::new(reload),
+        );
+    };
+    let parties = move |list: RwSignal<Vec<Party>>, account: Option<RwSignal<String>>| {
+        Arc::new(move || {
+            // Seed 002: with an accounts receivable chosen, only its rewards participants can be selected.
+            let of = account.and_then(kit::chosen);
+            list.with(|l| {
+                l.iter()
+                    .filter(|p| !p.terminated && (of.is_none() || p.accounts_receivable_id == of))
+                    .map(|p| (p.id.to_string(), p.name.clone()))
+                    .collect()
+            })
+        })
+    };
+    let controls = vec![
+        Control::Select(
+            "new-access-classification".into(),
+            "Classification",
+            Some("None: the active definition's settings"),
+            Arc::new(move || {
+                lists.classifications.with(|c| {
+                    c.iter()
+                        .map(|c| (c.id.to_string(), c.name.clone()))
+                        .collect()
+                })
+            }),
+            classification,
+        ),
+        typed_input(
+            "new-access-identifier",
+            "Identifier",
+            "text",
+            identifier,
+            move || typed().identifier,
+        ),
+        typed_input(
+            "new-access-pass-code",
+            "Pass code",
+            "password",
+            pass_code,
+            move || typed().pass_code,
+        ),
+        typed_input(
+            "new-access-authentication-code",
+            "Authentication code",
+            "text",
+            authentication_code,
+            move || typed().authentication_code,
+        ),
+        Control::Note(
+            "As the active access token definition, or the classification, asks (for example an e-mail address). \
+             Left empty, generated values are made and shown once.",
+        ),
+        Control::Select(
+            "new-access-account".into(),
+            "Accounts receivable",
+            Some("None"),
+            parties(lists.accounts, None),
+            account,
+        ),
+        Control::Select(
+            "new-access-participant".into(),
+            "Rewards participant",
+            Some("None"),
+            parties(lists.participants, Some(account)),
+            participant,
+        ),
+    ];
+    kit::form(
+        "new-access-title",
+        "New access token",
+        controls,
+        "Create access token",
+        Some(said),
+        Arc::new(create),
+    )
+}
+
+/// A token's card (seed 002's data entry page): its facts, the edit form for what may still change, and
+/// verification while it is 'Pending Verification'.
+fn token_card(
+    number: u32,
+    can: Can,
+    lists: Lists,
+    open: RwSignal<Option<u32>>,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> AnyView {
+    let said = kit::said();
+    let token = move || {
+        lists
+            .tokens
+            .with(|t| t.iter().find(|t| t.number == number).cloned())
+    };
+    let Some(first) = token() else {
+        return ().into_any();
+    };
+    let path = format!("{TOKENS}/{number}");
+    let typed = lists.typed(first.classification_id);
+    let identifier = RwSignal::new(first.identifier.clone().unwrap_or_default());
+    let authentication_code = RwSignal::new(first.authentication_code.clone());
+    let [pass_code, verification_code] = std::array::from_fn(|_| RwSignal::new(String::new()));
+
+    let save = {
+        let path = path.clone();
+        move || {
+            let Some(now) = token() else { return };
+            // Only what changed is sent: an unchanged field is left as it is.
+            let mut body = json!({});
+            let typed_identifier = identifier.get_untracked().trim().to_owned();
+            if typed.identifier && Some(&typed_identifier) != now.identifier.as_ref() {
+                body["identifier"] = if typed_identifier.is_empty() {
+                    Value::Null
+                } else {
+                    json!(typed_identifier)
+                };
+            }
+            let code = authentication_code.get_untracked().trim().to_owned();
+            if typed.authentication_code && code != now.authentication_code {
+                body["authentication_code"] = json!(code);
+            }
+            if !pass_code.get_untracked().is_empty() {
+                body["pass_code"] = json!(pass_code.get_untracked());
+            }
+            if body.as_object().is_some_and(|b| b.is_empty()) {
+                return said.set(Some(Ok("Nothing changed.".into())));
+            }
+            kit::run(
+                said,
+                "The changes were not saved".into(),
+                ("PATCH", path.clone(), Some(body)),
+                Box::new(move |answer| {
+                    pass_code.set(String::new());
+                    secret_sentence("saved", &answer)
+                }),
+                Box::new(reload),
+            );
+        }
+    };
+    let verify = move || {
+        let body = json!({ "verification_code": verification_code.get_untracked().trim() });
+        kit::run(
+            said,
+            "The access token was not verified".into(),
+            ("POST", format!("{TOKENS}/{number}/verify"), Some(body)),
+            Box::new(move |_| {
+                verification_code.set(String::new());
+                format!("Access token #{number} is verified and now Effective.")
+            }),
+            Box::new(reload),
+        );
+    };
+    let reset_verification = move || {
+        kit::run(
+            said,
+            "The verification code was not reset".into(),
+            kit::post(format!("{TOKENS}/{number}/reset-verification-code")),
+            Box::new(|answer| secret_sentence("given a new verification code", &answer)),
+            Box::new(reload),
+        );
+    };
+
+    // Moves focus to the card when it opens, so keyboard and screen reader users land on what they asked for.
+    let heading = NodeRef::<H2>::new();
+    Effect::new(move || {
+        if let Some(heading) = heading.get() {
+            let _ = heading.focus();
+        }
+    });
+    let facts = move || {
+        token().map(|t| {
+            let classification = lists.classifications.with(|c| {
+                name_in(
+                    c.iter().map(|c| (c.id, c.name.as_str())),
+                    t.classification_id,
+                )
+            });
+            let account = lists
+                .accounts
+                .with(|a| name_in(party_names(a), t.accounts_receivable_id));
+            let participant = lists
+                .participants
+                .with(|p| name_in(party_names(p), t.rewards_participant_id));
+            [
+                ("Life cycle state", t.state_label),
+                ("Identifier", t.identifier.unwrap_or_else(|| "None".into())),
+                ("Authentication code", t.authentication_code),
+                ("Classification", classification),
+                ("Accounts receivable", account),
+                ("Rewards participant", participant),
+            ]
+            .into_iter()
+            .map(|(term, value)| view! { <dt>{term}</dt><dd>{value}</dd> })
+            .collect_view()
+        })
+    };
+    let mut edit = Vec::new();
+    if typed.identifier {
+        edit.push(Control::Input(
+            "edit-access-identifier".into(),
+            "Identifier",
+            "text",
+            identifier,
+        ));
+    }
+    if typed.authentication_code {
+        edit.push(Control::Input(
+            "edit-access-authentication-code".into(),
+            "Authentication code",
+            "text",
+            authentication_code,
+        ));
+    }
+    if typed.pass_code {
+        edit.push(Control::Input(
+            "edit-access-pass-code".into(),
+            "New pass code",
+            "password",
+            pass_code,
+        ));
+    }
+    edit.push(Control::Note(
+        "Generated values cannot be typed. Leave the pass code empty to keep it.",
+    ));
+    let verification = vec![
+        Control::Input(
+            "verify-code".into(),
+            "Verification code",
+            "text",
+            verification_code,
+        ),
+        Control::Buttons(vec![kit::button(
+            "Reset verification code",
+            "Reset verification code".into(),
+            "",
+            reset_verification,
+        )]),
+    ];
+    let pending = move || token().is_some_and(|t| t.is_pending());
+    view! {
+        <section class="card" aria-labelledby="token-card-title">
+            <div class="panel-head">
+                <h2 id="token-card-title" tabindex="-1" node_ref=heading>{format!("Access token #{number}")}</h2>
+                <button type="button" class="close" aria-label="Close" on:click=move |_| open.set(None)>"×"</button>
+            </div>
+            <dl class="facts">{facts}</dl>
+            <p class="help">
+                "The classification, accounts receivable and rewards participant are set when the token is created. Links are removed on the "
+                <A href="/admin/accounts-receivable">"Accounts Receivable"</A> " and "
+                <A href="/admin/rewards-participants">"Rewards Participants"</A> " pages."
+            </p>
+            {can.update.then(|| kit::form("edit-access-title", "Edit", edit, "Save changes", None, Arc::new(save)))}
+            {move || (can.update && pending()).then(|| kit::form(
+                "verify-title", "Verification", verification.clone(), "Verify", None, Arc::new(verify),
+            ))}
+            {kit::said_view(said)}
         </section>
     }
     .into_any()
 }
 
-#[component]
-fn AccessTokens(can: Can) -> impl IntoView {
-    let tokens = RwSignal::new(Vec::<AccessToken>::new());
-    // What the last action did, or why it was refused: one live region for the whole page.
-    let outcome = RwSignal::new(None::<Result<String, String>>);
-    let identifier = RwSignal::new(String::new());
-
-    let reload = move || {
-        spawn_local(async move {
-            match api::get::<Page>("/api/v1/access-tokens").await {
-                Ok(page) => tokens.set(page.items),
-                Err(why) => outcome.set(Some(Err(format!(
-                    "Could not load the access tokens: {why}."
-                )))),
-            }
-        });
-    };
-    reload();
-
-    let create = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        let typed = identifier.get_untracked().trim().to_owned();
-        let body = if typed.is_empty() {
-            json!({})
-        } else {
-            json!({ "identifier": typed })
-        };
-        spawn_local(async move {
-            match api::post::<WithSecret>("/api/v1/access-tokens", &body).await {
-                Ok(created) => {
-                    identifier.set(String::new());
-                    outcome.set(Some(Ok(secret_sentence("created", created))));
-                    reload();
-                }
-                Err(why) => outcome.set(Some(Err(format!(
-                    "The access token was not created: {why}."
-                )))),
-            }
-        });
-    };
-
-    let act = move |number: u32, what: &'static str| {
-        spawn_local(async move {
-            let path = format!("/api/v1/access-tokens/{number}/{what}");
-            let answer = match what {
-                "delete" => api::delete(&format!("/api/v1/access-tokens/{number}"))
-                    .await
-                    .map(|()| format!("Access token #{number} deleted.")),
-                "reset-pass-code" => api::post::<WithSecret>(&path, &json!({}))
-                    .await
-                    .map(|token| secret_sentence("given a new pass code", token)),
-                _ => api::post::<AccessToken>(&path, &json!({}))
-                    .await
-                    .map(|token| {
-                        format!(
-                            "Access token #{} is now {}.",
-                            token.number, token.state_label
-                        )
-                    }),
-            };
-            outcome.set(Some(
-                answer.map_err(|why| format!("Access token #{number}: {why}.")),
-            ));
-            reload();
-        });
-    };
-
-    view! {
-        {can.create.then(|| view! {
-            <form class="card" aria-labelledby="new-access-title" on:submit=create novalidate>
-                <h2 id="new-access-title">"New access token"</h2>
-                <label for="new-access-identifier">"Identifier"</label>
-                <input id="new-access-identifier" type="text" autocomplete="off"
-                    aria-describedby="new-access-help"
-                    prop:value=identifier on:input=move |event| identifier.set(event_target_value(&event))/>
-                <p id="new-access-help" class="help">
-                    "As the active access token definition asks (for example an e-mail address). The pass code is generated and shown once."
-                </p>
-                <button type="submit" class="primary">"Create access token"</button>
-            </form>
-        })}
-        <p role="status" aria-live="polite" class="help">
-            {move || outcome.get().and_then(Result::ok)}
-        </p>
-        <Show when=move || matches!(outcome.get(), Some(Err(_)))>
-            <p role="alert" class="error">{move || outcome.get().and_then(Result::err)}</p>
-        </Show>
-        <div class="table-wrap">
-            <table>
-                <caption class="visually-hidden">"Access tokens and their life cycle state"</caption>
-                <thead><tr>
-                    <th scope="col">"Number"</th>
-                    <th scope="col">"Identifier"</th>
-                    <th scope="col">"Life cycle state"</th>
-                    <th scope="col">"Pass code"</th>
-                    <th scope="col">"Actions"</th>
-                </tr></thead>
-                <tbody>
-                    <For each=move || tokens.get() key=|t| (t.number, t.state.clone()) let:token>
-                        <tr>
-                            <td>{format!("#{}", token.number)}</td>
-                            <td>{token.identifier.clone().unwrap_or_else(|| "—".into())}</td>
-                            <td>{token.state_label.clone()}</td>
-                            <td>{if token.has_pass_code { "Set" } else { "None" }}</td>
-                            <td class="row-actions">
-                                {can.update.then(|| {
-                                    let n = token.number;
-                                    let (label, what) = if token.state == "not_effective" {
-                                        ("Set Effective", "set-effective")
-                                    } else {
-                                        ("Set Not Effective", "set-not-effective")
-                                    };
-                                    view! {
-                                        <button type="button" aria-label=format!("{label} #{n}") on:click=move |_| act(n, what)>{label}</button>
-                                        <button type="button" aria-label=format!("Reset pass code #{n}") on:click=move |_| act(n, "reset-pass-code")>"Reset pass code"</button>
-                                    }
-                                })}
-                                {can.delete.then(|| {
-                                    let n = token.number;
-                                    view! {
-                                        <button type="button" class="danger" aria-label=format!("Delete #{n}") on:click=move |_| act(n, "delete")>"Delete"</button>
-                                    }
-                                })}
-                            </td>
-                        </tr>
-                    </For>
-                </tbody>
-            </table>
-        </div>
+/// "Access token #3 created. Its pass code, shown only this once: …": the secrets an answer shows once.
+fn secret_sentence(what: &str, answer: &Value) -> String {
+    let mut words = format!("Access token #{} {what}.", answer["number"]);
+    if let Some(pass_code) = answer["pass_code"].as_str() {
+        words.push_str(&format!(
+            " Its pass code, shown only this once: {pass_code}"
+        ));
     }
-}
-
-/// "Access token #3 created. Its pass code, shown only this once: …".
-fn secret_sentence(what: &str, token: WithSecret) -> String {
-    match token.pass_code {
-        Some(pass_code) => format!(
-            "Access token #{} {what}. Its pass code, shown only this once: {pass_code}",
-            token.number
-        ),
-        None => format!("Access token #{} {what}.", token.number),
+    if let Some(code) = answer["verification_code"].as_str() {
+        words.push_str(&format!(
+            " Its verification code, to send to the operator: {code}"
+        ));
     }
+    words
 }

@@ -1,17 +1,24 @@
-//! The admin screens under `/admin`: sign-in, and the Action Tokens page of seed 000 (data table,
-//! "+ New", the side panel with both QR formats, download, print, delete).
+//! The admin screens under `/admin`: sign-in, the Action Tokens page of seed 000 (data table, "+ New", the
+//! side panel with both QR formats, download, print, delete), devices and fleets, and the access token pages
+//! of seed 002 (tokens, definitions, classifications, accounts receivable, rewards participants).
 
 mod access;
+mod access_config;
+mod access_model;
 mod devices;
+mod kit;
 mod model;
 mod new_token;
 mod panel;
+mod parties;
 mod sign_in;
 mod time;
 mod tokens;
 
 pub use access::AccessTokensPage;
+pub use access_config::{ClassificationsPage, DefinitionsPage};
 pub use devices::{DevicesPage, FleetsPage};
+pub use parties::{AccountsPage, ParticipantsPage};
 pub use sign_in::SignIn;
 
 use leptos::prelude::*;
@@ -26,6 +33,10 @@ pub fn AdminNav() -> impl IntoView {
             <A href="/admin/devices">"Devices"</A>
             <A href="/admin/fleets">"Fleets"</A>
             <A href="/admin/access-tokens">"Access Tokens"</A>
+            <A href="/admin/access-definitions">"Definitions"</A>
+            <A href="/admin/access-classifications">"Classifications"</A>
+            <A href="/admin/accounts-receivable">"Accounts Receivable"</A>
+            <A href="/admin/rewards-participants">"Rewards Participants"</A>
         </nav>
     }
 }
