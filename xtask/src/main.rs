@@ -21,7 +21,7 @@ commands:
   run [--listen ADDR] build pkg/ and the PWA in release mode and start the MDM (default 127.0.0.1:8080)
   test               setup, then every suite: cargo test, wasm tests in Chromium, Node tests of pkg/, Playwright
   pkg                build the npm package into pkg/
-  bench              QR decoding benchmark (fieldtoken, jsQR, zxing-wasm) into docs/BENCHMARKS.md
+  bench              every benchmark of DESIGN's budgets (QR decoding beside jsQR and zxing-wasm, sync, PWA size, browser) into docs/BENCHMARKS.md
   precache [DIR]     write the service worker's precache list into a built PWA (Trunk's post-build hook)
 ";
 
