@@ -21,8 +21,8 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use fieldtoken_core::access::{
-    AccessTokenNumber, AccountsReceivableId, Automatic, KeptReason, RewardsParticipant,
-    RewardsParticipantId,
+    AccessTokenNumber, AccountsReceivable, AccountsReceivableId, Automatic, KeptReason,
+    RewardsParticipant, RewardsParticipantId,
 };
 use fieldtoken_core::{OrgId, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -52,12 +52,12 @@ fn checked_name(name: &str, what: &str) -> Result<String, ApiError> {
     Ok(name.to_owned())
 }
 
-/// Whether the organisation's accounts receivable is terminated; 404 when it has none with this id.
-pub async fn account_terminated(
+/// The organisation's accounts receivable as the core needs it; 404 when it has none with this id.
+pub async fn accounts_receivable(
     conn: &mut SqliteConnection,
     org: OrgId,
     id: AccountsReceivableId,
-) -> Result<bool, ApiError> {
+) -> Result<AccountsReceivable, ApiError> {
     let terminated: Option<Option<i64>> = sqlx::query_scalar(
         "SELECT terminated_at FROM accounts_receivable WHERE id = ? AND org_id = ?",
     )
@@ -66,7 +66,10 @@ pub async fn account_terminated(
     .fetch_optional(conn)
     .await?;
     terminated
-        .map(|t| t.is_some())
+        .map(|t| AccountsReceivable {
+            id,
+            terminated: t.is_some(),
+        })
         .ok_or_else(|| ApiError::not_found("accounts receivable"))
 }
 
@@ -221,7 +224,10 @@ pub async fn create_participant(
     let account = AccountsReceivableId::new(body.accounts_receivable_id)?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    account_terminated(&mut tx, p.org, account).await?;
+    accounts_receivable(&mut tx, p.org, account)
+        .await?
+        .ensure_takes_new_links()
+        .map_err(access_error)?;
     let row: PartyRow = sqlx::query_as(
         "INSERT INTO rewards_participants (org_id, accounts_receivable_id, name, created_at) VALUES (?, ?, ?, ?)
          RETURNING id, name, accounts_receivable_id, created_at, terminated_at",
@@ -272,7 +278,10 @@ pub async fn terminate_account(
     let account = AccountsReceivableId::from_i64(id)?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    if account_terminated(&mut tx, p.org, account).await? {
+    if accounts_receivable(&mut tx, p.org, account)
+        .await?
+        .terminated
+    {
         return Err(already_terminated("accounts receivable"));
     }
     let row: PartyRow = sqlx::query_as(
@@ -397,7 +406,7 @@ enum Party {
 
 /// A party found in the organisation, as the core needs it.
 enum Found {
-    Account(AccountsReceivableId),
+    Account(AccountsReceivable),
     Participant(RewardsParticipant),
 }
 
@@ -413,10 +422,7 @@ impl Party {
     /// 404 unless the organisation has this party.
     async fn find(self, conn: &mut SqliteConnection, org: OrgId) -> Result<Found, ApiError> {
         Ok(match self {
-            Party::Account(id) => {
-                account_terminated(conn, org, id).await?;
-                Found::Account(id)
-            }
+            Party::Account(id) => Found::Account(accounts_receivable(conn, org, id).await?),
             Party::Participant(id) => Found::Participant(participant(conn, org, id).await?),
         })
     }
@@ -447,7 +453,7 @@ async fn change_link(
                 };
                 loaded
                     .token
-                    .attach_to_accounts_receivable(*account, rewards.as_ref(), &by, now)
+                    .attach_to_accounts_receivable(account, rewards.as_ref(), &by, now)
             }
             Found::Participant(rewards) => loaded
                 .token
@@ -461,7 +467,7 @@ async fn change_link(
             Found::Account(account) => {
                 loaded
                     .token
-                    .remove_from_accounts_receivable(*account, &definition, &by, now)
+                    .remove_from_accounts_receivable(account.id, &definition, &by, now)
             }
             Found::Participant(rewards) => {
                 loaded

@@ -65,6 +65,33 @@ impl LifeCycleState {
     }
 }
 
+/// What the core needs to know of an accounts receivable: its id and whether it is terminated. The server reads it
+/// from its store.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct AccountsReceivable {
+    /// The account.
+    pub id: AccountsReceivableId,
+    /// Whether it is terminated.
+    pub terminated: bool,
+}
+
+impl AccountsReceivable {
+    /// A terminated accounts receivable takes no new links: no access token is linked to it and no rewards
+    /// participant is created under it (the links it had stay, as the history does).
+    pub fn ensure_takes_new_links(&self) -> Result<()> {
+        if self.terminated {
+            return Err(Error::new(
+                ErrorKind::AccountsReceivableTerminated,
+                format!(
+                    "accounts receivable {} is terminated: it takes no new access tokens or rewards participants",
+                    self.id
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// What the core needs to know of a rewards participant: its id, the accounts receivable it belongs to, and
 /// whether it is terminated. The server reads it from its store.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -138,8 +165,8 @@ pub struct AccessTokenForm<'a> {
     pub identifier: Option<&'a str>,
     /// The plain pass code, when the settings say it is typed.
     pub pass_code: Option<&'a str>,
-    /// The accounts receivable to link.
-    pub accounts_receivable: Option<AccountsReceivableId>,
+    /// The accounts receivable to link: it must not be terminated.
+    pub accounts_receivable: Option<&'a AccountsReceivable>,
     /// The rewards participant to link, with the account it belongs to.
     pub rewards_participant: Option<&'a RewardsParticipant>,
     /// The classification, whose format settings replace the definition's.
@@ -408,9 +435,13 @@ impl AccessToken {
             identifier.is_some(),
             pass_code.is_some(),
         )?;
-        if let (Some(account), Some(participant)) =
-            (form.accounts_receivable, form.rewards_participant)
-            && participant.accounts_receivable != account
+        if let Some(account) = form.accounts_receivable {
+            account.ensure_takes_new_links()?;
+        }
+        if let (Some(account), Some(participant)) = (
+            form.accounts_receivable.map(|a| a.id),
+            form.rewards_participant,
+        ) && participant.accounts_receivable != account
         {
             return Err(Error::new(
                 ErrorKind::ParticipantOtherAccount,
@@ -434,7 +465,7 @@ impl AccessToken {
             identifier: identifier.map(Identifier::checked),
             has_pass_code: pass_code.is_some(),
             state,
-            accounts_receivable: form.accounts_receivable,
+            accounts_receivable: form.accounts_receivable.map(|a| a.id),
             rewards_participant: form.rewards_participant.map(|p| p.id),
             classification: form.classification.map(Classification::id),
             log: LogInformation {
@@ -907,10 +938,11 @@ impl AccessToken {
     }
 
     /// Links the token to an accounts receivable, from the accounts receivable's screen (the token's own screen
-    /// cannot): only when it has none, and its rewards participant, if any, must belong to that account.
+    /// cannot): only when it has none, the account is not terminated, and the token's rewards participant, if any,
+    /// belongs to that account.
     pub fn attach_to_accounts_receivable(
         &mut self,
-        account: AccountsReceivableId,
+        account: &AccountsReceivable,
         participant: Option<&RewardsParticipant>,
         by: &Actor,
         now: Timestamp,
@@ -924,6 +956,7 @@ impl AccessToken {
                 ),
             ));
         }
+        account.ensure_takes_new_links()?;
         if let Some(linked) = self.rewards_participant {
             let participant = participant.filter(|p| p.id == linked).ok_or_else(|| {
                 Error::new(
@@ -934,17 +967,17 @@ impl AccessToken {
                     ),
                 )
             })?;
-            if participant.accounts_receivable != account {
+            if participant.accounts_receivable != account.id {
                 return Err(Error::new(
                     ErrorKind::ParticipantOtherAccount,
                     format!(
-                        "the token's rewards participant {linked} belongs to accounts receivable {}, not {account}",
-                        participant.accounts_receivable
+                        "the token's rewards participant {linked} belongs to accounts receivable {}, not {}",
+                        participant.accounts_receivable, account.id
                     ),
                 ));
             }
         }
-        self.accounts_receivable = Some(account);
+        self.accounts_receivable = Some(account.id);
         self.touch(by, now);
         Ok(())
     }

@@ -60,6 +60,18 @@ fn number() -> AccessTokenNumber {
 fn account(id: u32) -> AccountsReceivableId {
     AccountsReceivableId::new(id).unwrap()
 }
+fn open_account(id: u32) -> AccountsReceivable {
+    AccountsReceivable {
+        id: account(id),
+        terminated: false,
+    }
+}
+fn terminated_account(id: u32) -> AccountsReceivable {
+    AccountsReceivable {
+        terminated: true,
+        ..open_account(id)
+    }
+}
 fn participant(terminated: bool) -> RewardsParticipant {
     RewardsParticipant {
         id: RewardsParticipantId::new(PARTICIPANT).unwrap(),
@@ -232,7 +244,7 @@ enum Op<'a> {
     RemoveFromAccount(u32),
     RemoveFromParticipant,
     TerminateAccount(u32),
-    AttachAccount(u32),
+    AttachAccount(AccountsReceivable),
     AttachParticipant(RewardsParticipant),
     ResetPassCode,
     ResetVerificationCode,
@@ -321,7 +333,7 @@ fn check(case: Case<'_>) {
             .accounts_receivable_terminated(account(*a), definition, &by, at)
             .map(|o| format!("{o:?}")),
         Op::AttachAccount(a) => token
-            .attach_to_accounts_receivable(account(*a), participant.as_ref(), &by, at)
+            .attach_to_accounts_receivable(a, participant.as_ref(), &by, at)
             .map(|()| String::new()),
         Op::AttachParticipant(p) => token
             .attach_to_rewards_participant(p, &by, at)
@@ -603,19 +615,33 @@ fn validations_and_restrictions() {
         case(
             "Link from the account's screen",
             effective,
-            Op::AttachAccount(ACCOUNT),
+            Op::AttachAccount(open_account(ACCOUNT)),
             Ok("effective"),
+        ),
+        // Decision (seed 002 silent): a terminated account takes no new links; its tokens went 'Not Effective' "On
+        // Terminating Accounts Receivable"
+        case(
+            "Link: terminated account",
+            effective,
+            Op::AttachAccount(terminated_account(ACCOUNT)),
+            Err("accounts_receivable_terminated"),
+        ),
+        case(
+            "Link: terminated account, already linked",
+            effective.account(),
+            Op::AttachAccount(terminated_account(11)),
+            Err("already_associated"),
         ),
         case(
             "Link: already linked",
             effective.account(),
-            Op::AttachAccount(11),
+            Op::AttachAccount(open_account(11)),
             Err("already_associated"),
         ),
         case(
             "Link: account of another participant",
             effective.participant(false),
-            Op::AttachAccount(11),
+            Op::AttachAccount(open_account(11)),
             Err("participant_other_account"),
         ),
         case(
@@ -759,6 +785,8 @@ fn create(form: AccessTokenForm<'_>) -> Op<'_> {
 
 #[test]
 fn attributes() {
+    let open = open_account(ACCOUNT);
+    let terminated = terminated_account(ACCOUNT);
     let any = given(EFFECTIVE);
     let form = AccessTokenForm::default();
     let with_login = AccessTokenForm {
@@ -1089,7 +1117,7 @@ fn attributes() {
             "Participant of the account",
             any,
             create(AccessTokenForm {
-                accounts_receivable: Some(account(ACCOUNT)),
+                accounts_receivable: Some(&open),
                 rewards_participant: Some(&participant),
                 ..form
             }),
@@ -1099,11 +1127,21 @@ fn attributes() {
             "Participant of another account",
             any,
             create(AccessTokenForm {
-                accounts_receivable: Some(account(ACCOUNT)),
+                accounts_receivable: Some(&open),
                 rewards_participant: Some(&stranger),
                 ..form
             }),
             Err("participant_other_account"),
+        ),
+        // Decision (seed 002 silent): a terminated account takes no new links
+        case(
+            "Terminated account",
+            any,
+            create(AccessTokenForm {
+                accounts_receivable: Some(&terminated),
+                ..form
+            }),
+            Err("accounts_receivable_terminated"),
         ),
         case(
             "Participant without an account",
@@ -1408,10 +1446,11 @@ proptest! {
             .with_not_effective_on_last_removal(flags.1)
             .with_allow_without_identifier_and_pass_code(!flags.2);
         let p = participant(flags.2);
+        let open = open_account(ACCOUNT);
         let form = AccessTokenForm {
             identifier: Some("op"),
             pass_code: Some("secret12"),
-            accounts_receivable: Some(account(ACCOUNT)),
+            accounts_receivable: Some(&open),
             rewards_participant: Some(&p),
             ..Default::default()
         };
@@ -1427,7 +1466,7 @@ proptest! {
                 2 => token.remove_from_accounts_receivable(account(ACCOUNT), &definition, &by, at).map(drop),
                 3 => token.remove_from_rewards_participant(p.id, &definition, &by, at).map(drop),
                 4 => token.accounts_receivable_terminated(account(ACCOUNT), &definition, &by, at).map(drop),
-                5 => token.attach_to_accounts_receivable(account(ACCOUNT), Some(&p), &by, at),
+                5 => token.attach_to_accounts_receivable(&open, Some(&p), &by, at),
                 6 => token.attach_to_rewards_participant(&p, &by, at),
                 7 => token.reset_pass_code(&definition, None, &by, at, &mut rng).map(drop),
                 8 => token.reset_verification_code(&by, at, &mut rng).map(drop),

@@ -710,6 +710,71 @@ async fn automatic_not_effective_on_removing_the_last_association_and_on_termina
     server.stop().await;
 }
 
+/// Decision where seed 002 is silent: a terminated accounts receivable takes no new links (its tokens went 'Not
+/// Effective' "On Terminating Accounts Receivable"). Each refusal writes nothing.
+#[tokio::test]
+async fn a_terminated_accounts_receivable_takes_no_new_tokens_or_participants() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    define(&server, &admin, generated_definition("Plain")).await;
+    let acc = account(&server, &admin, "Closed").await;
+    let free = number(&new_token(&server, &admin, json!({ "identifier": "f@example.com" })).await);
+    let (status, terminated) = post(
+        &server,
+        &format!("/api/v1/accounts-receivable/{acc}/terminate"),
+        &admin,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{terminated}");
+
+    refused(
+        &post(
+            &server,
+            &format!("/api/v1/accounts-receivable/{acc}/access-tokens/{free}"),
+            &admin,
+            json!({}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "accounts_receivable_terminated",
+    );
+    let (_, token) = get(&server, &format!("/api/v1/access-tokens/{free}"), &admin).await;
+    assert_eq!(token["accounts_receivable_id"], Value::Null, "{token}");
+
+    refused(
+        &post(
+            &server,
+            "/api/v1/rewards-participants",
+            &admin,
+            json!({ "name": "Late", "accounts_receivable_id": acc }),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "accounts_receivable_terminated",
+    );
+    let (_, participants) = get(&server, "/api/v1/rewards-participants", &admin).await;
+    assert_eq!(participants["items"], json!([]), "{participants}");
+
+    refused(
+        &post(
+            &server,
+            "/api/v1/access-tokens",
+            &admin,
+            json!({ "identifier": "g@example.com", "accounts_receivable_id": acc }),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "accounts_receivable_terminated",
+    );
+    let (_, tokens) = get(&server, "/api/v1/access-tokens", &admin).await;
+    assert_eq!(tokens["items"].as_array().unwrap().len(), 1, "{tokens}");
+    let audit = audit_csv(&server, &admin).await;
+    assert!(!audit.contains("rewards_participant.create"), "{audit}");
+    assert!(!audit.contains("accounts_receivable.link"), "{audit}");
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn pending_verification_is_left_only_by_verifying_and_its_code_can_be_reset() {
     let server = TestServer::start().await;
