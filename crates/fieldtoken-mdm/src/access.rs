@@ -737,7 +737,7 @@ pub async fn create(
     .bind(&record.identifier)
     .bind(hash)
     .bind(record.state.as_str())
-    .bind(account.map(|a| i64::from(a.id.get())))
+    .bind(account.as_ref().map(|a| i64::from(a.id.get())))
     .bind(participant_id.map(|r| i64::from(r.get())))
     .bind(classification_id.map(|c| i64::from(c.get())))
     .bind(now.as_millis())
@@ -761,7 +761,7 @@ pub async fn create(
         json!({
             "identifier": record.identifier,
             "state": record.state.as_str(),
-            "accounts_receivable_id": account.map(|a| a.id.get()),
+            "accounts_receivable_id": account.as_ref().map(|a| a.id.get()),
             "rewards_participant_id": participant_id.map(RewardsParticipantId::get),
             "classification_id": classification_id.map(ClassificationId::get),
         }),

@@ -1,6 +1,8 @@
 //! The access token and its life cycle. The server loads a token ([`AccessToken::from_record`]), calls one
 //! transition, and stores the result ([`AccessToken::to_record`]); a refused transition changes nothing.
 
+use std::fmt;
+
 use rand_core::CryptoRng;
 
 use super::credentials::{
@@ -65,14 +67,23 @@ impl LifeCycleState {
     }
 }
 
-/// What the core needs to know of an accounts receivable: its id and whether it is terminated. The server reads it
-/// from its store.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+/// What the core needs to know of an accounts receivable: its id, its name (for messages) and whether it is
+/// terminated. The server reads it from its store.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct AccountsReceivable {
     /// The account.
     pub id: AccountsReceivableId,
+    /// Its name, as people know it.
+    pub name: String,
     /// Whether it is terminated.
     pub terminated: bool,
+}
+
+/// Names it for a person, with its id since names need not be unique: `accounts receivable 'Acme' (10)`.
+impl fmt::Display for AccountsReceivable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "accounts receivable '{}' ({})", self.name, self.id)
+    }
 }
 
 impl AccountsReceivable {
@@ -83,8 +94,7 @@ impl AccountsReceivable {
             return Err(Error::new(
                 ErrorKind::AccountsReceivableTerminated,
                 format!(
-                    "accounts receivable {} is terminated: it takes no new access tokens or rewards participants",
-                    self.id
+                    "{self} is terminated: it takes no new access tokens or rewards participants"
                 ),
             ));
         }
@@ -92,16 +102,25 @@ impl AccountsReceivable {
     }
 }
 
-/// What the core needs to know of a rewards participant: its id, the accounts receivable it belongs to, and
-/// whether it is terminated. The server reads it from its store.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+/// What the core needs to know of a rewards participant: its id, its name (for messages), the accounts receivable it
+/// belongs to, and whether it is terminated. The server reads it from its store.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct RewardsParticipant {
     /// The participant.
     pub id: RewardsParticipantId,
+    /// Its name, as people know it.
+    pub name: String,
     /// The accounts receivable it belongs to.
-    pub accounts_receivable: AccountsReceivableId,
+    pub accounts_receivable: AccountsReceivable,
     /// Whether it is terminated.
     pub terminated: bool,
+}
+
+/// Names it for a person, with its id since names need not be unique: `rewards participant 'Ann' (20)`.
+impl fmt::Display for RewardsParticipant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rewards participant '{}' ({})", self.name, self.id)
+    }
 }
 
 /// Log information: who created and last changed the token, and when.
@@ -387,6 +406,17 @@ fn check_presence(
     Ok(())
 }
 
+/// The participant belongs to another account than the one it would be linked with.
+fn other_account(participant: &RewardsParticipant, account: &AccountsReceivable) -> Error {
+    Error::new(
+        ErrorKind::ParticipantOtherAccount,
+        format!(
+            "{participant} belongs to {}, not to {account}",
+            participant.accounts_receivable
+        ),
+    )
+}
+
 impl AccessToken {
     /// Creates a token under the active definition (seed 002, Create/Save): the typed fields are checked against
     /// the format settings (the classification's when one is given), generated fields are made, mandatory fields
@@ -438,18 +468,11 @@ impl AccessToken {
         if let Some(account) = form.accounts_receivable {
             account.ensure_takes_new_links()?;
         }
-        if let (Some(account), Some(participant)) = (
-            form.accounts_receivable.map(|a| a.id),
-            form.rewards_participant,
-        ) && participant.accounts_receivable != account
+        if let (Some(account), Some(participant)) =
+            (form.accounts_receivable, form.rewards_participant)
+            && participant.accounts_receivable.id != account.id
         {
-            return Err(Error::new(
-                ErrorKind::ParticipantOtherAccount,
-                format!(
-                    "rewards participant {} belongs to accounts receivable {}, not {account}",
-                    participant.id, participant.accounts_receivable
-                ),
-            ));
+            return Err(other_account(participant, account));
         }
         let (state, code) = if definition.requires_verification() {
             (
@@ -823,8 +846,8 @@ impl AccessToken {
                 return Err(Error::new(
                     ErrorKind::ParticipantNotTerminated,
                     format!(
-                        "this access token is linked to rewards participant {linked}, which is not terminated; it \
-                         cannot be set 'Not Effective'"
+                        "this access token is linked to {participant}, which is not terminated; it cannot be set \
+                         'Not Effective'"
                     ),
                 ));
             }
@@ -872,10 +895,10 @@ impl AccessToken {
         Automatic::Unchanged(kept)
     }
 
-    fn not_associated(&self, what: &str, id: impl std::fmt::Display) -> Error {
+    fn not_associated(&self, party: &dyn fmt::Display) -> Error {
         Error::new(
             ErrorKind::NotAssociated,
-            format!("access token {} is not linked to {what} {id}", self.number),
+            format!("access token {} is not linked to {party}", self.number),
         )
     }
 
@@ -883,13 +906,13 @@ impl AccessToken {
     /// automatic 'Not Effective' of the active definition.
     pub fn remove_from_accounts_receivable(
         &mut self,
-        account: AccountsReceivableId,
+        account: &AccountsReceivable,
         definition: &AccessTokenDefinition,
         by: &Actor,
         now: Timestamp,
     ) -> Result<Automatic> {
-        if self.accounts_receivable != Some(account) {
-            return Err(self.not_associated("accounts receivable", account));
+        if self.accounts_receivable != Some(account.id) {
+            return Err(self.not_associated(account));
         }
         self.accounts_receivable = None;
         let other = self.rewards_participant.is_some();
@@ -902,13 +925,13 @@ impl AccessToken {
     /// 'Not Effective' of the active definition.
     pub fn remove_from_rewards_participant(
         &mut self,
-        participant: RewardsParticipantId,
+        participant: &RewardsParticipant,
         definition: &AccessTokenDefinition,
         by: &Actor,
         now: Timestamp,
     ) -> Result<Automatic> {
-        if self.rewards_participant != Some(participant) {
-            return Err(self.not_associated("rewards participant", participant));
+        if self.rewards_participant != Some(participant.id) {
+            return Err(self.not_associated(participant));
         }
         self.rewards_participant = None;
         let other = self.accounts_receivable.is_some();
@@ -921,13 +944,13 @@ impl AccessToken {
     /// Effective' of the active definition applies when no rewards participant is linked.
     pub fn accounts_receivable_terminated(
         &mut self,
-        account: AccountsReceivableId,
+        account: &AccountsReceivable,
         definition: &AccessTokenDefinition,
         by: &Actor,
         now: Timestamp,
     ) -> Result<Automatic> {
-        if self.accounts_receivable != Some(account) {
-            return Err(self.not_associated("accounts receivable", account));
+        if self.accounts_receivable != Some(account.id) {
+            return Err(self.not_associated(account));
         }
         let other = self.rewards_participant.is_some();
         let outcome = self.automatic_not_effective(definition, other);
@@ -967,14 +990,8 @@ impl AccessToken {
                     ),
                 )
             })?;
-            if participant.accounts_receivable != account.id {
-                return Err(Error::new(
-                    ErrorKind::ParticipantOtherAccount,
-                    format!(
-                        "the token's rewards participant {linked} belongs to accounts receivable {}, not {}",
-                        participant.accounts_receivable, account.id
-                    ),
-                ));
+            if participant.accounts_receivable.id != account.id {
+                return Err(other_account(participant, account));
             }
         }
         self.accounts_receivable = Some(account.id);
@@ -983,10 +1000,12 @@ impl AccessToken {
     }
 
     /// Links the token to a rewards participant, from the participant's screen: only when it has none, and the
-    /// participant must belong to the token's accounts receivable, if any.
+    /// participant must belong to the token's accounts receivable, if any. `account` is that accounts receivable as
+    /// the store holds it (`None` when the token has none).
     pub fn attach_to_rewards_participant(
         &mut self,
         participant: &RewardsParticipant,
+        account: Option<&AccountsReceivable>,
         by: &Actor,
         now: Timestamp,
     ) -> Result<()> {
@@ -999,16 +1018,19 @@ impl AccessToken {
                 ),
             ));
         }
-        if let Some(account) = self.accounts_receivable
-            && participant.accounts_receivable != account
-        {
-            return Err(Error::new(
-                ErrorKind::ParticipantOtherAccount,
-                format!(
-                    "rewards participant {} belongs to accounts receivable {}, not to the token's {account}",
-                    participant.id, participant.accounts_receivable
-                ),
-            ));
+        if let Some(linked) = self.accounts_receivable {
+            let account = account.filter(|a| a.id == linked).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::NotAssociated,
+                    format!(
+                        "access token {} is linked to accounts receivable {linked}",
+                        self.number
+                    ),
+                )
+            })?;
+            if participant.accounts_receivable.id != account.id {
+                return Err(other_account(participant, account));
+            }
         }
         self.rewards_participant = Some(participant.id);
         self.touch(by, now);

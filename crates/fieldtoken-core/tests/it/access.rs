@@ -63,6 +63,7 @@ fn account(id: u32) -> AccountsReceivableId {
 fn open_account(id: u32) -> AccountsReceivable {
     AccountsReceivable {
         id: account(id),
+        name: if id == ACCOUNT { "Acme" } else { "Globex" }.into(),
         terminated: false,
     }
 }
@@ -75,13 +76,14 @@ fn terminated_account(id: u32) -> AccountsReceivable {
 fn participant(terminated: bool) -> RewardsParticipant {
     RewardsParticipant {
         id: RewardsParticipantId::new(PARTICIPANT).unwrap(),
-        accounts_receivable: account(ACCOUNT),
+        name: "Ann".into(),
+        accounts_receivable: open_account(ACCOUNT),
         terminated,
     }
 }
 fn other_account_participant() -> RewardsParticipant {
     RewardsParticipant {
-        accounts_receivable: account(ACCOUNT + 1),
+        accounts_receivable: open_account(ACCOUNT + 1),
         ..participant(false)
     }
 }
@@ -258,6 +260,8 @@ struct Case<'a> {
     definition: AccessTokenDefinition,
     /// The classification handed to the operation (the token's own, unless a case says otherwise).
     classification: Option<&'a Classification>,
+    /// What a refusal's message must say (the names a person knows the parties by), when a case says.
+    message: Option<&'static str>,
     op: Op<'a>,
     expect: Result<&'static str, &'static str>,
 }
@@ -273,6 +277,7 @@ fn case<'a>(
         given,
         definition: definition(),
         classification: None,
+        message: None,
         op,
         expect,
     }
@@ -285,6 +290,12 @@ impl<'a> Case<'a> {
     fn with_classification(self, classification: &'a Classification) -> Self {
         Case {
             classification: Some(classification),
+            ..self
+        }
+    }
+    fn saying(self, message: &'static str) -> Self {
+        Case {
+            message: Some(message),
             ..self
         }
     }
@@ -301,6 +312,7 @@ fn check(case: Case<'_>) {
     let mut token = case.given.token();
     let before = token.clone();
     let participant = case.given.participant.map(participant);
+    let linked_account = case.given.account.then(|| open_account(ACCOUNT));
     let definition = &case.definition;
     let (by, at) = (admin(), later());
     let got: Result<String> = match &case.op {
@@ -324,19 +336,19 @@ fn check(case: Case<'_>) {
         Op::SetEffective => token.set_effective(&by, at).map(|()| String::new()),
         Op::Delete => token.ensure_deletable().map(|()| "deletable".into()),
         Op::RemoveFromAccount(a) => token
-            .remove_from_accounts_receivable(account(*a), definition, &by, at)
+            .remove_from_accounts_receivable(&open_account(*a), definition, &by, at)
             .map(|o| format!("{o:?}")),
         Op::RemoveFromParticipant => token
-            .remove_from_rewards_participant(participant.unwrap().id, definition, &by, at)
+            .remove_from_rewards_participant(participant.as_ref().unwrap(), definition, &by, at)
             .map(|o| format!("{o:?}")),
         Op::TerminateAccount(a) => token
-            .accounts_receivable_terminated(account(*a), definition, &by, at)
+            .accounts_receivable_terminated(&terminated_account(*a), definition, &by, at)
             .map(|o| format!("{o:?}")),
         Op::AttachAccount(a) => token
             .attach_to_accounts_receivable(a, participant.as_ref(), &by, at)
             .map(|()| String::new()),
         Op::AttachParticipant(p) => token
-            .attach_to_rewards_participant(p, &by, at)
+            .attach_to_rewards_participant(p, linked_account.as_ref(), &by, at)
             .map(|()| String::new()),
         Op::ResetPassCode => token
             .reset_pass_code(definition, case.classification, &by, at, &mut rng)
@@ -347,6 +359,9 @@ fn check(case: Case<'_>) {
         Op::Verify(code) => token.verify(code, &operator(), at).map(|()| String::new()),
         Op::Authenticate => token.authenticate().map(|()| String::new()),
     };
+    if let (Some(expected), Err(error)) = (case.message, &got) {
+        assert_eq!(error.to_string(), expected, "{}", case.seed);
+    }
     let got = got
         .map(|report| format!("{} {report}", token.state().as_str()))
         .map_err(|e| e.code());
@@ -416,6 +431,9 @@ fn validations_and_restrictions() {
             effective.account().participant(false),
             Op::SetNotEffective,
             Err("participant_not_terminated"),
+        )
+        .saying(
+            "this access token is linked to rewards participant 'Ann' (20), which is not terminated; it cannot be set 'Not Effective'",
         ),
         case(
             "Edit: Not Effective with a terminated participant",
@@ -602,6 +620,9 @@ fn validations_and_restrictions() {
             Op::RemoveFromAccount(11),
             Err("not_associated"),
         )
+        .saying(
+            "access token 42 is not linked to accounts receivable 'Globex' (11)",
+        )
         .under(automatic()),
         case(
             "Automatic: unlinked account terminated",
@@ -625,6 +646,9 @@ fn validations_and_restrictions() {
             effective,
             Op::AttachAccount(terminated_account(ACCOUNT)),
             Err("accounts_receivable_terminated"),
+        )
+        .saying(
+            "accounts receivable 'Acme' (10) is terminated: it takes no new access tokens or rewards participants",
         ),
         case(
             "Link: terminated account, already linked",
@@ -643,6 +667,9 @@ fn validations_and_restrictions() {
             effective.participant(false),
             Op::AttachAccount(open_account(11)),
             Err("participant_other_account"),
+        )
+        .saying(
+            "rewards participant 'Ann' (20) belongs to accounts receivable 'Acme' (10), not to accounts receivable 'Globex' (11)",
         ),
         case(
             "Link: participant of the account",
@@ -656,6 +683,9 @@ fn validations_and_restrictions() {
             effective.account(),
             Op::AttachParticipant(other_account_participant()),
             Err("participant_other_account"),
+        )
+        .saying(
+            "rewards participant 'Ann' (20) belongs to accounts receivable 'Globex' (11), not to accounts receivable 'Acme' (10)",
         ),
         // seed 002, Automatically: SET AS EFFECTIVE: "On creating a new Access Token the Life Cycle State of the token
         // is set as 'Effective'"
@@ -1132,6 +1162,9 @@ fn attributes() {
                 ..form
             }),
             Err("participant_other_account"),
+        )
+        .saying(
+            "rewards participant 'Ann' (20) belongs to accounts receivable 'Globex' (11), not to accounts receivable 'Acme' (10)",
         ),
         // Decision (seed 002 silent): a terminated account takes no new links
         case(
@@ -1463,11 +1496,11 @@ proptest! {
             let result = match step {
                 0 => token.set_not_effective(Some(&p), &by, at),
                 1 => token.set_effective(&by, at),
-                2 => token.remove_from_accounts_receivable(account(ACCOUNT), &definition, &by, at).map(drop),
-                3 => token.remove_from_rewards_participant(p.id, &definition, &by, at).map(drop),
-                4 => token.accounts_receivable_terminated(account(ACCOUNT), &definition, &by, at).map(drop),
+                2 => token.remove_from_accounts_receivable(&open, &definition, &by, at).map(drop),
+                3 => token.remove_from_rewards_participant(&p, &definition, &by, at).map(drop),
+                4 => token.accounts_receivable_terminated(&open, &definition, &by, at).map(drop),
                 5 => token.attach_to_accounts_receivable(&open, Some(&p), &by, at),
-                6 => token.attach_to_rewards_participant(&p, &by, at),
+                6 => token.attach_to_rewards_participant(&p, Some(&open), &by, at),
                 7 => token.reset_pass_code(&definition, None, &by, at, &mut rng).map(drop),
                 8 => token.reset_verification_code(&by, at, &mut rng).map(drop),
                 9 => token.verify("00000000", &by, at),
