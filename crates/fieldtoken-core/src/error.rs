@@ -97,6 +97,8 @@ pub enum ErrorKind {
     NotAssociated,
     /// The access token is already linked to an accounts receivable (or a rewards participant).
     AlreadyAssociated,
+    /// The accounts receivable is terminated: it takes no new access tokens or rewards participants.
+    AccountsReceivableTerminated,
     /// The classification given is not the access token's.
     ClassificationMismatch,
     /// The access token needs an identifier (the definition makes it mandatory, or a pass code was given).
@@ -172,6 +174,7 @@ impl ErrorKind {
             ErrorKind::WrongVerificationCode => "wrong_verification_code",
             ErrorKind::NotAssociated => "not_associated",
             ErrorKind::AlreadyAssociated => "already_associated",
+            ErrorKind::AccountsReceivableTerminated => "accounts_receivable_terminated",
             ErrorKind::ClassificationMismatch => "classification_mismatch",
             ErrorKind::IdentifierRequired => "identifier_required",
             ErrorKind::PassCodeRequired => "pass_code_required",
@@ -188,7 +191,7 @@ impl ErrorKind {
     }
 
     /// Every kind, for tables and documentation.
-    pub const ALL: [ErrorKind; 57] = [
+    pub const ALL: [ErrorKind; 58] = [
         ErrorKind::Empty,
         ErrorKind::BadLength,
         ErrorKind::BadSymbol,
@@ -234,6 +237,7 @@ impl ErrorKind {
         ErrorKind::WrongVerificationCode,
         ErrorKind::NotAssociated,
         ErrorKind::AlreadyAssociated,
+        ErrorKind::AccountsReceivableTerminated,
         ErrorKind::ClassificationMismatch,
         ErrorKind::IdentifierRequired,
         ErrorKind::PassCodeRequired,

@@ -49,7 +49,7 @@ use serde_json::{Value, json};
 use sqlx::SqliteConnection;
 
 use crate::access_config::{active_definition, classification};
-use crate::access_parties::{account_terminated, participant};
+use crate::access_parties::{accounts_receivable, participant};
 use crate::auth::{Authorized, Needs, Principal};
 use crate::clock::{now, rfc3339};
 use crate::extract::{Body, Query};
@@ -109,6 +109,7 @@ pub fn access_error(error: fieldtoken_core::Error) -> ApiError {
         | K::VerifyNeedsPending
         | K::NotAssociated
         | K::AlreadyAssociated
+        | K::AccountsReceivableTerminated
         | K::ClassificationMismatch
         | K::NoActiveDefinition
         | K::SeveralActiveDefinitions => StatusCode::CONFLICT,
@@ -685,9 +686,10 @@ pub async fn create(
         Some(id) => Some(classification(&mut tx, p.org, id).await?),
         None => None,
     };
-    if let Some(account) = account {
-        account_terminated(&mut tx, p.org, account).await?;
-    }
+    let account = match account {
+        Some(id) => Some(accounts_receivable(&mut tx, p.org, id).await?),
+        None => None,
+    };
     let rewards = match participant_id {
         Some(id) => Some(participant(&mut tx, p.org, id).await?),
         None => None,
@@ -703,7 +705,7 @@ pub async fn create(
         authentication_code: body.authentication_code.as_deref(),
         identifier: body.identifier.as_deref(),
         pass_code: body.pass_code.as_deref(),
-        accounts_receivable: account,
+        accounts_receivable: account.as_ref(),
         rewards_participant: rewards.as_ref(),
         classification: class.as_ref(),
     };
@@ -735,7 +737,7 @@ pub async fn create(
     .bind(&record.identifier)
     .bind(hash)
     .bind(record.state.as_str())
-    .bind(account.map(|a| i64::from(a.get())))
+    .bind(account.as_ref().map(|a| i64::from(a.id.get())))
     .bind(participant_id.map(|r| i64::from(r.get())))
     .bind(classification_id.map(|c| i64::from(c.get())))
     .bind(now.as_millis())
@@ -759,7 +761,7 @@ pub async fn create(
         json!({
             "identifier": record.identifier,
             "state": record.state.as_str(),
-            "accounts_receivable_id": account.map(AccountsReceivableId::get),
+            "accounts_receivable_id": account.as_ref().map(|a| a.id.get()),
             "rewards_participant_id": participant_id.map(RewardsParticipantId::get),
             "classification_id": classification_id.map(ClassificationId::get),
         }),

@@ -21,8 +21,8 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use fieldtoken_core::access::{
-    AccessTokenNumber, AccountsReceivableId, Automatic, KeptReason, RewardsParticipant,
-    RewardsParticipantId,
+    AccessTokenNumber, AccountsReceivable, AccountsReceivableId, Automatic, KeptReason,
+    RewardsParticipant, RewardsParticipantId,
 };
 use fieldtoken_core::{OrgId, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -52,22 +52,25 @@ fn checked_name(name: &str, what: &str) -> Result<String, ApiError> {
     Ok(name.to_owned())
 }
 
-/// Whether the organisation's accounts receivable is terminated; 404 when it has none with this id.
-pub async fn account_terminated(
+/// The organisation's accounts receivable as the core needs it; 404 when it has none with this id.
+pub async fn accounts_receivable(
     conn: &mut SqliteConnection,
     org: OrgId,
     id: AccountsReceivableId,
-) -> Result<bool, ApiError> {
-    let terminated: Option<Option<i64>> = sqlx::query_scalar(
-        "SELECT terminated_at FROM accounts_receivable WHERE id = ? AND org_id = ?",
+) -> Result<AccountsReceivable, ApiError> {
+    let row: Option<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT name, terminated_at FROM accounts_receivable WHERE id = ? AND org_id = ?",
     )
     .bind(i64::from(id.get()))
     .bind(i64::from(org.get()))
     .fetch_optional(conn)
     .await?;
-    terminated
-        .map(|t| t.is_some())
-        .ok_or_else(|| ApiError::not_found("accounts receivable"))
+    row.map(|(name, terminated)| AccountsReceivable {
+        id,
+        name,
+        terminated: terminated.is_some(),
+    })
+    .ok_or_else(|| ApiError::not_found("accounts receivable"))
 }
 
 /// The organisation's rewards participant as the core needs it; 404 otherwise.
@@ -76,17 +79,26 @@ pub async fn participant(
     org: OrgId,
     id: RewardsParticipantId,
 ) -> Result<RewardsParticipant, ApiError> {
-    let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT accounts_receivable_id, terminated_at FROM rewards_participants WHERE id = ? AND org_id = ?",
+    type Row = (String, Option<i64>, i64, String, Option<i64>);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT p.name, p.terminated_at, a.id, a.name, a.terminated_at
+         FROM rewards_participants p JOIN accounts_receivable a ON a.id = p.accounts_receivable_id
+         WHERE p.id = ? AND p.org_id = ?",
     )
     .bind(i64::from(id.get()))
     .bind(i64::from(org.get()))
     .fetch_optional(conn)
     .await?;
-    let (account, terminated) = row.ok_or_else(|| ApiError::not_found("rewards participant"))?;
+    let (name, terminated, account, account_name, account_terminated) =
+        row.ok_or_else(|| ApiError::not_found("rewards participant"))?;
     Ok(RewardsParticipant {
         id,
-        accounts_receivable: AccountsReceivableId::from_i64(account)?,
+        name,
+        accounts_receivable: AccountsReceivable {
+            id: AccountsReceivableId::from_i64(account)?,
+            name: account_name,
+            terminated: account_terminated.is_some(),
+        },
         terminated: terminated.is_some(),
     })
 }
@@ -221,7 +233,10 @@ pub async fn create_participant(
     let account = AccountsReceivableId::new(body.accounts_receivable_id)?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    account_terminated(&mut tx, p.org, account).await?;
+    accounts_receivable(&mut tx, p.org, account)
+        .await?
+        .ensure_takes_new_links()
+        .map_err(access_error)?;
     let row: PartyRow = sqlx::query_as(
         "INSERT INTO rewards_participants (org_id, accounts_receivable_id, name, created_at) VALUES (?, ?, ?, ?)
          RETURNING id, name, accounts_receivable_id, created_at, terminated_at",
@@ -254,11 +269,11 @@ pub struct TerminatedJson {
     access_tokens: Vec<serde_json::Value>,
 }
 
-fn already_terminated(what: &str) -> ApiError {
+fn already_terminated(party: &dyn std::fmt::Display) -> ApiError {
     ApiError::new(
         StatusCode::CONFLICT,
         "already_terminated",
-        format!("this {what} is terminated already"),
+        format!("{party} is terminated already"),
     )
 }
 
@@ -272,8 +287,9 @@ pub async fn terminate_account(
     let account = AccountsReceivableId::from_i64(id)?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    if account_terminated(&mut tx, p.org, account).await? {
-        return Err(already_terminated("accounts receivable"));
+    let account = accounts_receivable(&mut tx, p.org, account).await?;
+    if account.terminated {
+        return Err(already_terminated(&account));
     }
     let row: PartyRow = sqlx::query_as(
         "UPDATE accounts_receivable SET terminated_at = ? WHERE id = ?
@@ -297,7 +313,7 @@ pub async fn terminate_account(
             let mut loaded = token_of_row(&state.master, row)?;
             let outcome = loaded
                 .token
-                .accounts_receivable_terminated(account, &definition, &by(&p), now)
+                .accounts_receivable_terminated(&account, &definition, &by(&p), now)
                 .map_err(access_error)?;
             store_token(&mut tx, &state.master, &loaded, StoreHash::Keep, now).await?;
             let mut shown = automatic_json(outcome);
@@ -333,8 +349,9 @@ pub async fn terminate_participant(
     let rid = RewardsParticipantId::from_i64(id)?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    if participant(&mut tx, p.org, rid).await?.terminated {
-        return Err(already_terminated("rewards participant"));
+    let rewards = participant(&mut tx, p.org, rid).await?;
+    if rewards.terminated {
+        return Err(already_terminated(&rewards));
     }
     let row: PartyRow = sqlx::query_as(
         "UPDATE rewards_participants SET terminated_at = ? WHERE id = ?
@@ -397,7 +414,7 @@ enum Party {
 
 /// A party found in the organisation, as the core needs it.
 enum Found {
-    Account(AccountsReceivableId),
+    Account(AccountsReceivable),
     Participant(RewardsParticipant),
 }
 
@@ -413,10 +430,7 @@ impl Party {
     /// 404 unless the organisation has this party.
     async fn find(self, conn: &mut SqliteConnection, org: OrgId) -> Result<Found, ApiError> {
         Ok(match self {
-            Party::Account(id) => {
-                account_terminated(conn, org, id).await?;
-                Found::Account(id)
-            }
+            Party::Account(id) => Found::Account(accounts_receivable(conn, org, id).await?),
             Party::Participant(id) => Found::Participant(participant(conn, org, id).await?),
         })
     }
@@ -447,11 +461,18 @@ async fn change_link(
                 };
                 loaded
                     .token
-                    .attach_to_accounts_receivable(*account, rewards.as_ref(), &by, now)
+                    .attach_to_accounts_receivable(account, rewards.as_ref(), &by, now)
             }
-            Found::Participant(rewards) => loaded
-                .token
-                .attach_to_rewards_participant(rewards, &by, now),
+            Found::Participant(rewards) => {
+                // The core checks that the participant belongs to the token's account, if any.
+                let account = match loaded.token.accounts_receivable() {
+                    Some(id) => Some(accounts_receivable(&mut tx, p.org, id).await?),
+                    None => None,
+                };
+                loaded
+                    .token
+                    .attach_to_rewards_participant(rewards, account.as_ref(), &by, now)
+            }
         }
         .map_err(access_error)?;
         None
@@ -461,12 +482,12 @@ async fn change_link(
             Found::Account(account) => {
                 loaded
                     .token
-                    .remove_from_accounts_receivable(*account, &definition, &by, now)
+                    .remove_from_accounts_receivable(account, &definition, &by, now)
             }
             Found::Participant(rewards) => {
                 loaded
                     .token
-                    .remove_from_rewards_participant(rewards.id, &definition, &by, now)
+                    .remove_from_rewards_participant(rewards, &definition, &by, now)
             }
         }
         .map_err(access_error)?;

@@ -1127,7 +1127,7 @@ fn terminate_accounts_receivable() {}
 
 #[utoipa::path(post, path = "/api/v1/accounts-receivable/{id}/access-tokens/{number}", tag = "access-tokens",
     description = "Permission `fms.accesstoken.update`. Links the token to the accounts receivable (seed 002: \
-        links change from the party's side only).",
+        links change from the party's side only); a terminated one is 409 `accounts_receivable_terminated`.",
     params(("id" = u32, Path), ("number" = u32, Path, description = "The access token's number")),
     responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -1150,10 +1150,10 @@ fn list_rewards_participants() {}
 
 #[utoipa::path(post, path = "/api/v1/rewards-participants", tag = "access-tokens",
     description = "Permission `fms.accesstoken.create`. A participant of one of the organisation's accounts \
-        receivable.",
+        receivable; a terminated one is 409 `accounts_receivable_terminated`.",
     request_body = NewRewardsParticipant,
     responses((status = 201, body = Party), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn create_rewards_participant() {}
 
 #[utoipa::path(post, path = "/api/v1/rewards-participants/{id}/terminate", tag = "access-tokens",

@@ -23,6 +23,7 @@
 //! | Attributes, Life Cycle State: "Only 'Effective' Access Tokens can be used to access the System" | [`AccessToken::authenticate`] | `access_token_not_effective`, `access_token_pending_verification` |
 //! | Attributes, Authentication Code*, Identifier, Pass Code: read-only or the format of the definition; a classification's settings win | [`CredentialSettings`], [`AccessTokenDefinition::credentials_for`] | `bad_authentication_code`, `bad_identifier`, `bad_pass_code`, `read_only_field` |
 //! | Attributes, Accounts Receivable / Rewards Participant: editable only when creating; the participant must be related with that account | [`AccessToken::create`] | `participant_other_account` |
+//! | (decision) A terminated Accounts Receivable takes no new links: no token is linked to it, none created with it, no rewards participant created under it | [`AccountsReceivable::ensure_takes_new_links`], [`AccessToken::create`], [`AccessToken::attach_to_accounts_receivable`] | `accounts_receivable_terminated` |
 //! | Attributes, Classifications: editable only while creating | [`AccessToken::edit`] | `classification_locked` |
 //! | Attributes, Verification Information: verified on, by, code | [`AccessToken::verify`] | `verify_needs_pending`, `wrong_verification_code` |
 //!
@@ -35,6 +36,8 @@
 //! - The seed's "R9 only" rules (manual 'Not Effective' only when unassociated) are not applied; the "no other
 //!   association left" condition of the automatic 'Not Effective' is, as the product design asks.
 //! - Terminating an accounts receivable keeps the link (the history stays); removing it is a separate step.
+//! - A terminated accounts receivable takes no new links. The seed ends an account's tokens when it is terminated
+//!   ("On Terminating Accounts Receivable" they go 'Not Effective'); letting new ones in afterwards would undo that.
 //! - An identifier needs a pass code and a pass code needs an identifier (the CRM.COM glossary: "If an Identifier is
 //!   used then the Pass Code is mandatory"). "Allow tokens with no identifier and pass code" off makes both
 //!   mandatory; each field's own mandatory flag adds to that. The authentication code is always there (seed: `*`).
@@ -64,9 +67,9 @@ pub use definition::{
     FieldSettings, PassCodeSettings, TextFormat, active_definition,
 };
 pub use token::{
-    AccessToken, AccessTokenEdit, AccessTokenForm, AccessTokenRecord, Automatic, KeptReason,
-    LifeCycleState, LogInformation, NewAccessToken, PassCodeChange, RewardsParticipant,
-    VerificationInformation,
+    AccessToken, AccessTokenEdit, AccessTokenForm, AccessTokenRecord, AccountsReceivable,
+    Automatic, KeptReason, LifeCycleState, LogInformation, NewAccessToken, PassCodeChange,
+    RewardsParticipant, VerificationInformation,
 };
 
 id_type!(

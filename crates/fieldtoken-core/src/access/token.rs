@@ -1,6 +1,8 @@
 //! The access token and its life cycle. The server loads a token ([`AccessToken::from_record`]), calls one
 //! transition, and stores the result ([`AccessToken::to_record`]); a refused transition changes nothing.
 
+use std::fmt;
+
 use rand_core::CryptoRng;
 
 use super::credentials::{
@@ -65,16 +67,60 @@ impl LifeCycleState {
     }
 }
 
-/// What the core needs to know of a rewards participant: its id, the accounts receivable it belongs to, and
-/// whether it is terminated. The server reads it from its store.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+/// What the core needs to know of an accounts receivable: its id, its name (for messages) and whether it is
+/// terminated. The server reads it from its store.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct AccountsReceivable {
+    /// The account.
+    pub id: AccountsReceivableId,
+    /// Its name, as people know it.
+    pub name: String,
+    /// Whether it is terminated.
+    pub terminated: bool,
+}
+
+/// Names it for a person, with its id since names need not be unique: `accounts receivable 'Acme' (10)`.
+impl fmt::Display for AccountsReceivable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "accounts receivable '{}' ({})", self.name, self.id)
+    }
+}
+
+impl AccountsReceivable {
+    /// A terminated accounts receivable takes no new links: no access token is linked to it and no rewards
+    /// participant is created under it (the links it had stay, as the history does).
+    pub fn ensure_takes_new_links(&self) -> Result<()> {
+        if self.terminated {
+            return Err(Error::new(
+                ErrorKind::AccountsReceivableTerminated,
+                format!(
+                    "{self} is terminated: it takes no new access tokens or rewards participants"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What the core needs to know of a rewards participant: its id, its name (for messages), the accounts receivable it
+/// belongs to, and whether it is terminated. The server reads it from its store.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct RewardsParticipant {
     /// The participant.
     pub id: RewardsParticipantId,
+    /// Its name, as people know it.
+    pub name: String,
     /// The accounts receivable it belongs to.
-    pub accounts_receivable: AccountsReceivableId,
+    pub accounts_receivable: AccountsReceivable,
     /// Whether it is terminated.
     pub terminated: bool,
+}
+
+/// Names it for a person, with its id since names need not be unique: `rewards participant 'Ann' (20)`.
+impl fmt::Display for RewardsParticipant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rewards participant '{}' ({})", self.name, self.id)
+    }
 }
 
 /// Log information: who created and last changed the token, and when.
@@ -138,8 +184,8 @@ pub struct AccessTokenForm<'a> {
     pub identifier: Option<&'a str>,
     /// The plain pass code, when the settings say it is typed.
     pub pass_code: Option<&'a str>,
-    /// The accounts receivable to link.
-    pub accounts_receivable: Option<AccountsReceivableId>,
+    /// The accounts receivable to link: it must not be terminated.
+    pub accounts_receivable: Option<&'a AccountsReceivable>,
     /// The rewards participant to link, with the account it belongs to.
     pub rewards_participant: Option<&'a RewardsParticipant>,
     /// The classification, whose format settings replace the definition's.
@@ -360,6 +406,17 @@ fn check_presence(
     Ok(())
 }
 
+/// The participant belongs to another account than the one it would be linked with.
+fn other_account(participant: &RewardsParticipant, account: &AccountsReceivable) -> Error {
+    Error::new(
+        ErrorKind::ParticipantOtherAccount,
+        format!(
+            "{participant} belongs to {}, not to {account}",
+            participant.accounts_receivable
+        ),
+    )
+}
+
 impl AccessToken {
     /// Creates a token under the active definition (seed 002, Create/Save): the typed fields are checked against
     /// the format settings (the classification's when one is given), generated fields are made, mandatory fields
@@ -408,17 +465,14 @@ impl AccessToken {
             identifier.is_some(),
             pass_code.is_some(),
         )?;
+        if let Some(account) = form.accounts_receivable {
+            account.ensure_takes_new_links()?;
+        }
         if let (Some(account), Some(participant)) =
             (form.accounts_receivable, form.rewards_participant)
-            && participant.accounts_receivable != account
+            && participant.accounts_receivable.id != account.id
         {
-            return Err(Error::new(
-                ErrorKind::ParticipantOtherAccount,
-                format!(
-                    "rewards participant {} belongs to accounts receivable {}, not {account}",
-                    participant.id, participant.accounts_receivable
-                ),
-            ));
+            return Err(other_account(participant, account));
         }
         let (state, code) = if definition.requires_verification() {
             (
@@ -434,7 +488,7 @@ impl AccessToken {
             identifier: identifier.map(Identifier::checked),
             has_pass_code: pass_code.is_some(),
             state,
-            accounts_receivable: form.accounts_receivable,
+            accounts_receivable: form.accounts_receivable.map(|a| a.id),
             rewards_participant: form.rewards_participant.map(|p| p.id),
             classification: form.classification.map(Classification::id),
             log: LogInformation {
@@ -792,8 +846,8 @@ impl AccessToken {
                 return Err(Error::new(
                     ErrorKind::ParticipantNotTerminated,
                     format!(
-                        "this access token is linked to rewards participant {linked}, which is not terminated; it \
-                         cannot be set 'Not Effective'"
+                        "this access token is linked to {participant}, which is not terminated; it cannot be set \
+                         'Not Effective'"
                     ),
                 ));
             }
@@ -841,10 +895,10 @@ impl AccessToken {
         Automatic::Unchanged(kept)
     }
 
-    fn not_associated(&self, what: &str, id: impl std::fmt::Display) -> Error {
+    fn not_associated(&self, party: &dyn fmt::Display) -> Error {
         Error::new(
             ErrorKind::NotAssociated,
-            format!("access token {} is not linked to {what} {id}", self.number),
+            format!("access token {} is not linked to {party}", self.number),
         )
     }
 
@@ -852,13 +906,13 @@ impl AccessToken {
     /// automatic 'Not Effective' of the active definition.
     pub fn remove_from_accounts_receivable(
         &mut self,
-        account: AccountsReceivableId,
+        account: &AccountsReceivable,
         definition: &AccessTokenDefinition,
         by: &Actor,
         now: Timestamp,
     ) -> Result<Automatic> {
-        if self.accounts_receivable != Some(account) {
-            return Err(self.not_associated("accounts receivable", account));
+        if self.accounts_receivable != Some(account.id) {
+            return Err(self.not_associated(account));
         }
         self.accounts_receivable = None;
         let other = self.rewards_participant.is_some();
@@ -871,13 +925,13 @@ impl AccessToken {
     /// 'Not Effective' of the active definition.
     pub fn remove_from_rewards_participant(
         &mut self,
-        participant: RewardsParticipantId,
+        participant: &RewardsParticipant,
         definition: &AccessTokenDefinition,
         by: &Actor,
         now: Timestamp,
     ) -> Result<Automatic> {
-        if self.rewards_participant != Some(participant) {
-            return Err(self.not_associated("rewards participant", participant));
+        if self.rewards_participant != Some(participant.id) {
+            return Err(self.not_associated(participant));
         }
         self.rewards_participant = None;
         let other = self.accounts_receivable.is_some();
@@ -890,13 +944,13 @@ impl AccessToken {
     /// Effective' of the active definition applies when no rewards participant is linked.
     pub fn accounts_receivable_terminated(
         &mut self,
-        account: AccountsReceivableId,
+        account: &AccountsReceivable,
         definition: &AccessTokenDefinition,
         by: &Actor,
         now: Timestamp,
     ) -> Result<Automatic> {
-        if self.accounts_receivable != Some(account) {
-            return Err(self.not_associated("accounts receivable", account));
+        if self.accounts_receivable != Some(account.id) {
+            return Err(self.not_associated(account));
         }
         let other = self.rewards_participant.is_some();
         let outcome = self.automatic_not_effective(definition, other);
@@ -907,10 +961,11 @@ impl AccessToken {
     }
 
     /// Links the token to an accounts receivable, from the accounts receivable's screen (the token's own screen
-    /// cannot): only when it has none, and its rewards participant, if any, must belong to that account.
+    /// cannot): only when it has none, the account is not terminated, and the token's rewards participant, if any,
+    /// belongs to that account.
     pub fn attach_to_accounts_receivable(
         &mut self,
-        account: AccountsReceivableId,
+        account: &AccountsReceivable,
         participant: Option<&RewardsParticipant>,
         by: &Actor,
         now: Timestamp,
@@ -924,6 +979,7 @@ impl AccessToken {
                 ),
             ));
         }
+        account.ensure_takes_new_links()?;
         if let Some(linked) = self.rewards_participant {
             let participant = participant.filter(|p| p.id == linked).ok_or_else(|| {
                 Error::new(
@@ -934,26 +990,22 @@ impl AccessToken {
                     ),
                 )
             })?;
-            if participant.accounts_receivable != account {
-                return Err(Error::new(
-                    ErrorKind::ParticipantOtherAccount,
-                    format!(
-                        "the token's rewards participant {linked} belongs to accounts receivable {}, not {account}",
-                        participant.accounts_receivable
-                    ),
-                ));
+            if participant.accounts_receivable.id != account.id {
+                return Err(other_account(participant, account));
             }
         }
-        self.accounts_receivable = Some(account);
+        self.accounts_receivable = Some(account.id);
         self.touch(by, now);
         Ok(())
     }
 
     /// Links the token to a rewards participant, from the participant's screen: only when it has none, and the
-    /// participant must belong to the token's accounts receivable, if any.
+    /// participant must belong to the token's accounts receivable, if any. `account` is that accounts receivable as
+    /// the store holds it (`None` when the token has none).
     pub fn attach_to_rewards_participant(
         &mut self,
         participant: &RewardsParticipant,
+        account: Option<&AccountsReceivable>,
         by: &Actor,
         now: Timestamp,
     ) -> Result<()> {
@@ -966,16 +1018,19 @@ impl AccessToken {
                 ),
             ));
         }
-        if let Some(account) = self.accounts_receivable
-            && participant.accounts_receivable != account
-        {
-            return Err(Error::new(
-                ErrorKind::ParticipantOtherAccount,
-                format!(
-                    "rewards participant {} belongs to accounts receivable {}, not to the token's {account}",
-                    participant.id, participant.accounts_receivable
-                ),
-            ));
+        if let Some(linked) = self.accounts_receivable {
+            let account = account.filter(|a| a.id == linked).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::NotAssociated,
+                    format!(
+                        "access token {} is linked to accounts receivable {linked}",
+                        self.number
+                    ),
+                )
+            })?;
+            if participant.accounts_receivable.id != account.id {
+                return Err(other_account(participant, account));
+            }
         }
         self.rewards_participant = Some(participant.id);
         self.touch(by, now);

@@ -60,16 +60,30 @@ fn number() -> AccessTokenNumber {
 fn account(id: u32) -> AccountsReceivableId {
     AccountsReceivableId::new(id).unwrap()
 }
+fn open_account(id: u32) -> AccountsReceivable {
+    AccountsReceivable {
+        id: account(id),
+        name: if id == ACCOUNT { "Acme" } else { "Globex" }.into(),
+        terminated: false,
+    }
+}
+fn terminated_account(id: u32) -> AccountsReceivable {
+    AccountsReceivable {
+        terminated: true,
+        ..open_account(id)
+    }
+}
 fn participant(terminated: bool) -> RewardsParticipant {
     RewardsParticipant {
         id: RewardsParticipantId::new(PARTICIPANT).unwrap(),
-        accounts_receivable: account(ACCOUNT),
+        name: "Ann".into(),
+        accounts_receivable: open_account(ACCOUNT),
         terminated,
     }
 }
 fn other_account_participant() -> RewardsParticipant {
     RewardsParticipant {
-        accounts_receivable: account(ACCOUNT + 1),
+        accounts_receivable: open_account(ACCOUNT + 1),
         ..participant(false)
     }
 }
@@ -232,7 +246,7 @@ enum Op<'a> {
     RemoveFromAccount(u32),
     RemoveFromParticipant,
     TerminateAccount(u32),
-    AttachAccount(u32),
+    AttachAccount(AccountsReceivable),
     AttachParticipant(RewardsParticipant),
     ResetPassCode,
     ResetVerificationCode,
@@ -246,6 +260,8 @@ struct Case<'a> {
     definition: AccessTokenDefinition,
     /// The classification handed to the operation (the token's own, unless a case says otherwise).
     classification: Option<&'a Classification>,
+    /// What a refusal's message must say (the names a person knows the parties by), when a case says.
+    message: Option<&'static str>,
     op: Op<'a>,
     expect: Result<&'static str, &'static str>,
 }
@@ -261,6 +277,7 @@ fn case<'a>(
         given,
         definition: definition(),
         classification: None,
+        message: None,
         op,
         expect,
     }
@@ -273,6 +290,12 @@ impl<'a> Case<'a> {
     fn with_classification(self, classification: &'a Classification) -> Self {
         Case {
             classification: Some(classification),
+            ..self
+        }
+    }
+    fn saying(self, message: &'static str) -> Self {
+        Case {
+            message: Some(message),
             ..self
         }
     }
@@ -289,6 +312,7 @@ fn check(case: Case<'_>) {
     let mut token = case.given.token();
     let before = token.clone();
     let participant = case.given.participant.map(participant);
+    let linked_account = case.given.account.then(|| open_account(ACCOUNT));
     let definition = &case.definition;
     let (by, at) = (admin(), later());
     let got: Result<String> = match &case.op {
@@ -312,19 +336,19 @@ fn check(case: Case<'_>) {
         Op::SetEffective => token.set_effective(&by, at).map(|()| String::new()),
         Op::Delete => token.ensure_deletable().map(|()| "deletable".into()),
         Op::RemoveFromAccount(a) => token
-            .remove_from_accounts_receivable(account(*a), definition, &by, at)
+            .remove_from_accounts_receivable(&open_account(*a), definition, &by, at)
             .map(|o| format!("{o:?}")),
         Op::RemoveFromParticipant => token
-            .remove_from_rewards_participant(participant.unwrap().id, definition, &by, at)
+            .remove_from_rewards_participant(participant.as_ref().unwrap(), definition, &by, at)
             .map(|o| format!("{o:?}")),
         Op::TerminateAccount(a) => token
-            .accounts_receivable_terminated(account(*a), definition, &by, at)
+            .accounts_receivable_terminated(&terminated_account(*a), definition, &by, at)
             .map(|o| format!("{o:?}")),
         Op::AttachAccount(a) => token
-            .attach_to_accounts_receivable(account(*a), participant.as_ref(), &by, at)
+            .attach_to_accounts_receivable(a, participant.as_ref(), &by, at)
             .map(|()| String::new()),
         Op::AttachParticipant(p) => token
-            .attach_to_rewards_participant(p, &by, at)
+            .attach_to_rewards_participant(p, linked_account.as_ref(), &by, at)
             .map(|()| String::new()),
         Op::ResetPassCode => token
             .reset_pass_code(definition, case.classification, &by, at, &mut rng)
@@ -335,6 +359,9 @@ fn check(case: Case<'_>) {
         Op::Verify(code) => token.verify(code, &operator(), at).map(|()| String::new()),
         Op::Authenticate => token.authenticate().map(|()| String::new()),
     };
+    if let (Some(expected), Err(error)) = (case.message, &got) {
+        assert_eq!(error.to_string(), expected, "{}", case.seed);
+    }
     let got = got
         .map(|report| format!("{} {report}", token.state().as_str()))
         .map_err(|e| e.code());
@@ -404,6 +431,9 @@ fn validations_and_restrictions() {
             effective.account().participant(false),
             Op::SetNotEffective,
             Err("participant_not_terminated"),
+        )
+        .saying(
+            "this access token is linked to rewards participant 'Ann' (20), which is not terminated; it cannot be set 'Not Effective'",
         ),
         case(
             "Edit: Not Effective with a terminated participant",
@@ -590,6 +620,9 @@ fn validations_and_restrictions() {
             Op::RemoveFromAccount(11),
             Err("not_associated"),
         )
+        .saying(
+            "access token 42 is not linked to accounts receivable 'Globex' (11)",
+        )
         .under(automatic()),
         case(
             "Automatic: unlinked account terminated",
@@ -603,20 +636,40 @@ fn validations_and_restrictions() {
         case(
             "Link from the account's screen",
             effective,
-            Op::AttachAccount(ACCOUNT),
+            Op::AttachAccount(open_account(ACCOUNT)),
             Ok("effective"),
+        ),
+        // Decision (seed 002 silent): a terminated account takes no new links; its tokens went 'Not Effective' "On
+        // Terminating Accounts Receivable"
+        case(
+            "Link: terminated account",
+            effective,
+            Op::AttachAccount(terminated_account(ACCOUNT)),
+            Err("accounts_receivable_terminated"),
+        )
+        .saying(
+            "accounts receivable 'Acme' (10) is terminated: it takes no new access tokens or rewards participants",
+        ),
+        case(
+            "Link: terminated account, already linked",
+            effective.account(),
+            Op::AttachAccount(terminated_account(11)),
+            Err("already_associated"),
         ),
         case(
             "Link: already linked",
             effective.account(),
-            Op::AttachAccount(11),
+            Op::AttachAccount(open_account(11)),
             Err("already_associated"),
         ),
         case(
             "Link: account of another participant",
             effective.participant(false),
-            Op::AttachAccount(11),
+            Op::AttachAccount(open_account(11)),
             Err("participant_other_account"),
+        )
+        .saying(
+            "rewards participant 'Ann' (20) belongs to accounts receivable 'Acme' (10), not to accounts receivable 'Globex' (11)",
         ),
         case(
             "Link: participant of the account",
@@ -630,6 +683,9 @@ fn validations_and_restrictions() {
             effective.account(),
             Op::AttachParticipant(other_account_participant()),
             Err("participant_other_account"),
+        )
+        .saying(
+            "rewards participant 'Ann' (20) belongs to accounts receivable 'Globex' (11), not to accounts receivable 'Acme' (10)",
         ),
         // seed 002, Automatically: SET AS EFFECTIVE: "On creating a new Access Token the Life Cycle State of the token
         // is set as 'Effective'"
@@ -759,6 +815,8 @@ fn create(form: AccessTokenForm<'_>) -> Op<'_> {
 
 #[test]
 fn attributes() {
+    let open = open_account(ACCOUNT);
+    let terminated = terminated_account(ACCOUNT);
     let any = given(EFFECTIVE);
     let form = AccessTokenForm::default();
     let with_login = AccessTokenForm {
@@ -1089,7 +1147,7 @@ fn attributes() {
             "Participant of the account",
             any,
             create(AccessTokenForm {
-                accounts_receivable: Some(account(ACCOUNT)),
+                accounts_receivable: Some(&open),
                 rewards_participant: Some(&participant),
                 ..form
             }),
@@ -1099,11 +1157,24 @@ fn attributes() {
             "Participant of another account",
             any,
             create(AccessTokenForm {
-                accounts_receivable: Some(account(ACCOUNT)),
+                accounts_receivable: Some(&open),
                 rewards_participant: Some(&stranger),
                 ..form
             }),
             Err("participant_other_account"),
+        )
+        .saying(
+            "rewards participant 'Ann' (20) belongs to accounts receivable 'Globex' (11), not to accounts receivable 'Acme' (10)",
+        ),
+        // Decision (seed 002 silent): a terminated account takes no new links
+        case(
+            "Terminated account",
+            any,
+            create(AccessTokenForm {
+                accounts_receivable: Some(&terminated),
+                ..form
+            }),
+            Err("accounts_receivable_terminated"),
         ),
         case(
             "Participant without an account",
@@ -1408,10 +1479,11 @@ proptest! {
             .with_not_effective_on_last_removal(flags.1)
             .with_allow_without_identifier_and_pass_code(!flags.2);
         let p = participant(flags.2);
+        let open = open_account(ACCOUNT);
         let form = AccessTokenForm {
             identifier: Some("op"),
             pass_code: Some("secret12"),
-            accounts_receivable: Some(account(ACCOUNT)),
+            accounts_receivable: Some(&open),
             rewards_participant: Some(&p),
             ..Default::default()
         };
@@ -1424,11 +1496,11 @@ proptest! {
             let result = match step {
                 0 => token.set_not_effective(Some(&p), &by, at),
                 1 => token.set_effective(&by, at),
-                2 => token.remove_from_accounts_receivable(account(ACCOUNT), &definition, &by, at).map(drop),
-                3 => token.remove_from_rewards_participant(p.id, &definition, &by, at).map(drop),
-                4 => token.accounts_receivable_terminated(account(ACCOUNT), &definition, &by, at).map(drop),
-                5 => token.attach_to_accounts_receivable(account(ACCOUNT), Some(&p), &by, at),
-                6 => token.attach_to_rewards_participant(&p, &by, at),
+                2 => token.remove_from_accounts_receivable(&open, &definition, &by, at).map(drop),
+                3 => token.remove_from_rewards_participant(&p, &definition, &by, at).map(drop),
+                4 => token.accounts_receivable_terminated(&open, &definition, &by, at).map(drop),
+                5 => token.attach_to_accounts_receivable(&open, Some(&p), &by, at),
+                6 => token.attach_to_rewards_participant(&p, Some(&open), &by, at),
                 7 => token.reset_pass_code(&definition, None, &by, at, &mut rng).map(drop),
                 8 => token.reset_verification_code(&by, at, &mut rng).map(drop),
                 9 => token.verify("00000000", &by, at),

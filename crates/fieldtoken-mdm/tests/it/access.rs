@@ -710,6 +710,162 @@ async fn automatic_not_effective_on_removing_the_last_association_and_on_termina
     server.stop().await;
 }
 
+/// Decision where seed 002 is silent: a terminated accounts receivable takes no new links (its tokens went 'Not
+/// Effective' "On Terminating Accounts Receivable"). Each refusal writes nothing.
+#[tokio::test]
+async fn a_terminated_accounts_receivable_takes_no_new_tokens_or_participants() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    define(&server, &admin, generated_definition("Plain")).await;
+    let acc = account(&server, &admin, "Closed").await;
+    let free = number(&new_token(&server, &admin, json!({ "identifier": "f@example.com" })).await);
+    let (status, terminated) = post(
+        &server,
+        &format!("/api/v1/accounts-receivable/{acc}/terminate"),
+        &admin,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{terminated}");
+
+    refused(
+        &post(
+            &server,
+            &format!("/api/v1/accounts-receivable/{acc}/access-tokens/{free}"),
+            &admin,
+            json!({}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "accounts_receivable_terminated",
+    );
+    let (_, token) = get(&server, &format!("/api/v1/access-tokens/{free}"), &admin).await;
+    assert_eq!(token["accounts_receivable_id"], Value::Null, "{token}");
+
+    refused(
+        &post(
+            &server,
+            "/api/v1/rewards-participants",
+            &admin,
+            json!({ "name": "Late", "accounts_receivable_id": acc }),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "accounts_receivable_terminated",
+    );
+    let (_, participants) = get(&server, "/api/v1/rewards-participants", &admin).await;
+    assert_eq!(participants["items"], json!([]), "{participants}");
+
+    refused(
+        &post(
+            &server,
+            "/api/v1/access-tokens",
+            &admin,
+            json!({ "identifier": "g@example.com", "accounts_receivable_id": acc }),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "accounts_receivable_terminated",
+    );
+    let (_, tokens) = get(&server, "/api/v1/access-tokens", &admin).await;
+    assert_eq!(tokens["items"].as_array().unwrap().len(), 1, "{tokens}");
+    let audit = audit_csv(&server, &admin).await;
+    assert!(!audit.contains("rewards_participant.create"), "{audit}");
+    assert!(!audit.contains("accounts_receivable.link"), "{audit}");
+    server.stop().await;
+}
+
+/// Refusals about accounts receivable and rewards participants name them as people know them (the code stays the
+/// program's key).
+#[tokio::test]
+async fn refusals_name_the_accounts_receivable_and_participants() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    define(&server, &admin, generated_definition("Plain")).await;
+    let acme = account(&server, &admin, "Acme Stores").await;
+    let globex = account(&server, &admin, "Globex").await;
+    let ann = participant(&server, &admin, "Ann Lee", acme).await;
+    let n = number(
+        &new_token(
+            &server,
+            &admin,
+            json!({ "identifier": "ann@example.com", "rewards_participant_id": ann }),
+        )
+        .await,
+    );
+    let message =
+        |answer: &(StatusCode, Value)| answer.1["error"]["message"].as_str().unwrap().to_owned();
+
+    let other = post(
+        &server,
+        &format!("/api/v1/accounts-receivable/{globex}/access-tokens/{n}"),
+        &admin,
+        json!({}),
+    )
+    .await;
+    refused(&other, StatusCode::CONFLICT, "participant_other_account");
+    assert_eq!(
+        message(&other),
+        format!(
+            "rewards participant 'Ann Lee' ({ann}) belongs to accounts receivable 'Acme Stores' ({acme}), not to \
+             accounts receivable 'Globex' ({globex})"
+        )
+    );
+
+    let kept = action(&server, &admin, n, "set-not-effective").await;
+    refused(&kept, StatusCode::CONFLICT, "participant_not_terminated");
+    assert!(
+        message(&kept).contains("rewards participant 'Ann Lee'"),
+        "{}",
+        kept.1
+    );
+
+    let path = format!("/api/v1/accounts-receivable/{globex}/terminate");
+    assert_eq!(
+        post(&server, &path, &admin, json!({})).await.0,
+        StatusCode::OK
+    );
+    let again = post(&server, &path, &admin, json!({})).await;
+    refused(&again, StatusCode::CONFLICT, "already_terminated");
+    assert!(
+        message(&again).contains("accounts receivable 'Globex'"),
+        "{}",
+        again.1
+    );
+    let closed = post(
+        &server,
+        "/api/v1/rewards-participants",
+        &admin,
+        json!({ "name": "Bo", "accounts_receivable_id": globex }),
+    )
+    .await;
+    refused(
+        &closed,
+        StatusCode::CONFLICT,
+        "accounts_receivable_terminated",
+    );
+    assert!(
+        message(&closed).contains("accounts receivable 'Globex'"),
+        "{}",
+        closed.1
+    );
+
+    let gone = call(
+        &server,
+        Method::DELETE,
+        &format!("/api/v1/accounts-receivable/{acme}/access-tokens/{n}"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    refused(&gone, StatusCode::CONFLICT, "not_associated");
+    assert_eq!(
+        message(&gone),
+        format!("access token {n} is not linked to accounts receivable 'Acme Stores' ({acme})")
+    );
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn pending_verification_is_left_only_by_verifying_and_its_code_can_be_reset() {
     let server = TestServer::start().await;
