@@ -97,16 +97,4 @@ pub fn retired_words(key: u32, moved: u64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words() {
-        assert_eq!(minute("2026-11-23T21:17:05Z"), "2026-11-23 21:17 UTC");
-        assert_eq!(minute("soon"), "soon");
-        let names = vec!["fms.device.read".to_owned(), "fms.future".to_owned()];
-        assert_eq!(permission_set(&names).names(), ["fms.device.read"]);
-        assert!(retired_words(1, 2).contains("2 token(s) moved"));
-        assert!(rotated_words(2).starts_with("Key 2 is now the current key"));
-    }
-}
+mod tests;

@@ -264,40 +264,108 @@ fn roles() -> AnyView {
             .collect()
     };
 
-    view! {
-        <h2>"Roles"</h2>
-        {kit::said_view(said)}
-        {kit::table("The organisation's roles".into(), vec!["Name", "Permissions", "Users", "Actions"], Arc::new(role_rows))}
-        {kit::form("new-role-title", "New role", vec![
-            Control::Input("new-role-name".into(), "Name", "text", role_name),
-            checks_group("Permissions", role_checks),
-        ], "Create role", Some(role_said), Arc::new(create_role))}
-        {kit::form("edit-role-title", "Change a role's permissions", vec![
-            Control::Select("edit-role".into(), "Role", Some("Choose…"), role_options.clone(), edited),
-            checks_group("Permissions", edit_checks),
-        ], "Save permissions", Some(edit_said), Arc::new(edit_role))}
-        <h2>"Users"</h2>
-        {kit::said_view(users_said)}
-        {kit::table("The organisation's users and their roles".into(), vec!["Name", "Role", "Actions"], Arc::new(user_rows))}
-        {kit::form("new-user-title", "New user", vec![
-            Control::Input("new-user-name".into(), "Name", "text", user_name),
-            Control::Select("new-user-role".into(), "Role", Some("Choose…"), role_options, user_role),
-        ], "Create user", Some(user_said), Arc::new(create_user))}
-        {kit::form("new-api-token-title", "New API token", vec![
-            Control::Select("token-user".into(), "User", Some("Choose…"), Arc::new(move || users.with(|u| {
-                u.iter().map(|u| (u.id.to_string(), u.name.clone())).collect()
-            })), token_user),
-            Control::Input("token-name".into(), "Token name", "text", token_name),
-            Control::Note("The token acts only within its user's role, whatever is ticked here."),
-            checks_group("Token permissions", token_checks),
-        ], "Create API token", Some(token_said), Arc::new(create_token))}
-        {move || secret.get().map(|token| view! {
-            <div class="card" role="region" aria-labelledby="secret-title">
-                <h3 id="secret-title">"The new API token"</h3>
-                <p class="help">"Copy it now: it is shown this once."</p>
-                <p><code class="secret" aria-label="New API token">{token}</code></p>
-            </div>
-        })}
-    }
+    // One list of views rather than one `view!` tuple: the kit's parts render it without a type of its own.
+    [
+        view! { <h2>"Roles"</h2> }.into_any(),
+        kit::said_view(said),
+        kit::table(
+            "The organisation's roles".into(),
+            vec!["Name", "Permissions", "Users", "Actions"],
+            Arc::new(role_rows),
+        ),
+        kit::form(
+            "new-role-title",
+            "New role",
+            vec![
+                Control::Input("new-role-name".into(), "Name", "text", role_name),
+                checks_group("Permissions", role_checks),
+            ],
+            "Create role",
+            Some(role_said),
+            Arc::new(create_role),
+        ),
+        kit::form(
+            "edit-role-title",
+            "Change a role's permissions",
+            vec![
+                Control::Select(
+                    "edit-role".into(),
+                    "Role",
+                    Some("Choose…"),
+                    role_options.clone(),
+                    edited,
+                ),
+                checks_group("Permissions", edit_checks),
+            ],
+            "Save permissions",
+            Some(edit_said),
+            Arc::new(edit_role),
+        ),
+        view! { <h2>"Users"</h2> }.into_any(),
+        kit::said_view(users_said),
+        kit::table(
+            "The organisation's users and their roles".into(),
+            vec!["Name", "Role", "Actions"],
+            Arc::new(user_rows),
+        ),
+        kit::form(
+            "new-user-title",
+            "New user",
+            vec![
+                Control::Input("new-user-name".into(), "Name", "text", user_name),
+                Control::Select(
+                    "new-user-role".into(),
+                    "Role",
+                    Some("Choose…"),
+                    role_options,
+                    user_role,
+                ),
+            ],
+            "Create user",
+            Some(user_said),
+            Arc::new(create_user),
+        ),
+        kit::form(
+            "new-api-token-title",
+            "New API token",
+            vec![
+                Control::Select(
+                    "token-user".into(),
+                    "User",
+                    Some("Choose…"),
+                    Arc::new(move || {
+                        users.with(|u| {
+                            u.iter()
+                                .map(|u| (u.id.to_string(), u.name.clone()))
+                                .collect()
+                        })
+                    }),
+                    token_user,
+                ),
+                Control::Input("token-name".into(), "Token name", "text", token_name),
+                Control::Note(
+                    "The token acts only within its user's role, whatever is ticked here.",
+                ),
+                checks_group("Token permissions", token_checks),
+            ],
+            "Create API token",
+            Some(token_said),
+            Arc::new(create_token),
+        ),
+        (move || {
+            secret.get().map(|token| {
+                view! {
+                    <div class="card" role="region" aria-labelledby="secret-title">
+                        <h3 id="secret-title">"The new API token"</h3>
+                        <p class="help">"Copy it now: it is shown this once."</p>
+                        <p><code class="secret">{token}</code></p>
+                    </div>
+                }
+            })
+        })
+        .into_any(),
+    ]
+    .into_iter()
+    .collect_view()
     .into_any()
 }

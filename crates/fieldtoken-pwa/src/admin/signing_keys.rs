@@ -66,17 +66,19 @@ fn signing_keys() -> AnyView {
             .collect()
     };
 
-    view! {
-        {kit::form("rotate-title", "Rotate the signing key", vec![
+    [
+        kit::form("rotate-title", "Rotate the signing key", vec![
             Control::Note("A new key will sign every new token. The current key becomes a previous key and still verifies \
                 the tokens it signed, so QR codes already printed keep working."),
-        ], "Rotate key", Some(rotate_said), Arc::new(rotate))}
-        <h2>"Keys"</h2>
-        <p class="help">"Retiring a previous key makes the QR codes signed with it stop working. Its tokens move to \
-            the current key, so showing them again gives a new QR code to print."</p>
-        {kit::said_view(said)}
-        {kit::table("The organisation's signing keys, oldest first".into(),
-            vec!["Key", "Status", "Created", "Tokens", "Actions"], Arc::new(rows))}
-    }
+        ], "Rotate key", Some(rotate_said), Arc::new(rotate)),
+        view! { <h2>"Keys"</h2> }.into_any(),
+        kit::control(Control::Note("Retiring a previous key makes the QR codes signed with it stop working. Its tokens move \
+            to the current key, so showing them again gives a new QR code to print.")),
+        kit::said_view(said),
+        kit::table("The organisation's signing keys, oldest first".into(),
+            vec!["Key", "Status", "Created", "Tokens", "Actions"], Arc::new(rows)),
+    ]
+    .into_iter()
+    .collect_view()
     .into_any()
 }
