@@ -61,6 +61,8 @@ pub fn AdminApp() -> impl IntoView {
                     <Route path=path!("/admin/access-classifications") view=admin::ClassificationsPage/>
                     <Route path=path!("/admin/accounts-receivable") view=admin::AccountsPage/>
                     <Route path=path!("/admin/rewards-participants") view=admin::ParticipantsPage/>
+                    <Route path=path!("/admin/roles") view=admin::RolesPage/>
+                    <Route path=path!("/admin/signing-keys") view=admin::SigningKeysPage/>
                 </Routes>
             </main>
         </Router>

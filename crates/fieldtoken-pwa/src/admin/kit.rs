@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use fieldtoken_core::Permission;
+use fieldtoken_core::{Permission, PermissionSet};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
@@ -31,6 +31,31 @@ pub struct Can {
 /// An access token page: the admin navigation, the `title` heading, then `body` once the MDM confirmed the
 /// session may read access tokens (else the missing permission is named).
 pub fn access_page(title: &'static str, body: fn(Can) -> AnyView) -> AnyView {
+    guarded_page(
+        title,
+        Permission::AccessTokenRead,
+        Arc::new(move |held| {
+            body(Can {
+                create: held.contains(Permission::AccessTokenCreate),
+                update: held.contains(Permission::AccessTokenUpdate),
+                delete: held.contains(Permission::AccessTokenDelete),
+            })
+        }),
+    )
+}
+
+/// An organisation administration page (roles, users, signing keys): like [`access_page`], for `fms.admin`.
+pub fn admin_page(title: &'static str, body: fn() -> AnyView) -> AnyView {
+    guarded_page(title, Permission::Admin, Arc::new(move |_| body()))
+}
+
+/// The frame of every page that needs one permission: the admin navigation, the `title` heading, then `body`
+/// with the session's permissions once the MDM confirmed it holds `need` (else `need` is named).
+fn guarded_page(
+    title: &'static str,
+    need: Permission,
+    body: Arc<dyn Fn(PermissionSet) -> AnyView + Send + Sync>,
+) -> AnyView {
     if session::token().is_none() {
         return view! { <Redirect path="/admin/sign-in"/> }.into_any();
     }
@@ -43,16 +68,12 @@ pub fn access_page(title: &'static str, body: fn(Can) -> AnyView) -> AnyView {
                 {move || me.get().map(|answer| match answer {
                     Ok(me) => {
                         let held = me.permissions();
-                        if held.contains(Permission::AccessTokenRead) {
-                            body(Can {
-                                create: held.contains(Permission::AccessTokenCreate),
-                                update: held.contains(Permission::AccessTokenUpdate),
-                                delete: held.contains(Permission::AccessTokenDelete),
-                            })
+                        if held.contains(need) {
+                            body(held)
                         } else {
                             view! {
                                 <p role="alert" class="error">
-                                    "Your account does not have the permission " <code>"fms.accesstoken.read"</code>
+                                    "Your account does not have the permission " <code>{need.as_str()}</code>
                                     " needed for this page."
                                 </p>
                             }.into_any()

@@ -1,6 +1,7 @@
 //! The admin screens under `/admin`: sign-in, the Action Tokens page of seed 000 (data table, "+ New", the
 //! side panel with both QR formats, download, print, delete), devices and fleets, and the access token pages
-//! of seed 002 (tokens, definitions, classifications, accounts receivable, rewards participants).
+//! of seed 002 (tokens, definitions, classifications, accounts receivable, rewards participants), and the
+//! organisation's roles, users and signing keys.
 
 mod access;
 mod access_config;
@@ -9,9 +10,12 @@ mod devices;
 mod kit;
 mod model;
 mod new_token;
+mod org_model;
 mod panel;
 mod parties;
+mod roles;
 mod sign_in;
+mod signing_keys;
 mod time;
 mod tokens;
 
@@ -19,7 +23,9 @@ pub use access::AccessTokensPage;
 pub use access_config::{ClassificationsPage, DefinitionsPage};
 pub use devices::{DevicesPage, FleetsPage};
 pub use parties::{AccountsPage, ParticipantsPage};
+pub use roles::RolesPage;
 pub use sign_in::SignIn;
+pub use signing_keys::SigningKeysPage;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -37,6 +43,8 @@ pub fn AdminNav() -> impl IntoView {
             <A href="/admin/access-classifications">"Classifications"</A>
             <A href="/admin/accounts-receivable">"Accounts Receivable"</A>
             <A href="/admin/rewards-participants">"Rewards Participants"</A>
+            <A href="/admin/roles">"Roles & Users"</A>
+            <A href="/admin/signing-keys">"Signing Keys"</A>
         </nav>
     }
 }
