@@ -252,10 +252,11 @@ test("the Activator refuses a code the offline bundle does not know, an expired 
   assert.equal(await page.evaluate(() => window.__ndef.written.length), 0, "nothing was written");
 });
 
-test("a card placed on the Activator shows the token it holds, with its offline verdict", async () => {
+test("Read card: a card placed on the Activator shows the token it holds, with its offline verdict", async () => {
   const fleets = (await server.api("GET", "/api/v1/fleets")).body.items;
   const token = await createToken("Card: to a fleet", { type: "put_in_fleet", fleet_id: fleets[0].id });
   await open("/activator");
+  await page.getByRole("heading", { level: 2, name: "Read card" }).waitFor();
   await page.getByText("NFC is on: tap a token card on the back of the phone.").waitFor();
   assert.equal(await tapCard(ndefRecords(token.code, server.url)), 1);
   await page.getByText("Card read.").waitFor();

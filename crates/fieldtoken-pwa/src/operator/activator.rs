@@ -135,6 +135,8 @@ pub fn Activator() -> impl IntoView {
                 text.set(scanned);
                 focus("token-code");
             })/>
+            <h2>"Read card"</h2>
+            <p class="help">"Place a card on the back of the phone: what it holds, and whether it can be used, shows below."</p>
             <CardTap on_card=Callback::new(move |read: String| text.set(read)) paused=busy/>
             <TokenBox text=text changed=Callback::new(move |()| say(false, String::new()))/>
             <p class="help">{move || offline.note.get()}</p>
