@@ -140,7 +140,7 @@ test("Background Sync sends the queue with the app closed, exactly once", async 
   await blank.close();
 });
 
-test("the queue waits as long as the MDM's Retry-After, stops on a refused sign-in, and clears what was answered", async () => {
+test("batch mode keeps the token; the queue waits as long as the MDM's Retry-After, stops on a refused sign-in, and clears what was answered", async () => {
   // One sync request per ten minutes: the second one is refused with 429 and Retry-After.
   const limited = await startServer({ org: "Limited Ops", serveArgs: ["--sync-limit", "1", "--limit-window", "600"] });
   const page = await browser.context.newPage();
@@ -153,7 +153,12 @@ test("the queue waits as long as the MDM's Retry-After, stops on a refused sign-
 
     await redeem(page, token.code, first.serial);
     await items.filter({ hasText: first.serial }).filter({ hasText: "applied" }).waitFor();
-    await redeem(page, token.code, second.serial);
+    // Batch mode: the token stays on screen for the next device; only the device is asked for again.
+    await page.getByRole("status").filter({ hasText: "The token stays: type or scan the next device" }).waitFor();
+    assert.equal(await page.getByLabel("Token code").inputValue(), token.code);
+    assert.equal(await page.getByLabel("Device serial").inputValue(), "");
+    await page.getByLabel("Device serial").fill(second.serial);
+    await page.getByRole("button", { name: "Redeem" }).click();
     const note = queueOf(page).getByRole("alert");
     await note.filter({ hasText: /next try in \d+ s/ }).waitFor();
     const seconds = Number(/next try in (\d+) s/.exec(await note.textContent())[1]);

@@ -201,7 +201,7 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
             match queue.add(item).await {
                 Ok(()) => {
                     saved.set(Some(Ok(format!(
-                        "Saved on this phone: {action} for {serial_text}. It waits in the queue until the MDM takes it."
+                        "Saved on this phone: {action} for {serial_text}. It waits in the queue until the MDM takes it. The token stays: type or scan the next device to use it again."
                     ))));
                     // Batch mode: the token stays, the next device's serial is typed next.
                     serial.set(String::new());
