@@ -57,7 +57,13 @@ self.addEventListener("sync", (event) => {
   if (event.tag === "fieldtoken-queue") event.waitUntil(syncQueue());
 });
 
-async function syncQueue() {
+// One sender at a time, the page included (it holds the same Web Lock, see store.rs `with_queue_lock`): two
+// senders would send the same waiting items, and the second answer, "duplicate", would hide the first.
+function syncQueue() {
+  return self.navigator.locks ? self.navigator.locks.request("fieldtoken-queue", sendQueue) : sendQueue();
+}
+
+async function sendQueue() {
   // The screens that show the queue (the token screen and deep links) sync it themselves when asked.
   const screens = (await self.clients.matchAll({ type: "window" })).filter((client) =>
     /^\/(t\/.*|T\/.*)?$/.test(new URL(client.url).pathname),
@@ -129,11 +135,21 @@ function readOne(db, store, key) {
   });
 }
 
-/** Resolves once the transaction is committed, like the page's writes. */
+/**
+ * Writes the MDM's answers over items that still wait (the page may have answered one meanwhile: its answer
+ * stands); resolves once the transaction is committed, like the page's writes.
+ */
 function writeAll(db, store, entries) {
   return new Promise((resolve, reject) => {
     const tx = db.transaction(store, "readwrite");
-    for (const [key, text] of entries) tx.objectStore(store).put(text, key);
+    const items = tx.objectStore(store);
+    for (const [key, text] of entries) {
+      const current = items.get(key);
+      current.onsuccess = () => {
+        const state = current.result ? JSON.parse(current.result).state?.status ?? "waiting" : null;
+        if (state === "waiting") items.put(text, key);
+      };
+    }
     tx.oncomplete = () => resolve();
     tx.onerror = tx.onabort = () => reject(tx.error);
   });

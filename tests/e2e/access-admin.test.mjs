@@ -153,7 +153,12 @@ test("accounts receivable and rewards participants: link, refusal in words, unli
   await link.getByLabel("Rewards participant").selectOption({ label: "Ana" });
   await link.getByLabel("Access token").selectOption({ label: `#${ana} (ana.perez@example.com)` });
   await link.getByRole("button", { name: "Link" }).click();
-  await alert(new RegExp(`Access token #${ana} was not linked: rewards participant \\d+ belongs to accounts receivable`));
+  // The refusal names the parties, not only their ids.
+  await alert(
+    new RegExp(
+      `Access token #${ana} was not linked: rewards participant 'Ana' \\(\\d+\\) belongs to accounts receivable 'North depot' \\(\\d+\\), not to accounts receivable 'South depot'`,
+    ),
+  );
   // A token without an accounts receivable can join; removing its only link sets it 'Not Effective'.
   await link.getByLabel("Access token").selectOption({ label: `#${bo} (bo.nilsson@example.com)` });
   await link.getByRole("button", { name: "Link" }).click();

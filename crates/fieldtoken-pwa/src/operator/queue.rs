@@ -115,11 +115,7 @@ impl Queue {
     /// Sends every waiting redemption; on failure, schedules a retry with back-off.
     pub async fn sync_now(self) {
         // After the screen is gone (its signals disposed) a late timer or event does nothing.
-        if self.syncing.try_get_untracked().unwrap_or(true) {
-            return;
-        }
-        let waiting = self.waiting();
-        if waiting.is_empty() {
+        if self.syncing.try_get_untracked().unwrap_or(true) || self.waiting().is_empty() {
             return;
         }
         // `onLine` false is reliable (true is only a hope): wait for the `online` event instead of failing.
@@ -129,12 +125,45 @@ impl Queue {
                 false,
                 format!(
                     "Offline: {} redemption(s) wait on this phone and are sent when the network is back.",
-                    waiting.len()
+                    self.waiting().len()
                 ),
             )));
             return;
         }
         self.syncing.set(true);
+        // The service worker's Background Sync sends the same queue: one of them at a time (the lock), and each
+        // starts from what storage holds, so neither sends what the other already had answered.
+        store::with_queue_lock(async move {
+            self.refresh().await;
+            self.send_waiting().await;
+        })
+        .await;
+        let _ = self.syncing.try_set(false);
+    }
+
+    /// Takes the states storage holds (the worker may have answered items since they were loaded).
+    async fn refresh(self) {
+        let Ok(texts) = store::get_all(QUEUE).await else {
+            return;
+        };
+        let stored: Vec<QueueItem> = texts
+            .iter()
+            .filter_map(|t| serde_json::from_str(t).ok())
+            .collect();
+        let _ = self.items.try_update(|items| {
+            for item in items.iter_mut() {
+                if let Some(s) = stored.iter().find(|s| s.id == item.id) {
+                    item.state = s.state.clone();
+                }
+            }
+        });
+    }
+
+    async fn send_waiting(self) {
+        let waiting = self.waiting();
+        if waiting.is_empty() {
+            return;
+        }
         let mut done = 0usize;
         for batch in waiting.chunks(BATCH) {
             let body = serde_json::json!({
@@ -152,15 +181,13 @@ impl Queue {
             match outcome {
                 Ok(n) => done += n,
                 Err(error) => {
-                    self.syncing.set(false);
                     self.failed(&error);
                     return;
                 }
             }
         }
-        self.syncing.set(false);
-        self.failures.set(0);
-        self.note.set(Some((
+        let _ = self.failures.try_set(0);
+        let _ = self.note.try_set(Some((
             false,
             format!("Synced: the MDM answered for {done} redemption(s)."),
         )));

@@ -204,3 +204,38 @@ pub async fn save_session(token: Option<&str>) -> Result<(), StoreError> {
         None => delete_all(BUNDLE, &[SESSION_KEY.to_owned()]).await,
     }
 }
+
+/// The Web Lock that the page and the service worker (`web/sw.js`) both hold while they send the queue.
+const QUEUE_LOCK: &str = "fieldtoken-queue";
+
+/// Runs `work` holding the queue's Web Lock, so the page and the service worker never send the queue at the same
+/// time. Without Web Locks (old browsers) it just runs `work`: the MDM's idempotency still applies each
+/// redemption once, at worst showing a resend as "duplicate".
+pub async fn with_queue_lock(work: impl std::future::Future<Output = ()> + 'static) {
+    let locks = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("locks")).ok())
+        .filter(|l| l.is_object());
+    let request = locks.as_ref().and_then(|l| {
+        js_sys::Reflect::get(l, &JsValue::from_str("request"))
+            .ok()?
+            .dyn_into::<Function>()
+            .ok()
+    });
+    let (Some(locks), Some(request)) = (locks, request) else {
+        return work.await;
+    };
+    let work = RefCell::new(Some(work));
+    // The lock is held until the promise the callback returns settles, i.e. until `work` is done.
+    let callback = Closure::once_into_js(move || {
+        let work = work.borrow_mut().take();
+        wasm_bindgen_futures::future_to_promise(async move {
+            if let Some(work) = work {
+                work.await;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    if let Ok(held) = request.call2(&locks, &JsValue::from_str(QUEUE_LOCK), &callback) {
+        let _ = JsFuture::from(Promise::resolve(&held)).await;
+    }
+}
