@@ -19,7 +19,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { initSync, qrPng } from "fieldtoken";
-import { startServer, CHROMIUM, CHROMIUM_ARGS } from "../tests/e2e/support.mjs";
+import { startServer, frameLuma, CHROMIUM, CHROMIUM_ARGS } from "../tests/e2e/support.mjs";
 
 const [mdm, sectionFile] = process.argv.slice(2);
 if (!mdm) throw new Error("usage: node bench/browser.mjs MDM_BINARY [SECTION_FILE]");
@@ -76,28 +76,7 @@ async function qrLuma(png) {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
-    const rgba = await page.evaluate(async ({ base64, width, height }) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${base64}`;
-      await image.decode();
-      const canvas = Object.assign(document.createElement("canvas"), { width, height });
-      const context = canvas.getContext("2d");
-      context.fillStyle = "#fff";
-      context.fillRect(0, 0, width, height);
-      const side = Math.min(height - 40, image.width * 2);
-      context.imageSmoothingEnabled = false;
-      context.drawImage(image, (width - side) / 2, (height - side) / 2, side, side);
-      const { data } = context.getImageData(0, 0, width, height);
-      let binary = "";
-      for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
-      return btoa(binary);
-    }, { base64: Buffer.from(png).toString("base64"), width: WIDTH, height: HEIGHT });
-    const pixels = Buffer.from(rgba, "base64");
-    const luma = Buffer.alloc(WIDTH * HEIGHT);
-    for (let i = 0; i < luma.length; i++) {
-      luma[i] = Math.round(0.299 * pixels[4 * i] + 0.587 * pixels[4 * i + 1] + 0.114 * pixels[4 * i + 2]);
-    }
-    return luma;
+    return await frameLuma(page, png, WIDTH, HEIGHT);
   } finally {
     await browser.close();
   }

@@ -9,13 +9,13 @@
 // `NDEFReadingEvent`s built by Chromium's own constructor, whose records hold DataViews as on a phone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { initSync, ndefRecords, qrPng, tokenFromNdef } from "fieldtoken";
-import { startServer, startBrowser, screenshot, CHROMIUM, CHROMIUM_ARGS } from "./support.mjs";
+import { startServer, startBrowser, screenshot, y4mOf, CHROMIUM, CHROMIUM_ARGS } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 initSync({ module: readFileSync(require.resolve("fieldtoken/fieldtoken_bg.wasm")) });
@@ -80,37 +80,6 @@ async function signIn(p) {
   await p.getByLabel("API token").fill(server.admin.admin_token);
   await p.getByRole("button", { name: "Sign in" }).click();
   await p.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
-}
-
-/** A one-frame Y4M video (640x480, 4:2:0) of `png` centred on white (as in operator.test.mjs). */
-async function y4mOf(png, path) {
-  const [width, height] = [640, 480];
-  const rgba = await page.evaluate(async ({ base64, width, height }) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${base64}`;
-    await image.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = width;
-    canvas.height = height;
-    const context = canvas.getContext("2d");
-    context.fillStyle = "#fff";
-    context.fillRect(0, 0, width, height);
-    const side = Math.min(height - 40, image.width * 2);
-    context.imageSmoothingEnabled = false;
-    context.drawImage(image, (width - side) / 2, (height - side) / 2, side, side);
-    const { data } = context.getImageData(0, 0, width, height);
-    let binary = "";
-    for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
-    return btoa(binary);
-  }, { base64: Buffer.from(png).toString("base64"), width, height });
-  const pixels = Buffer.from(rgba, "base64");
-  const luma = Buffer.alloc(width * height);
-  for (let i = 0; i < width * height; i++) {
-    luma[i] = Math.round(0.299 * pixels[4 * i] + 0.587 * pixels[4 * i + 1] + 0.114 * pixels[4 * i + 2]);
-  }
-  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
-  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\nFRAME\n`);
-  writeFileSync(path, Buffer.concat([header, luma, chroma]));
 }
 
 /** A card read by the phone: `records` as Web NFC takes them (`NDEFRecordInit`). Returns how many readers got it. */
@@ -193,7 +162,7 @@ test("the Activator takes the token from its old-format QR code through the came
   assert.equal(token.qr.old, token.code, "the old-format QR holds the code");
   const dir = mkdtempSync(join(tmpdir(), "fieldtoken-nfc-camera-"));
   const video = join(dir, "old-qr.y4m");
-  await y4mOf(qrPng(token.qr.old, { scale: 6, margin: 4 }), video);
+  await y4mOf(page, qrPng(token.qr.old, { scale: 6, margin: 4 }), video);
   const master = await nfcBrowser({ video });
   try {
     await master.context.grantPermissions(["camera"], { origin: server.url });

@@ -4,13 +4,13 @@
 // the MDM once and the devices' states changed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { initSync, qrPng } from "fieldtoken";
-import { startServer, startBrowser, screenshot, CHROMIUM, CHROMIUM_ARGS } from "./support.mjs";
+import { startServer, startBrowser, screenshot, y4mOf, CHROMIUM, CHROMIUM_ARGS } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 initSync({ module: readFileSync(require.resolve("fieldtoken/fieldtoken_bg.wasm")) });
@@ -229,44 +229,13 @@ test("a token deleted before the sync is rejected, with the reason in words", as
   }
 });
 
-/** A one-frame Y4M video (640x480, 4:2:0) of `png` centred on white: what Chromium's fake camera plays in a loop. */
-async function y4mOf(png, path) {
-  const [width, height] = [640, 480];
-  const rgba = await page.evaluate(async ({ base64, width, height }) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${base64}`;
-    await image.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = width;
-    canvas.height = height;
-    const context = canvas.getContext("2d");
-    context.fillStyle = "#fff";
-    context.fillRect(0, 0, width, height);
-    const side = Math.min(height - 40, image.width * 2);
-    context.imageSmoothingEnabled = false;
-    context.drawImage(image, (width - side) / 2, (height - side) / 2, side, side);
-    const { data } = context.getImageData(0, 0, width, height);
-    let binary = "";
-    for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
-    return btoa(binary);
-  }, { base64: Buffer.from(png).toString("base64"), width, height });
-  const pixels = Buffer.from(rgba, "base64");
-  const luma = Buffer.alloc(width * height);
-  for (let i = 0; i < width * height; i++) {
-    luma[i] = Math.round(0.299 * pixels[4 * i] + 0.587 * pixels[4 * i + 1] + 0.114 * pixels[4 * i + 2]);
-  }
-  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
-  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\nFRAME\n`);
-  writeFileSync(path, Buffer.concat([header, luma, chroma]));
-}
-
 test("the back camera reads a token's QR in a worker, and the redemption reaches the MDM", async () => {
   const token = await createToken("Camera: to stock", { type: "put_in_stock" });
   const device = (await server.api("GET", "/api/v1/devices")).body.items.find((d) => d.state !== "in_stock");
   await browser.context.setOffline(false);
   const dir = mkdtempSync(join(tmpdir(), "fieldtoken-camera-"));
   const video = join(dir, "token.y4m");
-  await y4mOf(qrPng(token.qr.new, { scale: 4, margin: 4 }), video);
+  await y4mOf(page, qrPng(token.qr.new, { scale: 4, margin: 4 }), video);
   const context = await chromium.launchPersistentContext(join(dir, "profile"), {
     executablePath: CHROMIUM,
     headless: true,
@@ -308,7 +277,7 @@ test("a device's label QR picks the device for the token on screen", async () =>
   const dir = mkdtempSync(join(tmpdir(), "fieldtoken-label-"));
   const video = join(dir, "label.y4m");
   // The label holds the serial as printed, nothing else.
-  await y4mOf(qrPng(device.serial, { scale: 6, margin: 4 }), video);
+  await y4mOf(page, qrPng(device.serial, { scale: 6, margin: 4 }), video);
   const context = await chromium.launchPersistentContext(join(dir, "profile"), {
     executablePath: CHROMIUM,
     headless: true,

@@ -1,7 +1,7 @@
 // What every end-to-end test needs: the real MDM (release build, fresh SQLite file, serving the release
 // PWA) on a free loopback port, and Debian's Chromium driven by playwright-core with a fresh profile.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -104,4 +104,42 @@ export async function startBrowser() {
 export async function screenshot(page, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * The luma plane of a camera frame (`width` x `height`) showing `png` (a QR image) centred on white, drawn by
+ * the browser `page` without smoothing: what a phone's camera sees of a printed code, as Y for a Y4M video.
+ */
+export async function frameLuma(page, png, width = 640, height = 480) {
+  const rgba = await page.evaluate(async ({ base64, width, height }) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const canvas = Object.assign(document.createElement("canvas"), { width, height });
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, width, height);
+    const side = Math.min(height - 40, image.width * 2);
+    context.imageSmoothingEnabled = false;
+    context.drawImage(image, (width - side) / 2, (height - side) / 2, side, side);
+    const { data } = context.getImageData(0, 0, width, height);
+    let binary = "";
+    for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
+    return btoa(binary);
+  }, { base64: Buffer.from(png).toString("base64"), width, height });
+  const pixels = Buffer.from(rgba, "base64");
+  const luma = Buffer.alloc(width * height);
+  for (let i = 0; i < luma.length; i++) {
+    luma[i] = Math.round(0.299 * pixels[4 * i] + 0.587 * pixels[4 * i + 1] + 0.114 * pixels[4 * i + 2]);
+  }
+  return luma;
+}
+
+/** A one-frame Y4M video (640x480, 4:2:0, grey) of `png`: what Chromium's fake camera plays in a loop. */
+export async function y4mOf(page, png, path) {
+  const [width, height] = [640, 480];
+  const luma = await frameLuma(page, png, width, height);
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\nFRAME\n`);
+  writeFileSync(path, Buffer.concat([header, luma, chroma]));
 }
