@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::camera::Camera;
 use super::model::{Bundle, Feedback, code_feedback};
 use super::store;
+use super::token::TokenBox;
 use crate::api;
 
 /// What the phone keeps about itself once enrolled (IndexedDB, `bundle` store, key `device`).
@@ -162,28 +163,12 @@ pub fn EnrolPage() -> impl IntoView {
                 outcome.set(None);
             })/>
             <form class="operator" on:submit=submit>
-                <label for="enrolment-code">"Enrolment code"</label>
-                <input
+                <TokenBox
+                    text=code
+                    changed=Callback::new(move |()| outcome.set(None))
                     id="enrolment-code"
-                    type="text"
-                    autocomplete="off"
-                    autocapitalize="characters"
-                    spellcheck="false"
-                    aria-describedby="enrolment-code-feedback"
-                    prop:value=move || code.get()
-                    on:input=move |ev| {
-                        code.set(event_target_value(&ev));
-                        outcome.set(None);
-                    }
+                    label="Enrolment code"
                 />
-                <p id="enrolment-code-feedback" aria-live="polite" class=move || match feedback() {
-                    Feedback::Mistake(_) => "error",
-                    _ => "help",
-                }>
-                    {move || match feedback() {
-                        Feedback::Hint(t) | Feedback::Readable(t) | Feedback::Mistake(t) => t,
-                    }}
-                </p>
                 <button
                     type="submit"
                     class="primary big"

@@ -47,12 +47,8 @@ impl Queue {
     /// Reads the queue from IndexedDB, then syncs if anything waits.
     pub fn load(self) {
         spawn_local(async move {
-            match store::get_all(QUEUE).await {
-                Ok(texts) => {
-                    let mut items: Vec<QueueItem> = texts
-                        .iter()
-                        .filter_map(|t| serde_json::from_str(t).ok())
-                        .collect();
+            match stored().await {
+                Ok(mut items) => {
                     items.sort_by(|a, b| (a.scanned_at_ms, &a.id).cmp(&(b.scanned_at_ms, &b.id)));
                     self.items.set(items);
                     self.sync_soon();
@@ -143,13 +139,9 @@ impl Queue {
 
     /// Takes the states storage holds (the worker may have answered items since they were loaded).
     async fn refresh(self) {
-        let Ok(texts) = store::get_all(QUEUE).await else {
+        let Ok(stored) = stored().await else {
             return;
         };
-        let stored: Vec<QueueItem> = texts
-            .iter()
-            .filter_map(|t| serde_json::from_str(t).ok())
-            .collect();
         let _ = self.items.try_update(|items| {
             for item in items.iter_mut() {
                 if let Some(s) = stored.iter().find(|s| s.id == item.id) {
@@ -268,6 +260,15 @@ impl Queue {
             );
         }
     }
+}
+
+/// Every redemption kept in storage (an item this app version cannot read is left there, not shown).
+async fn stored() -> Result<Vec<QueueItem>, StoreError> {
+    Ok(store::get_all(QUEUE)
+        .await?
+        .iter()
+        .filter_map(|t| serde_json::from_str(t).ok())
+        .collect())
 }
 
 /// The "Queue" region: every redemption kept on this phone with its state in words, and "Sync now".

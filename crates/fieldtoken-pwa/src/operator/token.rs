@@ -314,19 +314,30 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
     }
 }
 
-/// The "Token code" box with live feedback on the check symbol; `changed` runs on every edit.
+/// A code box ("Token code" unless `label` says otherwise) with live feedback on the check symbol; `changed` runs
+/// on every edit.
 #[component]
-pub(super) fn TokenBox(text: RwSignal<String>, changed: Callback<()>) -> impl IntoView {
+pub(super) fn TokenBox(
+    text: RwSignal<String>,
+    changed: Callback<()>,
+    /// The input's id (its feedback is `{id}-feedback`).
+    #[prop(default = "token-code")]
+    id: &'static str,
+    /// The input's label.
+    #[prop(default = "Token code")]
+    label: &'static str,
+) -> impl IntoView {
     let feedback = move || code_feedback(&text.get());
+    let feedback_id = format!("{id}-feedback");
     view! {
-        <label for="token-code">"Token code"</label>
+        <label for=id>{label}</label>
         <input
-            id="token-code"
+            id=id
             type="text"
             autocomplete="off"
             autocapitalize="characters"
             spellcheck="false"
-            aria-describedby="token-code-feedback"
+            aria-describedby=feedback_id.clone()
             prop:value=move || text.get()
             on:input=move |ev| {
                 text.set(event_target_value(&ev));
@@ -334,7 +345,7 @@ pub(super) fn TokenBox(text: RwSignal<String>, changed: Callback<()>) -> impl In
             }
         />
         <p
-            id="token-code-feedback"
+            id=feedback_id
             aria-live="polite"
             class=move || match feedback() {
                 Feedback::Mistake(_) => "error",
