@@ -35,9 +35,18 @@ test("the shell loads from the MDM, with its landmarks and the MDM's version", a
 test("the service worker installs and controls the page", async () => {
   const page = await browser.context.newPage();
   await page.goto(server.url);
+  // `ready` resolves as soon as there is an active worker, which may still be "activating" (its activate
+  // handler deleting old caches and claiming clients): wait for the state change rather than racing it.
   const state = await page.evaluate(async () => {
-    const registration = await navigator.serviceWorker.ready;
-    return registration.active?.state;
+    const worker = (await navigator.serviceWorker.ready).active;
+    if (worker.state !== "activated") {
+      await new Promise((resolve) => {
+        const settle = () => worker.state === "activated" && resolve();
+        worker.addEventListener("statechange", settle);
+        settle();
+      });
+    }
+    return worker.state;
   });
   assert.equal(state, "activated");
   // `clients.claim()` on first install: the page is controlled without a reload.
