@@ -38,8 +38,11 @@ function bundle(overrides = {}) {
 }
 
 /** Asserts that `fn` throws a FieldTokenError with `code` (and `position` when given). */
+/** Asserts `fn` throws a FieldTokenError with `code` (and `position`), and returns that error. */
 function throwsCode(fn, code, position) {
+  let thrown;
   assert.throws(fn, (e) => {
+    thrown = e;
     assert.ok(e instanceof Error, "an Error");
     assert.equal(e.name, "FieldTokenError");
     assert.equal(e.code, code, e.message);
@@ -48,6 +51,7 @@ function throwsCode(fn, code, position) {
     if (position !== undefined) assert.equal(e.position, position);
     return true;
   });
+  return thrown;
 }
 
 test("parseToken reads the signed vector as text and as deep link, in any case", () => {
@@ -114,6 +118,14 @@ test("verifyToken reads the bundle exactly as the MDM serves it (crates/fieldtok
   assert.equal(verifyToken(CODE, JSON.stringify(served), BEFORE_EXPIRY).token_id, 1001);
   assert.equal(verifyToken(VECTOR_LINK, served, BEFORE_EXPIRY).token_id, 1001);
   throwsCode(() => verifyToken(t.text(t.signedBytes({ tokenId: 1002, action: "put_in_repair" })), served, BEFORE_EXPIRY), "deleted");
+  // After an admin retires key 1, the MDM lists it: its QR codes fail as they will at sync, saying so, rather than
+  // "unknown key, sync to refresh", which no sync would fix.
+  const retired = { ...served, keys: [], retired_keys: [1] };
+  const error = throwsCode(() => verifyToken(VECTOR_LINK, retired, BEFORE_EXPIRY), "bad_signature");
+  assert.match(error.message, /retired/);
+  assert.equal(verifyToken(CODE, retired, BEFORE_EXPIRY).token_id, 1001, "old-format codes do not depend on keys");
+  const zero = throwsCode(() => verifyToken(CODE, { ...served, retired_keys: [0] }, BEFORE_EXPIRY), "bad_id");
+  assert.match(zero.message, /^bundle\.retired_keys\[0\]: /);
 });
 
 test("verifyToken refuses with the first failed check's code", () => {

@@ -29,6 +29,7 @@
 //!     deleted: Default::default(),
 //!     fleets: Default::default(),
 //!     devices: Default::default(),
+//!     retired_keys: Default::default(),
 //! };
 //! let verified = verify_token(&link, &bundle, now)?;
 //! assert_eq!(verified.action, Action::PutInFleet(FleetId::new(3)?));

@@ -8,7 +8,7 @@ use crate::code::TokenCode;
 use crate::device::{Device, Fleet};
 use crate::directory::CodeDirectory;
 use crate::error::{Error, ErrorKind, Result};
-use crate::ids::{ActionTokenId, DeviceId, Expiry, FleetId, OrgId, Timestamp};
+use crate::ids::{ActionTokenId, DeviceId, Expiry, FleetId, KeyId, OrgId, Timestamp};
 use crate::link::split_token_link;
 use crate::signed::{KeyRing, SignedToken, TEXT_PREFIX};
 
@@ -98,6 +98,9 @@ pub struct OfflineBundle {
     pub fleets: BTreeMap<FleetId, Fleet>,
     /// Devices by id.
     pub devices: BTreeMap<DeviceId, Device>,
+    /// Keys an admin retired. Their public keys are gone from `keys`, so without this list a QR signed with one
+    /// would read as "a key this phone does not know yet, sync", when syncing can never make it valid.
+    pub retired_keys: BTreeSet<KeyId>,
 }
 
 /// A token that passed the offline checks, with what it does.
@@ -116,11 +119,17 @@ pub struct VerifiedToken {
 }
 
 /// The offline verdict on a token text: parsed, then the signature (or the code directory), deletion, organisation
-/// and expiry at `now`, in that order. Errors: any parse error, `unknown_key`, `bad_signature`, `unknown_token`,
-/// `deleted`, `other_org`, `expired`.
+/// and expiry at `now`, in that order. Errors: any parse error, `unknown_key`, `bad_signature` (also for a key the
+/// bundle lists as retired, as the MDM refuses it at sync), `unknown_token`, `deleted`, `other_org`, `expired`.
 pub fn verify_token(text: &str, bundle: &OfflineBundle, now: Timestamp) -> Result<VerifiedToken> {
     let token = match parse_token(text)? {
         ParsedToken::Signed(signed) => {
+            if bundle.retired_keys.contains(&signed.claims().key_id) {
+                return Err(Error::new(
+                    ErrorKind::BadSignature,
+                    "this QR code was signed with a key the MDM has retired: ask the admin to show the token again for a new one",
+                ));
+            }
             let c = signed.verify(&bundle.keys)?;
             VerifiedToken {
                 token_id: c.token_id,

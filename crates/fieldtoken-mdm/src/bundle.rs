@@ -119,8 +119,8 @@ pub async fn offline_bundle(
     .await?;
     let retired_keys = retired
         .into_iter()
-        .map(|id| fieldtoken_core::KeyId::from_i64(id).map(|k| k.get()))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(fieldtoken_core::KeyId::from_i64)
+        .collect::<Result<BTreeSet<_>, _>>()?;
     let mut directory = CodeDirectory::new(directory_key(&mut tx, &state.master, p.org).await?);
     let mut deleted = BTreeSet::new();
     let rows: Vec<TokenRow> = sqlx::query_as(&format!(
@@ -181,9 +181,9 @@ pub async fn offline_bundle(
         deleted,
         fleets,
         devices,
+        retired_keys,
     };
-    let mut json = wire(&bundle, revision, &serials, names);
-    json.retired_keys = retired_keys;
+    let json = wire(&bundle, revision, &serials, names);
     let mut response = Json(json).into_response();
     let h = response.headers_mut();
     h.insert(header::ETAG, etag_value);
@@ -202,7 +202,7 @@ fn wire(
 ) -> BundleJson {
     BundleJson {
         names,
-        retired_keys: Vec::new(),
+        retired_keys: bundle.retired_keys.iter().map(|k| k.get()).collect(),
         version,
         org: bundle.org.get(),
         generated_at: rfc3339(now()),

@@ -310,6 +310,18 @@ pub fn bundle(value: &JsValue) -> Result<OfflineBundle, Error> {
         devices.insert(device.id, device);
     }
 
+    let mut retired_keys = BTreeSet::new();
+    for (i, item) in list(&get(value, "retired_keys"), "bundle.retired_keys")?
+        .iter()
+        .enumerate()
+    {
+        retired_keys.insert(id(
+            &item,
+            &format!("bundle.retired_keys[{i}]"),
+            KeyId::from_i64,
+        )?);
+    }
+
     Ok(OfflineBundle {
         org,
         keys,
@@ -317,6 +329,7 @@ pub fn bundle(value: &JsValue) -> Result<OfflineBundle, Error> {
         deleted,
         fleets,
         devices,
+        retired_keys,
     })
 }
 

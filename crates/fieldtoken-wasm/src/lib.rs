@@ -100,6 +100,8 @@ export interface OfflineBundle {
     /** The enrolled device key, 32 bytes in hex; null once reset. */
     certificate?: string | null;
   }[];
+  /** Key ids an admin retired: a token signed with one fails with `bad_signature`, saying so. */
+  retired_keys?: number[];
 }
 
 /** QR rendering options. */

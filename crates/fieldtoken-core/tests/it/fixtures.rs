@@ -126,6 +126,7 @@ pub fn bundle() -> OfflineBundle {
             .into_iter()
             .map(|d| (d.id, d))
             .collect(),
+        retired_keys: Default::default(),
     }
 }
 

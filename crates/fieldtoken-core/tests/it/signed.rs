@@ -136,6 +136,25 @@ fn bad_inputs_are_typed() {
             .code(),
         "deleted"
     );
+    // A retired key: refused as the MDM refuses it at sync (bad_signature), even where the ring still holds the key,
+    // and said in words that syncing will not help; the retired key's absence alone would read as unknown_key.
+    let mut retired_bundle = bundle();
+    retired_bundle.retired_keys.insert(KeyId::new(1).unwrap());
+    let retired = verify_token(&text, &retired_bundle, now()).unwrap_err();
+    assert_eq!(retired.code(), "bad_signature");
+    assert!(
+        retired.message().contains("retired"),
+        "{}",
+        retired.message()
+    );
+    retired_bundle.retired_keys.clear();
+    assert_eq!(
+        verify_token(&text, &retired_bundle, now())
+            .unwrap()
+            .token_id
+            .get(),
+        1001
+    );
     // The error names the position of a bad symbol (1-based, in the payload).
     let err = SignedToken::from_text(&format!(
         "{TEXT_PREFIX}{}/{}",

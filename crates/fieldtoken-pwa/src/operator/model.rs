@@ -6,8 +6,7 @@ use fieldtoken_core::sync::ClockOffset;
 use fieldtoken_core::{
     Action, ActionTokenId, Certificate, CodeDirectory, CodeHash, Device, DeviceId, DeviceState,
     DirectoryEntry, DirectoryKey, Error, ErrorKind, Expiry, Fleet, FleetId, KeyId, KeyRing,
-    OfflineBundle, OrgId, OrgPublicKey, ParsedToken, Timestamp, VerifiedToken, parse_token,
-    verify_token,
+    OfflineBundle, OrgId, OrgPublicKey, Timestamp, VerifiedToken, parse_token, verify_token,
 };
 use serde::{Deserialize, Serialize};
 
@@ -93,8 +92,6 @@ pub struct Bundle {
     pub serials: Vec<(String, DeviceId)>,
     /// Token names as the admin gave them, by token id.
     pub names: std::collections::BTreeMap<u32, String>,
-    /// Key ids an admin retired.
-    pub retired_keys: Vec<u32>,
     /// When the MDM built it (RFC 3339).
     pub generated_at: String,
 }
@@ -199,32 +196,23 @@ impl BundleWire {
                 deleted,
                 fleets,
                 devices,
+                retired_keys: self
+                    .retired_keys
+                    .iter()
+                    .map(|&id| KeyId::new(id))
+                    .collect::<Result<_, _>>()?,
             },
             serials,
             names: self.names.iter().map(|n| (n.id, n.name.clone())).collect(),
-            retired_keys: self.retired_keys.clone(),
             generated_at: self.generated_at.clone(),
         })
     }
 }
 
 impl Bundle {
-    /// The core's offline verdict on `text`, told apart in one case the core cannot see: a key the phone does not
-    /// know because the admin retired it is refused as the MDM will refuse it at sync (`bad_signature`), not as a
-    /// key to download.
+    /// The core's offline verdict on `text`.
     pub fn verify(&self, text: &str, now: Timestamp) -> Result<VerifiedToken, Error> {
-        verify_token(text, &self.core, now).map_err(|e| {
-            let retired = e.kind() == ErrorKind::UnknownKey
-                && matches!(parse_token(text), Ok(ParsedToken::Signed(t)) if self.retired_keys.contains(&t.claims().key_id.get()));
-            if retired {
-                Error::new(
-                    ErrorKind::BadSignature,
-                    "this QR code was signed with a key the MDM has retired: ask the admin to show the token again for a new one",
-                )
-            } else {
-                e
-            }
-        })
+        verify_token(text, &self.core, now)
     }
 
     /// The device with this serial (case and surrounding spaces ignored).
