@@ -173,6 +173,7 @@ test("accounts receivable and rewards participants: link, refusal in words, unli
   // "On Terminating Accounts Receivable", with the definition's setting enabled.
   await open("Accounts Receivable");
   await page.getByRole("button", { name: "Terminate “South depot”" }).click();
+  await page.getByRole("alertdialog", { name: /cannot be undone/ }).getByRole("button", { name: "Terminate “South depot”" }).click();
   await status(`“South depot” was terminated. Access token #${ana} was set 'Not Effective'.`);
   const south = page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "South depot" }) });
   await south.getByRole("cell", { name: "Terminated" }).waitFor();

@@ -99,6 +99,7 @@ test("admins manage access tokens; the seed's restrictions come back in words (s
 
   // Delete: "Access Token is in a 'Not Effective' Life Cycle State" first.
   await page.getByRole("button", { name: `Delete #${number}` }).click();
+  await page.getByRole("alertdialog", { name: /^Delete this access token\?/ }).getByRole("button", { name: `Delete #${number}` }).click();
   await page.getByRole("alert").filter({ hasText: "only a 'Not Effective' access token can be deleted" }).waitFor();
   await page.getByRole("button", { name: `Set Not Effective #${number}` }).click();
   await row.getByRole("cell", { name: "Not Effective", exact: true }).waitFor();
@@ -107,6 +108,7 @@ test("admins manage access tokens; the seed's restrictions come back in words (s
   await page.getByRole("alert").filter({ hasText: "the pass code can be reset only while the access token is 'Effective'" }).waitFor();
   await screenshot(page, "admin-access-tokens");
   await page.getByRole("button", { name: `Delete #${number}` }).click();
+  await page.getByRole("alertdialog", { name: /^Delete this access token\?/ }).getByRole("button", { name: `Delete #${number}` }).click();
   await page.getByRole("status").filter({ hasText: `Access token #${number} deleted.` }).waitFor();
   await row.waitFor({ state: "detached" });
 });

@@ -80,6 +80,7 @@ test("a role, a user holding it and the user's API token, which acts only within
 
   // Dana holds the role: deleting it is refused, in the MDM's words, next to the roles table.
   await roleRow.getByRole("button", { name: "Delete “Fleet viewers”" }).click();
+  await roleRow.getByRole("alertdialog").getByRole("button", { name: "Delete “Fleet viewers”" }).click();
   await page.getByRole("alert").filter({ hasText: "The role “Fleet viewers” was not deleted" })
     .filter({ hasText: "give them another role before deleting it" }).waitFor();
   await screenshot(page, "admin-roles-in-use");
@@ -121,7 +122,19 @@ test("rotating the signing key keeps the old one as previous; retiring it moves 
 
   // Only a previous key offers "Retire"; retiring it says what stops working and what moved.
   assert.equal(await rows.nth(2).getByRole("button", { name: /^Retire/ }).count(), 0);
-  await rows.nth(1).getByRole("button", { name: `Retire ${oldId.toLowerCase()}` }).click();
+  // Retiring cannot be undone: it asks first, with focus on "Cancel", and cancelling changes nothing.
+  const retire = () => rows.nth(1).getByRole("button", { name: `Retire ${oldId.toLowerCase()}` });
+  await retire().click();
+  const question = rows.nth(1).getByRole("alertdialog", { name: /^Retire this key\? Every QR code signed with it stops working/ });
+  await question.waitFor();
+  await screenshot(page, "admin-signing-keys-retire-asks");
+  assert.ok(await question.getByRole("button", { name: "Cancel" }).evaluate((b) => b === document.activeElement), "focus on Cancel");
+  await page.keyboard.press("Enter");
+  await question.waitFor({ state: "detached" });
+  await rows.nth(1).getByRole("cell", { name: /^Previous/ }).waitFor();
+  assert.equal((await server.api("GET", "/api/v1/signing-keys")).body.items.filter((k) => k.status === "retired").length, 0);
+  await retire().click();
+  await question.getByRole("button", { name: `Retire ${oldId.toLowerCase()}` }).click();
   const retired = page.getByRole("status").filter({ hasText: `${oldId} is retired` });
   await retired.waitFor();
   assert.match(await retired.textContent(), /QR codes signed with it stop working\. [1-9]\d* token\(s\) moved/);

@@ -140,10 +140,10 @@ fn access_tokens(can: Can) -> AnyView {
                     ));
                 }
                 if can.delete {
-                    buttons.push(kit::button(
+                    buttons.push(kit::irreversible(
                         "Delete",
                         format!("Delete #{n}"),
-                        "danger",
+                        "Delete this access token? Its operator can no longer sign in with it.",
                         move || act(n, "delete"),
                     ));
                 }

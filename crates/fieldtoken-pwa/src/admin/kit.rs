@@ -179,6 +179,8 @@ pub struct Button {
     pub class: &'static str,
     /// What pressing it does.
     pub on: Arc<dyn Fn() + Send + Sync>,
+    /// For actions that cannot be undone: the question asked first, with what will stop working.
+    pub confirm: Option<&'static str>,
 }
 
 /// A [`Button`].
@@ -193,16 +195,69 @@ pub fn button(
         name,
         class,
         on: Arc::new(on),
+        confirm: None,
     }
 }
 
-fn button_view(button: Button) -> impl IntoView {
-    let on = button.on;
-    // A name equal to the label would only repeat it, and make "Reset verification code" a label too.
-    let name = (button.name != button.label).then_some(button.name);
-    view! {
-        <button type="button" class=button.class aria-label=name on:click=move |_| on()>{button.label}</button>
+/// A [`Button`] for an action that cannot be undone: pressing it asks `question` first, and only the second
+/// button (named like this one, "Retire key 2") acts.
+pub fn irreversible(
+    label: impl Into<String>,
+    name: String,
+    question: &'static str,
+    on: impl Fn() + Send + Sync + 'static,
+) -> Button {
+    Button {
+        confirm: Some(question),
+        ..button(label, name, "danger", on)
     }
+}
+
+fn button_view(button: Button) -> AnyView {
+    let Button {
+        label,
+        name,
+        class,
+        on,
+        confirm,
+    } = button;
+    let Some(question) = confirm else {
+        // A name equal to the label would only repeat it, and make "Reset verification code" a label too.
+        let name = (name != label).then_some(name);
+        return view! {
+            <button type="button" class=class aria-label=name on:click=move |_| on()>{label}</button>
+        }
+        .into_any();
+    };
+    let asking = RwSignal::new(false);
+    // Focus goes to "Cancel", not to the action: a keyboard user who pressed Enter twice by habit loses nothing.
+    let cancel = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move || {
+        if let Some(cancel) = cancel.get() {
+            let _ = cancel.focus();
+        }
+    });
+    let asked = {
+        let name = name.clone();
+        move || {
+            let on = on.clone();
+            view! {
+                <div role="alertdialog" aria-label=question class="confirm">
+                    <p>{question}</p>
+                    <button type="button" class="danger" on:click=move |_| { asking.set(false); on() }>{name.clone()}</button>
+                    <button type="button" node_ref=cancel on:click=move |_| asking.set(false)>"Cancel"</button>
+                </div>
+            }
+        }
+    };
+    let name = (name != label).then_some(name);
+    view! {
+        <Show when=move || asking.get() fallback=move || view! {
+            <button type="button" class=class aria-label=name.clone() aria-haspopup="dialog"
+                on:click=move |_| asking.set(true)>{label.clone()}</button>
+        }>{asked.clone()}</Show>
+    }
+    .into_any()
 }
 
 /// A form control, as data: every form of the access token pages is rendered by [`control`], so they

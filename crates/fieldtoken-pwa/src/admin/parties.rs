@@ -241,10 +241,16 @@ fn parties(kind: &'static Kind, can: Can) -> AnyView {
                     })
                     .collect();
                 let terminate = (can.update && !party.terminated).then(|| {
-                    kit::button(
+                    kit::irreversible(
                         "Terminate",
                         format!("Terminate “{}”", party.name),
-                        "danger",
+                        if is_accounts {
+                            "Terminate this accounts receivable? This cannot be undone: it takes no new access \
+                             token or participant, and its access tokens may become Not Effective, as the active \
+                             definition says."
+                        } else {
+                            "Terminate this rewards participant? This cannot be undone."
+                        },
                         move || terminate(id),
                     )
                 });

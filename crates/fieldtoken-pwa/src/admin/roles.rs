@@ -228,10 +228,10 @@ fn roles() -> AnyView {
                             "",
                             move || edited.set(id.to_string()),
                         ),
-                        kit::button(
+                        kit::irreversible(
                             "Delete",
                             format!("Delete “{}”", role.name),
-                            "danger",
+                            "Delete this role? Only a role nobody holds can be deleted.",
                             move || delete_role(id, name.clone()),
                         ),
                     ]),

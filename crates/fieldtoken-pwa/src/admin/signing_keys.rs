@@ -51,9 +51,13 @@ fn signing_keys() -> AnyView {
             .map(|key| {
                 let id = key.key_id;
                 let retire = (key.status == "previous").then(|| {
-                    kit::button("Retire", format!("Retire key {id}"), "danger", move || {
-                        retire(id)
-                    })
+                    kit::irreversible(
+                        "Retire",
+                        format!("Retire key {id}"),
+                        "Retire this key? Every QR code signed with it stops working, on phones too once they sync; \
+                         its tokens must be shown again and reprinted.",
+                        move || retire(id),
+                    )
                 });
                 vec![
                     Cell::Head(format!("Key {id}")),
