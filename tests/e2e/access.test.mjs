@@ -112,3 +112,45 @@ test("admins manage access tokens; the seed's restrictions come back in words (s
   await page.getByRole("status").filter({ hasText: `Access token #${number} deleted.` }).waitFor();
   await row.waitFor({ state: "detached" });
 });
+
+test("the admin list holds every page of access tokens, and its search finds one among hundreds", async () => {
+  // More tokens than the MDM gives in one page (200): the oldest, Ana's, is on the last page.
+  const made = [];
+  for (let batch = 0; batch < 21; batch++) {
+    made.push(...(await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      server.api("POST", "/api/v1/access-tokens", { identifier: `op${batch * 10 + i}@example.com` })))));
+  }
+  assert.deepEqual(made.filter((r) => r.status !== 201), []);
+  const total = (await pagesOf("/api/v1/access-tokens?limit=200")).length;
+  assert.ok(total > 200, `${total} tokens`);
+
+  await page.goto(new URL("/admin/access-tokens", server.url).href);
+  const table = page.getByRole("table", { name: "Access tokens and their life cycle state" });
+  const ana = table.getByRole("row").filter({ hasText: "ana@example.com" });
+  await ana.waitFor();
+  assert.equal(await table.locator("tbody tr").count(), total);
+
+  const search = page.getByRole("searchbox", { name: "Search by identifier or number" });
+  await search.fill("ANA@");
+  await table.locator("tbody tr").nth(1).waitFor({ state: "detached" });
+  assert.equal(await table.locator("tbody tr").count(), 1);
+  await ana.waitFor();
+  await search.fill(`#${operator.number}`);
+  await ana.waitFor();
+  assert.equal(await table.locator("tbody tr").count(), 1);
+  await search.fill("op20");
+  await table.locator("tbody tr").nth(11).waitFor({ state: "detached" });
+  assert.equal(await table.locator("tbody tr").count(), 11, "op20@, and op200@ to op209@");
+});
+
+/** Every item of a paged list, following `next`. */
+async function pagesOf(path) {
+  const items = [];
+  for (let cursor = null; ;) {
+    const page = await server.api("GET", cursor ? `${path}&cursor=${cursor}` : path);
+    assert.equal(page.status, 200, JSON.stringify(page.body));
+    items.push(...page.body.items);
+    if (!page.body.next) return items;
+    cursor = page.body.next;
+  }
+}

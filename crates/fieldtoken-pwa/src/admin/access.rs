@@ -114,11 +114,22 @@ fn access_tokens(can: Can) -> AnyView {
         );
     };
 
+    // The whole list is loaded (every page of it), so finding one operator's token among hundreds is a filter here.
+    let search = RwSignal::new(String::new());
     let rows = move || {
+        let wanted = search.get().trim().to_lowercase();
         lists
             .tokens
             .get()
             .into_iter()
+            .filter(|token| {
+                wanted.is_empty()
+                    || wanted.trim_start_matches('#') == token.number.to_string()
+                    || token
+                        .identifier
+                        .as_deref()
+                        .is_some_and(|i| i.to_lowercase().contains(&wanted))
+            })
             .map(|token| {
                 let n = token.number;
                 let mut buttons = Vec::new();
@@ -167,6 +178,14 @@ fn access_tokens(can: Can) -> AnyView {
         // Untracked: the card follows the lists by itself; rebuilding it on every reload would lose what it says.
         {move || open.get().map(|number| untrack(|| token_card(number, can, lists, open, reload)))}
         {kit::said_view(said)}
+        <div role="search" class="search">
+            {kit::control(Control::Input(
+                "access-token-search".into(),
+                "Search by identifier or number",
+                "search",
+                search,
+            ))}
+        </div>
         {kit::table(
             "Access tokens and their life cycle state".into(),
             vec!["Number", "Identifier", "Life cycle state", "Pass code", "Actions"],

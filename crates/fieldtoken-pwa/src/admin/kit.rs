@@ -133,32 +133,69 @@ pub fn post(path: String) -> (&'static str, String, Option<Value>) {
     ("POST", path, Some(serde_json::json!({})))
 }
 
-/// Loads the list at `path` into `into`; a failure is said in words.
+/// Loads the whole list at `path` into `into`, following the MDM's `next` cursors page after page, and sets it
+/// once complete (a half list would hide tokens from the card and the party rows while it loads); a failure is
+/// said in words.
 pub fn load<T: DeserializeOwned + Send + Sync + 'static>(
     path: &'static str,
     into: RwSignal<Vec<T>>,
     said: Said,
 ) {
+    let mut all = Vec::new();
     load_text(
         path,
         said,
-        Box::new(move |text| {
-            serde_json::from_str::<Page<T>>(text)
-                .map(|page| into.set(page.items))
-                .map_err(|why| format!("the MDM answered in an unexpected way ({why})"))
+        Box::new(move |text, last| {
+            let page = serde_json::from_str::<Page<T>>(text)
+                .map_err(|why| format!("the MDM answered in an unexpected way ({why})"))?;
+            all.extend(page.items);
+            if last {
+                into.set(std::mem::take(&mut all));
+            }
+            Ok(())
         }),
     );
 }
 
-/// Decodes a list's text into its signal, or says why it cannot.
-type Store = Box<dyn FnOnce(&str) -> Result<(), String>>;
+/// Decodes one page's text into the list being gathered (`true`: the last page, so the list is complete), or
+/// says why it cannot.
+type Store = Box<dyn FnMut(&str, bool) -> Result<(), String>>;
 
-/// [`load`]'s part that does not depend on the item type, compiled once: fetch, then hand the text on.
-fn load_text(path: &'static str, said: Said, store: Store) {
+/// The cursor a page of a list gives for the page after it.
+#[derive(serde::Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+/// [`load`]'s part that does not depend on the item type, compiled once: fetch each page, hand its text on.
+fn load_text(path: &'static str, said: Said, mut store: Store) {
     spawn_local(async move {
-        let stored = match api::get_text(path).await {
-            Ok(text) => store(&text),
-            Err(why) => Err(why.to_string()),
+        let mut cursor = None::<String>;
+        let stored = loop {
+            let page_path = match &cursor {
+                None => path.to_owned(),
+                Some(c) => format!(
+                    "{path}{}cursor={}",
+                    if path.contains('?') { '&' } else { '?' },
+                    js_sys::encode_uri_component(c)
+                ),
+            };
+            let text = match api::get_text(&page_path).await {
+                Ok(text) => text,
+                Err(why) => break Err(why.to_string()),
+            };
+            let next = serde_json::from_str::<Next>(&text)
+                .ok()
+                .and_then(|page| page.next)
+                // A cursor given twice would loop for ever: the list ends there instead.
+                .filter(|next| cursor.as_ref() != Some(next));
+            if let Err(why) = store(&text, next.is_none()) {
+                break Err(why);
+            }
+            match next {
+                Some(next) => cursor = Some(next),
+                None => break Ok(()),
+            }
         };
         if let Err(why) = stored {
             said.set(Some(Err(format!(
