@@ -989,7 +989,8 @@ fn list_access_tokens() {}
 #[utoipa::path(post, path = "/api/v1/access-tokens", tag = "access-tokens",
     description = "Permission `fms.accesstoken.create`. Checked by the core against the active definition and the \
         classification; a generated pass code (and, when the definition requires verification, the verification \
-        code) is shown this once.",
+        code) is shown this once. A terminated accounts receivable or rewards participant is 409 \
+        `accounts_receivable_terminated` or `rewards_participant_terminated`.",
     request_body = NewAccessToken,
     responses((status = 201, body = AccessTokenWithSecrets), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -1165,7 +1166,8 @@ fn create_rewards_participant() {}
 fn terminate_rewards_participant() {}
 
 #[utoipa::path(post, path = "/api/v1/rewards-participants/{id}/access-tokens/{number}", tag = "access-tokens",
-    description = "Permission `fms.accesstoken.update`. Links the token to the participant.",
+    description = "Permission `fms.accesstoken.update`. Links the token to the participant; a terminated one is \
+        409 `rewards_participant_terminated`.",
     params(("id" = u32, Path), ("number" = u32, Path, description = "The access token's number")),
     responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),

@@ -775,6 +775,70 @@ async fn a_terminated_accounts_receivable_takes_no_new_tokens_or_participants() 
     server.stop().await;
 }
 
+/// Decision where seed 002 is silent: a terminated rewards participant takes no new tokens either (the seed shields
+/// its tokens from 'Not Effective' only while it is 'Not Terminated'). Each refusal names it and writes nothing.
+#[tokio::test]
+async fn a_terminated_rewards_participant_takes_no_new_tokens() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    define(&server, &admin, generated_definition("Plain")).await;
+    let acc = account(&server, &admin, "Acme Stores").await;
+    let ana = participant(&server, &admin, "Ana", acc).await;
+    let free = number(&new_token(&server, &admin, json!({ "identifier": "f@example.com" })).await);
+    let (status, terminated) = post(
+        &server,
+        &format!("/api/v1/rewards-participants/{ana}/terminate"),
+        &admin,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{terminated}");
+    let names_ana = |answer: &(StatusCode, Value)| {
+        assert_eq!(
+            answer.1["error"]["message"],
+            format!(
+                "rewards participant 'Ana' ({ana}) is terminated: it takes no new access tokens"
+            ),
+        );
+    };
+
+    let link = post(
+        &server,
+        &format!("/api/v1/rewards-participants/{ana}/access-tokens/{free}"),
+        &admin,
+        json!({}),
+    )
+    .await;
+    refused(
+        &link,
+        StatusCode::CONFLICT,
+        "rewards_participant_terminated",
+    );
+    names_ana(&link);
+    let (_, token) = get(&server, &format!("/api/v1/access-tokens/{free}"), &admin).await;
+    assert_eq!(token["rewards_participant_id"], Value::Null, "{token}");
+
+    let create = post(
+        &server,
+        "/api/v1/access-tokens",
+        &admin,
+        json!({ "identifier": "g@example.com", "rewards_participant_id": ana }),
+    )
+    .await;
+    refused(
+        &create,
+        StatusCode::CONFLICT,
+        "rewards_participant_terminated",
+    );
+    names_ana(&create);
+    let (_, tokens) = get(&server, "/api/v1/access-tokens", &admin).await;
+    assert_eq!(tokens["items"].as_array().unwrap().len(), 1, "{tokens}");
+    let audit = audit_csv(&server, &admin).await;
+    assert!(!audit.contains("rewards_participant.link"), "{audit}");
+    assert_eq!(audit.matches("access_token.create").count(), 1, "{audit}");
+    server.stop().await;
+}
+
 /// Refusals about accounts receivable and rewards participants name them as people know them (the code stays the
 /// program's key).
 #[tokio::test]
