@@ -99,6 +99,8 @@ pub enum ErrorKind {
     AlreadyAssociated,
     /// The accounts receivable is terminated: it takes no new access tokens or rewards participants.
     AccountsReceivableTerminated,
+    /// The rewards participant is terminated: it takes no new access tokens.
+    RewardsParticipantTerminated,
     /// The classification given is not the access token's.
     ClassificationMismatch,
     /// The access token needs an identifier (the definition makes it mandatory, or a pass code was given).
@@ -175,6 +177,7 @@ impl ErrorKind {
             ErrorKind::NotAssociated => "not_associated",
             ErrorKind::AlreadyAssociated => "already_associated",
             ErrorKind::AccountsReceivableTerminated => "accounts_receivable_terminated",
+            ErrorKind::RewardsParticipantTerminated => "rewards_participant_terminated",
             ErrorKind::ClassificationMismatch => "classification_mismatch",
             ErrorKind::IdentifierRequired => "identifier_required",
             ErrorKind::PassCodeRequired => "pass_code_required",
@@ -191,7 +194,7 @@ impl ErrorKind {
     }
 
     /// Every kind, for tables and documentation.
-    pub const ALL: [ErrorKind; 58] = [
+    pub const ALL: [ErrorKind; 59] = [
         ErrorKind::Empty,
         ErrorKind::BadLength,
         ErrorKind::BadSymbol,
@@ -238,6 +241,7 @@ impl ErrorKind {
         ErrorKind::NotAssociated,
         ErrorKind::AlreadyAssociated,
         ErrorKind::AccountsReceivableTerminated,
+        ErrorKind::RewardsParticipantTerminated,
         ErrorKind::ClassificationMismatch,
         ErrorKind::IdentifierRequired,
         ErrorKind::PassCodeRequired,

@@ -29,7 +29,7 @@
 //! | status | codes | meaning |
 //! |---|---|---|
 //! | 404 `not_found` | | no such token, definition, classification, accounts receivable or participant in the organisation |
-//! | 409 | `delete_needs_not_effective`, `delete_needs_unassociated`, `participant_not_terminated`, `association_locked`, `classification_locked`, `participant_other_account`, `pending_verification_locked`, `set_not_effective_needs_effective`, `set_effective_needs_not_effective`, `reset_pass_code_needs_effective`, `reset_verification_needs_pending`, `verify_needs_pending`, `not_associated`, `already_associated`, `classification_mismatch`, `no_active_definition`, `several_active_definitions`; and the store's `identifier_taken`, `authentication_code_taken`, `name_taken`, `verification_locked` | a state rule: the request is well formed but the stored state refuses it |
+//! | 409 | `delete_needs_not_effective`, `delete_needs_unassociated`, `participant_not_terminated`, `association_locked`, `classification_locked`, `participant_other_account`, `pending_verification_locked`, `set_not_effective_needs_effective`, `set_effective_needs_not_effective`, `reset_pass_code_needs_effective`, `reset_verification_needs_pending`, `verify_needs_pending`, `not_associated`, `already_associated`, `accounts_receivable_terminated`, `rewards_participant_terminated`, `classification_mismatch`, `no_active_definition`, `several_active_definitions`; and the store's `identifier_taken`, `authentication_code_taken`, `name_taken`, `verification_locked` | a state rule: the request is well formed but the stored state refuses it |
 //! | 422 | `bad_identifier`, `bad_pass_code`, `bad_authentication_code`, `read_only_field`, `identifier_required`, `pass_code_required`, `authentication_code_required`, `bad_definition`, `bad_name`, `wrong_verification_code` | a format rule: a value does not meet the definition's (or classification's) settings, or is missing |
 //! | 403 | `access_token_not_effective`, `access_token_pending_verification`, `forbidden` | only 'Effective' tokens sign in (see `operator`) |
 //! | 400 | any other core code (`bad_id`, ...) | malformed input |
@@ -110,6 +110,7 @@ pub fn access_error(error: fieldtoken_core::Error) -> ApiError {
         | K::NotAssociated
         | K::AlreadyAssociated
         | K::AccountsReceivableTerminated
+        | K::RewardsParticipantTerminated
         | K::ClassificationMismatch
         | K::NoActiveDefinition
         | K::SeveralActiveDefinitions => StatusCode::CONFLICT,

@@ -27,7 +27,7 @@ use fieldtoken_core::access::{
 use fieldtoken_core::{OrgId, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::SqliteConnection;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::access::{
     AccessCreate, AccessRead, AccessTokenJson, AccessUpdate, Items, StoreHash, TOKEN_COLUMNS,
@@ -36,21 +36,9 @@ use crate::access::{
 use crate::access_config::active_definition_or_none;
 use crate::auth::{Authorized, Principal};
 use crate::clock::{now, rfc3339};
-use crate::extract::{Body, IdPath};
+use crate::extract::{Body, IdPath, checked_name};
 use crate::orgs::{Actor, audit};
 use crate::{ApiError, AppState};
-
-fn checked_name(name: &str, what: &str) -> Result<String, ApiError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_name",
-            format!("a {what} needs a name of 1 to 100 characters, without control characters"),
-        ));
-    }
-    Ok(name.to_owned())
-}
 
 /// The organisation's accounts receivable as the core needs it; 404 when it has none with this id.
 pub async fn accounts_receivable(
@@ -115,7 +103,60 @@ pub struct PartyJson {
     created_at: String,
 }
 
+/// id, name, accounts receivable id (participants only), created, terminated.
 type PartyRow = (i64, String, Option<i64>, i64, Option<i64>);
+
+/// Where one kind of party is stored: its table, and the columns a [`PartyRow`] is read from.
+#[derive(Clone, Copy)]
+struct PartyTable {
+    name: &'static str,
+    columns: &'static str,
+}
+
+/// Accounts receivable belong to no other account.
+const ACCOUNTS: PartyTable = PartyTable {
+    name: "accounts_receivable",
+    columns: "id, name, NULL, created_at, terminated_at",
+};
+
+/// Rewards participants name the accounts receivable they belong to.
+const PARTICIPANTS: PartyTable = PartyTable {
+    name: "rewards_participants",
+    columns: "id, name, accounts_receivable_id, created_at, terminated_at",
+};
+
+impl PartyTable {
+    /// The organisation's parties of this kind, by id.
+    async fn list(self, db: &SqlitePool, org: OrgId) -> Result<Json<Items<PartyJson>>, ApiError> {
+        let rows: Vec<PartyRow> = sqlx::query_as(&format!(
+            "SELECT {} FROM {} WHERE org_id = ? ORDER BY id",
+            self.columns, self.name
+        ))
+        .bind(i64::from(org.get()))
+        .fetch_all(db)
+        .await?;
+        Ok(Json(Items {
+            items: rows.into_iter().map(party_json).collect(),
+        }))
+    }
+
+    /// Marks the party terminated now, in the caller's transaction, and answers its row as it is then.
+    async fn mark_terminated(
+        self,
+        conn: &mut SqliteConnection,
+        id: i64,
+        now: Timestamp,
+    ) -> Result<PartyRow, ApiError> {
+        Ok(sqlx::query_as(&format!(
+            "UPDATE {} SET terminated_at = ? WHERE id = ? RETURNING {}",
+            self.name, self.columns
+        ))
+        .bind(now.as_millis())
+        .bind(id)
+        .fetch_one(conn)
+        .await?)
+    }
+}
 
 fn party_json((id, name, account, created, terminated): PartyRow) -> PartyJson {
     PartyJson {
@@ -164,15 +205,7 @@ pub async fn list_accounts(
     State(state): State<AppState>,
     Authorized(p, _): Authorized<AccessRead>,
 ) -> Result<Json<Items<PartyJson>>, ApiError> {
-    let rows: Vec<PartyRow> = sqlx::query_as(
-        "SELECT id, name, NULL, created_at, terminated_at FROM accounts_receivable WHERE org_id = ? ORDER BY id",
-    )
-    .bind(i64::from(p.org.get()))
-    .fetch_all(&state.db)
-    .await?;
-    Ok(Json(Items {
-        items: rows.into_iter().map(party_json).collect(),
-    }))
+    ACCOUNTS.list(&state.db, p.org).await
 }
 
 /// `GET /api/v1/rewards-participants`
@@ -180,15 +213,7 @@ pub async fn list_participants(
     State(state): State<AppState>,
     Authorized(p, _): Authorized<AccessRead>,
 ) -> Result<Json<Items<PartyJson>>, ApiError> {
-    let rows: Vec<PartyRow> = sqlx::query_as(
-        "SELECT id, name, accounts_receivable_id, created_at, terminated_at FROM rewards_participants WHERE org_id = ? ORDER BY id",
-    )
-    .bind(i64::from(p.org.get()))
-    .fetch_all(&state.db)
-    .await?;
-    Ok(Json(Items {
-        items: rows.into_iter().map(party_json).collect(),
-    }))
+    PARTICIPANTS.list(&state.db, p.org).await
 }
 
 /// `POST /api/v1/accounts-receivable` → 201.
@@ -200,10 +225,10 @@ pub async fn create_account(
     let name = checked_name(&body.name, "accounts receivable")?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let row: PartyRow = sqlx::query_as(
-        "INSERT INTO accounts_receivable (org_id, name, created_at) VALUES (?, ?, ?)
-         RETURNING id, name, NULL, created_at, terminated_at",
-    )
+    let row: PartyRow = sqlx::query_as(&format!(
+        "INSERT INTO accounts_receivable (org_id, name, created_at) VALUES (?, ?, ?) RETURNING {}",
+        ACCOUNTS.columns
+    ))
     .bind(i64::from(p.org.get()))
     .bind(&name)
     .bind(now.as_millis())
@@ -237,10 +262,11 @@ pub async fn create_participant(
         .await?
         .ensure_takes_new_links()
         .map_err(access_error)?;
-    let row: PartyRow = sqlx::query_as(
+    let row: PartyRow = sqlx::query_as(&format!(
         "INSERT INTO rewards_participants (org_id, accounts_receivable_id, name, created_at) VALUES (?, ?, ?, ?)
-         RETURNING id, name, accounts_receivable_id, created_at, terminated_at",
-    )
+         RETURNING {}",
+        PARTICIPANTS.columns
+    ))
     .bind(i64::from(p.org.get()))
     .bind(i64::from(account.get()))
     .bind(&name)
@@ -269,6 +295,7 @@ pub struct TerminatedJson {
     access_tokens: Vec<serde_json::Value>,
 }
 
+/// 409 `already_terminated`, naming the party as people know it.
 fn already_terminated(party: &dyn std::fmt::Display) -> ApiError {
     ApiError::new(
         StatusCode::CONFLICT,
@@ -291,14 +318,7 @@ pub async fn terminate_account(
     if account.terminated {
         return Err(already_terminated(&account));
     }
-    let row: PartyRow = sqlx::query_as(
-        "UPDATE accounts_receivable SET terminated_at = ? WHERE id = ?
-         RETURNING id, name, NULL, created_at, terminated_at",
-    )
-    .bind(now.as_millis())
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let row = ACCOUNTS.mark_terminated(&mut tx, id, now).await?;
     let rows: Vec<TokenRow> = sqlx::query_as(&format!(
         "SELECT {TOKEN_COLUMNS} FROM access_tokens WHERE org_id = ? AND accounts_receivable_id = ? AND deleted_at IS NULL ORDER BY number"
     ))
@@ -353,14 +373,7 @@ pub async fn terminate_participant(
     if rewards.terminated {
         return Err(already_terminated(&rewards));
     }
-    let row: PartyRow = sqlx::query_as(
-        "UPDATE rewards_participants SET terminated_at = ? WHERE id = ?
-         RETURNING id, name, accounts_receivable_id, created_at, terminated_at",
-    )
-    .bind(now.as_millis())
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let row = PARTICIPANTS.mark_terminated(&mut tx, id, now).await?;
     audit(
         &mut tx,
         p.org,

@@ -1,6 +1,8 @@
-//! Extractors whose rejections are API errors (`{ "error": { "code", "message" } }`) instead of axum's plain text.
+//! Extractors whose rejections are API errors (`{ "error": { "code", "message" } }`) instead of axum's plain text,
+//! and the check of the names that bodies carry.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -49,4 +51,18 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
                 ApiError::bad_request("bad_id", format!("'{raw}' is not an id (1 to 4294967295)"))
             })
     }
+}
+
+/// A name from a body, trimmed: 1 to 100 characters without control characters, else 422 `bad_name` saying what
+/// `what` (a role, a user, an accounts receivable, ...) needs.
+pub fn checked_name(name: &str, what: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_name",
+            format!("a {what} needs a name of 1 to 100 characters, without control characters"),
+        ));
+    }
+    Ok(name.to_owned())
 }

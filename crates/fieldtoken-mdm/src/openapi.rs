@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
 
 /// The document, built once.
 static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
@@ -303,6 +303,16 @@ pub struct SyncResult {
     reason: Option<String>,
 }
 
+/// What every operation behind a bearer token may answer, as the document's description says: 401
+/// `unauthenticated` without a valid token, 403 `forbidden` without the permission the operation names.
+#[derive(IntoResponses)]
+enum Guarded {
+    #[response(status = 401)]
+    Unauthenticated(ErrorBody),
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+}
+
 // The operations. These functions are never called: they carry the descriptions of the handlers in their modules.
 
 #[utoipa::path(get, path = "/api/v1/health", tag = "server", security(()),
@@ -327,29 +337,26 @@ fn me() {}
         ("cursor" = Option<String>, Query, description = "`next` of the previous page"),
         ("limit" = Option<u32>, Query, description = "1 to 200, default 50"),
     ),
-    responses((status = 200, body = ActionTokenPage), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ActionTokenPage), Guarded, (status = 400, body = ErrorBody)))]
 fn list_action_tokens() {}
 
 #[utoipa::path(post, path = "/api/v1/action-tokens", tag = "action-tokens",
     description = "Permission `fms.actiontoken.create`.",
     request_body = NewActionToken,
-    responses((status = 201, body = ActionToken), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ActionToken), Guarded, (status = 400, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 fn create_action_token() {}
 
 #[utoipa::path(get, path = "/api/v1/action-tokens/{id}", tag = "action-tokens",
     description = "Permission `fms.actiontoken.read`.",
     params(("id" = u32, Path)),
-    responses((status = 200, body = ActionToken), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ActionToken), Guarded, (status = 404, body = ErrorBody)))]
 fn get_action_token() {}
 
 #[utoipa::path(delete, path = "/api/v1/action-tokens/{id}", tag = "action-tokens",
     description = "Permission `fms.actiontoken.delete`. The token stays in offline bundles as deleted.",
     params(("id" = u32, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 204), Guarded, (status = 404, body = ErrorBody)))]
 fn delete_action_token() {}
 
 #[utoipa::path(get, path = "/api/v1/action-tokens/{id}/qr", tag = "action-tokens",
@@ -361,40 +368,36 @@ fn delete_action_token() {}
         ("scale" = Option<u32>, Query, description = "pixels per module, 1 to 32, default 8"),
         ("margin" = Option<u32>, Query, description = "quiet zone in modules, 0 to 16, default 4"),
     ),
-    responses(
-        (status = 200, description = "The image", content_type = "image/svg+xml"),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The image", content_type = "image/svg+xml"), Guarded,
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 fn action_token_qr() {}
 
 #[utoipa::path(get, path = "/api/v1/fleets", tag = "organisation",
     description = "Permission `fms.fleet.read`.",
-    responses((status = 200, body = FleetList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = FleetList), Guarded))]
 fn fleets() {}
 
 #[utoipa::path(get, path = "/api/v1/devices", tag = "organisation",
     description = "Permission `fms.device.read`.",
-    responses((status = 200, body = DeviceList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = DeviceList), Guarded))]
 fn devices() {}
 
 #[utoipa::path(get, path = "/api/v1/devices/{id}", tag = "organisation",
     description = "Permission `fms.device.read`.",
     params(("id" = u32, Path)),
-    responses((status = 200, body = Device), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Device), Guarded, (status = 404, body = ErrorBody)))]
 fn device() {}
 
 #[utoipa::path(post, path = "/api/v1/api-tokens", tag = "organisation",
     description = "Permission `fms.admin`. Nobody grants a permission they do not hold (403).",
     request_body = NewApiToken,
-    responses((status = 201, body = CreatedApiToken), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CreatedApiToken), Guarded, (status = 400, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 fn create_api_token() {}
 
 #[utoipa::path(get, path = "/api/v1/audit-log.csv", tag = "organisation",
     description = "Permission `fms.admin`. The audit log, oldest first: `at,actor,action,target,detail,remote`.",
-    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+    responses((status = 200, description = "CSV", content_type = "text/csv"), Guarded))]
 fn audit_log_csv() {}
 
 #[utoipa::path(get, path = "/api/v1/offline-bundle", tag = "phones",
@@ -461,9 +464,8 @@ pub struct EnrolledDevice {
         (an enrolled one is 409 `already_enrolled`: redeem a reset_certificate token first). Replaces the \
         device's unused code.",
     params(("id" = u32, Path)),
-    responses((status = 201, body = EnrolmentCode), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = EnrolmentCode), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 fn issue_enrolment_code() {}
 
 #[utoipa::path(post, path = "/api/v1/enrol", tag = "phones", security(()),
@@ -579,15 +581,15 @@ pub struct CreatedUserToken {
 
 #[utoipa::path(get, path = "/api/v1/roles", tag = "roles",
     description = "Permission `fms.admin`. The organisation's custom roles, by name.",
-    responses((status = 200, body = RoleList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = RoleList), Guarded))]
 fn list_roles() {}
 
 #[utoipa::path(post, path = "/api/v1/roles", tag = "roles",
     description = "Permission `fms.admin`. Nobody grants a permission they do not hold (403). Name taken: 409 \
         `name_taken`; bad name: 422 `bad_name`; unknown permission: 400 `unknown_permission`.",
     request_body = NewRole,
-    responses((status = 201, body = Role), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Role), Guarded, (status = 400, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn create_role() {}
 
 #[utoipa::path(patch, path = "/api/v1/roles/{id}", tag = "roles",
@@ -595,29 +597,28 @@ fn create_role() {}
         users act with the new permissions from their next request.",
     params(("id" = u32, Path)),
     request_body = RoleEdit,
-    responses((status = 200, body = Role), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Role), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn edit_role() {}
 
 #[utoipa::path(delete, path = "/api/v1/roles/{id}", tag = "roles",
     description = "Permission `fms.admin`. A role that users hold is not deleted: 409 `role_in_use`.",
     params(("id" = u32, Path)),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 204), Guarded, (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
 fn delete_role() {}
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "roles",
     description = "Permission `fms.admin`. The organisation's users with their roles, by name.",
-    responses((status = 200, body = UserList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = UserList), Guarded))]
 fn list_users() {}
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "roles",
     description = "Permission `fms.admin`. A `role_id` the organisation does not have: 422 `unknown_role`; a role \
         with a permission the caller does not hold: 403.",
     request_body = NewUser,
-    responses((status = 201, body = User), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = User), Guarded, (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 fn create_user() {}
 
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "roles",
@@ -625,9 +626,8 @@ fn create_user() {}
         a new role with a permission the caller does not hold: 403.",
     params(("id" = u32, Path)),
     request_body = UserEdit,
-    responses((status = 200, body = User), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = User), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn edit_user() {}
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/api-tokens", tag = "roles",
@@ -635,9 +635,8 @@ fn edit_user() {}
         its own `permissions` and the user's role allow. Nobody grants a permission they do not hold (403).",
     params(("id" = u32, Path)),
     request_body = NewUserToken,
-    responses((status = 201, body = CreatedUserToken), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CreatedUserToken), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn create_user_token() {}
 
 /// An Ed25519 signing key of the organisation (never its secret half).
@@ -672,16 +671,14 @@ pub struct SigningKeyList {
 
 #[utoipa::path(get, path = "/api/v1/signing-keys", tag = "signing-keys",
     description = "Permission `fms.admin`. Every key of the organisation with its status.",
-    responses((status = 200, body = SigningKeyList), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = SigningKeyList), Guarded))]
 fn list_signing_keys() {}
 
 #[utoipa::path(post, path = "/api/v1/signing-keys/rotate", tag = "signing-keys",
     description = "Permission `fms.admin`. A new key (sealed with the master key) becomes current and signs new \
         tokens; the one before keeps verifying the tokens it signed, whose QR is shown with it as before. The \
         offline bundle's version and ETag change.",
-    responses((status = 201, body = SigningKey), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = SigningKey), Guarded))]
 fn rotate_signing_key() {}
 
 #[utoipa::path(post, path = "/api/v1/signing-keys/{key_id}/retire", tag = "signing-keys",
@@ -690,9 +687,8 @@ fn rotate_signing_key() {}
         key (showing their QR again gives a new one); their codes keep working. The current key: 409 \
         `key_is_current` (rotate first); a retired one: 409 `already_retired`.",
     params(("key_id" = u32, Path)),
-    responses((status = 200, body = SigningKey), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = SigningKey), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 fn retire_signing_key() {}
 
 // Access tokens (issue 8): operators' credentials, their definitions and classifications, the parties they are
@@ -982,78 +978,72 @@ pub struct OperatorSession {
         ("cursor" = Option<String>, Query, description = "`next` of the previous page"),
         ("limit" = Option<u32>, Query, description = "1 to 200, default 50"),
     ),
-    responses((status = 200, body = AccessTokenPage), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = AccessTokenPage), Guarded, (status = 400, body = ErrorBody)))]
 fn list_access_tokens() {}
 
 #[utoipa::path(post, path = "/api/v1/access-tokens", tag = "access-tokens",
     description = "Permission `fms.accesstoken.create`. Checked by the core against the active definition and the \
         classification; a generated pass code (and, when the definition requires verification, the verification \
-        code) is shown this once.",
+        code) is shown this once. A terminated accounts receivable or rewards participant is 409 \
+        `accounts_receivable_terminated` or `rewards_participant_terminated`.",
     request_body = NewAccessToken,
-    responses((status = 201, body = AccessTokenWithSecrets), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = AccessTokenWithSecrets), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn create_access_token() {}
 
 #[utoipa::path(get, path = "/api/v1/access-tokens/{id}", tag = "access-tokens",
     description = "Permission `fms.accesstoken.read`.",
     params(("id" = u32, Path, description = "The access token's number")),
-    responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AccessToken), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 fn get_access_token() {}
 
 #[utoipa::path(patch, path = "/api/v1/access-tokens/{id}", tag = "access-tokens",
     description = "Permission `fms.accesstoken.update`. The \"edit access token\" screen.",
     params(("id" = u32, Path, description = "The access token's number")),
     request_body = AccessTokenEdit,
-    responses((status = 200, body = AccessTokenWithSecrets), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = AccessTokenWithSecrets), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn edit_access_token() {}
 
 #[utoipa::path(delete, path = "/api/v1/access-tokens/{id}", tag = "access-tokens",
     description = "Permission `fms.accesstoken.delete`. Only 'Not Effective' tokens without associations (409 \
         `delete_needs_not_effective`, `delete_needs_unassociated`).",
     params(("id" = u32, Path, description = "The access token's number")),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 204), Guarded, (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
 fn delete_access_token() {}
 
 #[utoipa::path(post, path = "/api/v1/access-tokens/{id}/set-effective", tag = "access-tokens",
     description = "Permission `fms.accesstoken.update`. Only a 'Not Effective' token (409 \
         `set_effective_needs_not_effective`).",
     params(("id" = u32, Path, description = "The access token's number")),
-    responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = AccessToken), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 fn set_access_token_effective() {}
 
 #[utoipa::path(post, path = "/api/v1/access-tokens/{id}/set-not-effective", tag = "access-tokens",
     description = "Permission `fms.accesstoken.update`. Only an 'Effective' token, and not while a rewards \
         participant that is not terminated is linked (409). Its operator sessions end.",
     params(("id" = u32, Path, description = "The access token's number")),
-    responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = AccessToken), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 fn set_access_token_not_effective() {}
 
 #[utoipa::path(post, path = "/api/v1/access-tokens/{id}/reset-pass-code", tag = "access-tokens",
     description = "Permission `fms.accesstoken.update`. Only while 'Effective' (409 \
         `reset_pass_code_needs_effective`); the new pass code is shown this once and the operator's sessions end.",
     params(("id" = u32, Path, description = "The access token's number")),
-    responses((status = 200, body = AccessTokenWithSecrets), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = AccessTokenWithSecrets), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 fn reset_access_token_pass_code() {}
 
 #[utoipa::path(post, path = "/api/v1/access-tokens/{id}/reset-verification-code", tag = "access-tokens",
     description = "Permission `fms.accesstoken.update`. Only while 'Pending Verification' (409 \
         `reset_verification_needs_pending`); answers the new code to send.",
     params(("id" = u32, Path, description = "The access token's number")),
-    responses((status = 200, body = AccessTokenWithSecrets), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = AccessTokenWithSecrets), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 fn reset_access_token_verification_code() {}
 
 #[utoipa::path(post, path = "/api/v1/access-tokens/{id}/verify", tag = "access-tokens",
@@ -1062,123 +1052,113 @@ fn reset_access_token_verification_code() {}
         409 `verification_locked` until its code is reset.",
     params(("id" = u32, Path, description = "The access token's number")),
     request_body = VerifyAccessToken,
-    responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = AccessToken), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn verify_access_token() {}
 
 #[utoipa::path(get, path = "/api/v1/access-token-definitions", tag = "access-tokens",
     description = "Permission `fms.accesstoken.read`. Every definition, oldest first.",
-    responses((status = 200, body = AccessTokenDefinitionList), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = AccessTokenDefinitionList), Guarded))]
 fn list_access_token_definitions() {}
 
 #[utoipa::path(post, path = "/api/v1/access-token-definitions", tag = "access-tokens",
     description = "Permission `fms.accesstoken.create`. Settings that cannot be met are 422 `bad_definition`; a \
         taken name 409 `name_taken`.",
     request_body = NewAccessTokenDefinition,
-    responses((status = 201, body = AccessTokenDefinition), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = AccessTokenDefinition), Guarded, (status = 400, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn create_access_token_definition() {}
 
 #[utoipa::path(post, path = "/api/v1/access-token-definitions/{id}/activate", tag = "access-tokens",
     description = "Permission `fms.accesstoken.update`. Makes it the active definition; the one before is \
         deactivated in the same transaction.",
     params(("id" = u32, Path)),
-    responses((status = 200, body = AccessTokenDefinition), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AccessTokenDefinition), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 fn activate_access_token_definition() {}
 
 #[utoipa::path(get, path = "/api/v1/access-token-classifications", tag = "access-tokens",
     description = "Permission `fms.accesstoken.read`.",
-    responses((status = 200, body = AccessTokenClassificationList), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = AccessTokenClassificationList), Guarded))]
 fn list_access_token_classifications() {}
 
 #[utoipa::path(post, path = "/api/v1/access-token-classifications", tag = "access-tokens",
     description = "Permission `fms.accesstoken.create`.",
     request_body = NewAccessTokenClassification,
-    responses((status = 201, body = AccessTokenClassification), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = AccessTokenClassification), Guarded, (status = 400, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn create_access_token_classification() {}
 
 #[utoipa::path(get, path = "/api/v1/accounts-receivable", tag = "access-tokens",
     description = "Permission `fms.accesstoken.read`.",
-    responses((status = 200, body = PartyList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = PartyList), Guarded))]
 fn list_accounts_receivable() {}
 
 #[utoipa::path(post, path = "/api/v1/accounts-receivable", tag = "access-tokens",
     description = "Permission `fms.accesstoken.create`.",
     request_body = NewAccountsReceivable,
-    responses((status = 201, body = Party), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Party), Guarded, (status = 422, body = ErrorBody)))]
 fn create_accounts_receivable() {}
 
 #[utoipa::path(post, path = "/api/v1/accounts-receivable/{id}/terminate", tag = "access-tokens",
     description = "Permission `fms.accesstoken.update`. Its tokens go through the core's automatic 'Not \
         Effective'; a terminated one is 409 `already_terminated`.",
     params(("id" = u32, Path)),
-    responses((status = 200, body = TerminatedAccountsReceivable), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = TerminatedAccountsReceivable), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 fn terminate_accounts_receivable() {}
 
 #[utoipa::path(post, path = "/api/v1/accounts-receivable/{id}/access-tokens/{number}", tag = "access-tokens",
     description = "Permission `fms.accesstoken.update`. Links the token to the accounts receivable (seed 002: \
         links change from the party's side only); a terminated one is 409 `accounts_receivable_terminated`.",
     params(("id" = u32, Path), ("number" = u32, Path, description = "The access token's number")),
-    responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = AccessToken), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 fn link_accounts_receivable() {}
 
 #[utoipa::path(delete, path = "/api/v1/accounts-receivable/{id}/access-tokens/{number}", tag = "access-tokens",
     description = "Permission `fms.accesstoken.update`. Removes the link, then the core's automatic 'Not \
         Effective' (answered in `automatic`).",
     params(("id" = u32, Path), ("number" = u32, Path, description = "The access token's number")),
-    responses((status = 200, body = UnlinkedAccessToken), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = UnlinkedAccessToken), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 fn unlink_accounts_receivable() {}
 
 #[utoipa::path(get, path = "/api/v1/rewards-participants", tag = "access-tokens",
     description = "Permission `fms.accesstoken.read`.",
-    responses((status = 200, body = PartyList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = PartyList), Guarded))]
 fn list_rewards_participants() {}
 
 #[utoipa::path(post, path = "/api/v1/rewards-participants", tag = "access-tokens",
     description = "Permission `fms.accesstoken.create`. A participant of one of the organisation's accounts \
         receivable; a terminated one is 409 `accounts_receivable_terminated`.",
     request_body = NewRewardsParticipant,
-    responses((status = 201, body = Party), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Party), Guarded, (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn create_rewards_participant() {}
 
 #[utoipa::path(post, path = "/api/v1/rewards-participants/{id}/terminate", tag = "access-tokens",
     description = "Permission `fms.accesstoken.update`. A terminated participant no longer keeps its tokens from \
         being set 'Not Effective'; a terminated one is 409 `already_terminated`.",
     params(("id" = u32, Path)),
-    responses((status = 200, body = Party), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Party), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 fn terminate_rewards_participant() {}
 
 #[utoipa::path(post, path = "/api/v1/rewards-participants/{id}/access-tokens/{number}", tag = "access-tokens",
-    description = "Permission `fms.accesstoken.update`. Links the token to the participant.",
+    description = "Permission `fms.accesstoken.update`. Links the token to the participant; a terminated one is \
+        409 `rewards_participant_terminated`.",
     params(("id" = u32, Path), ("number" = u32, Path, description = "The access token's number")),
-    responses((status = 200, body = AccessToken), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = AccessToken), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 fn link_rewards_participant() {}
 
 #[utoipa::path(delete, path = "/api/v1/rewards-participants/{id}/access-tokens/{number}", tag = "access-tokens",
     description = "Permission `fms.accesstoken.update`. Removes the link, then the core's automatic 'Not \
         Effective' (answered in `automatic`).",
     params(("id" = u32, Path), ("number" = u32, Path, description = "The access token's number")),
-    responses((status = 200, body = UnlinkedAccessToken), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = UnlinkedAccessToken), Guarded, (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 fn unlink_rewards_participant() {}
 
 #[utoipa::path(post, path = "/api/v1/operator/session", tag = "operators", security(()),
@@ -1187,13 +1167,13 @@ fn unlink_rewards_participant() {}
         401 `bad_credentials` and spend one of the client's guesses (429 `rate_limited` when none are left); \
         several organisations match: 409 `org_required`; any other combination of fields: 422 `bad_sign_in`.",
     request_body = OperatorSignIn,
-    responses((status = 201, body = OperatorSession), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+    responses((status = 201, body = OperatorSession), Guarded, (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody),
         (status = 429, body = ErrorBody, headers(("Retry-After" = u64, description = "seconds")))))]
 fn operator_sign_in() {}
 
 #[utoipa::path(delete, path = "/api/v1/operator/session", tag = "operators",
     description = "An operator session only: ends the calling session. Other bearer tokens get 403 \
         `not_an_operator_session`.",
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 204), Guarded))]
 fn operator_sign_out() {}

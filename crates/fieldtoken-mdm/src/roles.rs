@@ -27,10 +27,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::SqliteConnection;
 
-use crate::auth::{Admin, Authorized, parse_permissions, permissions_text};
+use crate::auth::{Admin, Authorized, Principal, parse_permissions, permissions_text};
 use crate::clock::{now, rfc3339};
 use crate::devices::Items;
-use crate::extract::{Body, IdPath};
+use crate::extract::{Body, IdPath, checked_name};
 use crate::orgs::{Actor, audit, create_api_token};
 use crate::{ApiError, AppState};
 
@@ -138,26 +138,6 @@ fn user_json((id, name, role_id, role_name, permissions, created): UserRow) -> U
     }
 }
 
-fn checked_name(name: &str, what: &str) -> Result<String, ApiError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_name",
-            format!("a {what} needs a name of 1 to 100 characters, without control characters"),
-        ));
-    }
-    Ok(name.to_owned())
-}
-
-fn name_taken(what: &str, name: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        "name_taken",
-        format!("this organisation already has a {what} named '{name}'"),
-    )
-}
-
 fn cannot_grant() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
@@ -166,7 +146,16 @@ fn cannot_grant() -> ApiError {
     )
 }
 
-async fn load_role(
+/// 403 `forbidden` unless the caller holds every one of these permissions (nobody grants what they lack).
+fn ensure_can_grant(p: &Principal, permissions: PermissionSet) -> Result<(), ApiError> {
+    if !p.permissions.can_grant(permissions) {
+        return Err(cannot_grant());
+    }
+    Ok(())
+}
+
+/// The organisation's role with this id, if it has one.
+async fn find_role(
     conn: &mut SqliteConnection,
     org: OrgId,
     id: i64,
@@ -180,6 +169,13 @@ async fn load_role(
     )
 }
 
+/// The organisation's role with this id from the path; 404 otherwise.
+async fn load_role(conn: &mut SqliteConnection, org: OrgId, id: i64) -> Result<RoleRow, ApiError> {
+    find_role(conn, org, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("role"))
+}
+
 async fn load_user(conn: &mut SqliteConnection, org: OrgId, id: i64) -> Result<UserRow, ApiError> {
     sqlx::query_as(&format!("{USER_SELECT} WHERE u.id = ? AND u.org_id = ?"))
         .bind(id)
@@ -189,29 +185,58 @@ async fn load_user(conn: &mut SqliteConnection, org: OrgId, id: i64) -> Result<U
         .ok_or_else(|| ApiError::not_found("user"))
 }
 
-/// Whether another row of `table` in the organisation has this name.
-async fn taken(
-    conn: &mut SqliteConnection,
-    table: &str,
-    org: OrgId,
-    name: &str,
-    except: Option<i64>,
-) -> Result<bool, ApiError> {
-    let found: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT id FROM {table} WHERE org_id = ? AND name = ? AND (? IS NULL OR id <> ?)"
-    ))
-    .bind(i64::from(org.get()))
-    .bind(name)
-    .bind(except)
-    .bind(except)
-    .fetch_optional(conn)
-    .await?;
-    Ok(found.is_some())
+/// Rows whose name is unique in their organisation: their table, and what one is called in messages.
+#[derive(Clone, Copy)]
+struct Named {
+    table: &'static str,
+    what: &'static str,
+}
+
+const ROLES: Named = Named {
+    table: "roles",
+    what: "role",
+};
+const USERS: Named = Named {
+    table: "users",
+    what: "user",
+};
+
+impl Named {
+    /// 409 `name_taken` when another row of this table in the organisation (any but `except`) has this name.
+    async fn ensure_free(
+        self,
+        conn: &mut SqliteConnection,
+        org: OrgId,
+        name: &str,
+        except: Option<i64>,
+    ) -> Result<(), ApiError> {
+        let found: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM {} WHERE org_id = ? AND name = ? AND (? IS NULL OR id <> ?)",
+            self.table
+        ))
+        .bind(i64::from(org.get()))
+        .bind(name)
+        .bind(except)
+        .bind(except)
+        .fetch_optional(conn)
+        .await?;
+        match found {
+            Some(_) => Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "name_taken",
+                format!(
+                    "this organisation already has a {} named '{name}'",
+                    self.what
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The organisation's role named by a request body; 422 `unknown_role` otherwise.
 async fn body_role(conn: &mut SqliteConnection, org: OrgId, id: u32) -> Result<RoleRow, ApiError> {
-    load_role(conn, org, i64::from(id)).await?.ok_or_else(|| {
+    find_role(conn, org, i64::from(id)).await?.ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "unknown_role",
@@ -242,14 +267,10 @@ pub async fn create_role(
 ) -> Result<(StatusCode, Json<RoleJson>), ApiError> {
     let name = checked_name(&body.name, "role")?;
     let permissions = PermissionSet::parse(body.permissions.iter().map(String::as_str))?;
-    if !p.permissions.can_grant(permissions) {
-        return Err(cannot_grant());
-    }
+    ensure_can_grant(&p, permissions)?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    if taken(&mut tx, "roles", p.org, &name, None).await? {
-        return Err(name_taken("role", &name));
-    }
+    ROLES.ensure_free(&mut tx, p.org, &name, None).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO roles (org_id, name, permissions, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
     )
@@ -272,7 +293,6 @@ pub async fn create_role(
     .await?;
     let row = load_role(&mut tx, p.org, id).await?;
     tx.commit().await?;
-    let row = row.ok_or_else(|| ApiError::not_found("role"))?;
     Ok((StatusCode::CREATED, Json(role_json(row))))
 }
 
@@ -296,18 +316,14 @@ pub async fn edit_role(
         .transpose()?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let (_, old_name, old_permissions, ..) = load_role(&mut tx, p.org, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("role"))?;
+    let (_, old_name, old_permissions, ..) = load_role(&mut tx, p.org, id).await?;
     let before = parse_permissions(&old_permissions);
     let after = wanted.unwrap_or(before);
     if !p.permissions.can_change(before, after) {
         return Err(cannot_grant());
     }
     let name = name.unwrap_or(old_name);
-    if taken(&mut tx, "roles", p.org, &name, Some(id)).await? {
-        return Err(name_taken("role", &name));
-    }
+    ROLES.ensure_free(&mut tx, p.org, &name, Some(id)).await?;
     sqlx::query("UPDATE roles SET name = ?, permissions = ?, updated_at = ? WHERE id = ?")
         .bind(&name)
         .bind(permissions_text(after))
@@ -327,9 +343,7 @@ pub async fn edit_role(
     .await?;
     let row = load_role(&mut tx, p.org, id).await?;
     tx.commit().await?;
-    Ok(Json(role_json(
-        row.ok_or_else(|| ApiError::not_found("role"))?,
-    )))
+    Ok(Json(role_json(row)))
 }
 
 /// `DELETE /api/v1/roles/{id}` → 204; 409 `role_in_use` while users hold it (their tokens would lose every
@@ -341,9 +355,7 @@ pub async fn delete_role(
 ) -> Result<StatusCode, ApiError> {
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let (_, name, permissions, _, _, users) = load_role(&mut tx, p.org, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("role"))?;
+    let (_, name, permissions, _, _, users) = load_role(&mut tx, p.org, id).await?;
     if users > 0 {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -397,15 +409,8 @@ pub async fn create_user(
     let (role_id, role_name, role_permissions, ..) =
         body_role(&mut tx, p.org, body.role_id).await?;
     // Giving someone a role grants its permissions to the user's tokens: only within what the caller holds.
-    if !p
-        .permissions
-        .can_grant(parse_permissions(&role_permissions))
-    {
-        return Err(cannot_grant());
-    }
-    if taken(&mut tx, "users", p.org, &name, None).await? {
-        return Err(name_taken("user", &name));
-    }
+    ensure_can_grant(&p, parse_permissions(&role_permissions))?;
+    USERS.ensure_free(&mut tx, p.org, &name, None).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (org_id, name, role_id, created_at) VALUES (?, ?, ?, ?) RETURNING id",
     )
@@ -448,17 +453,13 @@ pub async fn edit_user(
     let role = match body.role_id {
         Some(role) if i64::from(role) != old_role => {
             let (role, _, permissions, ..) = body_role(&mut tx, p.org, role).await?;
-            if !p.permissions.can_grant(parse_permissions(&permissions)) {
-                return Err(cannot_grant());
-            }
+            ensure_can_grant(&p, parse_permissions(&permissions))?;
             role
         }
         _ => old_role,
     };
     let name = name.unwrap_or(old_name);
-    if taken(&mut tx, "users", p.org, &name, Some(id)).await? {
-        return Err(name_taken("user", &name));
-    }
+    USERS.ensure_free(&mut tx, p.org, &name, Some(id)).await?;
     sqlx::query("UPDATE users SET name = ?, role_id = ? WHERE id = ?")
         .bind(&name)
         .bind(role)
@@ -491,9 +492,7 @@ pub async fn create_user_token(
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     let name = checked_name(&body.name, "API token")?;
     let wanted = PermissionSet::parse(body.permissions.iter().map(String::as_str))?;
-    if !p.permissions.can_grant(wanted) {
-        return Err(cannot_grant());
-    }
+    ensure_can_grant(&p, wanted)?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let (user_id, user_name, role_id, _, role_permissions, _) =

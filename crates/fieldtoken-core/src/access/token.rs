@@ -123,6 +123,20 @@ impl fmt::Display for RewardsParticipant {
     }
 }
 
+impl RewardsParticipant {
+    /// A terminated rewards participant takes no new links: no access token is created with it or linked to it (the
+    /// links it had stay, as the history does).
+    pub fn ensure_takes_new_links(&self) -> Result<()> {
+        if self.terminated {
+            return Err(Error::new(
+                ErrorKind::RewardsParticipantTerminated,
+                format!("{self} is terminated: it takes no new access tokens"),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Log information: who created and last changed the token, and when.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct LogInformation {
@@ -186,7 +200,7 @@ pub struct AccessTokenForm<'a> {
     pub pass_code: Option<&'a str>,
     /// The accounts receivable to link: it must not be terminated.
     pub accounts_receivable: Option<&'a AccountsReceivable>,
-    /// The rewards participant to link, with the account it belongs to.
+    /// The rewards participant to link, with the account it belongs to: it must not be terminated.
     pub rewards_participant: Option<&'a RewardsParticipant>,
     /// The classification, whose format settings replace the definition's.
     pub classification: Option<&'a Classification>,
@@ -420,8 +434,8 @@ fn other_account(participant: &RewardsParticipant, account: &AccountsReceivable)
 impl AccessToken {
     /// Creates a token under the active definition (seed 002, Create/Save): the typed fields are checked against
     /// the format settings (the classification's when one is given), generated fields are made, mandatory fields
-    /// must be there, and a rewards participant must belong to the accounts receivable when both are given. The
-    /// token starts 'Effective', or 'Pending Verification' with a verification code when the definition requires
+    /// must be there, neither party given may be terminated, and a rewards participant must belong to the accounts
+    /// receivable when both are given. The token starts 'Effective', or 'Pending Verification' with a verification code when the definition requires
     /// verification.
     pub fn create<R: CryptoRng + ?Sized>(
         number: AccessTokenNumber,
@@ -467,6 +481,9 @@ impl AccessToken {
         )?;
         if let Some(account) = form.accounts_receivable {
             account.ensure_takes_new_links()?;
+        }
+        if let Some(participant) = form.rewards_participant {
+            participant.ensure_takes_new_links()?;
         }
         if let (Some(account), Some(participant)) =
             (form.accounts_receivable, form.rewards_participant)
@@ -999,8 +1016,8 @@ impl AccessToken {
         Ok(())
     }
 
-    /// Links the token to a rewards participant, from the participant's screen: only when it has none, and the
-    /// participant must belong to the token's accounts receivable, if any. `account` is that accounts receivable as
+    /// Links the token to a rewards participant, from the participant's screen: only when it has none, the
+    /// participant is not terminated, and it belongs to the token's accounts receivable, if any. `account` is that accounts receivable as
     /// the store holds it (`None` when the token has none).
     pub fn attach_to_rewards_participant(
         &mut self,
@@ -1018,6 +1035,7 @@ impl AccessToken {
                 ),
             ));
         }
+        participant.ensure_takes_new_links()?;
         if let Some(linked) = self.accounts_receivable {
             let account = account.filter(|a| a.id == linked).ok_or_else(|| {
                 Error::new(

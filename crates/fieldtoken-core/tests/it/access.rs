@@ -677,6 +677,21 @@ fn validations_and_restrictions() {
             Op::AttachParticipant(participant(false)),
             Ok("effective"),
         ),
+        // Decision (seed 002 silent): a terminated participant takes no new links either; the Edit row shields its
+        // tokens from 'Not Effective' only while it is 'Not Terminated', so a new one would outlive the party
+        case(
+            "Link: terminated participant",
+            effective.account(),
+            Op::AttachParticipant(participant(true)),
+            Err("rewards_participant_terminated"),
+        )
+        .saying("rewards participant 'Ann' (20) is terminated: it takes no new access tokens"),
+        case(
+            "Link: terminated participant, already linked",
+            effective.participant(false),
+            Op::AttachParticipant(participant(true)),
+            Err("already_associated"),
+        ),
         // seed 002, Attributes, Rewards Participant: "should also be related with that Accounts Receivable"
         case(
             "Link: participant of another account",
@@ -841,6 +856,7 @@ fn attributes() {
             field(CodeSource::AutoNumber, rules(7, 0, 0, 0), true),
         ))
     };
+    let ended = participant(true);
     let participant = participant(false);
     let stranger = other_account_participant();
     let cases = [
@@ -1176,6 +1192,19 @@ fn attributes() {
             }),
             Err("accounts_receivable_terminated"),
         ),
+        // Decision (seed 002 silent): a terminated participant takes no new links; its tokens may go 'Not
+        // Effective' once it is terminated (Edit row), so a new one would outlive the party
+        case(
+            "Terminated participant",
+            any,
+            create(AccessTokenForm {
+                accounts_receivable: Some(&open),
+                rewards_participant: Some(&ended),
+                ..form
+            }),
+            Err("rewards_participant_terminated"),
+        )
+        .saying("rewards participant 'Ann' (20) is terminated: it takes no new access tokens"),
         case(
             "Participant without an account",
             any,
@@ -1478,13 +1507,16 @@ proptest! {
             .with_requires_verification(flags.0)
             .with_not_effective_on_last_removal(flags.1)
             .with_allow_without_identifier_and_pass_code(!flags.2);
+        // The token is created while its participant is open (a terminated one takes no new tokens); the steps see
+        // the participant as the store holds it later, terminated since or not.
+        let open_participant = participant(false);
         let p = participant(flags.2);
         let open = open_account(ACCOUNT);
         let form = AccessTokenForm {
             identifier: Some("op"),
             pass_code: Some("secret12"),
             accounts_receivable: Some(&open),
-            rewards_participant: Some(&p),
+            rewards_participant: Some(&open_participant),
             ..Default::default()
         };
         let mut token = AccessToken::create(number(), &form, &definition, &admin(), created_at(), &mut rng).unwrap().token;

@@ -6,7 +6,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestServer, call, token_with};
+use crate::support::{self, TestServer, call, token_with};
 
 /// A definition with generated pass codes (10 characters, 2 digits) and random authentication codes.
 fn generated_definition(name: &str) -> Value {
@@ -26,6 +26,10 @@ async fn post(server: &TestServer, path: &str, bearer: &str, body: Value) -> (St
 
 async fn get(server: &TestServer, path: &str, bearer: &str) -> (StatusCode, Value) {
     call(server, Method::GET, path, Some(bearer), None).await
+}
+
+async fn delete(server: &TestServer, path: &str, bearer: &str) -> (StatusCode, Value) {
+    call(server, Method::DELETE, path, Some(bearer), None).await
 }
 
 async fn action(server: &TestServer, bearer: &str, number: u64, what: &str) -> (StatusCode, Value) {
@@ -99,6 +103,59 @@ async fn sign_in(server: &TestServer, body: Value) -> (StatusCode, Value) {
 
 fn number(token: &Value) -> u64 {
     token["number"].as_u64().unwrap()
+}
+
+/// Creates a token and answers only its number.
+async fn new_number(server: &TestServer, admin: &str, body: Value) -> u64 {
+    number(&new_token(server, admin, body).await)
+}
+
+/// The path segment of each kind of party: links change from the party's side (seed 002).
+const ACCOUNTS: &str = "accounts-receivable";
+const PARTICIPANTS: &str = "rewards-participants";
+
+/// `POST /api/v1/{parties}/{id}/terminate`.
+async fn terminate(
+    server: &TestServer,
+    admin: &str,
+    parties: &str,
+    id: u64,
+) -> (StatusCode, Value) {
+    let path = format!("/api/v1/{parties}/{id}/terminate");
+    post(server, &path, admin, json!({})).await
+}
+
+fn link_path(parties: &str, id: u64, number: u64) -> String {
+    format!("/api/v1/{parties}/{id}/access-tokens/{number}")
+}
+
+/// Links the token to the party.
+async fn link(
+    server: &TestServer,
+    admin: &str,
+    parties: &str,
+    id: u64,
+    number: u64,
+) -> (StatusCode, Value) {
+    let path = link_path(parties, id, number);
+    call(server, Method::POST, &path, Some(admin), None).await
+}
+
+/// Removes the token from the party.
+async fn unlink(
+    server: &TestServer,
+    admin: &str,
+    parties: &str,
+    id: u64,
+    number: u64,
+) -> (StatusCode, Value) {
+    delete(server, &link_path(parties, id, number), admin).await
+}
+
+/// `POST /api/v1/access-tokens/{number}/verify` with this code.
+async fn verify(server: &TestServer, admin: &str, number: u64, code: &str) -> (StatusCode, Value) {
+    let path = format!("/api/v1/access-tokens/{number}/verify");
+    post(server, &path, admin, json!({ "verification_code": code })).await
 }
 
 async fn audit_csv(server: &TestServer, admin: &str) -> String {
@@ -317,17 +374,11 @@ async fn life_cycle_set_not_effective_set_effective_and_delete() {
     define(&server, &admin, generated_definition("Operators")).await;
     let token = new_token(&server, &admin, json!({ "identifier": "ana@example.com" })).await;
     let n = number(&token);
+    let path = format!("/api/v1/access-tokens/{n}");
 
     // Delete: "Access Token is in a 'Not Effective' Life Cycle State".
     refused(
-        &call(
-            &server,
-            Method::DELETE,
-            &format!("/api/v1/access-tokens/{n}"),
-            Some(&admin),
-            None,
-        )
-        .await,
+        &delete(&server, &path, &admin).await,
         StatusCode::CONFLICT,
         "delete_needs_not_effective",
     );
@@ -358,36 +409,21 @@ async fn life_cycle_set_not_effective_set_effective_and_delete() {
 
     // Delete: "not associated with a Rewards Participant or an Accounts Receivable".
     let acc = account(&server, &admin, "Acme Field Services").await;
-    let link = format!("/api/v1/accounts-receivable/{acc}/access-tokens/{n}");
-    let (status, linked) = call(&server, Method::POST, &link, Some(&admin), None).await;
+    let (status, linked) = link(&server, &admin, ACCOUNTS, acc, n).await;
     assert_eq!(status, StatusCode::OK, "{linked}");
     assert_eq!(linked["accounts_receivable_id"], acc);
     action(&server, &admin, n, "set-not-effective").await;
     refused(
-        &call(
-            &server,
-            Method::DELETE,
-            &format!("/api/v1/access-tokens/{n}"),
-            Some(&admin),
-            None,
-        )
-        .await,
+        &delete(&server, &path, &admin).await,
         StatusCode::CONFLICT,
         "delete_needs_unassociated",
     );
-    let (status, _) = call(&server, Method::DELETE, &link, Some(&admin), None).await;
+    let (status, _) = unlink(&server, &admin, ACCOUNTS, acc, n).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = call(
-        &server,
-        Method::DELETE,
-        &format!("/api/v1/access-tokens/{n}"),
-        Some(&admin),
-        None,
-    )
-    .await;
+    let (status, _) = delete(&server, &path, &admin).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     refused(
-        &get(&server, &format!("/api/v1/access-tokens/{n}"), &admin).await,
+        &get(&server, &path, &admin).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
@@ -477,23 +513,11 @@ async fn not_effective_is_refused_while_a_rewards_participant_is_not_terminated(
         StatusCode::CONFLICT,
         "participant_not_terminated",
     );
-    let (status, terminated) = post(
-        &server,
-        &format!("/api/v1/rewards-participants/{rp}/terminate"),
-        &admin,
-        json!({}),
-    )
-    .await;
+    let (status, terminated) = terminate(&server, &admin, PARTICIPANTS, rp).await;
     assert_eq!(status, StatusCode::OK, "{terminated}");
     assert_eq!(terminated["terminated"], true);
     refused(
-        &post(
-            &server,
-            &format!("/api/v1/rewards-participants/{rp}/terminate"),
-            &admin,
-            json!({}),
-        )
-        .await,
+        &terminate(&server, &admin, PARTICIPANTS, rp).await,
         StatusCode::CONFLICT,
         "already_terminated",
     );
@@ -513,92 +537,42 @@ async fn links_are_made_and_removed_from_the_accounts_receivable_and_participant
     let acc = account(&server, &admin, "A").await;
     let other = account(&server, &admin, "B").await;
     let rp_other = participant(&server, &admin, "B's participant", other).await;
-    let n = number(&new_token(&server, &admin, json!({ "identifier": "ana@example.com" })).await);
-    let link = |kind: &str, id: u64| format!("/api/v1/{kind}/{id}/access-tokens/{n}");
+    let n = new_number(&server, &admin, json!({ "identifier": "ana@example.com" })).await;
 
-    let (status, _) = call(
-        &server,
-        Method::POST,
-        &link("accounts-receivable", acc),
-        Some(&admin),
-        None,
-    )
-    .await;
+    let (status, _) = link(&server, &admin, ACCOUNTS, acc, n).await;
     assert_eq!(status, StatusCode::OK);
     refused(
-        &call(
-            &server,
-            Method::POST,
-            &link("accounts-receivable", other),
-            Some(&admin),
-            None,
-        )
-        .await,
+        &link(&server, &admin, ACCOUNTS, other, n).await,
         StatusCode::CONFLICT,
         "already_associated",
     );
     refused(
-        &call(
-            &server,
-            Method::POST,
-            &link("rewards-participants", rp_other),
-            Some(&admin),
-            None,
-        )
-        .await,
+        &link(&server, &admin, PARTICIPANTS, rp_other, n).await,
         StatusCode::CONFLICT,
         "participant_other_account",
     );
     refused(
-        &call(
-            &server,
-            Method::DELETE,
-            &link("accounts-receivable", other),
-            Some(&admin),
-            None,
-        )
-        .await,
+        &unlink(&server, &admin, ACCOUNTS, other, n).await,
         StatusCode::CONFLICT,
         "not_associated",
     );
     refused(
-        &call(
-            &server,
-            Method::POST,
-            &link("accounts-receivable", 999),
-            Some(&admin),
-            None,
-        )
-        .await,
+        &link(&server, &admin, ACCOUNTS, 999, n).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     refused(
-        &call(
-            &server,
-            Method::POST,
-            "/api/v1/accounts-receivable/1/access-tokens/0",
-            Some(&admin),
-            None,
-        )
-        .await,
+        &link(&server, &admin, ACCOUNTS, 1, 0).await,
         StatusCode::BAD_REQUEST,
         "bad_id",
     );
     // The definition does not set tokens 'Not Effective' on removing the last association: the state stays.
-    let (status, removed) = call(
-        &server,
-        Method::DELETE,
-        &link("accounts-receivable", acc),
-        Some(&admin),
-        None,
-    )
-    .await;
+    let (status, removed) = unlink(&server, &admin, ACCOUNTS, acc, n).await;
     assert_eq!(status, StatusCode::OK, "{removed}");
     assert_eq!(removed["state"], "effective");
     assert_eq!(removed["accounts_receivable_id"], Value::Null);
-    assert_eq!(removed["automatic"]["outcome"], "unchanged");
-    assert_eq!(removed["automatic"]["reason"], "definition_disabled");
+    let unchanged = json!({ "outcome": "unchanged", "reason": "definition_disabled" });
+    assert_eq!(removed["automatic"], unchanged, "{removed}");
     server.stop().await;
 }
 
@@ -613,79 +587,43 @@ async fn automatic_not_effective_on_removing_the_last_association_and_on_termina
     let acc = account(&server, &admin, "A").await;
     let rp = participant(&server, &admin, "P", acc).await;
 
+    let set_not_effective = json!({ "outcome": "set_not_effective" });
+
     // "On removing them from Accounts Receivable", with no other association left.
-    let a = number(
-        &new_token(
-            &server,
-            &admin,
-            json!({ "identifier": "a@example.com", "accounts_receivable_id": acc }),
-        )
-        .await,
-    );
-    let (_, removed) = call(
+    let a = new_number(
         &server,
-        Method::DELETE,
-        &format!("/api/v1/accounts-receivable/{acc}/access-tokens/{a}"),
-        Some(&admin),
-        None,
+        &admin,
+        json!({ "identifier": "a@example.com", "accounts_receivable_id": acc }),
     )
     .await;
-    assert_eq!(
-        removed["automatic"]["outcome"], "set_not_effective",
-        "{removed}"
-    );
+    let (_, removed) = unlink(&server, &admin, ACCOUNTS, acc, a).await;
+    assert_eq!(removed["automatic"], set_not_effective, "{removed}");
     assert_eq!(removed["state"], "not_effective");
 
     // With a rewards participant still linked the state stays; removing that last one sets it 'Not Effective'
     // ("On removing them from Rewards Participants").
-    let b = number(
-        &new_token(
-            &server,
-            &admin,
-            json!({ "identifier": "b@example.com", "accounts_receivable_id": acc, "rewards_participant_id": rp }),
-        )
-        .await,
-    );
-    let (_, kept) = call(
+    let b = new_number(
         &server,
-        Method::DELETE,
-        &format!("/api/v1/accounts-receivable/{acc}/access-tokens/{b}"),
-        Some(&admin),
-        None,
+        &admin,
+        json!({ "identifier": "b@example.com", "accounts_receivable_id": acc, "rewards_participant_id": rp }),
     )
     .await;
-    assert_eq!(kept["automatic"]["reason"], "other_association", "{kept}");
+    let (_, kept) = unlink(&server, &admin, ACCOUNTS, acc, b).await;
+    let unchanged = json!({ "outcome": "unchanged", "reason": "other_association" });
+    assert_eq!(kept["automatic"], unchanged, "{kept}");
     assert_eq!(kept["state"], "effective");
-    let (_, removed) = call(
-        &server,
-        Method::DELETE,
-        &format!("/api/v1/rewards-participants/{rp}/access-tokens/{b}"),
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(
-        removed["automatic"]["outcome"], "set_not_effective",
-        "{removed}"
-    );
+    let (_, removed) = unlink(&server, &admin, PARTICIPANTS, rp, b).await;
+    assert_eq!(removed["automatic"], set_not_effective, "{removed}");
     assert_eq!(removed["state"], "not_effective");
 
     // "On Terminating Accounts Receivable": the link stays, the token is set 'Not Effective'.
-    let c = number(
-        &new_token(
-            &server,
-            &admin,
-            json!({ "identifier": "c@example.com", "accounts_receivable_id": acc }),
-        )
-        .await,
-    );
-    let (status, terminated) = post(
+    let c = new_number(
         &server,
-        &format!("/api/v1/accounts-receivable/{acc}/terminate"),
         &admin,
-        json!({}),
+        json!({ "identifier": "c@example.com", "accounts_receivable_id": acc }),
     )
     .await;
+    let (status, terminated) = terminate(&server, &admin, ACCOUNTS, acc).await;
     assert_eq!(status, StatusCode::OK, "{terminated}");
     assert_eq!(terminated["terminated"], true);
     assert_eq!(terminated["access_tokens"][0]["number"], c);
@@ -697,13 +635,7 @@ async fn automatic_not_effective_on_removing_the_last_association_and_on_termina
     assert_eq!(token["state"], "not_effective");
     assert_eq!(token["accounts_receivable_id"], acc);
     refused(
-        &post(
-            &server,
-            &format!("/api/v1/accounts-receivable/{acc}/terminate"),
-            &admin,
-            json!({}),
-        )
-        .await,
+        &terminate(&server, &admin, ACCOUNTS, acc).await,
         StatusCode::CONFLICT,
         "already_terminated",
     );
@@ -718,24 +650,12 @@ async fn a_terminated_accounts_receivable_takes_no_new_tokens_or_participants() 
     let admin = server.seed("Acme").await;
     define(&server, &admin, generated_definition("Plain")).await;
     let acc = account(&server, &admin, "Closed").await;
-    let free = number(&new_token(&server, &admin, json!({ "identifier": "f@example.com" })).await);
-    let (status, terminated) = post(
-        &server,
-        &format!("/api/v1/accounts-receivable/{acc}/terminate"),
-        &admin,
-        json!({}),
-    )
-    .await;
+    let free = new_number(&server, &admin, json!({ "identifier": "f@example.com" })).await;
+    let (status, terminated) = terminate(&server, &admin, ACCOUNTS, acc).await;
     assert_eq!(status, StatusCode::OK, "{terminated}");
 
     refused(
-        &post(
-            &server,
-            &format!("/api/v1/accounts-receivable/{acc}/access-tokens/{free}"),
-            &admin,
-            json!({}),
-        )
-        .await,
+        &link(&server, &admin, ACCOUNTS, acc, free).await,
         StatusCode::CONFLICT,
         "accounts_receivable_terminated",
     );
@@ -775,6 +695,58 @@ async fn a_terminated_accounts_receivable_takes_no_new_tokens_or_participants() 
     server.stop().await;
 }
 
+/// Decision where seed 002 is silent: a terminated rewards participant takes no new tokens either (the seed shields
+/// its tokens from 'Not Effective' only while it is 'Not Terminated'). Each refusal names it and writes nothing.
+#[tokio::test]
+async fn a_terminated_rewards_participant_takes_no_new_tokens() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    define(&server, &admin, generated_definition("Plain")).await;
+    let acc = account(&server, &admin, "Acme Stores").await;
+    let ana = participant(&server, &admin, "Ana", acc).await;
+    let free = new_number(&server, &admin, json!({ "identifier": "f@example.com" })).await;
+    let (status, terminated) = terminate(&server, &admin, PARTICIPANTS, ana).await;
+    assert_eq!(status, StatusCode::OK, "{terminated}");
+    let names_ana = |answer: &(StatusCode, Value)| {
+        assert_eq!(
+            answer.1["error"]["message"],
+            format!(
+                "rewards participant 'Ana' ({ana}) is terminated: it takes no new access tokens"
+            ),
+        );
+    };
+
+    let linked = link(&server, &admin, PARTICIPANTS, ana, free).await;
+    refused(
+        &linked,
+        StatusCode::CONFLICT,
+        "rewards_participant_terminated",
+    );
+    names_ana(&linked);
+    let (_, token) = get(&server, &format!("/api/v1/access-tokens/{free}"), &admin).await;
+    assert_eq!(token["rewards_participant_id"], Value::Null, "{token}");
+
+    let create = post(
+        &server,
+        "/api/v1/access-tokens",
+        &admin,
+        json!({ "identifier": "g@example.com", "rewards_participant_id": ana }),
+    )
+    .await;
+    refused(
+        &create,
+        StatusCode::CONFLICT,
+        "rewards_participant_terminated",
+    );
+    names_ana(&create);
+    let (_, tokens) = get(&server, "/api/v1/access-tokens", &admin).await;
+    assert_eq!(tokens["items"].as_array().unwrap().len(), 1, "{tokens}");
+    let audit = audit_csv(&server, &admin).await;
+    assert!(!audit.contains("rewards_participant.link"), "{audit}");
+    assert_eq!(audit.matches("access_token.create").count(), 1, "{audit}");
+    server.stop().await;
+}
+
 /// Refusals about accounts receivable and rewards participants name them as people know them (the code stays the
 /// program's key).
 #[tokio::test]
@@ -785,24 +757,16 @@ async fn refusals_name_the_accounts_receivable_and_participants() {
     let acme = account(&server, &admin, "Acme Stores").await;
     let globex = account(&server, &admin, "Globex").await;
     let ann = participant(&server, &admin, "Ann Lee", acme).await;
-    let n = number(
-        &new_token(
-            &server,
-            &admin,
-            json!({ "identifier": "ann@example.com", "rewards_participant_id": ann }),
-        )
-        .await,
-    );
+    let n = new_number(
+        &server,
+        &admin,
+        json!({ "identifier": "ann@example.com", "rewards_participant_id": ann }),
+    )
+    .await;
     let message =
         |answer: &(StatusCode, Value)| answer.1["error"]["message"].as_str().unwrap().to_owned();
 
-    let other = post(
-        &server,
-        &format!("/api/v1/accounts-receivable/{globex}/access-tokens/{n}"),
-        &admin,
-        json!({}),
-    )
-    .await;
+    let other = link(&server, &admin, ACCOUNTS, globex, n).await;
     refused(&other, StatusCode::CONFLICT, "participant_other_account");
     assert_eq!(
         message(&other),
@@ -820,12 +784,11 @@ async fn refusals_name_the_accounts_receivable_and_participants() {
         kept.1
     );
 
-    let path = format!("/api/v1/accounts-receivable/{globex}/terminate");
     assert_eq!(
-        post(&server, &path, &admin, json!({})).await.0,
+        terminate(&server, &admin, ACCOUNTS, globex).await.0,
         StatusCode::OK
     );
-    let again = post(&server, &path, &admin, json!({})).await;
+    let again = terminate(&server, &admin, ACCOUNTS, globex).await;
     refused(&again, StatusCode::CONFLICT, "already_terminated");
     assert!(
         message(&again).contains("accounts receivable 'Globex'"),
@@ -850,14 +813,7 @@ async fn refusals_name_the_accounts_receivable_and_participants() {
         closed.1
     );
 
-    let gone = call(
-        &server,
-        Method::DELETE,
-        &format!("/api/v1/accounts-receivable/{acme}/access-tokens/{n}"),
-        Some(&admin),
-        None,
-    )
-    .await;
+    let gone = unlink(&server, &admin, ACCOUNTS, acme, n).await;
     refused(&gone, StatusCode::CONFLICT, "not_associated");
     assert_eq!(
         message(&gone),
@@ -915,29 +871,14 @@ async fn pending_verification_is_left_only_by_verifying_and_its_code_can_be_rese
     let (status, reset) = action(&server, &admin, n, "reset-verification-code").await;
     assert_eq!(status, StatusCode::OK, "{reset}");
     let code = reset["verification_code"].as_str().unwrap().to_owned();
-    let verify = |c: &str| {
-        let body = json!({ "verification_code": c });
-        let server = &server;
-        let admin = admin.clone();
-        async move {
-            call(
-                server,
-                Method::POST,
-                &format!("/api/v1/access-tokens/{n}/verify"),
-                Some(&admin),
-                Some(body),
-            )
-            .await
-        }
-    };
     if first_code != code {
         refused(
-            &verify(&first_code).await,
+            &verify(&server, &admin, n, &first_code).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "wrong_verification_code",
         );
     }
-    let (status, verified) = verify(&code).await;
+    let (status, verified) = verify(&server, &admin, n, &code).await;
     assert_eq!(status, StatusCode::OK, "{verified}");
     assert_eq!(verified["state"], "effective");
     assert_eq!(verified["verification"]["code"], code.as_str());
@@ -947,7 +888,7 @@ async fn pending_verification_is_left_only_by_verifying_and_its_code_can_be_rese
     );
     assert!(verified["verification"]["verified_on"].is_string());
     refused(
-        &verify(&code).await,
+        &verify(&server, &admin, n, &code).await,
         StatusCode::CONFLICT,
         "verify_needs_pending",
     );
@@ -972,34 +913,21 @@ async fn pending_verification_is_left_only_by_verifying_and_its_code_can_be_rese
     } else {
         "00000000"
     };
-    let verify_other = |c: String| {
-        let server = &server;
-        let admin = admin.clone();
-        async move {
-            call(
-                server,
-                Method::POST,
-                &format!("/api/v1/access-tokens/{m}/verify"),
-                Some(&admin),
-                Some(json!({ "verification_code": c })),
-            )
-            .await
-        }
-    };
     for _ in 0..5 {
         refused(
-            &verify_other(wrong.to_owned()).await,
+            &verify(&server, &admin, m, wrong).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "wrong_verification_code",
         );
     }
     refused(
-        &verify_other(right.clone()).await,
+        &verify(&server, &admin, m, &right).await,
         StatusCode::CONFLICT,
         "verification_locked",
     );
     let (_, reset) = action(&server, &admin, m, "reset-verification-code").await;
-    let (status, _) = verify_other(reset["verification_code"].as_str().unwrap().to_owned()).await;
+    let code = reset["verification_code"].as_str().unwrap();
+    let (status, _) = verify(&server, &admin, m, code).await;
     assert_eq!(status, StatusCode::OK);
     server.stop().await;
 }
@@ -1122,14 +1050,7 @@ async fn operators_sign_in_only_with_effective_tokens() {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{session}");
     let bearer = session["token"].as_str().unwrap().to_owned();
-    let (status, _) = call(
-        &server,
-        Method::DELETE,
-        "/api/v1/operator/session",
-        Some(&bearer),
-        None,
-    )
-    .await;
+    let (status, _) = delete(&server, "/api/v1/operator/session", &bearer).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     refused(
         &get(&server, "/api/v1/me", &bearer).await,
@@ -1137,14 +1058,7 @@ async fn operators_sign_in_only_with_effective_tokens() {
         "unauthenticated",
     );
     refused(
-        &call(
-            &server,
-            Method::DELETE,
-            "/api/v1/operator/session",
-            Some(&admin),
-            None,
-        )
-        .await,
+        &delete(&server, "/api/v1/operator/session", &admin).await,
         StatusCode::FORBIDDEN,
         "not_an_operator_session",
     );
@@ -1208,134 +1122,90 @@ async fn redemptions_synced_with_an_operator_session_carry_the_operator() {
     server.stop().await;
 }
 
-/// Every access token endpoint that needs a permission: method, path, body, permission.
-fn guarded() -> Vec<(Method, &'static str, Option<Value>, &'static str)> {
+/// Every access token endpoint that needs a permission: route, body, permission.
+fn guarded() -> Vec<(&'static str, Option<Value>, &'static str)> {
     let read = "fms.accesstoken.read";
     let create = "fms.accesstoken.create";
     let update = "fms.accesstoken.update";
     vec![
-        (Method::GET, "/api/v1/access-tokens", None, read),
-        (Method::GET, "/api/v1/access-tokens/1", None, read),
+        ("GET /api/v1/access-tokens", None, read),
+        ("GET /api/v1/access-tokens/1", None, read),
+        ("POST /api/v1/access-tokens", Some(json!({})), create),
+        ("PATCH /api/v1/access-tokens/1", Some(json!({})), update),
         (
-            Method::POST,
-            "/api/v1/access-tokens",
-            Some(json!({})),
-            create,
-        ),
-        (
-            Method::PATCH,
-            "/api/v1/access-tokens/1",
-            Some(json!({})),
-            update,
-        ),
-        (
-            Method::DELETE,
-            "/api/v1/access-tokens/1",
+            "DELETE /api/v1/access-tokens/1",
             None,
             "fms.accesstoken.delete",
         ),
+        ("POST /api/v1/access-tokens/1/set-effective", None, update),
         (
-            Method::POST,
-            "/api/v1/access-tokens/1/set-effective",
+            "POST /api/v1/access-tokens/1/set-not-effective",
+            None,
+            update,
+        ),
+        ("POST /api/v1/access-tokens/1/reset-pass-code", None, update),
+        (
+            "POST /api/v1/access-tokens/1/reset-verification-code",
             None,
             update,
         ),
         (
-            Method::POST,
-            "/api/v1/access-tokens/1/set-not-effective",
-            None,
-            update,
-        ),
-        (
-            Method::POST,
-            "/api/v1/access-tokens/1/reset-pass-code",
-            None,
-            update,
-        ),
-        (
-            Method::POST,
-            "/api/v1/access-tokens/1/reset-verification-code",
-            None,
-            update,
-        ),
-        (
-            Method::POST,
-            "/api/v1/access-tokens/1/verify",
+            "POST /api/v1/access-tokens/1/verify",
             Some(json!({ "verification_code": "1" })),
             update,
         ),
-        (Method::GET, "/api/v1/access-token-definitions", None, read),
+        ("GET /api/v1/access-token-definitions", None, read),
         (
-            Method::POST,
-            "/api/v1/access-token-definitions",
+            "POST /api/v1/access-token-definitions",
             Some(json!({ "name": "D" })),
             create,
         ),
         (
-            Method::POST,
-            "/api/v1/access-token-definitions/1/activate",
+            "POST /api/v1/access-token-definitions/1/activate",
             None,
             update,
         ),
+        ("GET /api/v1/access-token-classifications", None, read),
         (
-            Method::GET,
-            "/api/v1/access-token-classifications",
-            None,
-            read,
-        ),
-        (
-            Method::POST,
-            "/api/v1/access-token-classifications",
+            "POST /api/v1/access-token-classifications",
             Some(json!({ "name": "C" })),
             create,
         ),
-        (Method::GET, "/api/v1/accounts-receivable", None, read),
+        ("GET /api/v1/accounts-receivable", None, read),
         (
-            Method::POST,
-            "/api/v1/accounts-receivable",
+            "POST /api/v1/accounts-receivable",
             Some(json!({ "name": "A" })),
             create,
         ),
+        ("POST /api/v1/accounts-receivable/1/terminate", None, update),
         (
-            Method::POST,
-            "/api/v1/accounts-receivable/1/terminate",
+            "POST /api/v1/accounts-receivable/1/access-tokens/1",
             None,
             update,
         ),
         (
-            Method::POST,
-            "/api/v1/accounts-receivable/1/access-tokens/1",
+            "DELETE /api/v1/accounts-receivable/1/access-tokens/1",
             None,
             update,
         ),
+        ("GET /api/v1/rewards-participants", None, read),
         (
-            Method::DELETE,
-            "/api/v1/accounts-receivable/1/access-tokens/1",
-            None,
-            update,
-        ),
-        (Method::GET, "/api/v1/rewards-participants", None, read),
-        (
-            Method::POST,
-            "/api/v1/rewards-participants",
+            "POST /api/v1/rewards-participants",
             Some(json!({ "name": "P", "accounts_receivable_id": 1 })),
             create,
         ),
         (
-            Method::POST,
-            "/api/v1/rewards-participants/1/terminate",
+            "POST /api/v1/rewards-participants/1/terminate",
             None,
             update,
         ),
         (
-            Method::POST,
-            "/api/v1/rewards-participants/1/access-tokens/1",
+            "POST /api/v1/rewards-participants/1/access-tokens/1",
             None,
             update,
         ),
         (
-            Method::DELETE,
-            "/api/v1/rewards-participants/1/access-tokens/1",
+            "DELETE /api/v1/rewards-participants/1/access-tokens/1",
             None,
             update,
         ),
@@ -1352,7 +1222,8 @@ async fn every_endpoint_is_401_without_a_token_and_403_without_its_permission() 
         "fms.accesstoken.update",
         "fms.accesstoken.delete",
     ];
-    for (method, path, body, permission) in guarded() {
+    for (route, body, permission) in guarded() {
+        let (method, path) = support::route(route);
         let (status, answer) = call(&server, method.clone(), path, None, body.clone()).await;
         assert_eq!(
             status,
@@ -1381,79 +1252,57 @@ async fn bad_input_is_a_json_4xx_never_a_5xx() {
     let server = TestServer::start().await;
     let admin = server.seed("Acme").await;
     define(&server, &admin, generated_definition("Operators")).await;
-    for (method, path, body) in [
+    for (route, body) in [
+        ("POST /api/v1/access-tokens", json!({ "identifier": 5 })),
         (
-            Method::POST,
-            "/api/v1/access-tokens",
-            json!({ "identifier": 5 }),
-        ),
-        (
-            Method::POST,
-            "/api/v1/access-tokens",
+            "POST /api/v1/access-tokens",
             json!({ "classification_id": 0 }),
         ),
         (
-            Method::POST,
-            "/api/v1/access-tokens",
+            "POST /api/v1/access-tokens",
             json!({ "identifier": "a\u{7}@example.com" }),
         ),
         (
-            Method::POST,
-            "/api/v1/access-tokens",
+            "POST /api/v1/access-tokens",
             json!({ "identifier": "x".repeat(10_000) }),
         ),
         (
-            Method::POST,
-            "/api/v1/access-token-definitions",
+            "POST /api/v1/access-token-definitions",
             json!({ "name": "", "settings": {} }),
         ),
         (
-            Method::POST,
-            "/api/v1/access-token-definitions",
+            "POST /api/v1/access-token-definitions",
             json!({ "name": "X", "settings": { "identifier": { "source": "telepathy" } } }),
         ),
         (
-            Method::POST,
-            "/api/v1/access-token-definitions",
+            "POST /api/v1/access-token-definitions",
             json!({ "name": "X", "settings": { "pass_code": { "generated": true, "min_length": 300 } } }),
         ),
         (
-            Method::POST,
-            "/api/v1/access-token-definitions",
+            "POST /api/v1/access-token-definitions",
             json!({ "name": "X", "settings": { "pass_code": { "generated": true, "min_length": 200 } } }),
         ),
         (
-            Method::POST,
-            "/api/v1/rewards-participants",
+            "POST /api/v1/rewards-participants",
             json!({ "name": "P", "accounts_receivable_id": 0 }),
         ),
+        ("POST /api/v1/accounts-receivable", json!({ "name": "\n" })),
         (
-            Method::POST,
-            "/api/v1/accounts-receivable",
-            json!({ "name": "\n" }),
-        ),
-        (
-            Method::POST,
-            "/api/v1/operator/session",
+            "POST /api/v1/operator/session",
             json!({ "identifier": "a", "pass_code": "p".repeat(100_000) }),
         ),
         (
-            Method::POST,
-            "/api/v1/operator/session",
+            "POST /api/v1/operator/session",
             json!({ "authentication_code": 7 }),
         ),
+        ("GET /api/v1/access-tokens?state=sleeping", Value::Null),
+        ("GET /api/v1/access-tokens?cursor=-1", Value::Null),
         (
-            Method::GET,
-            "/api/v1/access-tokens?state=sleeping",
-            Value::Null,
-        ),
-        (Method::GET, "/api/v1/access-tokens?cursor=-1", Value::Null),
-        (
-            Method::POST,
-            "/api/v1/access-token-definitions/99/activate",
+            "POST /api/v1/access-token-definitions/99/activate",
             Value::Null,
         ),
     ] {
+        let (method, path) = support::route(route);
         let body = (!body.is_null()).then_some(body);
         let (status, answer) = call(&server, method.clone(), path, Some(&admin), body).await;
         assert!(
@@ -1468,21 +1317,25 @@ async fn bad_input_is_a_json_4xx_never_a_5xx() {
     server.stop().await;
 }
 
+/// The names of the active definitions, as the list shows them.
+async fn active_definitions(server: &TestServer, admin: &str) -> Vec<String> {
+    let (_, list) = get(server, "/api/v1/access-token-definitions", admin).await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["active"] == true)
+        .map(|d| d["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 #[tokio::test]
 async fn definitions_are_one_active_at_a_time() {
     let server = TestServer::start().await;
     let admin = server.seed("Acme").await;
     let first = define(&server, &admin, generated_definition("First")).await;
     let second = define(&server, &admin, generated_definition("Second")).await;
-    let (_, list) = get(&server, "/api/v1/access-token-definitions", &admin).await;
-    let active: Vec<&str> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["active"] == true)
-        .map(|d| d["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(active, ["Second"]);
+    assert_eq!(active_definitions(&server, &admin).await, ["Second"]);
     assert_eq!(second["active"], true);
     let (status, activated) = post(
         &server,
@@ -1492,15 +1345,7 @@ async fn definitions_are_one_active_at_a_time() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{activated}");
-    let (_, list) = get(&server, "/api/v1/access-token-definitions", &admin).await;
-    let active: Vec<&str> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["active"] == true)
-        .map(|d| d["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(active, ["First"]);
+    assert_eq!(active_definitions(&server, &admin).await, ["First"]);
     refused(
         &post(
             &server,
@@ -1535,15 +1380,8 @@ async fn the_database_alone_holds_no_pass_code_authentication_code_or_session() 
         secrets.push(token["verification_code"].as_str().unwrap().to_owned());
         let n = number(&token);
         let (_, reset) = action(&server, &admin, n, "reset-verification-code").await;
-        let code = reset["verification_code"].as_str().unwrap().to_owned();
-        call(
-            &server,
-            Method::POST,
-            &format!("/api/v1/access-tokens/{n}/verify"),
-            Some(&admin),
-            Some(json!({ "verification_code": code })),
-        )
-        .await;
+        let code = reset["verification_code"].as_str().unwrap();
+        verify(&server, &admin, n, code).await;
         let (_, reset) = action(&server, &admin, n, "reset-pass-code").await;
         let pass = reset["pass_code"].as_str().unwrap().to_owned();
         let (_, session) = sign_in(

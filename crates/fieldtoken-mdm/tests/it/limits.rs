@@ -18,52 +18,111 @@ fn tight() -> Limits {
     }
 }
 
-/// A request from a chosen loopback address (Linux answers on all of 127/8), so tests can be two clients.
-async fn from(
-    server: &TestServer,
-    ip: &str,
-    method: Method,
-    path: &str,
-    bearer: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Option<u64>, Value) {
-    let client = reqwest::Client::builder()
-        .local_address(ip.parse::<IpAddr>().unwrap())
-        .build()
-        .unwrap();
-    let mut request = client.request(method, format!("{}{path}", server.url));
-    if let Some(bearer) = bearer {
-        request = request.bearer_auth(bearer);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("the server answers");
-    let status = response.status();
-    let retry_after = response.headers().get("retry-after").map(|v| {
-        v.to_str()
-            .unwrap()
-            .parse::<u64>()
-            .expect("Retry-After in seconds")
-    });
-    let body = response.json::<Value>().await.unwrap_or(Value::Null);
-    (status, retry_after, body)
+/// What a client was answered: the status, `Retry-After` in seconds when there is one, and the JSON body.
+struct Answer {
+    status: StatusCode,
+    retry_after: Option<u64>,
+    body: Value,
 }
 
-fn empty_batch() -> Option<Value> {
-    Some(json!({ "redemptions": [] }))
+/// A client at its own loopback address (Linux answers on all of 127/8), so that a test can be several clients.
+struct Client<'a> {
+    server: &'a TestServer,
+    http: reqwest::Client,
 }
 
-fn assert_limited(status: StatusCode, retry_after: Option<u64>, body: &Value) -> u64 {
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    assert_eq!(body["error"]["code"], "rate_limited");
+impl<'a> Client<'a> {
+    fn at(server: &'a TestServer, ip: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .local_address(ip.parse::<IpAddr>().unwrap())
+            .build()
+            .unwrap();
+        Client { server, http }
+    }
+
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        bearer: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.server.url));
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status();
+        let retry_after = response.headers().get("retry-after").map(|v| {
+            v.to_str()
+                .unwrap()
+                .parse::<u64>()
+                .expect("Retry-After in seconds")
+        });
+        let body = response.json::<Value>().await.unwrap_or(Value::Null);
+        Answer {
+            status,
+            retry_after,
+            body,
+        }
+    }
+
+    /// `POST /api/v1/sync` with an empty batch, anonymous or with a bearer token.
+    async fn sync(&self, bearer: Option<&str>) -> Answer {
+        let batch = json!({ "redemptions": [] });
+        self.request(Method::POST, "/api/v1/sync", bearer, Some(batch))
+            .await
+    }
+
+    /// `GET /api/v1/me` with this bearer token, good or guessed.
+    async fn me(&self, bearer: &str) -> Answer {
+        self.request(Method::GET, "/api/v1/me", Some(bearer), None)
+            .await
+    }
+
+    /// `POST /api/v1/enrol` with a valid key and proof, so that each attempt reaches the code look-up.
+    async fn enrol(&self, code: &str) -> Answer {
+        let body = crate::enrolment::enrol_body(code, &crate::enrolment::device_key());
+        self.request(Method::POST, "/api/v1/enrol", None, Some(body))
+            .await
+    }
+
+    /// `POST /api/v1/operator/session`.
+    async fn sign_in(&self, body: Value) -> Answer {
+        self.request(Method::POST, "/api/v1/operator/session", None, Some(body))
+            .await
+    }
+}
+
+/// Two clients, at different addresses.
+fn two_clients(server: &TestServer) -> (Client<'_>, Client<'_>) {
+    (
+        Client::at(server, "127.0.0.1"),
+        Client::at(server, "127.0.0.2"),
+    )
+}
+
+/// Asserts the status, showing the body when it is another.
+fn assert_status(answer: &Answer, status: StatusCode) {
+    assert_eq!(answer.status, status, "{}", answer.body);
+}
+
+/// Asserts a 429 `rate_limited` that asks to wait 1 s, and answers the wait.
+fn assert_limited(answer: &Answer) -> u64 {
+    assert_status(answer, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(answer.body["error"]["code"], "rate_limited");
     assert!(
-        body["error"]["message"]
+        answer.body["error"]["message"]
             .as_str()
             .unwrap()
             .contains("try again")
     );
-    let seconds = retry_after.expect("429 carries Retry-After");
+    let seconds = answer.retry_after.expect("429 carries Retry-After");
     assert_eq!(seconds, 1, "a 1 s window never asks for more");
     seconds
 }
@@ -72,89 +131,29 @@ fn assert_limited(status: StatusCode, retry_after: Option<u64>, body: &Value) ->
 async fn sync_requests_are_limited_per_client() {
     let server = TestServer::start_with_limits(tight()).await;
     let admin = server.seed("Acme").await;
+    let (one, two) = two_clients(&server);
     for _ in 0..3 {
-        let (status, _, body) = from(
-            &server,
-            "127.0.0.1",
-            Method::POST,
-            "/api/v1/sync",
-            None,
-            empty_batch(),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_status(&one.sync(None).await, StatusCode::OK);
     }
-    let (status, retry_after, body) = from(
-        &server,
-        "127.0.0.1",
-        Method::POST,
-        "/api/v1/sync",
-        None,
-        empty_batch(),
-    )
-    .await;
-    let wait = assert_limited(status, retry_after, &body);
+    let wait = assert_limited(&one.sync(None).await);
 
     // Another address, and a signed-in client on the same address, have their own budgets.
-    let (status, _, _) = from(
-        &server,
-        "127.0.0.2",
-        Method::POST,
-        "/api/v1/sync",
-        None,
-        empty_batch(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    assert_status(&two.sync(None).await, StatusCode::OK);
     for _ in 0..3 {
-        let (status, _, _) = from(
-            &server,
-            "127.0.0.1",
-            Method::POST,
-            "/api/v1/sync",
-            Some(&admin),
-            empty_batch(),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
+        assert_status(&one.sync(Some(&admin)).await, StatusCode::OK);
     }
-    let (status, retry_after, body) = from(
-        &server,
-        "127.0.0.1",
-        Method::POST,
-        "/api/v1/sync",
-        Some(&admin),
-        empty_batch(),
-    )
-    .await;
-    assert_limited(status, retry_after, &body);
+    assert_limited(&one.sync(Some(&admin)).await);
 
     // Other endpoints do not spend the sync budget.
-    let (status, _, _) = from(
-        &server,
-        "127.0.0.1",
-        Method::GET,
-        "/api/v1/me",
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    assert_status(&one.me(&admin).await, StatusCode::OK);
 
     tokio::time::sleep(Duration::from_secs(wait)).await;
-    let (status, _, body) = from(
-        &server,
-        "127.0.0.1",
-        Method::POST,
-        "/api/v1/sync",
-        None,
-        empty_batch(),
-    )
-    .await;
+    let answer = one.sync(None).await;
     assert_eq!(
-        status,
+        answer.status,
         StatusCode::OK,
-        "allowed again after Retry-After: {body}"
+        "allowed again after Retry-After: {}",
+        answer.body
     );
     server.stop().await;
 }
@@ -163,97 +162,30 @@ async fn sync_requests_are_limited_per_client() {
 async fn failed_bearer_tokens_are_limited_per_address() {
     let server = TestServer::start_with_limits(tight()).await;
     let admin = server.seed("Acme").await;
+    let (one, two) = two_clients(&server);
     // A valid token costs nothing.
     for _ in 0..5 {
-        let (status, _, _) = from(
-            &server,
-            "127.0.0.1",
-            Method::GET,
-            "/api/v1/me",
-            Some(&admin),
-            None,
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
+        assert_status(&one.me(&admin).await, StatusCode::OK);
     }
     for guess in ["ftk_00", "ftk_01", "ftk_02"] {
-        let (status, _, body) = from(
-            &server,
-            "127.0.0.1",
-            Method::GET,
-            "/api/v1/me",
-            Some(guess),
-            None,
-        )
-        .await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert_status(&one.me(guess).await, StatusCode::UNAUTHORIZED);
     }
     // The next guess is not even checked; nor is a good token from that address, until the wait is over.
-    let (status, retry_after, body) = from(
-        &server,
-        "127.0.0.1",
-        Method::GET,
-        "/api/v1/me",
-        Some("ftk_03"),
-        None,
-    )
-    .await;
-    let wait = assert_limited(status, retry_after, &body);
-    let (status, retry_after, body) = from(
-        &server,
-        "127.0.0.1",
-        Method::GET,
-        "/api/v1/me",
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_limited(status, retry_after, &body);
+    let wait = assert_limited(&one.me("ftk_03").await);
+    assert_limited(&one.me(&admin).await);
     // The same holds on sync, which reads the token before its own budget.
-    let (status, retry_after, body) = from(
-        &server,
-        "127.0.0.1",
-        Method::POST,
-        "/api/v1/sync",
-        Some("ftk_04"),
-        empty_batch(),
-    )
-    .await;
-    assert_limited(status, retry_after, &body);
+    assert_limited(&one.sync(Some("ftk_04")).await);
 
     // Another address is not affected.
-    let (status, _, _) = from(
-        &server,
-        "127.0.0.2",
-        Method::GET,
-        "/api/v1/me",
-        Some("ftk_05"),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _, _) = from(
-        &server,
-        "127.0.0.2",
-        Method::GET,
-        "/api/v1/me",
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    assert_status(&two.me("ftk_05").await, StatusCode::UNAUTHORIZED);
+    assert_status(&two.me(&admin).await, StatusCode::OK);
 
     tokio::time::sleep(Duration::from_secs(wait)).await;
-    let (status, _, _) = from(
-        &server,
-        "127.0.0.1",
-        Method::GET,
-        "/api/v1/me",
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "allowed again after Retry-After");
+    assert_eq!(
+        one.me(&admin).await.status,
+        StatusCode::OK,
+        "allowed again after Retry-After"
+    );
     server.stop().await;
 }
 
@@ -264,8 +196,8 @@ async fn the_default_limits_let_a_phone_upload_its_queue() {
     // More requests than the benchmark's 10 batches, back to back, anonymous and signed in.
     for bearer in [None, Some(admin.as_str())] {
         for _ in 0..20 {
-            let (status, body) =
-                call(&server, Method::POST, "/api/v1/sync", bearer, empty_batch()).await;
+            let batch = Some(json!({ "redemptions": [] }));
+            let (status, body) = call(&server, Method::POST, "/api/v1/sync", bearer, batch).await;
             assert_eq!(status, StatusCode::OK, "{body}");
         }
     }
@@ -275,45 +207,13 @@ async fn the_default_limits_let_a_phone_upload_its_queue() {
 #[tokio::test]
 async fn wrong_enrolment_codes_are_limited_per_address() {
     let server = TestServer::start_with_limits(tight()).await;
-    // A valid key and proof, so that each attempt reaches the code look-up.
-    let body = || {
-        Some(crate::enrolment::enrol_body(
-            "0000-0000-0000-0000-0",
-            &crate::enrolment::device_key(),
-        ))
-    };
+    let (one, two) = two_clients(&server);
+    let unknown = "0000-0000-0000-0000-0";
     for _ in 0..3 {
-        let (status, _, answer) = from(
-            &server,
-            "127.0.0.1",
-            Method::POST,
-            "/api/v1/enrol",
-            None,
-            body(),
-        )
-        .await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
+        assert_status(&one.enrol(unknown).await, StatusCode::NOT_FOUND);
     }
-    let (status, retry_after, answer) = from(
-        &server,
-        "127.0.0.1",
-        Method::POST,
-        "/api/v1/enrol",
-        None,
-        body(),
-    )
-    .await;
-    assert_limited(status, retry_after, &answer);
-    let (status, _, _) = from(
-        &server,
-        "127.0.0.2",
-        Method::POST,
-        "/api/v1/enrol",
-        None,
-        body(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_limited(&one.enrol(unknown).await);
+    assert_status(&two.enrol(unknown).await, StatusCode::NOT_FOUND);
     server.stop().await;
 }
 
@@ -353,49 +253,35 @@ async fn wrong_operator_sign_ins_are_limited_per_address() {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{token}");
     let correct = json!({ "identifier": "ana@example.com", "pass_code": token["pass_code"] });
-    let sign_in = |ip: &'static str, body: Value| {
-        let server = &server;
-        async move {
-            from(
-                server,
-                ip,
-                Method::POST,
-                "/api/v1/operator/session",
-                None,
-                Some(body),
-            )
-            .await
-        }
-    };
+    let (one, two) = two_clients(&server);
 
     // A correct sign-in spends nothing.
-    let (status, _, body) = sign_in("127.0.0.1", correct.clone()).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_status(&one.sign_in(correct.clone()).await, StatusCode::CREATED);
     for wrong in [
         json!({ "identifier": "ana@example.com", "pass_code": "wrong-pass-1" }),
         json!({ "identifier": "nobody@example.com", "pass_code": "wrong-pass-2" }),
         json!({ "authentication_code": "not-a-code" }),
     ] {
-        let (status, _, body) = sign_in("127.0.0.1", wrong).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-        assert_eq!(body["error"]["code"], "bad_credentials");
+        let answer = one.sign_in(wrong).await;
+        assert_status(&answer, StatusCode::UNAUTHORIZED);
+        assert_eq!(answer.body["error"]["code"], "bad_credentials");
     }
     // The next guess is not checked, nor is the right pass code from that address until the wait is over.
-    let (status, retry_after, body) = sign_in(
-        "127.0.0.1",
-        json!({ "identifier": "ana@example.com", "pass_code": "wrong-pass-3" }),
-    )
-    .await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    assert_eq!(body["error"]["code"], "rate_limited");
+    let answer = one
+        .sign_in(json!({ "identifier": "ana@example.com", "pass_code": "wrong-pass-3" }))
+        .await;
+    assert_status(&answer, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(answer.body["error"]["code"], "rate_limited");
     assert!(
-        retry_after.is_some_and(|s| (1..=60).contains(&s)),
-        "{retry_after:?}"
+        answer.retry_after.is_some_and(|s| (1..=60).contains(&s)),
+        "{:?}",
+        answer.retry_after
     );
-    let (status, _, body) = sign_in("127.0.0.1", correct.clone()).await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_status(
+        &one.sign_in(correct.clone()).await,
+        StatusCode::TOO_MANY_REQUESTS,
+    );
     // Another client signs in as usual.
-    let (status, _, body) = sign_in("127.0.0.2", correct).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_status(&two.sign_in(correct).await, StatusCode::CREATED);
     server.stop().await;
 }

@@ -141,6 +141,13 @@ pub async fn call(
     (status, json)
 }
 
+/// A route as the module docs write it, `"POST /api/v1/sync"`: its method and its path.
+pub fn route(text: &str) -> (reqwest::Method, &str) {
+    let (method, path) = text.split_once(' ').expect("a route is 'METHOD /path'");
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
+    (method, path)
+}
+
 /// Creates an API token with these permissions using the admin secret; returns its secret.
 #[allow(dead_code)]
 pub async fn token_with(server: &TestServer, admin: &str, permissions: &[&str]) -> String {
