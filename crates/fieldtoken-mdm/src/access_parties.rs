@@ -222,7 +222,7 @@ pub async fn create_account(
     Authorized(p, _): Authorized<AccessCreate>,
     Body(body): Body<NewAccount>,
 ) -> Result<(StatusCode, Json<PartyJson>), ApiError> {
-    let name = checked_name(&body.name, "accounts receivable")?;
+    let name = checked_name(&body.name, "an accounts receivable")?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let row: PartyRow = sqlx::query_as(&format!(
@@ -254,7 +254,7 @@ pub async fn create_participant(
     Authorized(p, _): Authorized<AccessCreate>,
     Body(body): Body<NewParticipant>,
 ) -> Result<(StatusCode, Json<PartyJson>), ApiError> {
-    let name = checked_name(&body.name, "rewards participant")?;
+    let name = checked_name(&body.name, "a rewards participant")?;
     let account = AccountsReceivableId::new(body.accounts_receivable_id)?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;

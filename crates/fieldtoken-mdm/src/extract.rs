@@ -61,7 +61,7 @@ pub fn checked_name(name: &str, what: &str) -> Result<String, ApiError> {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "bad_name",
-            format!("a {what} needs a name of 1 to 100 characters, without control characters"),
+            format!("{what} needs a name of 1 to 100 characters, without control characters"),
         ));
     }
     Ok(name.to_owned())

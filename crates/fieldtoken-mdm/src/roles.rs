@@ -265,7 +265,7 @@ pub async fn create_role(
     Authorized(p, _): Authorized<Admin>,
     Body(body): Body<NewRole>,
 ) -> Result<(StatusCode, Json<RoleJson>), ApiError> {
-    let name = checked_name(&body.name, "role")?;
+    let name = checked_name(&body.name, "a role")?;
     let permissions = PermissionSet::parse(body.permissions.iter().map(String::as_str))?;
     ensure_can_grant(&p, permissions)?;
     let now = now();
@@ -307,7 +307,7 @@ pub async fn edit_role(
     let name = body
         .name
         .as_deref()
-        .map(|n| checked_name(n, "role"))
+        .map(|n| checked_name(n, "a role"))
         .transpose()?;
     let wanted = body
         .permissions
@@ -403,7 +403,7 @@ pub async fn create_user(
     Authorized(p, _): Authorized<Admin>,
     Body(body): Body<NewUser>,
 ) -> Result<(StatusCode, Json<UserJson>), ApiError> {
-    let name = checked_name(&body.name, "user")?;
+    let name = checked_name(&body.name, "a user")?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let (role_id, role_name, role_permissions, ..) =
@@ -445,7 +445,7 @@ pub async fn edit_user(
     let name = body
         .name
         .as_deref()
-        .map(|n| checked_name(n, "user"))
+        .map(|n| checked_name(n, "a user"))
         .transpose()?;
     let now = now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
@@ -490,7 +490,7 @@ pub async fn create_user_token(
     IdPath(id): IdPath,
     Body(body): Body<NewUserToken>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    let name = checked_name(&body.name, "API token")?;
+    let name = checked_name(&body.name, "an API token")?;
     let wanted = PermissionSet::parse(body.permissions.iter().map(String::as_str))?;
     ensure_can_grant(&p, wanted)?;
     let now = now();

@@ -24,7 +24,7 @@
 //! | Attributes, Authentication Code*, Identifier, Pass Code: read-only or the format of the definition; a classification's settings win | [`CredentialSettings`], [`AccessTokenDefinition::credentials_for`] | `bad_authentication_code`, `bad_identifier`, `bad_pass_code`, `read_only_field` |
 //! | Attributes, Accounts Receivable / Rewards Participant: editable only when creating; the participant must be related with that account | [`AccessToken::create`] | `participant_other_account` |
 //! | (decision) A terminated Accounts Receivable takes no new links: no token is linked to it, none created with it, no rewards participant created under it | [`AccountsReceivable::ensure_takes_new_links`], [`AccessToken::create`], [`AccessToken::attach_to_accounts_receivable`] | `accounts_receivable_terminated` |
-//! | (decision) A terminated Rewards Participant takes no new links: no token is linked to it, none created with it | [`RewardsParticipant::ensure_takes_new_links`], [`AccessToken::create`], [`AccessToken::attach_to_rewards_participant`] | `rewards_participant_terminated` |
+//! | (decision) A terminated Rewards Participant, or one of a terminated Accounts Receivable, takes no new links: no token is linked to it, none created with it | [`RewardsParticipant::ensure_takes_new_links`], [`AccessToken::create`], [`AccessToken::attach_to_rewards_participant`] | `rewards_participant_terminated`, `accounts_receivable_terminated` |
 //! | Attributes, Classifications: editable only while creating | [`AccessToken::edit`] | `classification_locked` |
 //! | Attributes, Verification Information: verified on, by, code | [`AccessToken::verify`] | `verify_needs_pending`, `wrong_verification_code` |
 //!
@@ -41,7 +41,8 @@
 //!   ("On Terminating Accounts Receivable" they go 'Not Effective'); letting new ones in afterwards would undo that.
 //! - A terminated rewards participant takes no new links either. The seed shields a participant's tokens from
 //!   'Not Effective' only while it is 'Not Terminated' (Edit row), so termination is where they may end; linking a
-//!   new one afterwards would hand a live credential to a party that has ended.
+//!   new one afterwards would hand a live credential to a party that has ended. A participant of a terminated
+//!   accounts receivable takes none either, or a token could join the terminated account through it.
 //! - An identifier needs a pass code and a pass code needs an identifier (the CRM.COM glossary: "If an Identifier is
 //!   used then the Pass Code is mandatory"). "Allow tokens with no identifier and pass code" off makes both
 //!   mandatory; each field's own mandatory flag adds to that. The authentication code is always there (seed: `*`).

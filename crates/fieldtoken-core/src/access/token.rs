@@ -125,8 +125,10 @@ impl fmt::Display for RewardsParticipant {
 
 impl RewardsParticipant {
     /// A terminated rewards participant takes no new links: no access token is created with it or linked to it (the
-    /// links it had stay, as the history does).
+    /// links it had stay, as the history does). Nor does one whose accounts receivable is terminated: a token could
+    /// otherwise join a terminated account through one of its participants, without naming the account.
     pub fn ensure_takes_new_links(&self) -> Result<()> {
+        self.accounts_receivable.ensure_takes_new_links()?;
         if self.terminated {
             return Err(Error::new(
                 ErrorKind::RewardsParticipantTerminated,
@@ -435,8 +437,8 @@ impl AccessToken {
     /// Creates a token under the active definition (seed 002, Create/Save): the typed fields are checked against
     /// the format settings (the classification's when one is given), generated fields are made, mandatory fields
     /// must be there, neither party given may be terminated, and a rewards participant must belong to the accounts
-    /// receivable when both are given. The token starts 'Effective', or 'Pending Verification' with a verification code when the definition requires
-    /// verification.
+    /// receivable when both are given. The token starts 'Effective', or 'Pending Verification' with a verification
+    /// code when the definition requires verification.
     pub fn create<R: CryptoRng + ?Sized>(
         number: AccessTokenNumber,
         form: &AccessTokenForm<'_>,
@@ -1017,8 +1019,8 @@ impl AccessToken {
     }
 
     /// Links the token to a rewards participant, from the participant's screen: only when it has none, the
-    /// participant is not terminated, and it belongs to the token's accounts receivable, if any. `account` is that accounts receivable as
-    /// the store holds it (`None` when the token has none).
+    /// participant is not terminated, and it belongs to the token's accounts receivable, if any. `account` is that
+    /// accounts receivable as the store holds it (`None` when the token has none).
     pub fn attach_to_rewards_participant(
         &mut self,
         participant: &RewardsParticipant,

@@ -858,6 +858,10 @@ fn attributes() {
     };
     let ended = participant(true);
     let participant = participant(false);
+    let orphaned = RewardsParticipant {
+        accounts_receivable: terminated.clone(),
+        ..participant.clone()
+    };
     let stranger = other_account_participant();
     let cases = [
         // seed 002, Attributes, Number: "An auto-generated number that uniquely identifies each Access Token"
@@ -1205,6 +1209,19 @@ fn attributes() {
             Err("rewards_participant_terminated"),
         )
         .saying("rewards participant 'Ann' (20) is terminated: it takes no new access tokens"),
+        // Decision (seed 002 silent): nor through a participant of a terminated account, named or not
+        case(
+            "Participant of a terminated account",
+            any,
+            create(AccessTokenForm {
+                rewards_participant: Some(&orphaned),
+                ..form
+            }),
+            Err("accounts_receivable_terminated"),
+        )
+        .saying(
+            "accounts receivable 'Acme' (10) is terminated: it takes no new access tokens or rewards participants",
+        ),
         case(
             "Participant without an account",
             any,
