@@ -1,8 +1,11 @@
 // The phone as a device, against the real MDM: it enrols with the one-time code an admin shows (making its own
-// Ed25519 key and proving it holds it), then "This device" redeems for itself; after a reset_certificate
-// redemption the token screen asks it to enrol again, and a wrong code is refused in words.
+// Ed25519 key, non-extractable in WebCrypto, and proving it holds it), then "This device" redeems for itself;
+// after a reset_certificate redemption the token screen asks it to enrol again, and a wrong code is refused in
+// words. Where WebCrypto has no Ed25519 the phone enrols with a software key and says so, and a phone enrolled
+// before WebCrypto keys (its seed kept as JSON text) still redeems as "This device".
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { generateKeyPairSync, sign } from "node:crypto";
 import { startServer, startBrowser, screenshot } from "./support.mjs";
 
 let server;
@@ -34,27 +37,105 @@ async function device(id) {
 }
 
 /** Opens the token screen with a fresh offline bundle (signing in downloads it). */
-async function tokenScreen() {
-  await page.goto(server.url);
-  await page.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
+async function tokenScreen(on = page) {
+  await on.goto(server.url);
+  await on.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
 }
 
-test("the phone enrols with the admin's code, redeems as 'This device', and is asked to enrol again after a reset", async () => {
-  const [target] = (await server.api("GET", "/api/v1/devices")).body.items;
-  // The seeded devices are enrolled: reset this one the way the field does, so it needs a code.
-  const reset = await createToken("Reset certificate", { type: "reset_certificate" });
+async function signInAsAdmin(on) {
+  await on.goto(new URL("/admin/sign-in", server.url).href);
+  await on.getByLabel("API token").fill(server.admin.admin_token);
+  await on.getByRole("button", { name: "Sign in" }).click();
+  await on.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
+}
+
+/** Resets `target`'s certificate the way the field does (a reset_certificate redemption) and issues a code. */
+async function enrolmentCode(target, name) {
+  const reset = await createToken(name, { type: "reset_certificate" });
   const synced = await server.api("POST", "/api/v1/sync", {
-    redemptions: [{ id: "reset-before-enrol", token: reset.code, device_id: target.id, scanned_at: new Date().toISOString() }],
+    redemptions: [{ id: `${name.toLowerCase().replace(/\W+/g, "-")}-${target.id}`, token: reset.code, device_id: target.id, scanned_at: new Date().toISOString() }],
   });
   assert.equal(synced.body.results[0].status, "applied", JSON.stringify(synced.body));
   assert.equal((await device(target.id)).enrolled, false);
   const issued = await server.api("POST", `/api/v1/devices/${target.id}/enrolment`);
   assert.equal(issued.status, 201, JSON.stringify(issued.body));
+  return issued.body;
+}
 
-  await page.goto(new URL("/admin/sign-in", server.url).href);
-  await page.getByLabel("API token").fill(server.admin.admin_token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
+/**
+ * What `on`'s page keeps under `device` in IndexedDB (see src/operator/store.rs), described for Node: JSON text
+ * as it is, an object with its fields, and its CryptoKeys by their properties. For a key pair it also signs and
+ * verifies with the stored keys, to show they still work once read back from storage.
+ */
+async function keptDevice(on) {
+  return on.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open("fieldtoken", 1);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const value = await new Promise((resolve, reject) => {
+      const request = db.transaction("bundle").objectStore("bundle").get("device");
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    db.close();
+    if (typeof value !== "object" || value === null) return { text: value };
+    const key = (k) =>
+      k instanceof CryptoKey
+        ? { cryptoKey: true, type: k.type, extractable: k.extractable, algorithm: k.algorithm.name, usages: k.usages }
+        : { cryptoKey: false };
+    const { privateKey, publicKey } = value.keys ?? {};
+    let signs = false;
+    let exported = null;
+    if (privateKey instanceof CryptoKey && publicKey instanceof CryptoKey) {
+      const data = new TextEncoder().encode("kept keys still sign");
+      const signature = await crypto.subtle.sign("Ed25519", privateKey, data);
+      signs = await crypto.subtle.verify("Ed25519", publicKey, signature, data);
+      exported = [...new Uint8Array(await crypto.subtle.exportKey("raw", publicKey))]
+        .map((b) => b.toString(16).padStart(2, "0"))
+        .join("");
+    }
+    return {
+      fields: Object.keys(value).sort(),
+      id: value.id,
+      public_key: value.public_key,
+      privateKey: key(privateKey),
+      publicKey: key(publicKey),
+      signs,
+      exported,
+    };
+  });
+}
+
+/** Writes `value` under `device` in `on`'s IndexedDB, as the PWA before WebCrypto keys did. */
+async function keepDevice(on, value) {
+  await on.evaluate(
+    (value) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("fieldtoken", 1);
+        open.onsuccess = () => {
+          const tx = open.result.transaction("bundle", "readwrite");
+          tx.objectStore("bundle").put(value, "device");
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+    value,
+  );
+}
+
+test("the phone enrols with the admin's code, redeems as 'This device', and is asked to enrol again after a reset", async () => {
+  const [target] = (await server.api("GET", "/api/v1/devices")).body.items;
+  // The seeded devices are enrolled: reset this one the way the field does, so it needs a code.
+  const issued = await enrolmentCode(target, "Reset certificate");
+  const wrong = await createToken("Never an enrolment code", { type: "put_in_repair" });
+
+  await signInAsAdmin(page);
   await tokenScreen();
 
   // A code with a right check symbol that the MDM never issued: refused, in words, nothing kept.
@@ -62,21 +143,31 @@ test("the phone enrols with the admin's code, redeems as 'This device', and is a
   await page.getByRole("heading", { level: 1, name: "Enrol this device" }).waitFor();
   await page.getByText("This phone is not enrolled as a device.").waitFor();
   const box = page.getByLabel("Enrolment code");
-  await box.fill(reset.code);
+  await box.fill(wrong.code);
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("alert").filter({ hasText: /^Not enrolled: / }).waitFor();
   assert.equal((await device(target.id)).enrolled, false);
+  assert.deepEqual(await keptDevice(page), { text: undefined });
 
   // The admin's code, as the QR holds it (no hyphens): enrolled, and the MDM has the certificate.
-  await box.fill(issued.body.qr.text);
+  await box.fill(issued.qr.text);
   await page.getByText(/the check symbol matches/).waitFor();
   await page.getByRole("button", { name: "Enrol" }).click();
-  await page.getByRole("status").filter({ hasText: `Enrolled: this phone is device #${target.id} of the MDM` }).waitFor();
-  await page.getByText(`This phone is enrolled as device #${target.id}.`).waitFor();
+  await page.getByRole("status").filter({ hasText: `Enrolled: this phone is device #${target.id} of the MDM. Its key cannot be copied out of this browser.` }).waitFor();
+  await page.getByText(`This phone is enrolled as device #${target.id}. Its key cannot be copied out of this browser.`).waitFor();
   await screenshot(page, "operator-enrolled");
   assert.equal((await device(target.id)).enrolled, true);
+  // The phone keeps a WebCrypto key pair whose private half no script can read, and no seed.
+  const kept = await keptDevice(page);
+  assert.deepEqual(kept.fields, ["id", "keys", "public_key"], JSON.stringify(kept));
+  assert.equal(kept.id, target.id);
+  assert.match(kept.public_key, /^[0-9a-f]{64}$/);
+  assert.deepEqual(kept.privateKey, { cryptoKey: true, type: "private", extractable: false, algorithm: "Ed25519", usages: ["sign"] });
+  assert.deepEqual(kept.publicKey, { cryptoKey: true, type: "public", extractable: true, algorithm: "Ed25519", usages: ["verify"] });
+  assert.equal(kept.exported, kept.public_key, "the kept public key is the one registered");
+  assert.equal(kept.signs, true, "the kept keys still sign once read back from storage");
   // The code was one-time.
-  const again = await server.api("POST", "/api/v1/enrol", { code: issued.body.code, public_key: "00".repeat(32), proof: "00".repeat(64) }, null);
+  const again = await server.api("POST", "/api/v1/enrol", { code: issued.code, public_key: "00".repeat(32), proof: "00".repeat(64) }, null);
   assert.ok(again.status >= 400 && again.status < 500, JSON.stringify(again.body));
 
   // "This device" picks the phone's own serial for a redemption.
@@ -101,4 +192,80 @@ test("the phone enrols with the admin's code, redeems as 'This device', and is a
   await page.getByRole("alert").filter({ hasText: `This phone is device ${target.serial}, and its certificate was reset` }).waitFor();
   await page.getByRole("link", { name: "enrol it again" }).click();
   await page.getByRole("heading", { level: 1, name: "Enrol this device" }).waitFor();
+});
+
+test("where WebCrypto has no Ed25519, the phone enrols with a software key and says which kind it holds", async () => {
+  const [, target] = (await server.api("GET", "/api/v1/devices")).body.items;
+  const issued = await enrolmentCode(target, "Reset for the software key");
+  // A fresh profile (not enrolled), in which WebCrypto refuses Ed25519 as browsers without it do.
+  const other = await startBrowser();
+  try {
+    const phone = await other.context.newPage();
+    await phone.addInitScript(() => {
+      const generateKey = SubtleCrypto.prototype.generateKey;
+      SubtleCrypto.prototype.generateKey = function (algorithm, ...rest) {
+        const name = typeof algorithm === "string" ? algorithm : algorithm?.name;
+        if (String(name).toLowerCase() === "ed25519") {
+          globalThis.ed25519Refused = (globalThis.ed25519Refused ?? 0) + 1;
+          return Promise.reject(new DOMException("Unrecognized name.", "NotSupportedError"));
+        }
+        return generateKey.call(this, algorithm, ...rest);
+      };
+    });
+    await signInAsAdmin(phone);
+    await tokenScreen(phone);
+    await phone.goto(new URL("/enrol", server.url).href);
+    await phone.getByText("This phone is not enrolled as a device.").waitFor();
+    await phone.getByLabel("Enrolment code").fill(issued.code);
+    await phone.getByRole("button", { name: "Enrol" }).click();
+    const storage = "Its key is kept in this browser's storage, from where it could be copied.";
+    await phone.getByRole("status").filter({ hasText: `Enrolled: this phone is device #${target.id} of the MDM. ${storage}` }).waitFor();
+    await phone.getByText(`This phone is enrolled as device #${target.id}. ${storage}`).waitFor();
+    await screenshot(phone, "operator-enrolled-software-key");
+    assert.equal(await phone.evaluate(() => globalThis.ed25519Refused), 1, "the page asked WebCrypto first");
+    assert.equal((await device(target.id)).enrolled, true);
+    const { text } = await keptDevice(phone);
+    const kept = JSON.parse(text);
+    assert.deepEqual(Object.keys(kept).sort(), ["id", "public_key", "seed"]);
+    assert.equal(kept.id, target.id);
+    assert.match(kept.seed, /^[0-9a-f]{64}$/);
+
+    const repair = await createToken("Repair, software key", { type: "put_in_repair" });
+    await tokenScreen(phone);
+    await phone.getByLabel("Token code").fill(repair.code);
+    await phone.getByRole("button", { name: "This device" }).click();
+    assert.equal(await phone.getByLabel("Device serial").inputValue(), target.serial);
+  } finally {
+    await other.close();
+  }
+});
+
+test("a phone enrolled before WebCrypto keys (its seed kept as JSON text) is still 'This device'", async () => {
+  const [, , target] = (await server.api("GET", "/api/v1/devices")).body.items;
+  const issued = await enrolmentCode(target, "Reset for the old phone");
+  // The old phone's software key, enrolled the way the PWA did it: the seed's public key and its proof.
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const seed = privateKey.export({ format: "der", type: "pkcs8" }).subarray(-32).toString("hex");
+  const public_key = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url").toString("hex");
+  const proof = sign(null, Buffer.from(`fieldtoken/enrolment/v1:${issued.code}`, "ascii"), privateKey).toString("hex");
+  const enrolled = await server.api("POST", "/api/v1/enrol", { code: issued.code, public_key, proof }, null);
+  assert.ok(enrolled.status >= 200 && enrolled.status < 300, JSON.stringify(enrolled.body));
+  assert.equal(enrolled.body.id, target.id);
+
+  await tokenScreen();
+  // Exactly the text the PWA wrote before WebCrypto keys (serde_json of `{ id, public_key, seed }`).
+  const old = JSON.stringify({ id: target.id, public_key, seed });
+  await keepDevice(page, old);
+  const repair = await createToken("Repair, old phone", { type: "put_in_repair" });
+  await tokenScreen();
+  await page.getByLabel("Token code").fill(repair.code);
+  await page.getByRole("button", { name: "This device" }).click();
+  assert.equal(await page.getByLabel("Device serial").inputValue(), target.serial);
+  await page.getByRole("button", { name: "Redeem" }).click();
+  await page.getByRole("region", { name: "Queue" }).getByRole("listitem").filter({ hasText: target.serial }).filter({ hasText: "applied" }).waitFor();
+  assert.equal((await device(target.id)).state, "in_repair");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Enrol device" }).click();
+  await page.getByText(`This phone is enrolled as device #${target.id}. Its key is kept in this browser's storage`).waitFor();
+  // Loading it left the record as it was.
+  assert.deepEqual(await keptDevice(page), { text: old });
 });

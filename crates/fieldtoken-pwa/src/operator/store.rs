@@ -1,6 +1,7 @@
 //! What the phone keeps across reloads and crashes, in IndexedDB: the offline bundle (one JSON text under
 //! `current` in `bundle`, the session token under `session` for the service worker, and this phone's device key
-//! under `device` once it enrolled) and the redemption
+//! under `device` once it enrolled: a JS object holding a WebCrypto `CryptoKeyPair`, or a JSON text holding a
+//! seed, see `enrol.rs`) and the redemption
 //! queue (`queue`, one JSON text per redemption, keyed by its id). `web/sw.js` reads and writes the same
 //! layout for Background Sync: change both together.
 //!
@@ -157,22 +158,37 @@ pub async fn get_all(name: &str) -> Result<Vec<String>, StoreError> {
         .collect())
 }
 
-/// The text kept under `key` beside the bundle, if any.
-pub async fn load(key: &str) -> Result<Option<String>, StoreError> {
+/// The value kept under `key` beside the bundle, as stored (`undefined` if none).
+pub async fn load_value(key: &str) -> Result<JsValue, StoreError> {
     let db = database().await?;
     let (_tx, store) = store(&db, BUNDLE, IdbTransactionMode::Readonly)?;
-    let value = request(
+    request(
         &store
             .get(&JsValue::from_str(key))
             .map_err(|_| failed("read"))?,
     )
-    .await?;
-    Ok(value.as_string())
+    .await
+}
+
+/// Keeps `value` under `key` beside the bundle; resolves once it is committed. IndexedDB keeps a structured
+/// clone, so `value` may hold what JSON cannot, such as a `CryptoKey`.
+pub async fn save_value(key: &str, value: &JsValue) -> Result<(), StoreError> {
+    let db = database().await?;
+    let (tx, store) = store(&db, BUNDLE, IdbTransactionMode::Readwrite)?;
+    store
+        .put_with_key(value, &JsValue::from_str(key))
+        .map_err(|_| failed("put"))?;
+    committed(&tx).await
+}
+
+/// The text kept under `key` beside the bundle, if any.
+pub async fn load(key: &str) -> Result<Option<String>, StoreError> {
+    Ok(load_value(key).await?.as_string())
 }
 
 /// Keeps `text` under `key` beside the bundle; resolves once it is committed.
 pub async fn save(key: &str, text: &str) -> Result<(), StoreError> {
-    put_all(BUNDLE, &[(key.to_owned(), text.to_owned())]).await
+    save_value(key, &JsValue::from_str(text)).await
 }
 
 /// The offline bundle's JSON as last downloaded, if any.
