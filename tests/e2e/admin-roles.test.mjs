@@ -131,6 +131,13 @@ test("rotating the signing key keeps the old one as previous; retiring it moves 
   assert.ok(await question.getByRole("button", { name: "Cancel" }).evaluate((b) => b === document.activeElement), "focus on Cancel");
   await page.keyboard.press("Enter");
   await question.waitFor({ state: "detached" });
+  // Focus is back on the button that asked; Escape cancels too.
+  await page.waitForFunction(() => document.activeElement?.getAttribute("aria-haspopup") === "dialog");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Retire");
+  await page.keyboard.press("Enter");
+  await question.waitFor();
+  await page.keyboard.press("Escape");
+  await question.waitFor({ state: "detached" });
   await rows.nth(1).getByRole("cell", { name: /^Previous/ }).waitFor();
   assert.equal((await server.api("GET", "/api/v1/signing-keys")).body.items.filter((k) => k.status === "retired").length, 0);
   await retire().click();

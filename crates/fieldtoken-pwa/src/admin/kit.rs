@@ -274,15 +274,32 @@ fn button_view(button: Button) -> AnyView {
             let _ = cancel.focus();
         }
     });
+    // Cancelling (the button or Escape) puts focus back on the button that asked, so the keyboard user is where
+    // they were instead of at the top of the page.
+    let cancelled = RwSignal::new(false);
+    let opener = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move || {
+        if let Some(opener) = opener.get()
+            && cancelled.get_untracked()
+        {
+            cancelled.set(false);
+            let _ = opener.focus();
+        }
+    });
+    let cancel_now = move || {
+        cancelled.set(true);
+        asking.set(false);
+    };
     let asked = {
         let name = name.clone();
         move || {
             let on = on.clone();
             view! {
-                <div role="alertdialog" aria-label=question class="confirm">
+                <div role="alertdialog" aria-label=question class="confirm"
+                    on:keydown=move |event| if event.key() == "Escape" { cancel_now() }>
                     <p>{question}</p>
                     <button type="button" class="danger" on:click=move |_| { asking.set(false); on() }>{name.clone()}</button>
-                    <button type="button" node_ref=cancel on:click=move |_| asking.set(false)>"Cancel"</button>
+                    <button type="button" node_ref=cancel on:click=move |_| cancel_now()>"Cancel"</button>
                 </div>
             }
         }
@@ -290,7 +307,7 @@ fn button_view(button: Button) -> AnyView {
     let name = (name != label).then_some(name);
     view! {
         <Show when=move || asking.get() fallback=move || view! {
-            <button type="button" class=class aria-label=name.clone() aria-haspopup="dialog"
+            <button type="button" class=class aria-label=name.clone() aria-haspopup="dialog" node_ref=opener
                 on:click=move |_| asking.set(true)>{label.clone()}</button>
         }>{asked.clone()}</Show>
     }
