@@ -19,7 +19,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { initSync, qrPng } from "fieldtoken";
-import { startServer, frameLuma, CHROMIUM, CHROMIUM_ARGS } from "../tests/e2e/support.mjs";
+import { startServer, frameLuma, cameraArgs, CHROMIUM, CHROMIUM_ARGS } from "../tests/e2e/support.mjs";
 
 const [mdm, sectionFile] = process.argv.slice(2);
 if (!mdm) throw new Error("usage: node bench/browser.mjs MDM_BINARY [SECTION_FILE]");
@@ -53,12 +53,7 @@ async function launch(video, userDataDir = profile) {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      ...CHROMIUM_ARGS,
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-      `--use-file-for-fake-video-capture=${video}`,
-    ],
+    args: [...CHROMIUM_ARGS, ...cameraArgs(video)],
     viewport: { width: 412, height: 860 },
   });
   return { context, launchMs: performance.now() - began };

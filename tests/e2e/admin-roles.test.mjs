@@ -3,7 +3,7 @@
 // rotated (the old key "previous") and then retired.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, screenshot } from "./support.mjs";
+import { startServer, startBrowser, signInAsAdmin, screenshot } from "./support.mjs";
 
 let server;
 let browser;
@@ -14,10 +14,7 @@ before(async () => {
   browser = await startBrowser();
   page = await browser.context.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(new URL("/admin/sign-in", server.url).href);
-  await page.getByLabel("API token").fill(server.admin.admin_token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
+  await signInAsAdmin(page, server);
 });
 
 after(async () => {

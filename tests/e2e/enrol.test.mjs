@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync, sign } from "node:crypto";
-import { startServer, startBrowser, screenshot } from "./support.mjs";
+import { startServer, startBrowser, signInAsAdmin, screenshot } from "./support.mjs";
 
 let server;
 let browser;
@@ -40,13 +40,6 @@ async function device(id) {
 async function tokenScreen(on = page) {
   await on.goto(server.url);
   await on.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
-}
-
-async function signInAsAdmin(on) {
-  await on.goto(new URL("/admin/sign-in", server.url).href);
-  await on.getByLabel("API token").fill(server.admin.admin_token);
-  await on.getByRole("button", { name: "Sign in" }).click();
-  await on.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
 }
 
 /** Resets `target`'s certificate the way the field does (a reset_certificate redemption) and issues a code. */
@@ -135,7 +128,7 @@ test("the phone enrols with the admin's code, redeems as 'This device', and is a
   const issued = await enrolmentCode(target, "Reset certificate");
   const wrong = await createToken("Never an enrolment code", { type: "put_in_repair" });
 
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, server);
   await tokenScreen();
 
   // A code with a right check symbol that the MDM never issued: refused, in words, nothing kept.
@@ -212,7 +205,7 @@ test("where WebCrypto has no Ed25519, the phone enrols with a software key and s
         return generateKey.call(this, algorithm, ...rest);
       };
     });
-    await signInAsAdmin(phone);
+    await signInAsAdmin(phone, server);
     await tokenScreen(phone);
     await phone.goto(new URL("/enrol", server.url).href);
     await phone.getByText("This phone is not enrolled as a device.").waitFor();

@@ -13,9 +13,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
 import { initSync, ndefRecords, qrPng, tokenFromNdef } from "fieldtoken";
-import { startServer, startBrowser, screenshot, y4mOf, CHROMIUM, CHROMIUM_ARGS } from "./support.mjs";
+import { startServer, startBrowser, signInAsAdmin, screenshot, y4mOf, cameraArgs } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 initSync({ module: readFileSync(require.resolve("fieldtoken/fieldtoken_bg.wasm")) });
@@ -30,24 +29,9 @@ let page;
  * (a Y4M file), Chromium's fake back camera plays it.
  */
 async function nfcBrowser({ shim = true, video } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "fieldtoken-nfc-"));
-  const camera = video
-    ? ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`]
-    : [];
-  const context = await chromium.launchPersistentContext(join(dir, "profile"), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...CHROMIUM_ARGS, "--enable-blink-features=WebNFC", ...camera],
-    viewport: { width: 412, height: 860 },
-  });
-  if (shim) await context.addInitScript({ path: SHIM });
-  return {
-    context,
-    async close() {
-      await context.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const browser = await startBrowser(["--enable-blink-features=WebNFC", ...(video ? cameraArgs(video) : [])]);
+  if (shim) await browser.context.addInitScript({ path: SHIM });
+  return browser;
 }
 
 before(async () => {
@@ -55,7 +39,7 @@ before(async () => {
   phone = await nfcBrowser();
   page = await phone.context.newPage();
   // Signing in once, online, lets the screens download the offline bundle.
-  await signIn(page);
+  await signInAsAdmin(page, server);
 });
 
 after(async () => {
@@ -73,13 +57,6 @@ async function createToken(name, action, expiresInMs = 7 * 86_400_000) {
 async function open(path, p = page) {
   await p.goto(new URL(path, server.url).href);
   await p.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
-}
-
-async function signIn(p) {
-  await p.goto(new URL("/admin/sign-in", server.url).href);
-  await p.getByLabel("API token").fill(server.admin.admin_token);
-  await p.getByRole("button", { name: "Sign in" }).click();
-  await p.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
 }
 
 /** A card read by the phone: `records` as Web NFC takes them (`NDEFRecordInit`). Returns how many readers got it. */
@@ -167,7 +144,7 @@ test("the Activator takes the token from its old-format QR code through the came
   try {
     await master.context.grantPermissions(["camera"], { origin: server.url });
     const p = await master.context.newPage();
-    await signIn(p);
+    await signInAsAdmin(p, server);
     await open("/activator", p);
     await p.getByRole("button", { name: "Scan with camera" }).click();
     await p.getByRole("heading", { name: `Token #${token.id}` }).waitFor();

@@ -8,9 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
 import { initSync, qrPng } from "fieldtoken";
-import { startServer, startBrowser, screenshot, y4mOf, CHROMIUM, CHROMIUM_ARGS } from "./support.mjs";
+import { startServer, startBrowser, signInAsAdmin, screenshot, y4mOf, cameraArgs } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 initSync({ module: readFileSync(require.resolve("fieldtoken/fieldtoken_bg.wasm")) });
@@ -60,10 +59,7 @@ test("type a code, see the verdict, redeem offline, reload offline, sync once", 
   assert.ok(first && second, "two devices that both tokens change");
 
   // Signing in once, online, downloads the offline bundle.
-  await page.goto(new URL("/admin/sign-in", server.url).href);
-  await page.getByLabel("API token").fill(server.admin.admin_token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
+  await signInAsAdmin(page, server);
   await page.goto(server.url);
   await page.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
@@ -236,24 +232,12 @@ test("the back camera reads a token's QR in a worker, and the redemption reaches
   const dir = mkdtempSync(join(tmpdir(), "fieldtoken-camera-"));
   const video = join(dir, "token.y4m");
   await y4mOf(page, qrPng(token.qr.new, { scale: 4, margin: 4 }), video);
-  const context = await chromium.launchPersistentContext(join(dir, "profile"), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      ...CHROMIUM_ARGS,
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-      `--use-file-for-fake-video-capture=${video}`,
-    ],
-    viewport: { width: 412, height: 860 },
-  });
+  const camera = await startBrowser(cameraArgs(video));
+  const { context } = camera;
   try {
     await context.grantPermissions(["camera"], { origin: server.url });
     const p = await context.newPage();
-    await p.goto(new URL("/admin/sign-in", server.url).href);
-    await p.getByLabel("API token").fill(server.admin.admin_token);
-    await p.getByRole("button", { name: "Sign in" }).click();
-    await p.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
+    await signInAsAdmin(p, server);
     await p.goto(server.url);
     await p.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
     await p.getByRole("button", { name: "Scan with camera" }).click();
@@ -265,7 +249,7 @@ test("the back camera reads a token's QR in a worker, and the redemption reaches
     await p.getByRole("region", { name: "Queue" }).getByRole("listitem").filter({ hasText: "applied" }).waitFor();
     assert.equal((await deviceState(device.id)).state, "in_stock");
   } finally {
-    await context.close();
+    await camera.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -278,19 +262,12 @@ test("a device's label QR picks the device for the token on screen", async () =>
   const video = join(dir, "label.y4m");
   // The label holds the serial as printed, nothing else.
   await y4mOf(page, qrPng(device.serial, { scale: 6, margin: 4 }), video);
-  const context = await chromium.launchPersistentContext(join(dir, "profile"), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`],
-    viewport: { width: 412, height: 860 },
-  });
+  const camera = await startBrowser(cameraArgs(video));
+  const { context } = camera;
   try {
     await context.grantPermissions(["camera"], { origin: server.url });
     const p = await context.newPage();
-    await p.goto(new URL("/admin/sign-in", server.url).href);
-    await p.getByLabel("API token").fill(server.admin.admin_token);
-    await p.getByRole("button", { name: "Sign in" }).click();
-    await p.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
+    await signInAsAdmin(p, server);
     await p.goto(server.url);
     await p.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
     await p.getByLabel("Token code").fill(token.code);
@@ -299,20 +276,15 @@ test("a device's label QR picks the device for the token on screen", async () =>
     assert.equal(await p.getByLabel("Device serial").inputValue(), device.serial);
     assert.equal(await p.getByLabel("Token code").inputValue(), token.code, "the token stays");
   } finally {
-    await context.close();
+    await camera.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test("a phone with two cameras can switch between them; no torch button where the camera has none", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "fieldtoken-cameras-"));
   // Chromium's fake capture with two devices (this machine has no camera at all).
-  const context = await chromium.launchPersistentContext(join(dir, "profile"), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream=device-count=2", "--use-fake-ui-for-media-stream"],
-    viewport: { width: 412, height: 860 },
-  });
+  const camera = await startBrowser(["--use-fake-device-for-media-stream=device-count=2", "--use-fake-ui-for-media-stream"]);
+  const { context } = camera;
   try {
     await context.grantPermissions(["camera"], { origin: server.url });
     const p = await context.newPage();
@@ -336,8 +308,7 @@ test("a phone with two cameras can switch between them; no torch button where th
     }, first);
     assert.equal(await p.getByRole("button", { name: "Torch" }).count(), 0);
   } finally {
-    await context.close();
-    rmSync(dir, { recursive: true, force: true });
+    await camera.close();
   }
 });
 

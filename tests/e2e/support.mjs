@@ -79,8 +79,15 @@ export async function startServer({ org, mdm = MDM, web = DIST, serveArgs = [] }
   };
 }
 
-/** A fresh Chromium profile; `close()` removes it. */
-export async function startBrowser() {
+/** Chromium's fake back camera playing `video` (a Y4M file) in a loop: this machine has no camera. */
+export const cameraArgs = (video) => [
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
+  `--use-file-for-fake-video-capture=${video}`,
+];
+
+/** A fresh Chromium profile, with `args` added to CHROMIUM_ARGS; `close()` removes it. */
+export async function startBrowser(args = []) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium missing at ${CHROMIUM}: apt-get install chromium chromium-driver`);
   }
@@ -88,7 +95,7 @@ export async function startBrowser() {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...args],
     viewport: { width: 412, height: 860 },
   });
   return {
@@ -98,6 +105,14 @@ export async function startBrowser() {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs `page` in to the admin app with `server`'s seeded admin token (which also downloads the offline bundle). */
+export async function signInAsAdmin(page, server) {
+  await page.goto(new URL("/admin/sign-in", server.url).href);
+  await page.getByLabel("API token").fill(server.admin.admin_token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
 }
 
 /** Saves a screenshot as a test artifact (target/e2e-artifacts/NAME.png). */

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer, startBrowser, screenshot, DIST } from "./support.mjs";
+import { startServer, startBrowser, signInAsAdmin, screenshot, DIST } from "./support.mjs";
 
 let web;
 let server;
@@ -39,10 +39,7 @@ async function createToken(srv, name, action) {
 
 /** Signs in with the seeded admin token (which downloads the offline bundle) and opens the token screen. */
 async function openTokenScreen(page, srv) {
-  await page.goto(new URL("/admin/sign-in", srv.url).href);
-  await page.getByLabel("API token").fill(srv.admin.admin_token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
+  await signInAsAdmin(page, srv);
   await page.goto(srv.url);
   await page.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
