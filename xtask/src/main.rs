@@ -28,11 +28,11 @@ commands:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("setup") => setup::install(setup::Needs::everything()),
+        Some("setup") => setup::install(setup::Needs::everything()).map(drop),
         Some("run") => build::run_server(&args[1..]),
         Some("test") => test::run(),
         Some("bench") => bench::run(),
-        Some("pkg") => setup::install(setup::Needs::build()).and_then(|()| build::pkg()),
+        Some("pkg") => setup::install(setup::Needs::build()).and_then(|_| build::pkg()),
         Some("precache") => precache::run(args.get(1).map(PathBuf::from)),
         Some("help" | "-h" | "--help") | None => {
             print!("{USAGE}");

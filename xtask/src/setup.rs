@@ -32,21 +32,21 @@ impl Needs {
 }
 
 /// Installs whatever `needs` asks for and is missing.
-pub fn install(needs: Needs) -> Result<(), String> {
+///
+/// A browser that could not be installed is not an error here: it is returned, so `xtask test` can still
+/// run the other suites and then name the reason beside the browser suites it could not run.
+pub fn install(needs: Needs) -> Result<Option<String>, String> {
     step("setup: checking the toolchain");
     wasm_target()?;
     wasm_bindgen_cli()?;
     trunk()?;
     npm_packages()?;
-    // Without a browser a developer may still want the other suites; `xtask test` reports the browser
-    // suites as failed (CI) or skipped accordingly.
-    if needs.browser
-        && let Err(message) = browser()
-    {
+    let browser_problem = if needs.browser { browser().err() } else { None };
+    if let Some(message) = &browser_problem {
         println!("setup: {message}");
     }
     println!("setup: done");
-    Ok(())
+    Ok(browser_problem)
 }
 
 fn wasm_target() -> Result<(), String> {
@@ -158,8 +158,52 @@ pub fn browser() -> Result<(), String> {
         );
     }
     println!("get  chromium and chromium-driver from Debian");
-    run(cmd("apt-get").arg("update").arg("-qq"))?;
-    run(cmd("apt-get")
-        .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
-        .env("DEBIAN_FRONTEND", "noninteractive"))
+    apt_install(&["chromium", "chromium-driver"])?;
+    if present("/usr/bin/chromium") && present("/usr/bin/chromedriver") {
+        Ok(())
+    } else {
+        Err(
+            "apt-get finished but /usr/bin/chromium or /usr/bin/chromedriver is still missing"
+                .into(),
+        )
+    }
+}
+
+/// `apt-get install`, patient with what a freshly booted machine throws at it: the package lock held by a
+/// boot-time job (waited for, up to ten minutes), a mirror that drops a download (retried), or an index
+/// that failed to refresh (the install is still tried: the lists already on disk may be enough).
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    const ATTEMPTS: u32 = 3;
+    let apt = |args: &[&str]| {
+        let mut command = cmd("apt-get");
+        command
+            .args(["-o", "DPkg::Lock::Timeout=600", "-o", "Acquire::Retries=3"])
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    let mut last_error = String::new();
+    for attempt in 1..=ATTEMPTS {
+        if let Err(message) = run(&mut apt(&["update", "-qq"])) {
+            println!(
+                "setup: the package index did not refresh ({message}); installing from the lists on disk"
+            );
+        }
+        match run(apt(&["install", "-y", "-qq"]).args(packages)) {
+            Ok(()) => return Ok(()),
+            Err(message) => last_error = message,
+        }
+        if attempt < ATTEMPTS {
+            let wait = std::time::Duration::from_secs(15 * u64::from(attempt));
+            println!(
+                "setup: attempt {attempt} of {ATTEMPTS} failed; trying again in {}s",
+                wait.as_secs()
+            );
+            std::thread::sleep(wait);
+        }
+    }
+    Err(format!(
+        "could not install {} from Debian after {ATTEMPTS} attempts: {last_error}",
+        packages.join(" ")
+    ))
 }

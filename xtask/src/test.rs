@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::build::{self, target_dir};
 use crate::setup::{self, Needs};
-use crate::shell::{cargo_bin, cmd, run_suite};
+use crate::shell::{SuiteRun, cargo_bin, cmd, output, run_suite};
 use crate::{root, step};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -17,8 +17,9 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 enum Outcome {
     Passed,
-    Failed,
-    Skipped(&'static str),
+    /// Failed, with the lines that say why: the runner's last output, or what stopped it from running.
+    Failed(Vec<String>),
+    Skipped(String),
 }
 
 #[derive(Default)]
@@ -28,13 +29,16 @@ struct Report {
 }
 
 impl Report {
-    fn suite(&mut self, name: &'static str, result: Result<bool, String>) {
+    fn suite(&mut self, name: &'static str, result: Result<SuiteRun, String>) {
         let outcome = match result {
-            Ok(true) => Outcome::Passed,
-            Ok(false) => Outcome::Failed,
+            Ok(SuiteRun { passed: true, .. }) => Outcome::Passed,
+            Ok(SuiteRun {
+                passed: false,
+                tail,
+            }) => Outcome::Failed(tail),
             Err(message) => {
                 eprintln!("xtask: {name}: {message}");
-                Outcome::Failed
+                Outcome::Failed(vec![message])
             }
         };
         self.suites.push((name, outcome));
@@ -43,9 +47,10 @@ impl Report {
 
 /// Runs every suite; fails when any suite failed, or when a browser suite could not run under `CI=true`.
 pub fn run() -> Result<(), String> {
-    setup::install(Needs::everything())?;
+    let browser_problem = setup::install(Needs::everything())?;
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     let browser = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    let no_browser = || no_browser(ci, browser_problem.as_deref());
     let mut report = Report::default();
 
     step("test: cargo test --workspace");
@@ -63,9 +68,7 @@ pub fn run() -> Result<(), String> {
 
     step("test: wasm tests in headless Chromium (wasm-bindgen-test-runner)");
     if !browser {
-        report
-            .suites
-            .push(("wasm tests in Chromium", no_browser(ci)));
+        report.suites.push(("wasm tests in Chromium", no_browser()));
     } else {
         let result = run_suite(
             cmd("cargo")
@@ -100,7 +103,7 @@ pub fn run() -> Result<(), String> {
 
     step("test: Playwright end-to-end suite against the MDM and the release build");
     if !browser {
-        report.suites.push(("playwright e2e", no_browser(ci)));
+        report.suites.push(("playwright e2e", no_browser()));
     } else {
         let result = build::pwa()
             .and_then(|()| build::server())
@@ -119,14 +122,16 @@ pub fn run() -> Result<(), String> {
     finish(report)
 }
 
-fn no_browser(ci: bool) -> Outcome {
+fn no_browser(ci: bool, setup_said: Option<&str>) -> Outcome {
+    let why = format!(
+        "Chromium is missing ({})",
+        setup_said.unwrap_or("install it with `apt-get install chromium chromium-driver`")
+    );
     if ci {
-        eprintln!(
-            "xtask: Chromium is missing and CI=true: a browser suite that cannot run is a failure"
-        );
-        Outcome::Failed
+        // Under CI a browser suite that cannot run is a failure, never a quiet skip.
+        Outcome::Failed(vec![why])
     } else {
-        Outcome::Skipped("Chromium missing: `apt-get install chromium chromium-driver`")
+        Outcome::Skipped(why)
     }
 }
 
@@ -135,7 +140,7 @@ fn node_tests(
     dir: &Path,
     env: &[(&str, PathBuf)],
     summaries: &mut Vec<String>,
-) -> Result<bool, String> {
+) -> Result<SuiteRun, String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("listing {}: {e}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -155,33 +160,47 @@ fn node_tests(
     run_suite(&mut command, summaries)
 }
 
+/// Prints the runners' summary lines, the total, then each suite's outcome, failures with their reasons
+/// last: a CI log excerpt shows the end of the output, and that is where the cause should be.
 fn finish(report: Report) -> Result<(), String> {
     step("test: summary");
-    for line in &report.summaries {
-        println!("{line}");
-    }
     let (mut passed, mut failed, mut skipped) = (0u64, 0u64, 0u64);
     for line in &report.summaries {
         let (p, f, s) = counts(line);
+        // A crate without tests prints "0 passed; 0 failed", node prints "ℹ fail 0": noise in a summary.
+        if p + f + s > 0 {
+            println!("{line}");
+        }
         passed += p;
         failed += f;
         skipped += s;
     }
+    println!("total: {passed} passed, {failed} failed, {skipped} skipped");
     let mut ok = true;
     for (name, outcome) in &report.suites {
         match outcome {
             Outcome::Passed => println!("ok      {name}"),
-            Outcome::Failed => {
-                ok = false;
-                println!("FAILED  {name}");
-            }
             Outcome::Skipped(why) => println!("skipped {name}: {why}"),
+            Outcome::Failed(_) => {}
         }
     }
-    println!("total: {passed} passed, {failed} failed, {skipped} skipped");
+    for (name, outcome) in &report.suites {
+        if let Outcome::Failed(why) = outcome {
+            ok = false;
+            println!("FAILED  {name}; its last lines:");
+            for line in why {
+                println!("    {line}");
+            }
+        }
+    }
     if ok {
         Ok(())
     } else {
+        // A build that runs out of disk fails in ways that look like anything else: say how much is left.
+        if let Some(free) = output(cmd("df").args(["-h", "--output=avail", "."])) {
+            let free = free.lines().last().unwrap_or_default().trim().to_owned();
+            println!("disk space left where the project builds: {free}");
+        }
         Err("some suites failed (see above)".into())
     }
 }
