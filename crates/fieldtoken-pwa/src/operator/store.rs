@@ -5,17 +5,24 @@
 //! queue (`queue`, one JSON text per redemption, keyed by its id). `web/sw.js` reads and writes the same
 //! layout for Background Sync: change both together.
 //!
-//! Raw `web-sys` IndexedDB behind a few futures: four calls do not justify a wrapper crate in the first-load
-//! budget. A write resolves only when its transaction *completes* (the data is committed), so a screen may
-//! say "saved" after it.
+//! IndexedDB through `indexed_db_futures`, the crate issue 7 names for the queue: its builders and futures
+//! replace hand-written request and transaction callbacks. It costs the first load 16,211 bytes gzipped
+//! (measured on the release build: 328,647 -> 344,858 bytes, of which the wasm 309,986 -> 325,676): its own
+//! code, its error types and their messages, and the `tokio` channels its futures wait on. It has no default
+//! features and none of its optional ones are used: the stores keep JSON texts and JS values, so no `serde`
+//! support is needed.
+//! A write resolves only when its transaction *completes* (the data is committed), so a screen may say "saved"
+//! after it.
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Promise};
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use js_sys::{Function, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 const DB_NAME: &str = "fieldtoken";
 const DB_VERSION: u32 = 1;
@@ -44,141 +51,111 @@ fn failed(what: &str) -> StoreError {
 }
 
 thread_local! {
-    static DB: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+    /// The open connection, opened once per page: every call after the first skips the open request.
+    static DB: RefCell<Option<Database>> = const { RefCell::new(None) };
 }
 
-/// A promise settled by `target`'s `on{ok}` / `onerror` (and `onabort`) handlers.
-fn settle(set: impl FnOnce(&Function, &Function)) -> JsFuture {
-    let mut set = Some(set);
-    JsFuture::from(Promise::new(&mut |resolve, reject| {
-        if let Some(set) = set.take() {
-            set(&resolve, &reject);
-        }
-    }))
-}
-
-async fn request(request: &IdbRequest) -> Result<JsValue, StoreError> {
-    let done = settle(|resolve, reject| {
-        let (req, resolve) = (request.clone(), resolve.clone());
-        let ok = Closure::once_into_js(move || {
-            let _ = resolve.call1(&JsValue::NULL, &req.result().unwrap_or(JsValue::UNDEFINED));
-        });
-        let reject = reject.clone();
-        let err = Closure::once_into_js(move || {
-            let _ = reject.call0(&JsValue::NULL);
-        });
-        request.set_onsuccess(Some(ok.unchecked_ref()));
-        request.set_onerror(Some(err.unchecked_ref()));
-    });
-    done.await.map_err(|_| failed("request"))
-}
-
-async fn committed(tx: &IdbTransaction) -> Result<(), StoreError> {
-    let done = settle(|resolve, reject| {
-        let resolve = resolve.clone();
-        let ok = Closure::once_into_js(move || {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        let reject = reject.clone();
-        let err = Closure::<dyn Fn()>::new(move || {
-            let _ = reject.call0(&JsValue::NULL);
-        });
-        tx.set_oncomplete(Some(ok.unchecked_ref()));
-        tx.set_onerror(Some(err.as_ref().unchecked_ref()));
-        tx.set_onabort(Some(err.as_ref().unchecked_ref()));
-        err.forget();
-    });
-    done.await
-        .map(drop)
-        .map_err(|_| failed("write not committed"))
-}
-
-async fn database() -> Result<IdbDatabase, StoreError> {
+async fn database() -> Result<Database, StoreError> {
     if let Some(db) = DB.with(|db| db.borrow().clone()) {
         return Ok(db);
     }
-    let factory = web_sys::window()
-        .and_then(|w| w.indexed_db().ok().flatten())
-        .ok_or_else(|| failed("IndexedDB is not available"))?;
-    let open = factory
-        .open_with_u32(DB_NAME, DB_VERSION)
-        .map_err(|_| failed("open"))?;
-    let req = open.clone();
-    // Version 1 creates both stores; later versions add their own steps here.
-    let upgrade = Closure::once_into_js(move || {
-        if let Ok(db) = req.result().and_then(|db| db.dyn_into::<IdbDatabase>()) {
+    let db = Database::open(DB_NAME)
+        .with_version(DB_VERSION)
+        // Version 1 creates both stores; later versions add their own steps here.
+        .with_on_upgrade_needed(|_, db| {
             for name in [BUNDLE, QUEUE] {
-                if !db.object_store_names().contains(name) {
-                    let _ = db.create_object_store(name);
+                if !db.object_store_names().any(|have| have == name) {
+                    db.create_object_store(name).build()?;
                 }
             }
-        }
-    });
-    open.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-    let db: IdbDatabase = request(&open)
-        .await?
-        .dyn_into()
+            Ok(())
+        })
+        .await
         .map_err(|_| failed("open"))?;
     DB.with(|slot| *slot.borrow_mut() = Some(db.clone()));
     Ok(db)
 }
 
-fn store(
-    db: &IdbDatabase,
+/// A transaction on the one store `name`. The crate aborts a transaction that is dropped without `commit`:
+/// writes must commit it, and reads may just drop it once their request is answered (aborting a read undoes
+/// nothing).
+fn transaction<'db>(
+    db: &'db Database,
     name: &str,
-    mode: IdbTransactionMode,
-) -> Result<(IdbTransaction, IdbObjectStore), StoreError> {
-    let tx = db
-        .transaction_with_str_and_mode(name, mode)
-        .map_err(|_| failed("transaction"))?;
+    mode: TransactionMode,
+) -> Result<Transaction<'db>, StoreError> {
+    db.transaction(name)
+        .with_mode(mode)
+        .build()
+        .map_err(|_| failed("transaction"))
+}
+
+/// Puts `(key, value)` pairs into `name`, then deletes `deletes` from it, in one transaction; resolves once it
+/// has *committed*: `commit` resolves on the transaction's `complete` event and fails on `error` or `abort`,
+/// and a failed request aborts its transaction, so success means every change is on disk. Every write goes
+/// through here, with keys and values as JS values, so the crate's builders and futures are compiled once.
+async fn write(
+    name: &str,
+    puts: &[(JsValue, JsValue)],
+    deletes: &[JsValue],
+) -> Result<(), StoreError> {
+    let db = database().await?;
+    let tx = transaction(&db, name, TransactionMode::Readwrite)?;
     let store = tx.object_store(name).map_err(|_| failed("store"))?;
-    Ok((tx, store))
+    // A request goes out when it is built and its outcome is the transaction's, which `commit` reports. Not
+    // awaiting each one keeps the transaction active until `commit` (nothing yields in between).
+    for (key, value) in puts {
+        store
+            .put(value)
+            .with_key(key)
+            .without_key_type()
+            .build()
+            .map_err(|_| failed("put"))?;
+    }
+    for key in deletes {
+        store.delete(key).build().map_err(|_| failed("delete"))?;
+    }
+    tx.commit().await.map_err(|_| failed("write not committed"))
 }
 
 /// Writes `(key, text)` pairs into `name` in one transaction; resolves once it is committed.
 pub async fn put_all(name: &str, entries: &[(String, String)]) -> Result<(), StoreError> {
-    let db = database().await?;
-    let (tx, store) = store(&db, name, IdbTransactionMode::Readwrite)?;
-    for (key, text) in entries {
-        store
-            .put_with_key(&JsValue::from_str(text), &JsValue::from_str(key))
-            .map_err(|_| failed("put"))?;
-    }
-    committed(&tx).await
+    let puts: Vec<_> = entries
+        .iter()
+        .map(|(key, text)| (JsValue::from_str(key), JsValue::from_str(text)))
+        .collect();
+    write(name, &puts, &[]).await
 }
 
 /// Every text in `name`, in key order.
 pub async fn get_all(name: &str) -> Result<Vec<String>, StoreError> {
     let db = database().await?;
-    let (_tx, store) = store(&db, name, IdbTransactionMode::Readonly)?;
-    let all = request(&store.get_all().map_err(|_| failed("read"))?).await?;
-    Ok(Array::from(&all)
-        .iter()
-        .filter_map(|v| v.as_string())
-        .collect())
+    let tx = transaction(&db, name, TransactionMode::Readonly)?;
+    let store = tx.object_store(name).map_err(|_| failed("store"))?;
+    let all = store
+        .get_all::<JsValue>()
+        .await
+        .map_err(|_| failed("read"))?;
+    // Anything that is not a text (written by some other version) is skipped, not fatal.
+    Ok(all.filter_map(|value| value.ok()?.as_string()).collect())
 }
 
 /// The value kept under `key` beside the bundle, as stored (`undefined` if none).
 pub async fn load_value(key: &str) -> Result<JsValue, StoreError> {
     let db = database().await?;
-    let (_tx, store) = store(&db, BUNDLE, IdbTransactionMode::Readonly)?;
-    request(
-        &store
-            .get(&JsValue::from_str(key))
-            .map_err(|_| failed("read"))?,
-    )
-    .await
+    let tx = transaction(&db, BUNDLE, TransactionMode::Readonly)?;
+    let store = tx.object_store(BUNDLE).map_err(|_| failed("store"))?;
+    let value: Option<JsValue> = store
+        .get(&JsValue::from_str(key))
+        .await
+        .map_err(|_| failed("read"))?;
+    Ok(value.unwrap_or(JsValue::UNDEFINED))
 }
 
 /// Keeps `value` under `key` beside the bundle; resolves once it is committed. IndexedDB keeps a structured
 /// clone, so `value` may hold what JSON cannot, such as a `CryptoKey`.
 pub async fn save_value(key: &str, value: &JsValue) -> Result<(), StoreError> {
-    let db = database().await?;
-    let (tx, store) = store(&db, BUNDLE, IdbTransactionMode::Readwrite)?;
-    store
-        .put_with_key(value, &JsValue::from_str(key))
-        .map_err(|_| failed("put"))?;
-    committed(&tx).await
+    write(BUNDLE, &[(JsValue::from_str(key), value.clone())], &[]).await
 }
 
 /// The text kept under `key` beside the bundle, if any.
@@ -203,14 +180,8 @@ pub async fn save_bundle(json: &str) -> Result<(), StoreError> {
 
 /// Deletes the texts under `keys` from `name` in one transaction; resolves once it is committed.
 pub async fn delete_all(name: &str, keys: &[String]) -> Result<(), StoreError> {
-    let db = database().await?;
-    let (tx, store) = store(&db, name, IdbTransactionMode::Readwrite)?;
-    for key in keys {
-        store
-            .delete(&JsValue::from_str(key))
-            .map_err(|_| failed("delete"))?;
-    }
-    committed(&tx).await
+    let keys: Vec<_> = keys.iter().map(|key| JsValue::from_str(key)).collect();
+    write(name, &[], &keys).await
 }
 
 /// Keeps the session token for the service worker (or forgets it when signed out).
@@ -255,3 +226,6 @@ pub async fn with_queue_lock(work: impl std::future::Future<Output = ()> + 'stat
         let _ = JsFuture::from(Promise::resolve(&held)).await;
     }
 }
+
+#[cfg(test)]
+mod tests;
