@@ -151,14 +151,16 @@ pub fn browser() -> Result<(), String> {
         return Ok(());
     }
     let is_root = output(cmd("id").arg("-u")).as_deref() == Some("0");
-    if !is_root {
+    // Not root: a CI runner's passwordless sudo (`-n` never prompts) will do; a developer is told what to run.
+    let sudo = !is_root && output(cmd("sudo").args(["-n", "true"])).is_some();
+    if !is_root && !sudo {
         return Err(
             "Chromium is missing: run `sudo apt-get install chromium chromium-driver`, then again"
                 .into(),
         );
     }
     println!("get  chromium and chromium-driver from Debian");
-    apt_install(&["chromium", "chromium-driver"])?;
+    apt_install(sudo, &["chromium", "chromium-driver"])?;
     if present("/usr/bin/chromium") && present("/usr/bin/chromedriver") {
         Ok(())
     } else {
@@ -172,10 +174,16 @@ pub fn browser() -> Result<(), String> {
 /// `apt-get install`, patient with what a freshly booted machine throws at it: the package lock held by a
 /// boot-time job (waited for, up to ten minutes), a mirror that drops a download (retried), or an index
 /// that failed to refresh (the install is still tried: the lists already on disk may be enough).
-fn apt_install(packages: &[&str]) -> Result<(), String> {
+fn apt_install(sudo: bool, packages: &[&str]) -> Result<(), String> {
     const ATTEMPTS: u32 = 3;
     let apt = |args: &[&str]| {
-        let mut command = cmd("apt-get");
+        let mut command = if sudo {
+            let mut sudo = cmd("sudo");
+            sudo.args(["-n", "--preserve-env=DEBIAN_FRONTEND", "apt-get"]);
+            sudo
+        } else {
+            cmd("apt-get")
+        };
         command
             .args(["-o", "DPkg::Lock::Timeout=600", "-o", "Acquire::Retries=3"])
             .args(args)
