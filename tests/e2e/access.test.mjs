@@ -141,6 +141,24 @@ test("the admin list holds every page of access tokens, and its search finds one
   await search.fill("op20");
   await table.locator("tbody tr").nth(11).waitFor({ state: "detached" });
   assert.equal(await table.locator("tbody tr").count(), 11, "op20@, and op200@ to op209@");
+
+  // One click, one request: the row takes the token from the action's answer; the two pages are not reloaded.
+  await search.fill("");
+  const op7 = made[7].body;
+  assert.equal(op7.identifier, "op7@example.com");
+  const requests = [];
+  const record = (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith("/api/")) requests.push(`${request.method()} ${url.pathname}`);
+  };
+  page.on("request", record);
+  await page.getByRole("button", { name: `Set Not Effective #${op7.number}`, exact: true }).click();
+  await page.getByRole("status").filter({ hasText: `Access token #${op7.number} is now Not Effective.` }).waitFor();
+  const row = table.getByRole("row").filter({ hasText: "op7@example.com" });
+  await row.getByRole("cell", { name: "Not Effective", exact: true }).waitFor();
+  page.off("request", record);
+  assert.deepEqual(requests, [`POST /api/v1/access-tokens/${op7.number}/set-not-effective`]);
+  assert.equal(await table.locator("tbody tr").count(), total);
 });
 
 /** Every item of a paged list, following `next`. */

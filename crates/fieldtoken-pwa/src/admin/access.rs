@@ -55,6 +55,31 @@ impl Lists {
         kit::load("/api/v1/rewards-participants", self.participants, said);
     }
 
+    /// After an action on one token: the token in the MDM's answer replaces its row (or joins the list, newest
+    /// first, when it was just created), so a click costs one request instead of reloading every page of
+    /// the list. A refusal, or an answer that is not a token, reloads it all: the list may be stale.
+    fn take_answer(self, said: Said) -> kit::Then {
+        Box::new(move |answer| {
+            match answer.and_then(|answer| serde_json::from_value::<AccessToken>(answer).ok()) {
+                Some(token) => self.tokens.update(|all| {
+                    match all.iter_mut().find(|t| t.number == token.number) {
+                        Some(row) => *row = token,
+                        None => all.insert(0, token),
+                    }
+                }),
+                None => self.reload(said),
+            }
+        })
+    }
+
+    /// After deleting token `number`: its row goes, or, after a refusal, the list reloads.
+    fn take_deletion(self, number: u32, said: Said) -> kit::Then {
+        Box::new(move |answer| match answer {
+            Some(_) => self.tokens.update(|all| all.retain(|t| t.number != number)),
+            None => self.reload(said),
+        })
+    }
+
     /// What a token with this classification may type, from its settings.
     fn typed(self, classification: Option<u32>) -> Typed {
         self.definitions.with(|d| {
@@ -89,8 +114,7 @@ fn access_tokens(can: Can) -> AnyView {
     let lists = Lists::new();
     // What the last row action did, or why it was refused.
     let said = kit::said();
-    let reload = move || lists.reload(said);
-    reload();
+    lists.reload(said);
     let open = RwSignal::new(None::<u32>);
 
     let act = move |number: u32, what: &'static str| {
@@ -110,7 +134,10 @@ fn access_tokens(can: Can) -> AnyView {
                     answer["state_label"].as_str().unwrap_or("changed")
                 ),
             }),
-            Box::new(reload),
+            match what {
+                "delete" => lists.take_deletion(number, said),
+                _ => lists.take_answer(said),
+            },
         );
     };
 
@@ -174,9 +201,9 @@ fn access_tokens(can: Can) -> AnyView {
             .collect()
     };
     view! {
-        {can.create.then(|| new_token_form(lists, reload))}
+        {can.create.then(|| new_token_form(lists))}
         // Untracked: the card follows the lists by itself; rebuilding it on every reload would lose what it says.
-        {move || open.get().map(|number| untrack(|| token_card(number, can, lists, open, reload)))}
+        {move || open.get().map(|number| untrack(|| token_card(number, can, lists, open)))}
         {kit::said_view(said)}
         <div role="search" class="search">
             {kit::control(Control::Input(
@@ -211,7 +238,7 @@ fn typed_input(
 
 /// "New access token": the typed texts the settings allow, and the classification and links, which are set
 /// only here (seed 002).
-fn new_token_form(lists: Lists, reload: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
+fn new_token_form(lists: Lists) -> AnyView {
     let said = kit::said();
     let [
         identifier,
@@ -258,7 +285,7 @@ fn new_token_form(lists: Lists, reload: impl Fn() + Copy + Send + Sync + 'static
                 }
                 secret_sentence("created", &answer)
             }),
-            Box::new(reload),
+            lists.take_answer(said),
         );
     };
     let parties = move |list: RwSignal<Vec<Party>>, account: Option<RwSignal<String>>| {
@@ -339,13 +366,7 @@ fn new_token_form(lists: Lists, reload: impl Fn() + Copy + Send + Sync + 'static
 
 /// A token's card (seed 002's data entry page): its facts, the edit form for what may still change, and
 /// verification while it is 'Pending Verification'.
-fn token_card(
-    number: u32,
-    can: Can,
-    lists: Lists,
-    open: RwSignal<Option<u32>>,
-    reload: impl Fn() + Copy + Send + Sync + 'static,
-) -> AnyView {
+fn token_card(number: u32, can: Can, lists: Lists, open: RwSignal<Option<u32>>) -> AnyView {
     let said = kit::said();
     let token = move || {
         lists
@@ -393,7 +414,7 @@ fn token_card(
                     pass_code.set(String::new());
                     secret_sentence("saved", &answer)
                 }),
-                Box::new(reload),
+                lists.take_answer(said),
             );
         }
     };
@@ -407,7 +428,7 @@ fn token_card(
                 verification_code.set(String::new());
                 format!("Access token #{number} is verified and now Effective.")
             }),
-            Box::new(reload),
+            lists.take_answer(said),
         );
     };
     let reset_verification = move || {
@@ -416,7 +437,7 @@ fn token_card(
             "The verification code was not reset".into(),
             kit::post(format!("{TOKENS}/{number}/reset-verification-code")),
             Box::new(|answer| secret_sentence("given a new verification code", &answer)),
-            Box::new(reload),
+            lists.take_answer(said),
         );
     };
 

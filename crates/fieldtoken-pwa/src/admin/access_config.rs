@@ -172,7 +172,7 @@ fn create(
             form.name.set(String::new());
             format!("The {what} “{name}” was created.")
         }),
-        Box::new(reload),
+        kit::always(reload),
     );
 }
 
@@ -204,7 +204,7 @@ fn definitions(can: Can) -> AnyView {
             format!("“{name}” was not made active"),
             kit::post(format!("{DEFINITIONS}/{id}/activate")),
             Box::new(move |_| format!("“{name}” is now the active definition.")),
-            Box::new(reload),
+            kit::always(reload),
         );
     };
     let mut controls = form.controls("new-definition");

@@ -109,22 +109,32 @@ pub fn said_view(said: Said) -> AnyView {
     .into_any()
 }
 
+/// What runs after a call to the MDM, given its answer when it succeeded (`None` after a refusal).
+pub type Then = Box<dyn FnOnce(Option<Value>)>;
+
+/// A [`Then`] that reloads whatever the answer: for actions whose effects reach past the one thing they name.
+pub fn always(reload: impl FnOnce() + 'static) -> Then {
+    Box::new(move |_| reload())
+}
+
 /// Runs a call to the MDM: `method path` with `body`; `done` words the answer, and a refusal is said as
-/// `"{failed}: {the MDM's words}."`. `then` runs either way (usually a reload, since a refusal may mean the
-/// list is stale). Boxed rather than generic: every action of every page shares this one function.
+/// `"{failed}: {the MDM's words}."`. `then` runs either way, with the answer when there is one: a page may
+/// take the changed item from it, and reload after a refusal, since a refusal may mean its list is stale.
+/// Boxed rather than generic: every action of every page shares this one function.
 pub fn run(
     said: Said,
     failed: String,
     (method, path, body): (&'static str, String, Option<Value>),
     done: Box<dyn FnOnce(Value) -> String>,
-    then: Box<dyn FnOnce()>,
+    then: Then,
 ) {
     spawn_local(async move {
         let answer = api::request::<Value>(method, &path, body.as_ref()).await;
+        let kept = answer.as_ref().ok().cloned();
         said.set(Some(
             answer.map(done).map_err(|why| format!("{failed}: {why}.")),
         ));
-        then();
+        then(kept);
     });
 }
 

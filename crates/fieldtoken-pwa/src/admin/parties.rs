@@ -107,7 +107,7 @@ fn parties(kind: &'static Kind, can: Can) -> AnyView {
                 name.set(String::new());
                 format!("The {} “{typed}” was created.", kind.one)
             }),
-            Box::new(reload),
+            kit::always(reload),
         );
     };
 
@@ -126,7 +126,7 @@ fn parties(kind: &'static Kind, can: Can) -> AnyView {
             format!("Access token #{number} was not linked"),
             kit::post(format!("{}/{id}/access-tokens/{number}", kind.path)),
             Box::new(move |_| format!("Access token #{number} is now linked to “{party_name}”.")),
-            Box::new(reload),
+            kit::always(reload),
         );
     };
     let unlink = move |id: u32, number: u32| {
@@ -150,7 +150,7 @@ fn parties(kind: &'static Kind, can: Can) -> AnyView {
                     )
                 )
             }),
-            Box::new(reload),
+            kit::always(reload),
         );
     };
     let terminate = move |id: u32| {
@@ -172,7 +172,7 @@ fn parties(kind: &'static Kind, can: Can) -> AnyView {
                 }
                 words
             }),
-            Box::new(reload),
+            kit::always(reload),
         );
     };
 

@@ -90,7 +90,7 @@ fn roles() -> AnyView {
                 set_checks(role_checks, PermissionSet::empty());
                 format!("The role “{typed}” was created.")
             }),
-            Box::new(reload),
+            kit::always(reload),
         );
     };
 
@@ -125,7 +125,7 @@ fn roles() -> AnyView {
                     role["permissions"].as_array().map_or(0, Vec::len)
                 )
             }),
-            Box::new(reload),
+            kit::always(reload),
         );
     };
     let delete_role = move |id: u32, name: String| {
@@ -134,7 +134,7 @@ fn roles() -> AnyView {
             format!("The role “{name}” was not deleted"),
             ("DELETE", format!("{ROLES}/{id}"), None),
             Box::new(move |_| format!("The role “{name}” was deleted.")),
-            Box::new(reload),
+            kit::always(reload),
         );
     };
 
@@ -157,7 +157,7 @@ fn roles() -> AnyView {
                 user_name.set(String::new());
                 format!("The user “{typed}” was created.")
             }),
-            Box::new(reload),
+            kit::always(reload),
         );
     };
 
@@ -207,7 +207,7 @@ fn roles() -> AnyView {
                         )
                 )
             }),
-            Box::new(|| ()),
+            Box::new(drop),
         );
     };
 

@@ -30,7 +30,7 @@ fn signing_keys() -> AnyView {
             "The key was not rotated".into(),
             kit::post(format!("{KEYS}/rotate")),
             Box::new(|key| rotated_words(key["key_id"].as_u64().unwrap_or_default())),
-            Box::new(reload),
+            kit::always(reload),
         );
     };
     let retire = move |id: u32| {
@@ -41,7 +41,7 @@ fn signing_keys() -> AnyView {
             Box::new(move |key| {
                 retired_words(id, key["moved_tokens"].as_u64().unwrap_or_default())
             }),
-            Box::new(reload),
+            kit::always(reload),
         );
     };
 
