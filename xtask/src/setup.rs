@@ -174,6 +174,7 @@ pub fn browser() -> Result<(), String> {
 /// `apt-get install`, patient with what a freshly booted machine throws at it: the package lock held by a
 /// boot-time job (waited for, up to ten minutes), a mirror that drops a download (retried), or an index
 /// that failed to refresh (the install is still tried: the lists already on disk may be enough).
+/// `--reinstall` also mends a package that dpkg counts as installed but whose files are gone.
 fn apt_install(sudo: bool, packages: &[&str]) -> Result<(), String> {
     const ATTEMPTS: u32 = 3;
     let apt = |args: &[&str]| {
@@ -197,7 +198,7 @@ fn apt_install(sudo: bool, packages: &[&str]) -> Result<(), String> {
                 "setup: the package index did not refresh ({message}); installing from the lists on disk"
             );
         }
-        match run(apt(&["install", "-y", "-qq"]).args(packages)) {
+        match run(apt(&["install", "--reinstall", "-y", "-qq"]).args(packages)) {
             Ok(()) => return Ok(()),
             Err(message) => last_error = message,
         }

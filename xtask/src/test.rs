@@ -187,7 +187,7 @@ fn finish(report: Report) -> Result<(), String> {
     for (name, outcome) in &report.suites {
         if let Outcome::Failed(why) = outcome {
             ok = false;
-            println!("FAILED  {name}; its last lines:");
+            println!("FAILED  {name}:");
             for line in why {
                 println!("    {line}");
             }
