@@ -8,7 +8,7 @@ use fieldtoken_mdm::limits::{Limits, Rate};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestServer, call};
+use crate::support::{TestServer, call, request};
 
 /// Small budgets refilled within a second, so a test waits for its `Retry-After` and no longer.
 fn tight() -> Limits {
@@ -47,16 +47,10 @@ impl<'a> Client<'a> {
         bearer: Option<&str>,
         body: Option<Value>,
     ) -> Answer {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.server.url));
-        if let Some(bearer) = bearer {
-            request = request.bearer_auth(bearer);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("the server answers");
+        let response = request(&self.http, self.server, method, path, bearer, body)
+            .send()
+            .await
+            .expect("the server answers");
         let status = response.status();
         let retry_after = response.headers().get("retry-after").map(|v| {
             v.to_str()

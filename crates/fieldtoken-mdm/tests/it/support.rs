@@ -114,6 +114,26 @@ fn write_pwa(web: &Path) {
     .unwrap();
 }
 
+/// One API request, ready to send from `http`: method, path under the server, optional bearer secret, optional
+/// JSON body.
+pub fn request(
+    http: &reqwest::Client,
+    server: &TestServer,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> reqwest::RequestBuilder {
+    let mut request = http.request(method, format!("{}{path}", server.url));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request
+}
+
 /// One API call: method, path under the server, optional bearer secret, optional JSON body → status and JSON.
 #[allow(dead_code)]
 pub async fn call(
@@ -123,14 +143,10 @@ pub async fn call(
     token: Option<&str>,
     body: Option<serde_json::Value>,
 ) -> (reqwest::StatusCode, serde_json::Value) {
-    let mut request = reqwest::Client::new().request(method, format!("{}{path}", server.url));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("the server answers");
+    let response = request(&reqwest::Client::new(), server, method, path, token, body)
+        .send()
+        .await
+        .expect("the server answers");
     let status = response.status();
     let text = response.text().await.unwrap();
     let json = if text.is_empty() {
