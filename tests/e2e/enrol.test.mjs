@@ -42,6 +42,22 @@ async function tokenScreen(on = page) {
   await on.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
 }
 
+/**
+ * Redeems a new "put in repair" token called `name` as "This device" on a freshly opened token screen (so its
+ * bundle holds every token made before); resolves once the MDM applied it to `target`.
+ */
+async function repairAsThisDevice(name, target) {
+  const repair = await createToken(name, { type: "put_in_repair" });
+  await tokenScreen();
+  await page.getByLabel("Token code").fill(repair.code);
+  await page.getByRole("button", { name: "This device" }).click();
+  assert.equal(await page.getByLabel("Device serial").inputValue(), target.serial);
+  await page.getByRole("button", { name: "Redeem" }).click();
+  const queue = page.getByRole("region", { name: "Queue" });
+  await queue.getByRole("listitem").filter({ hasText: target.serial }).filter({ hasText: "applied" }).waitFor();
+  assert.equal((await device(target.id)).state, "in_repair");
+}
+
 /** Resets `target`'s certificate the way the field does (a reset_certificate redemption) and issues a code. */
 async function enrolmentCode(target, name) {
   const reset = await createToken(name, { type: "reset_certificate" });
@@ -164,16 +180,9 @@ test("the phone enrols with the admin's code, redeems as 'This device', and is a
   assert.ok(again.status >= 400 && again.status < 500, JSON.stringify(again.body));
 
   // "This device" picks the phone's own serial for a redemption.
-  const repair = await createToken("Repair", { type: "put_in_repair" });
   const secondReset = await createToken("Reset again", { type: "reset_certificate" });
-  await tokenScreen();
-  await page.getByLabel("Token code").fill(repair.code);
-  await page.getByRole("button", { name: "This device" }).click();
-  assert.equal(await page.getByLabel("Device serial").inputValue(), target.serial);
-  await page.getByRole("button", { name: "Redeem" }).click();
+  await repairAsThisDevice("Repair", target);
   const queue = page.getByRole("region", { name: "Queue" });
-  await queue.getByRole("listitem").filter({ hasText: target.serial }).filter({ hasText: "applied" }).waitFor();
-  assert.equal((await device(target.id)).state, "in_repair");
 
   // A reset_certificate redemption on this device: once the bundle says so, the phone asks to enrol again.
   await page.getByLabel("Token code").fill(secondReset.code);
@@ -249,14 +258,7 @@ test("a phone enrolled before WebCrypto keys (its seed kept as JSON text) is sti
   // Exactly the text the PWA wrote before WebCrypto keys (serde_json of `{ id, public_key, seed }`).
   const old = JSON.stringify({ id: target.id, public_key, seed });
   await keepDevice(page, old);
-  const repair = await createToken("Repair, old phone", { type: "put_in_repair" });
-  await tokenScreen();
-  await page.getByLabel("Token code").fill(repair.code);
-  await page.getByRole("button", { name: "This device" }).click();
-  assert.equal(await page.getByLabel("Device serial").inputValue(), target.serial);
-  await page.getByRole("button", { name: "Redeem" }).click();
-  await page.getByRole("region", { name: "Queue" }).getByRole("listitem").filter({ hasText: target.serial }).filter({ hasText: "applied" }).waitFor();
-  assert.equal((await device(target.id)).state, "in_repair");
+  await repairAsThisDevice("Repair, old phone", target);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Enrol device" }).click();
   await page.getByText(`This phone is enrolled as device #${target.id}. Its key is kept in this browser's storage`).waitFor();
   // Loading it left the record as it was.
