@@ -50,7 +50,7 @@ pub fn run() -> Result<(), String> {
     let browser_problem = setup::install(Needs::everything())?;
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     let browser = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
-    let no_browser = || no_browser(ci, browser_problem.as_deref());
+    let browser_missing = || no_browser(ci, browser_problem.as_deref());
     let mut report = Report::default();
 
     step("test: cargo test --workspace");
@@ -68,7 +68,9 @@ pub fn run() -> Result<(), String> {
 
     step("test: wasm tests in headless Chromium (wasm-bindgen-test-runner)");
     if !browser {
-        report.suites.push(("wasm tests in Chromium", no_browser()));
+        report
+            .suites
+            .push(("wasm tests in Chromium", browser_missing()));
     } else {
         let result = run_suite(
             cmd("cargo")
@@ -103,7 +105,7 @@ pub fn run() -> Result<(), String> {
 
     step("test: Playwright end-to-end suite against the MDM and the release build");
     if !browser {
-        report.suites.push(("playwright e2e", no_browser()));
+        report.suites.push(("playwright e2e", browser_missing()));
     } else {
         let result = build::pwa()
             .and_then(|()| build::server())

@@ -128,7 +128,7 @@ fn access_tokens(can: Can) -> AnyView {
             call,
             Box::new(move |answer| match what {
                 "delete" => format!("Access token #{number} deleted."),
-                "reset-pass-code" => secret_sentence("given a new pass code", &answer),
+                "reset-pass-code" => secret_sentence("given a new pass code", answer),
                 _ => format!(
                     "Access token #{number} is now {}.",
                     answer["state_label"].as_str().unwrap_or("changed")
@@ -283,7 +283,7 @@ fn new_token_form(lists: Lists) -> AnyView {
                 for value in [identifier, pass_code, authentication_code] {
                     value.set(String::new());
                 }
-                secret_sentence("created", &answer)
+                secret_sentence("created", answer)
             }),
             lists.take_answer(said),
         );
@@ -412,7 +412,7 @@ fn token_card(number: u32, can: Can, lists: Lists, open: RwSignal<Option<u32>>) 
                 ("PATCH", path.clone(), Some(body)),
                 Box::new(move |answer| {
                     pass_code.set(String::new());
-                    secret_sentence("saved", &answer)
+                    secret_sentence("saved", answer)
                 }),
                 lists.take_answer(said),
             );
@@ -436,7 +436,7 @@ fn token_card(number: u32, can: Can, lists: Lists, open: RwSignal<Option<u32>>) 
             said,
             "The verification code was not reset".into(),
             kit::post(format!("{TOKENS}/{number}/reset-verification-code")),
-            Box::new(|answer| secret_sentence("given a new verification code", &answer)),
+            Box::new(|answer| secret_sentence("given a new verification code", answer)),
             lists.take_answer(said),
         );
     };

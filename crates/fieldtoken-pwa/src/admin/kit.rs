@@ -125,16 +125,16 @@ pub fn run(
     said: Said,
     failed: String,
     (method, path, body): (&'static str, String, Option<Value>),
-    done: Box<dyn FnOnce(Value) -> String>,
+    done: Box<dyn FnOnce(&Value) -> String>,
     then: Then,
 ) {
     spawn_local(async move {
         let answer = api::request::<Value>(method, &path, body.as_ref()).await;
-        let kept = answer.as_ref().ok().cloned();
-        said.set(Some(
-            answer.map(done).map_err(|why| format!("{failed}: {why}.")),
-        ));
-        then(kept);
+        said.set(Some(match &answer {
+            Ok(answer) => Ok(done(answer)),
+            Err(why) => Err(format!("{failed}: {why}.")),
+        }));
+        then(answer.ok());
     });
 }
 
