@@ -71,7 +71,7 @@ pub use action::{Action, ActionToken, TokenName, TokenStatus};
 pub use code::{TokenCode, normalize_code};
 pub use device::{Certificate, Device, DeviceKey, DeviceState, Fleet, enrolment_message};
 pub use directory::{CodeDirectory, CodeHash, DirectoryEntry, DirectoryKey};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorClass, ErrorKind, Result};
 pub use ids::{ActionTokenId, DeviceId, Expiry, FleetId, KeyId, OrgId, Timestamp};
 pub use link::LinkBase;
 pub use ndef::{WebNfcRecord, card_code, token_from_ndef};

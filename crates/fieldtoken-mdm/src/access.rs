@@ -52,9 +52,10 @@ use crate::access_config::{active_definition, classification};
 use crate::access_parties::{accounts_receivable, participant};
 use crate::auth::{Authorized, Needs, Principal};
 use crate::clock::{now, rfc3339};
-use crate::extract::{Body, Query};
-use crate::orgs::{Actor, audit};
+use crate::http::extract::{Body, Query};
 use crate::seal::MasterKey;
+use crate::store;
+use crate::store::audit::Actor;
 use crate::{ApiError, AppState};
 
 /// Wrong verification codes accepted before verification is locked until the code is reset.
@@ -547,8 +548,8 @@ impl<S: Send + Sync> FromRequestParts<S> for NumberPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let crate::extract::IdPath(id) =
-            crate::extract::IdPath::from_request_parts(parts, state).await?;
+        let crate::http::extract::IdPath(id) =
+            crate::http::extract::IdPath::from_request_parts(parts, state).await?;
         Ok(NumberPath(AccessTokenNumber::from_i64(id)?))
     }
 }
@@ -625,7 +626,7 @@ pub async fn list(
     .bind(pattern)
     .bind(before)
     .bind(i64::from(limit) + 1)
-    .fetch_all(&state.db)
+    .fetch_all(state.store.pool())
     .await?;
     let more = rows.len() > limit as usize;
     let mut items = Vec::with_capacity(rows.len());
@@ -644,7 +645,7 @@ pub async fn get(
     Authorized(p, _): Authorized<AccessRead>,
     NumberPath(number): NumberPath,
 ) -> Result<Json<AccessTokenJson>, ApiError> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.store.pool().acquire().await?;
     let loaded = load_token(&mut conn, &state.master, p.org, number).await?;
     Ok(Json(token_json(&loaded.token)))
 }
@@ -681,7 +682,7 @@ pub async fn create(
         .map(ClassificationId::new)
         .transpose()?;
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let definition = active_definition(&mut tx, p.org).await?;
     let class = match classification_id {
         Some(id) => Some(classification(&mut tx, p.org, id).await?),
@@ -753,7 +754,7 @@ pub async fn create(
     )
     .execute(&mut *tx)
     .await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -829,7 +830,7 @@ pub async fn edit(
         classification: id_change(body.classification_id, ClassificationId::new)?,
     };
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
     let definition = active_definition(&mut tx, p.org).await?;
     let class = own_classification(&mut tx, p.org, &loaded.token).await?;
@@ -860,7 +861,7 @@ pub async fn edit(
         revoke_sessions(&mut tx, loaded.row.id, now).await?;
     }
     store_token(&mut tx, &state.master, &loaded, hash, now).await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -894,7 +895,7 @@ async fn finish(
     now: Timestamp,
 ) -> Result<(), ApiError> {
     store_token(&mut tx, &state.master, loaded, hash, now).await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(p),
@@ -915,7 +916,7 @@ pub async fn set_effective(
     NumberPath(number): NumberPath,
 ) -> Result<Json<AccessTokenJson>, ApiError> {
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
     loaded
         .token
@@ -944,7 +945,7 @@ pub async fn set_not_effective(
     NumberPath(number): NumberPath,
 ) -> Result<Json<AccessTokenJson>, ApiError> {
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
     let rewards = match loaded.token.rewards_participant() {
         Some(id) => Some(participant(&mut tx, p.org, id).await?),
@@ -978,7 +979,7 @@ pub async fn delete(
     NumberPath(number): NumberPath,
 ) -> Result<StatusCode, ApiError> {
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let loaded = load_token(&mut tx, &state.master, p.org, number).await?;
     loaded.token.ensure_deletable().map_err(access_error)?;
     sqlx::query("UPDATE access_tokens SET deleted_at = ? WHERE id = ?")
@@ -987,7 +988,7 @@ pub async fn delete(
         .execute(&mut *tx)
         .await?;
     revoke_sessions(&mut tx, loaded.row.id, now).await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -1009,7 +1010,7 @@ pub async fn reset_pass_code(
     NumberPath(number): NumberPath,
 ) -> Result<Json<WithSecrets>, ApiError> {
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
     let definition = active_definition(&mut tx, p.org).await?;
     let class = own_classification(&mut tx, p.org, &loaded.token).await?;
@@ -1045,7 +1046,7 @@ pub async fn reset_verification_code(
     NumberPath(number): NumberPath,
 ) -> Result<Json<WithSecrets>, ApiError> {
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
     let code = loaded
         .token
@@ -1092,7 +1093,7 @@ pub async fn verify(
     Body(body): Body<VerifyBody>,
 ) -> Result<Json<AccessTokenJson>, ApiError> {
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
     if loaded.token.state() == LifeCycleState::PendingVerification
         && loaded.row.verify_failures >= MAX_VERIFY_ATTEMPTS
@@ -1115,7 +1116,7 @@ pub async fn verify(
             .bind(loaded.row.id)
             .execute(&mut *tx)
             .await?;
-            audit(
+            store::audit::record(
                 &mut tx,
                 p.org,
                 &Actor::from(&p),

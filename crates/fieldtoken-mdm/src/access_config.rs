@@ -26,8 +26,9 @@ use sqlx::SqliteConnection;
 use crate::access::{AccessCreate, AccessRead, AccessUpdate, Items, access_error};
 use crate::auth::Authorized;
 use crate::clock::{now, rfc3339};
-use crate::extract::{Body, IdPath};
-use crate::orgs::{Actor, audit};
+use crate::http::extract::{Body, IdPath};
+use crate::store;
+use crate::store::audit::Actor;
 use crate::{ApiError, AppState};
 
 /// How an identifier or authentication code is made: generated (`auto_number`, `auto_id`) or typed in a format
@@ -365,7 +366,7 @@ pub async fn list_definitions(
         "SELECT {DEFINITION_COLUMNS} FROM access_token_definitions WHERE org_id = ? ORDER BY id"
     ))
     .bind(i64::from(p.org.get()))
-    .fetch_all(&state.db)
+    .fetch_all(state.store.pool())
     .await?;
     let items = rows
         .iter()
@@ -387,7 +388,7 @@ pub async fn create_definition(
             .map_err(access_error)?;
     let active = body.active.unwrap_or(true);
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let taken: Option<i64> =
         sqlx::query_scalar("SELECT id FROM access_token_definitions WHERE org_id = ? AND name = ?")
             .bind(i64::from(p.org.get()))
@@ -417,7 +418,7 @@ pub async fn create_definition(
     .await?;
     let (definition, created) = definition_of_row(&row)?;
     let shown = definition_json(&definition, created);
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -439,7 +440,7 @@ pub async fn activate_definition(
     IdPath(id): IdPath,
 ) -> Result<Json<DefinitionJson>, ApiError> {
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let exists: Option<i64> =
         sqlx::query_scalar("SELECT id FROM access_token_definitions WHERE id = ? AND org_id = ?")
             .bind(id)
@@ -457,7 +458,7 @@ pub async fn activate_definition(
     .fetch_one(&mut *tx)
     .await?;
     let (definition, created) = definition_of_row(&row)?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -505,7 +506,7 @@ pub async fn list_classifications(
         "SELECT id, name, settings FROM access_token_classifications WHERE org_id = ? ORDER BY name, id",
     )
     .bind(i64::from(p.org.get()))
-    .fetch_all(&state.db)
+    .fetch_all(state.store.pool())
     .await?;
     let mut items = Vec::with_capacity(rows.len());
     for (id, name, settings) in rows {
@@ -529,7 +530,7 @@ pub async fn create_classification(
     let checked = Classification::new(ClassificationId::new(1)?, &body.name, settings)
         .map_err(access_error)?;
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let taken: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM access_token_classifications WHERE org_id = ? AND name = ?",
     )
@@ -551,7 +552,7 @@ pub async fn create_classification(
     .await?;
     let c = Classification::new(ClassificationId::from_i64(id)?, checked.name(), settings)?;
     let shown = classification_json(&c);
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),

@@ -36,8 +36,9 @@ use crate::access::{
 use crate::access_config::active_definition_or_none;
 use crate::auth::{Authorized, Principal};
 use crate::clock::{now, rfc3339};
-use crate::extract::{Body, IdPath, checked_name};
-use crate::orgs::{Actor, audit};
+use crate::http::extract::{Body, IdPath, checked_name};
+use crate::store;
+use crate::store::audit::Actor;
 use crate::{ApiError, AppState};
 
 /// The organisation's accounts receivable as the core needs it; 404 when it has none with this id.
@@ -205,7 +206,7 @@ pub async fn list_accounts(
     State(state): State<AppState>,
     Authorized(p, _): Authorized<AccessRead>,
 ) -> Result<Json<Items<PartyJson>>, ApiError> {
-    ACCOUNTS.list(&state.db, p.org).await
+    ACCOUNTS.list(state.store.pool(), p.org).await
 }
 
 /// `GET /api/v1/rewards-participants`
@@ -213,7 +214,7 @@ pub async fn list_participants(
     State(state): State<AppState>,
     Authorized(p, _): Authorized<AccessRead>,
 ) -> Result<Json<Items<PartyJson>>, ApiError> {
-    PARTICIPANTS.list(&state.db, p.org).await
+    PARTICIPANTS.list(state.store.pool(), p.org).await
 }
 
 /// `POST /api/v1/accounts-receivable` → 201.
@@ -224,7 +225,7 @@ pub async fn create_account(
 ) -> Result<(StatusCode, Json<PartyJson>), ApiError> {
     let name = checked_name(&body.name, "an accounts receivable")?;
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let row: PartyRow = sqlx::query_as(&format!(
         "INSERT INTO accounts_receivable (org_id, name, created_at) VALUES (?, ?, ?) RETURNING {}",
         ACCOUNTS.columns
@@ -234,7 +235,7 @@ pub async fn create_account(
     .bind(now.as_millis())
     .fetch_one(&mut *tx)
     .await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -257,7 +258,7 @@ pub async fn create_participant(
     let name = checked_name(&body.name, "a rewards participant")?;
     let account = AccountsReceivableId::new(body.accounts_receivable_id)?;
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     accounts_receivable(&mut tx, p.org, account)
         .await?
         .ensure_takes_new_links()
@@ -273,7 +274,7 @@ pub async fn create_participant(
     .bind(now.as_millis())
     .fetch_one(&mut *tx)
     .await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -313,7 +314,7 @@ pub async fn terminate_account(
 ) -> Result<Json<TerminatedJson>, ApiError> {
     let account = AccountsReceivableId::from_i64(id)?;
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let account = accounts_receivable(&mut tx, p.org, account).await?;
     if account.terminated {
         return Err(already_terminated(&account));
@@ -342,7 +343,7 @@ pub async fn terminate_account(
             outcomes.push(shown);
         }
     }
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -368,13 +369,13 @@ pub async fn terminate_participant(
 ) -> Result<Json<PartyJson>, ApiError> {
     let rid = RewardsParticipantId::from_i64(id)?;
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let rewards = participant(&mut tx, p.org, rid).await?;
     if rewards.terminated {
         return Err(already_terminated(&rewards));
     }
     let row = PARTICIPANTS.mark_terminated(&mut tx, id, now).await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -461,7 +462,7 @@ async fn change_link(
 ) -> Result<(AccessTokenJson, Option<serde_json::Value>), ApiError> {
     let now = now();
     let by = by(p);
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let found = party.find(&mut tx, p.org).await?;
     let mut loaded = load_token(&mut tx, &state.master, p.org, number).await?;
     let outcome = if link {
@@ -513,7 +514,7 @@ async fn change_link(
         detail["automatic"] = automatic.clone();
     }
     let action = format!("{kind}.{}", if link { "link" } else { "unlink" });
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(p),

@@ -17,9 +17,10 @@ use sqlx::SqliteConnection;
 
 use crate::auth::{Authorized, CreateTokens, DeleteTokens, ReadTokens};
 use crate::clock::{WireTime, now, rfc3339};
-use crate::extract::{Body, IdPath, Query};
-use crate::orgs::{Actor, active_key_id, audit, bump_revision, signing_key};
+use crate::http::extract::{Body, IdPath, Query};
 use crate::seal::MasterKey;
+use crate::store;
+use crate::store::audit::Actor;
 use crate::{ApiError, AppState};
 
 /// The most tokens one page lists.
@@ -133,13 +134,13 @@ pub async fn insert_token(
                 .fetch_optional(&mut *conn)
                 .await?;
         if known.is_none() {
-            return Err(ApiError::bad_request(
-                "unknown_fleet",
+            return Err(ApiError::core(
+                fieldtoken_core::ErrorKind::UnknownFleet,
                 format!("there is no fleet {fleet}"),
             ));
         }
     }
-    let key_id = active_key_id(conn, org).await?;
+    let key_id = store::signing_keys::current_id(conn, org).await?;
     let code = TokenCode::generate(&mut rand::rng());
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO action_tokens (org_id, name, action, fleet_id, expires_at_s, key_id, sealed_code, code_lookup, created_by, created_at)
@@ -164,7 +165,7 @@ pub async fn insert_token(
         .bind(i64::from(id.get()))
         .execute(&mut *conn)
         .await?;
-    bump_revision(conn, org).await?;
+    store::orgs::bump_revision(conn, org).await?;
     Ok(token)
 }
 
@@ -236,7 +237,8 @@ impl<'a> Renderer<'a> {
     ) -> Result<ActionTokenJson, ApiError> {
         let (token, key_id, created_at, _) = token_of_row(&self.state.master, row)?;
         if !self.keys.contains_key(&key_id) {
-            let key = signing_key(conn, &self.state.master, token.org(), key_id).await?;
+            let key =
+                store::signing_keys::open(conn, &self.state.master, token.org(), key_id).await?;
             self.keys.insert(key_id, key);
         }
         let signed = self.keys[&key_id].sign_token(&token)?;
@@ -293,7 +295,7 @@ pub async fn list(
                     .replace('_', "\\_")
             )
         });
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.store.pool().acquire().await?;
     let rows: Vec<TokenRow> = sqlx::query_as(&format!(
         "SELECT {TOKEN_COLUMNS} FROM action_tokens
          WHERE org_id = ?1 AND deleted_at IS NULL AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\') AND (?3 IS NULL OR id < ?3)
@@ -327,7 +329,7 @@ pub async fn create(
     let action = body.action.to_action()?;
     let expires_at = Expiry::from_millis(body.expires_at.0.as_millis())?;
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let token = insert_token(
         &mut tx,
         &state.master,
@@ -339,7 +341,7 @@ pub async fn create(
         now,
     )
     .await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -361,7 +363,7 @@ pub async fn get(
     Authorized(p, _): Authorized<ReadTokens>,
     IdPath(id): IdPath,
 ) -> Result<Json<ActionTokenJson>, ApiError> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.store.pool().acquire().await?;
     let row = load_live(&mut conn, p.org, id).await?;
     Ok(Json(Renderer::new(&state).render(&mut conn, &row).await?))
 }
@@ -373,7 +375,7 @@ pub async fn delete(
     IdPath(id): IdPath,
 ) -> Result<StatusCode, ApiError> {
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let done = sqlx::query("UPDATE action_tokens SET deleted_at = ? WHERE id = ? AND org_id = ? AND deleted_at IS NULL")
         .bind(now.as_millis())
         .bind(id)
@@ -383,8 +385,8 @@ pub async fn delete(
     if done.rows_affected() == 0 {
         return Err(ApiError::not_found("action token"));
     }
-    bump_revision(&mut tx, p.org).await?;
-    audit(
+    store::orgs::bump_revision(&mut tx, p.org).await?;
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -435,7 +437,7 @@ pub async fn qr(
             ));
         }
     };
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.store.pool().acquire().await?;
     let row = load_live(&mut conn, p.org, id).await?;
     let token = Renderer::new(&state).render(&mut conn, &row).await?;
     let text = match query.format.as_deref().unwrap_or("new") {

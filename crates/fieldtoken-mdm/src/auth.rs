@@ -2,8 +2,6 @@
 //! carries an organisation and a permission subset (for a user's token, that subset within the user's role, read at
 //! every request). No or a bad token is 401 `unauthenticated`; a valid token without the permission an endpoint
 //! needs is 403 `forbidden` (the UI shows a sign-in screen for the first and hides the feature for the second).
-//!
-//! Secrets are `ftk_` and 64 hex digits (32 random bytes); only their SHA-256 is stored.
 
 use std::net::SocketAddr;
 
@@ -11,12 +9,10 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
 use fieldtoken_core::{OrgId, Permission, PermissionSet};
-use sha2::{Digest, Sha256};
 
 use crate::limits::{Budget, Client};
-use crate::{ApiError, AppState};
-
-const SECRET_PREFIX: &str = "ftk_";
+use crate::store::audit::Actor;
+use crate::{ApiError, AppState, store};
 
 /// An authenticated caller.
 #[derive(Clone, Debug)]
@@ -42,49 +38,12 @@ impl Principal {
     }
 }
 
-/// A new bearer secret and the hash to store.
-pub fn new_secret() -> (String, Vec<u8>) {
-    let mut bytes = [0u8; 32];
-    rand::fill(&mut bytes);
-    let secret = format!("{SECRET_PREFIX}{}", hex::encode(bytes));
-    let hash = secret_hash(&secret);
-    (secret, hash)
-}
-
-/// The stored form of a secret.
-pub fn secret_hash(secret: &str) -> Vec<u8> {
-    Sha256::digest(secret.as_bytes()).to_vec()
-}
-
-/// Stable names of a set, as stored.
-pub fn permissions_text(set: PermissionSet) -> String {
-    set.names().join(" ")
-}
-
-/// A stored permission list; names this build does not know are ignored (never granted).
-pub fn parse_permissions(text: &str) -> PermissionSet {
-    text.split_whitespace()
-        .filter_map(|name| Permission::parse(name).ok())
-        .collect()
-}
-
 fn remote(parts: &Parts) -> Option<String> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
-
-/// id, organisation, name, permissions, operator's access token number, user, the user's role's permissions.
-type TokenRow = (
-    i64,
-    i64,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-);
 
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
@@ -106,34 +65,28 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principa
             "use Authorization: Bearer <token>",
         ));
     }
-    // An operator session works only until it expires and while its access token is 'Effective' (seed 002: only
-    // 'Effective' tokens can be used to access the system).
-    // A user's token acts within its user's role as the role is now (see `roles`).
-    let row: Option<TokenRow> = sqlx::query_as(
-        "SELECT t.id, t.org_id, t.name, t.permissions, a.number, t.user_id, r.permissions FROM api_tokens t
-         LEFT JOIN access_tokens a ON a.id = t.access_token_id
-         LEFT JOIN users u ON u.id = t.user_id
-         LEFT JOIN roles r ON r.id = u.role_id
-         WHERE t.secret_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
-           AND (t.access_token_id IS NULL OR (a.state = 'effective' AND a.deleted_at IS NULL))",
-    )
-    .bind(secret_hash(secret.trim()))
-    .bind(crate::clock::now().as_millis())
-    .fetch_optional(&state.db)
-    .await?;
-    let (token_id, org, name, permissions, operator, user, role) = row.ok_or_else(bad)?;
-    let mut permissions = parse_permissions(&permissions);
-    if user.is_some() {
-        permissions = permissions.intersection(parse_permissions(role.as_deref().unwrap_or("")));
-    }
+    let mut conn = state.store.read().await?;
+    let live = store::api_tokens::find_live(&mut conn, secret.trim(), crate::clock::now())
+        .await?
+        .ok_or_else(bad)?;
     Ok(Some(Principal {
-        token_id,
-        name,
-        org: OrgId::from_i64(org).map_err(|_| bad())?,
-        permissions,
+        token_id: live.id,
+        name: live.name,
+        org: live.org,
+        permissions: live.permissions,
         remote: remote(parts),
-        operator: operator.and_then(|n| u32::try_from(n).ok()),
+        operator: live.operator,
     }))
+}
+
+impl From<&Principal> for Actor {
+    fn from(p: &Principal) -> Actor {
+        Actor {
+            id: Some(p.token_id),
+            name: p.name.clone(),
+            remote: p.remote.clone(),
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for Principal {

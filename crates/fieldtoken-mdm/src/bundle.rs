@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::action_tokens::{TOKEN_COLUMNS, TokenRow, WireAction, token_of_row};
 use crate::auth::Principal;
 use crate::clock::{now, rfc3339};
-use crate::orgs::{directory_key, public_keys};
+use crate::store;
 use crate::{ApiError, AppState};
 
 /// The bundle on the wire.
@@ -94,7 +94,7 @@ pub async fn offline_bundle(
 ) -> Result<Response, ApiError> {
     let org_id = i64::from(p.org.get());
     // One read transaction: the version and the content come from the same snapshot.
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.store.pool().begin().await?;
     let revision: i64 = sqlx::query_scalar("SELECT revision FROM organisations WHERE id = ?")
         .bind(org_id)
         .fetch_one(&mut *tx)
@@ -110,7 +110,7 @@ pub async fn offline_bundle(
     }
 
     let mut keys = KeyRing::new();
-    public_keys(&mut tx, p.org, &mut keys).await?;
+    store::signing_keys::public_keys(&mut tx, p.org, &mut keys).await?;
     let retired: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM signing_keys WHERE org_id = ? AND status = 'retired' ORDER BY id",
     )
@@ -121,7 +121,8 @@ pub async fn offline_bundle(
         .into_iter()
         .map(fieldtoken_core::KeyId::from_i64)
         .collect::<Result<BTreeSet<_>, _>>()?;
-    let mut directory = CodeDirectory::new(directory_key(&mut tx, &state.master, p.org).await?);
+    let mut directory =
+        CodeDirectory::new(store::orgs::directory_key(&mut tx, &state.master, p.org).await?);
     let mut deleted = BTreeSet::new();
     let rows: Vec<TokenRow> = sqlx::query_as(&format!(
         "SELECT {TOKEN_COLUMNS} FROM action_tokens WHERE org_id = ?"

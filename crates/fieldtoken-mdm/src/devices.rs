@@ -9,8 +9,9 @@ use serde_json::json;
 
 use crate::auth::{Admin, Authorized, Principal, ReadDevices, ReadFleets};
 use crate::clock::now;
-use crate::extract::{Body, IdPath};
-use crate::orgs::{Actor, audit, create_api_token};
+use crate::http::extract::{Body, IdPath};
+use crate::store;
+use crate::store::audit::Actor;
 use crate::{ApiError, AppState};
 
 /// `{ "items": [...] }`
@@ -65,7 +66,7 @@ pub async fn fleets(
     let rows: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM fleets WHERE org_id = ? ORDER BY name, id")
             .bind(i64::from(p.org.get()))
-            .fetch_all(&state.db)
+            .fetch_all(state.store.pool())
             .await?;
     Ok(Json(Items {
         items: rows
@@ -84,7 +85,7 @@ pub async fn devices(
         "SELECT {DEVICE_COLUMNS} FROM devices WHERE org_id = ? ORDER BY serial, id"
     ))
     .bind(i64::from(p.org.get()))
-    .fetch_all(&state.db)
+    .fetch_all(state.store.pool())
     .await?;
     Ok(Json(Items {
         items: rows.into_iter().map(device_json).collect(),
@@ -102,7 +103,7 @@ pub async fn device(
     ))
     .bind(id)
     .bind(i64::from(p.org.get()))
-    .fetch_optional(&state.db)
+    .fetch_optional(state.store.pool())
     .await?;
     row.map(device_json)
         .map(Json)
@@ -116,7 +117,7 @@ pub async fn me(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let org: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = ?")
         .bind(i64::from(p.org.get()))
-        .fetch_one(&state.db)
+        .fetch_one(state.store.pool())
         .await?;
     Ok(Json(json!({
         "token": { "id": p.token_id, "name": p.name },
@@ -156,10 +157,10 @@ pub async fn create_token(
         ));
     }
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let (id, secret) =
-        create_api_token(&mut tx, p.org, name, wanted, Some(p.token_id), now).await?;
-    audit(
+        store::api_tokens::create(&mut tx, p.org, name, wanted, Some(p.token_id), now).await?;
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -187,7 +188,7 @@ pub async fn audit_csv(
         "SELECT at, actor, action, target, detail, remote FROM audit_log WHERE org_id = ? ORDER BY id",
     )
     .bind(i64::from(p.org.get()))
-    .fetch_all(&state.db)
+    .fetch_all(state.store.pool())
     .await?;
     let mut csv = String::from("at,actor,action,target,detail,remote\r\n");
     for (at, actor, action, target, detail, remote) in rows {

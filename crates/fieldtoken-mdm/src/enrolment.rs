@@ -18,9 +18,10 @@ use std::net::SocketAddr;
 
 use crate::auth::{Authorized, Needs};
 use crate::clock::{now, rfc3339};
-use crate::extract::{Body, IdPath};
+use crate::http::extract::{Body, IdPath};
 use crate::limits::{Budget, Client};
-use crate::orgs::{Actor, audit, bump_revision};
+use crate::store;
+use crate::store::audit::Actor;
 use crate::sync::device_of_row;
 use crate::{ApiError, AppState};
 
@@ -97,7 +98,7 @@ pub async fn issue(
     IdPath(id): IdPath,
 ) -> Result<(StatusCode, Json<EnrolmentCodeJson>), ApiError> {
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let device: Option<DeviceRow> = sqlx::query_as(
         "SELECT id, org_id, state, fleet_id, certificate FROM devices WHERE id = ? AND org_id = ?",
     )
@@ -128,7 +129,7 @@ pub async fn issue(
     .bind(expires_at.as_millis())
     .execute(&mut *tx)
     .await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -219,7 +220,7 @@ async fn enrol_with(
         .verify_enrolment(&code, &proof)
         .map_err(|refused| bad_proof(&refused.to_string()))?;
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let found: Option<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
         "SELECT id, device_id, expires_at, used_at FROM enrolment_codes WHERE code_lookup = ?",
     )
@@ -268,12 +269,12 @@ async fn enrol_with(
         .bind(code_id)
         .execute(&mut *tx)
         .await?;
-    bump_revision(&mut tx, org).await?;
+    store::orgs::bump_revision(&mut tx, org).await?;
     let actor = Actor {
         remote: peer.map(|a| a.ip().to_string()),
         ..Actor::system("enrolment")
     };
-    audit(
+    store::audit::record(
         &mut tx,
         org,
         &actor,

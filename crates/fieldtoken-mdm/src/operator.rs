@@ -38,12 +38,15 @@ use crate::access::{
     TOKEN_COLUMNS, TokenRow, access_error, authentication_code_lookup, pass_code_matches,
     token_of_row,
 };
-use crate::auth::{Principal, new_secret, permissions_text};
+use crate::auth::Principal;
 use crate::clock::{now, rfc3339};
 use crate::enrolment::Peer;
-use crate::extract::Body;
+use crate::http::extract::Body;
 use crate::limits::{Budget, Client};
-use crate::orgs::{Actor, audit};
+use crate::secret::new_secret;
+use crate::store;
+use crate::store::api_tokens::permissions_text;
+use crate::store::audit::Actor;
 use crate::{ApiError, AppState};
 
 /// How long an operator session lasts: a working week, so that a phone that was offline for days can still sync its
@@ -150,8 +153,8 @@ async fn audit_failure(
         tracing::info!(%detail, remote = ?remote.0, "operator sign-in refused, no organisation matched");
         return Ok(());
     };
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    audit(
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
+    store::audit::record(
         &mut tx,
         org,
         &sign_in_actor(remote),
@@ -200,7 +203,7 @@ async fn sign_in_with(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let wanted_org = body.org;
     let credentials = credentials(body)?;
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.store.pool().acquire().await?;
     let named_org = match wanted_org {
         Some(id) => org_exists(&mut conn, id).await?,
         None => None,
@@ -311,7 +314,7 @@ async fn sign_in_with(
     };
     let name: String = name.chars().take(100).collect();
     let (secret, hash) = new_secret();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     // Checked again inside the write transaction: the token may have changed since it was read.
     let still: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM access_tokens WHERE id = ? AND state = 'effective' AND deleted_at IS NULL",
@@ -335,7 +338,7 @@ async fn sign_in_with(
     .bind(expires_at.as_millis())
     .fetch_one(&mut *tx)
     .await?;
-    audit(
+    store::audit::record(
         &mut tx,
         org,
         &Actor {
@@ -375,13 +378,13 @@ pub async fn sign_out(State(state): State<AppState>, p: Principal) -> Result<Sta
         ));
     };
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
         .bind(now.as_millis())
         .bind(p.token_id)
         .execute(&mut *tx)
         .await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),

@@ -1,91 +1,16 @@
 //! Organisations and their secrets: creating one (with its code-directory key and first signing key), opening the
 //! sealed keys, the bundle revision, the audit log, and the demo organisation.
 
+use fieldtoken_api::ServerCode;
 use fieldtoken_core::{
-    Action, DirectoryKey, Expiry, FleetId, KeyId, KeyRing, OrgId, OrgPublicKey, OrgSigningKey,
-    PermissionSet, Timestamp, TokenName,
+    Action, ErrorKind, Expiry, FleetId, OrgId, PermissionSet, Timestamp, TokenName,
 };
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
-use crate::auth::{Principal, new_secret, permissions_text};
 use crate::seal::MasterKey;
-use crate::{ApiError, action_tokens};
-
-/// Who did something, for the audit log.
-#[derive(Clone, Debug)]
-pub struct Actor {
-    /// The API token, if any.
-    pub id: Option<i64>,
-    /// A name for people.
-    pub name: String,
-    /// The client's address.
-    pub remote: Option<String>,
-}
-
-impl Actor {
-    /// The server itself (CLI commands, demo seeding).
-    pub fn system(what: &str) -> Actor {
-        Actor {
-            id: None,
-            name: what.to_owned(),
-            remote: None,
-        }
-    }
-}
-
-impl From<&Principal> for Actor {
-    fn from(p: &Principal) -> Actor {
-        Actor {
-            id: Some(p.token_id),
-            name: p.name.clone(),
-            remote: p.remote.clone(),
-        }
-    }
-}
-
-/// Appends to the audit log (inside the caller's transaction, so the entry exists exactly when the change does).
-pub async fn audit(
-    conn: &mut SqliteConnection,
-    org: OrgId,
-    actor: &Actor,
-    action: &str,
-    target: &str,
-    detail: serde_json::Value,
-    now: Timestamp,
-) -> Result<(), ApiError> {
-    sqlx::query(
-        "INSERT INTO audit_log (org_id, at, actor_id, actor, action, target, detail, remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(i64::from(org.get()))
-    .bind(now.as_millis())
-    .bind(actor.id)
-    .bind(&actor.name)
-    .bind(action)
-    .bind(target)
-    .bind(detail.to_string())
-    .bind(&actor.remote)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Marks the organisation's offline bundle as changed.
-pub async fn bump_revision(conn: &mut SqliteConnection, org: OrgId) -> Result<(), ApiError> {
-    sqlx::query("UPDATE organisations SET revision = revision + 1 WHERE id = ?")
-        .bind(i64::from(org.get()))
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-fn directory_label(org: OrgId) -> String {
-    format!("fieldtoken/directory-key/{org}")
-}
-
-fn seed_label(org: OrgId, key: KeyId) -> String {
-    format!("fieldtoken/signing-key/{org}/{key}")
-}
+use crate::store::audit::Actor;
+use crate::{ApiError, action_tokens, store};
 
 /// Creates an organisation with its directory key and an active signing key. Fails with 409 if the name is taken.
 pub async fn create_org(
@@ -96,161 +21,20 @@ pub async fn create_org(
 ) -> Result<OrgId, ApiError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::bad_request(
-            "bad_name",
+        return Err(ApiError::core(
+            ErrorKind::BadName,
             "an organisation name has 1 to 100 characters",
         ));
     }
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE name = ?")
-        .bind(name)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if taken.is_some() {
-        return Err(ApiError::new(
-            axum::http::StatusCode::CONFLICT,
-            "org_exists",
+    if store::orgs::exists(conn, name).await? {
+        return Err(ApiError::server(
+            ServerCode::OrgExists,
             format!("an organisation named '{name}' already exists"),
         ));
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO organisations (name, sealed_directory_key, created_at) VALUES (?, x'', ?) RETURNING id",
-    )
-    .bind(name)
-    .bind(now.as_millis())
-    .fetch_one(&mut *conn)
-    .await?;
-    let org = OrgId::from_i64(id)?;
-    let key = DirectoryKey::generate(&mut rand::rng());
-    sqlx::query("UPDATE organisations SET sealed_directory_key = ? WHERE id = ?")
-        .bind(master.seal(&directory_label(org), &key.to_bytes()))
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    new_signing_key(conn, master, org, now).await?;
+    let org = store::orgs::insert(conn, master, name, now).await?;
+    store::signing_keys::create(conn, master, org, now).await?;
     Ok(org)
-}
-
-/// Adds a new current signing key (key rotation): the one before stops signing but keeps verifying what it signed,
-/// until it is retired (see `signing_keys`). Returns the new key id.
-pub async fn new_signing_key(
-    conn: &mut SqliteConnection,
-    master: &MasterKey,
-    org: OrgId,
-    now: Timestamp,
-) -> Result<KeyId, ApiError> {
-    sqlx::query("UPDATE signing_keys SET replaced_at = ? WHERE org_id = ? AND replaced_at IS NULL")
-        .bind(now.as_millis())
-        .bind(i64::from(org.get()))
-        .execute(&mut *conn)
-        .await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO signing_keys (org_id, public_key, sealed_seed, status, created_at) VALUES (?, zeroblob(32), x'', 'active', ?) RETURNING id",
-    )
-    .bind(i64::from(org.get()))
-    .bind(now.as_millis())
-    .fetch_one(&mut *conn)
-    .await?;
-    let key_id = KeyId::from_i64(id)?;
-    let mut seed = [0u8; 32];
-    rand::fill(&mut seed);
-    let key = OrgSigningKey::from_seed(key_id, org, seed);
-    sqlx::query("UPDATE signing_keys SET public_key = ?, sealed_seed = ? WHERE id = ?")
-        .bind(key.public_key().to_bytes().to_vec())
-        .bind(master.seal(&seed_label(org, key_id), &seed))
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    bump_revision(conn, org).await?;
-    Ok(key_id)
-}
-
-/// The organisation's current signing key id: the one that signs new tokens.
-pub async fn active_key_id(conn: &mut SqliteConnection, org: OrgId) -> Result<KeyId, ApiError> {
-    let id: i64 =
-        sqlx::query_scalar("SELECT id FROM signing_keys WHERE org_id = ? AND replaced_at IS NULL")
-            .bind(i64::from(org.get()))
-            .fetch_one(conn)
-            .await?;
-    Ok(KeyId::from_i64(id)?)
-}
-
-/// Opens a signing key of the organisation.
-pub async fn signing_key(
-    conn: &mut SqliteConnection,
-    master: &MasterKey,
-    org: OrgId,
-    key_id: KeyId,
-) -> Result<OrgSigningKey, ApiError> {
-    let sealed: Vec<u8> =
-        sqlx::query_scalar("SELECT sealed_seed FROM signing_keys WHERE id = ? AND org_id = ?")
-            .bind(i64::from(key_id.get()))
-            .bind(i64::from(org.get()))
-            .fetch_one(conn)
-            .await?;
-    let seed = master.open_array::<32>(&seed_label(org, key_id), &sealed)?;
-    Ok(OrgSigningKey::from_seed(key_id, org, seed))
-}
-
-/// Opens the organisation's code-directory key.
-pub async fn directory_key(
-    conn: &mut SqliteConnection,
-    master: &MasterKey,
-    org: OrgId,
-) -> Result<DirectoryKey, ApiError> {
-    let sealed: Vec<u8> =
-        sqlx::query_scalar("SELECT sealed_directory_key FROM organisations WHERE id = ?")
-            .bind(i64::from(org.get()))
-            .fetch_one(conn)
-            .await?;
-    Ok(DirectoryKey::from_bytes(
-        master.open_array::<32>(&directory_label(org), &sealed)?,
-    ))
-}
-
-/// The public keys that verify an organisation's tokens: the current key and the previous ones, not the retired
-/// (a token signed with a retired key is `unknown_key` to the core, which rejects it as `bad_signature` at sync).
-pub async fn public_keys(
-    conn: &mut SqliteConnection,
-    org: OrgId,
-    ring: &mut KeyRing,
-) -> Result<(), ApiError> {
-    let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
-        "SELECT id, public_key FROM signing_keys WHERE org_id = ? AND status = 'active' ORDER BY id",
-    )
-            .bind(i64::from(org.get()))
-            .fetch_all(conn)
-            .await?;
-    for (id, bytes) in rows {
-        let bytes = <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
-            ApiError::bad_request("bad_format", "a stored public key has the wrong size")
-        })?;
-        ring.insert(OrgPublicKey::from_bytes(KeyId::from_i64(id)?, org, bytes)?);
-    }
-    Ok(())
-}
-
-/// Creates an API token; returns its id and the secret (shown once).
-pub async fn create_api_token(
-    conn: &mut SqliteConnection,
-    org: OrgId,
-    name: &str,
-    permissions: PermissionSet,
-    created_by: Option<i64>,
-    now: Timestamp,
-) -> Result<(i64, String), ApiError> {
-    let (secret, hash) = new_secret();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO api_tokens (org_id, name, secret_hash, permissions, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(i64::from(org.get()))
-    .bind(name)
-    .bind(hash)
-    .bind(permissions_text(permissions))
-    .bind(created_by)
-    .bind(now.as_millis())
-    .fetch_one(conn)
-    .await?;
-    Ok((id, secret))
 }
 
 /// What `seed-demo` prints.
@@ -274,12 +58,12 @@ pub struct DemoOrg {
 /// Creates an organisation with fleets, enrolled devices, two action tokens and an admin API token, in one
 /// transaction.
 pub async fn seed_demo(
-    pool: &sqlx::SqlitePool,
+    store: &crate::Store,
     master: &MasterKey,
     name: &str,
     now: Timestamp,
 ) -> Result<DemoCredentials, ApiError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = store.write().await?;
     let org = create_org(&mut tx, master, name, now).await?;
     let org_id = i64::from(org.get());
     let mut fleets = Vec::new();
@@ -315,7 +99,7 @@ pub async fn seed_demo(
         .await?;
     }
     let actor = Actor::system("seed-demo");
-    let (admin_id, admin_token) = create_api_token(
+    let (admin_id, admin_token) = store::api_tokens::create(
         &mut tx,
         org,
         "Demo administrator",
@@ -342,7 +126,7 @@ pub async fn seed_demo(
         )
         .await?;
     }
-    audit(
+    store::audit::record(
         &mut tx,
         org,
         &actor,

@@ -27,11 +27,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::SqliteConnection;
 
-use crate::auth::{Admin, Authorized, Principal, parse_permissions, permissions_text};
+use crate::auth::{Admin, Authorized, Principal};
 use crate::clock::{now, rfc3339};
 use crate::devices::Items;
-use crate::extract::{Body, IdPath, checked_name};
-use crate::orgs::{Actor, audit, create_api_token};
+use crate::http::extract::{Body, IdPath, checked_name};
+use crate::store;
+use crate::store::api_tokens::{parse_permissions, permissions_text};
+use crate::store::audit::Actor;
 use crate::{ApiError, AppState};
 
 /// A role as the API shows it.
@@ -254,7 +256,7 @@ pub async fn list_roles(
         "{ROLE_SELECT} WHERE r.org_id = ? ORDER BY r.name, r.id"
     ))
     .bind(i64::from(p.org.get()))
-    .fetch_all(&state.db)
+    .fetch_all(state.store.pool())
     .await?;
     Ok(Json(Items::of(rows.into_iter().map(role_json).collect())))
 }
@@ -269,7 +271,7 @@ pub async fn create_role(
     let permissions = PermissionSet::parse(body.permissions.iter().map(String::as_str))?;
     ensure_can_grant(&p, permissions)?;
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     ROLES.ensure_free(&mut tx, p.org, &name, None).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO roles (org_id, name, permissions, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -281,7 +283,7 @@ pub async fn create_role(
     .bind(now.as_millis())
     .fetch_one(&mut *tx)
     .await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -315,7 +317,7 @@ pub async fn edit_role(
         .map(|names| PermissionSet::parse(names.iter().map(String::as_str)))
         .transpose()?;
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let (_, old_name, old_permissions, ..) = load_role(&mut tx, p.org, id).await?;
     let before = parse_permissions(&old_permissions);
     let after = wanted.unwrap_or(before);
@@ -331,7 +333,7 @@ pub async fn edit_role(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -354,7 +356,7 @@ pub async fn delete_role(
     IdPath(id): IdPath,
 ) -> Result<StatusCode, ApiError> {
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let (_, name, permissions, _, _, users) = load_role(&mut tx, p.org, id).await?;
     if users > 0 {
         return Err(ApiError::new(
@@ -369,7 +371,7 @@ pub async fn delete_role(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -392,7 +394,7 @@ pub async fn list_users(
         "{USER_SELECT} WHERE u.org_id = ? ORDER BY u.name, u.id"
     ))
     .bind(i64::from(p.org.get()))
-    .fetch_all(&state.db)
+    .fetch_all(state.store.pool())
     .await?;
     Ok(Json(Items::of(rows.into_iter().map(user_json).collect())))
 }
@@ -405,7 +407,7 @@ pub async fn create_user(
 ) -> Result<(StatusCode, Json<UserJson>), ApiError> {
     let name = checked_name(&body.name, "a user")?;
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let (role_id, role_name, role_permissions, ..) =
         body_role(&mut tx, p.org, body.role_id).await?;
     // Giving someone a role grants its permissions to the user's tokens: only within what the caller holds.
@@ -420,7 +422,7 @@ pub async fn create_user(
     .bind(now.as_millis())
     .fetch_one(&mut *tx)
     .await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -448,7 +450,7 @@ pub async fn edit_user(
         .map(|n| checked_name(n, "a user"))
         .transpose()?;
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let (_, old_name, old_role, ..) = load_user(&mut tx, p.org, id).await?;
     let role = match body.role_id {
         Some(role) if i64::from(role) != old_role => {
@@ -466,7 +468,7 @@ pub async fn edit_user(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -494,18 +496,18 @@ pub async fn create_user_token(
     let wanted = PermissionSet::parse(body.permissions.iter().map(String::as_str))?;
     ensure_can_grant(&p, wanted)?;
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let (user_id, user_name, role_id, _, role_permissions, _) =
         load_user(&mut tx, p.org, id).await?;
     let (token_id, secret) =
-        create_api_token(&mut tx, p.org, &name, wanted, Some(p.token_id), now).await?;
+        store::api_tokens::create(&mut tx, p.org, &name, wanted, Some(p.token_id), now).await?;
     sqlx::query("UPDATE api_tokens SET user_id = ? WHERE id = ?")
         .bind(user_id)
         .bind(token_id)
         .execute(&mut *tx)
         .await?;
     let effective = wanted.intersection(parse_permissions(&role_permissions));
-    audit(
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),

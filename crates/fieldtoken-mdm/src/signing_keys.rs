@@ -31,8 +31,9 @@ use sqlx::SqliteConnection;
 use crate::auth::{Admin, Authorized};
 use crate::clock::{now, rfc3339};
 use crate::devices::Items;
-use crate::extract::IdPath;
-use crate::orgs::{Actor, active_key_id, audit, bump_revision, new_signing_key};
+use crate::http::extract::IdPath;
+use crate::store;
+use crate::store::audit::Actor;
 use crate::{ApiError, AppState};
 
 /// A signing key as the API shows it (never its secret half).
@@ -101,7 +102,7 @@ pub async fn list(
     let rows: Vec<KeyRow> =
         sqlx::query_as(&format!("{KEY_SELECT} WHERE k.org_id = ? ORDER BY k.id"))
             .bind(i64::from(p.org.get()))
-            .fetch_all(&state.db)
+            .fetch_all(state.store.pool())
             .await?;
     Ok(Json(Items::of(rows.into_iter().map(key_json).collect())))
 }
@@ -112,10 +113,10 @@ pub async fn rotate(
     Authorized(p, _): Authorized<Admin>,
 ) -> Result<(StatusCode, Json<SigningKeyJson>), ApiError> {
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let replaced = active_key_id(&mut tx, p.org).await?;
-    let key_id = new_signing_key(&mut tx, &state.master, p.org, now).await?;
-    audit(
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let replaced = store::signing_keys::current_id(&mut tx, p.org).await?;
+    let key_id = store::signing_keys::create(&mut tx, &state.master, p.org, now).await?;
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),
@@ -138,7 +139,7 @@ pub async fn retire(
     IdPath(id): IdPath,
 ) -> Result<Json<SigningKeyJson>, ApiError> {
     let now = now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let (_, _, _, replaced, retired, _) = load_key(&mut tx, p.org, id).await?;
     if retired.is_some() {
         return Err(ApiError::new(
@@ -156,7 +157,7 @@ pub async fn retire(
             ),
         ));
     }
-    let current = active_key_id(&mut tx, p.org).await?;
+    let current = store::signing_keys::current_id(&mut tx, p.org).await?;
     sqlx::query("UPDATE signing_keys SET status = 'retired', retired_at = ? WHERE id = ?")
         .bind(now.as_millis())
         .bind(id)
@@ -172,8 +173,8 @@ pub async fn retire(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    bump_revision(&mut tx, p.org).await?;
-    audit(
+    store::orgs::bump_revision(&mut tx, p.org).await?;
+    store::audit::record(
         &mut tx,
         p.org,
         &Actor::from(&p),

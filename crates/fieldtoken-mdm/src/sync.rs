@@ -26,9 +26,10 @@ use sqlx::SqliteConnection;
 use crate::action_tokens::{TOKEN_COLUMNS, TokenRow, WireAction, token_of_row};
 use crate::auth::{MaybePrincipal, Principal};
 use crate::clock::{WireTime, now, rfc3339};
-use crate::extract::Body;
+use crate::http::extract::Body;
 use crate::limits::{Budget, Client};
-use crate::orgs::{Actor, audit, bump_revision, public_keys};
+use crate::store;
+use crate::store::audit::Actor;
 use crate::{ApiError, AppState};
 
 /// The most redemptions in one batch.
@@ -198,7 +199,7 @@ pub async fn sync(
         }
     }
 
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.store.pool().begin_with("BEGIN IMMEDIATE").await?;
     let now = now();
     let needs = BatchNeeds::of(&batch);
     let mut server = ServerState::default();
@@ -314,7 +315,7 @@ pub async fn sync(
 
     // Keys and fleets of the tokens' organisations.
     for &org in &orgs {
-        public_keys(&mut tx, org, &mut server.keys).await?;
+        store::signing_keys::public_keys(&mut tx, org, &mut server.keys).await?;
         let fleets: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, name FROM fleets WHERE org_id = ?")
                 .bind(i64::from(org.get()))
@@ -387,7 +388,7 @@ pub async fn sync(
             if let Some(number) = operator {
                 detail["operator"] = json!(number);
             }
-            audit(
+            store::audit::record(
                 &mut tx,
                 org,
                 &actor,
@@ -404,7 +405,7 @@ pub async fn sync(
         changed_orgs.insert(stored.device.org);
     }
     for org in changed_orgs {
-        bump_revision(&mut tx, org).await?;
+        store::orgs::bump_revision(&mut tx, org).await?;
     }
     // The clock rule's mark is the core's to decide: the newest accepted scan, not this request's time, so
     // a phone may upload one queue in several batches.

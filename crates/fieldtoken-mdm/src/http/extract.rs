@@ -2,8 +2,8 @@
 //! and the check of the names that bodies carry.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use fieldtoken_core::ErrorKind;
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
@@ -48,7 +48,10 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
             .filter(|&id| id != 0)
             .map(|id| IdPath(i64::from(id)))
             .ok_or_else(|| {
-                ApiError::bad_request("bad_id", format!("'{raw}' is not an id (1 to 4294967295)"))
+                ApiError::core(
+                    ErrorKind::BadId,
+                    format!("'{raw}' is not an id (1 to 4294967295)"),
+                )
             })
     }
 }
@@ -58,9 +61,8 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
 pub fn checked_name(name: &str, what: &str) -> Result<String, ApiError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_name",
+        return Err(ApiError::core(
+            ErrorKind::BadName,
             format!("{what} needs a name of 1 to 100 characters, without control characters"),
         ));
     }
