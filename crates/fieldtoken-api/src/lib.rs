@@ -6,9 +6,17 @@
 //! document at `/api/openapi.json` describes exactly what the handlers send and take. Enumerations whose values
 //! the core owns (permissions, error codes) take their schema from the core's own lists, never a copy.
 
+pub mod access;
+pub mod action_tokens;
+pub mod bundle;
 pub mod common;
+pub mod devices;
+pub mod enrolment;
 pub mod error;
+pub mod operator;
+pub mod org;
 pub mod server;
+pub mod sync;
 
 pub use common::{Items, Page, Time};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, Refusal, ServerCode};

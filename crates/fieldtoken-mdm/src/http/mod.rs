@@ -24,10 +24,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{
-    AppState, MAX_BODY_BYTES, access, access_config, access_parties, action_tokens, bundle,
-    devices, enrolment, operator, roles, signing_keys, sync, web,
-};
+use crate::{AppState, MAX_BODY_BYTES, web};
 
 /// The whole HTTP surface: the JSON API under `/api`, and the built PWA in `web_dir` for everything else.
 pub fn router(state: AppState, web_dir: &Path) -> Router {
@@ -93,6 +90,7 @@ async fn openapi_json(document: Arc<String>) -> Response {
 
 /// Action tokens, signing keys, the offline bundle, sync and enrolment.
 fn tokens_and_phones() -> OpenApiRouter<AppState> {
+    use crate::{action_tokens, bundle, enrolment, signing_keys, sync};
     OpenApiRouter::new()
         .route(
             "/v1/action-tokens",
@@ -117,6 +115,7 @@ fn tokens_and_phones() -> OpenApiRouter<AppState> {
 
 /// Health, who am I, fleets, devices, API tokens, roles, users and the audit log.
 fn organisation() -> OpenApiRouter<AppState> {
+    use crate::{devices, roles};
     OpenApiRouter::new()
         .route("/v1/me", get(devices::me))
         .route("/v1/fleets", get(devices::fleets))
@@ -136,6 +135,7 @@ fn organisation() -> OpenApiRouter<AppState> {
 
 /// CRM.COM access tokens, their definitions, classifications and parties, and operators' sessions.
 fn access_tokens() -> OpenApiRouter<AppState> {
+    use crate::{access, access_config, access_parties, operator};
     OpenApiRouter::new()
         .route("/v1/access-tokens", get(access::list).post(access::create))
         .route(

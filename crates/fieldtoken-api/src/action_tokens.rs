@@ -1,0 +1,1 @@
+//! Action tokens: what a scan does to a device, and their QR texts.

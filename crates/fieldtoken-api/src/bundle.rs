@@ -1,0 +1,1 @@
+//! The offline bundle a phone keeps to check tokens without network.

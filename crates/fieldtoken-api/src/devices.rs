@@ -1,0 +1,1 @@
+//! Fleets, devices, API tokens and the caller itself.

@@ -1,0 +1,1 @@
+//! Device enrolment: one-time codes and the device's proof of its key.

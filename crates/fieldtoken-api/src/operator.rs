@@ -1,0 +1,1 @@
+//! Operators' sessions: signing in to the PWA with an access token.

@@ -1,0 +1,1 @@
+//! Roles, users and signing keys.
