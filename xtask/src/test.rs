@@ -218,8 +218,11 @@ fn finish(report: Report) -> Result<(), String> {
     }
 }
 
-/// (passed, failed, skipped) from one summary line of cargo's or node's runner.
+/// (passed, failed, skipped) from one summary line of cargo's or node's runner, or of the Schemathesis suite.
 fn counts(line: &str) -> (u64, u64, u64) {
+    if let Some(counts) = schemathesis::counts(line) {
+        return counts;
+    }
     let number_before = |word: &str| -> u64 {
         line.split(';')
             .find_map(|part| part.trim().strip_suffix(word))
