@@ -20,7 +20,7 @@ const fn digit(byte: u8) -> Option<u8> {
 /// position of the first character that is not a hex digit (a byte position: the text is ASCII when valid).
 pub fn decode(text: &str) -> Result<Vec<u8>> {
     let digits = text.as_bytes();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(Error::new(
             ErrorKind::BadLength,
             "hex text has an odd number of digits",
