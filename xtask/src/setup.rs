@@ -198,7 +198,7 @@ pub fn schemathesis() -> Result<(), String> {
     if !python.exists() {
         run(cmd("python3").arg("-m").arg("venv").arg(&venv)).map_err(|e| {
             format!(
-                "{e}\n  Schemathesis needs Python 3.9 or newer with its venv module \
+                "{e}\n  Schemathesis needs Python 3.11 or newer with its venv module \
                  (Debian: `apt-get install python3-venv`)"
             )
         })?;
@@ -211,7 +211,9 @@ pub fn schemathesis() -> Result<(), String> {
         "--disable-pip-version-check",
         &format!("schemathesis=={SCHEMATHESIS_VERSION}"),
     ]))
-    .map_err(|e| format!("{e}\n  could not install Schemathesis from PyPI"))
+    .map_err(|e| {
+        format!("{e}\n  could not install Schemathesis from PyPI (it needs Python 3.11 or newer)")
+    })
 }
 
 /// Debian's Chromium and its chromedriver: the only browser this project tests in.
