@@ -181,7 +181,8 @@ fn finish(report: Report) -> Result<(), String> {
     for line in &report.summaries {
         let (p, f, s) = counts(line);
         // A crate without tests prints "0 passed; 0 failed", node prints "ℹ fail 0": noise in a summary.
-        if p + f + s > 0 {
+        // Schemathesis's one line is its verdict, even when it counts nothing ("No test cases were generated").
+        if p + f + s > 0 || schemathesis::counts(line).is_some() {
             println!("{line}");
         }
         passed += p;
