@@ -34,3 +34,51 @@ pub struct Page<T> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = DateTime))]
 #[serde(transparent)]
 pub struct Time(pub String);
+
+/// A permission's stable name on the wire, e.g. `fms.actiontoken.read`. Kept as text when read, so a client built
+/// before a permission was added still reads the answer and the server refuses an unknown name with its own code
+/// (`unknown_permission`); its schema is the core's closed list.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(transparent)]
+pub struct Permission(pub String);
+
+impl Permission {
+    /// The names of every permission of a set, in the core's display order.
+    pub fn list(set: fieldtoken_core::PermissionSet) -> Vec<Permission> {
+        set.names()
+            .into_iter()
+            .map(|name| Permission(name.to_owned()))
+            .collect()
+    }
+
+    /// The set these names make, ignoring names this build does not know (a newer server may send more).
+    pub fn known_set(names: &[Permission]) -> fieldtoken_core::PermissionSet {
+        names
+            .iter()
+            .filter_map(|name| fieldtoken_core::Permission::parse(&name.0).ok())
+            .collect()
+    }
+
+    /// The set these names make; a name this build does not know is the core's `unknown_permission` error.
+    pub fn parse_set(
+        names: &[Permission],
+    ) -> fieldtoken_core::Result<fieldtoken_core::PermissionSet> {
+        fieldtoken_core::PermissionSet::parse(names.iter().map(|name| name.0.as_str()))
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Permission {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("A permission's stable name."))
+            .enum_values(Some(
+                fieldtoken_core::Permission::ALL.map(fieldtoken_core::Permission::as_str),
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Permission {}
