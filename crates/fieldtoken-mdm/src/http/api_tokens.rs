@@ -19,7 +19,7 @@ use crate::{ApiError, AppState, store};
 ///
 /// Permission `fms.admin`. The token may hold only permissions the caller holds (403 otherwise); the secret is
 /// in this answer only.
-#[utoipa::path(post, path = "/v1/api-tokens", tag = "organisation", request_body = NewApiToken,
+#[utoipa::path(post, path = "/v1/api-tokens", operation_id = "create_api_token", tag = "organisation", request_body = NewApiToken,
     responses((status = 201, description = "The new token and its secret, shown this once", body = CreatedApiToken),
         WithBody, Guarded, Always))]
 pub async fn create(

@@ -14,7 +14,7 @@ use crate::{ApiError, AppState, store};
 ///
 /// Permission `fms.admin`. Oldest first, one line per change: `at,actor,action,target,detail,remote` (times RFC
 /// 3339, UTC; `detail` is JSON). A field a spreadsheet would run as a formula starts with `'`.
-#[utoipa::path(get, path = "/v1/audit-log.csv", tag = "organisation",
+#[utoipa::path(get, path = "/v1/audit-log.csv", operation_id = "audit_log_csv", tag = "organisation",
     responses((status = 200, description = "The audit log, oldest first",
         content_type = "text/csv", body = String), Guarded, Always))]
 pub async fn csv(

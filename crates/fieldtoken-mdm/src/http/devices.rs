@@ -27,7 +27,7 @@ fn wire(listed: Listed) -> Device {
 /// The organisation's devices, by serial.
 ///
 /// Permission `fms.device.read`.
-#[utoipa::path(get, path = "/v1/devices", tag = "organisation",
+#[utoipa::path(get, path = "/v1/devices", operation_id = "list_devices", tag = "organisation",
     responses((status = 200, description = "The devices, by serial", body = Items<Device>), Guarded, Always))]
 pub async fn list(
     State(state): State<AppState>,
@@ -41,8 +41,8 @@ pub async fn list(
 /// One device.
 ///
 /// Permission `fms.device.read`.
-#[utoipa::path(get, path = "/v1/devices/{id}", tag = "organisation",
-    params(("id" = u32, Path, description = "The device's id")),
+#[utoipa::path(get, path = "/v1/devices/{id}", operation_id = "get_device", tag = "organisation",
+    params(("id" = u32, Path, minimum = 1, description = "The device's id")),
     responses((status = 200, description = "The device", body = Device), ById, Guarded, Always))]
 pub async fn get(
     State(state): State<AppState>,

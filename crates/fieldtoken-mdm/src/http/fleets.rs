@@ -12,7 +12,7 @@ use crate::{ApiError, AppState, store};
 /// The organisation's fleets, by name.
 ///
 /// Permission `fms.fleet.read`.
-#[utoipa::path(get, path = "/v1/fleets", tag = "organisation",
+#[utoipa::path(get, path = "/v1/fleets", operation_id = "list_fleets", tag = "organisation",
     responses((status = 200, description = "The fleets, by name", body = Items<Fleet>), Guarded, Always))]
 pub async fn list(
     State(state): State<AppState>,

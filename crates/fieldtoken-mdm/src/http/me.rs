@@ -13,7 +13,7 @@ use crate::{ApiError, AppState, store};
 ///
 /// Any valid token. The permissions are those the token holds now (for a user's token, within the user's role as
 /// it is at this request).
-#[utoipa::path(get, path = "/v1/me", tag = "organisation",
+#[utoipa::path(get, path = "/v1/me", operation_id = "me", tag = "organisation",
     responses((status = 200, description = "The token, its organisation and its permissions", body = Me),
         Guarded, Always))]
 pub async fn me(State(state): State<AppState>, p: Principal) -> Result<Json<Me>, ApiError> {

@@ -56,7 +56,7 @@ async fn ensure_free(
 /// The organisation's roles.
 ///
 /// Permission `fms.admin`. By name, each with how many users hold it.
-#[utoipa::path(get, path = "/v1/roles", tag = "roles",
+#[utoipa::path(get, path = "/v1/roles", operation_id = "list_roles", tag = "roles",
     responses((status = 200, description = "The roles, by name", body = Items<Role>), Guarded, Always))]
 pub async fn list(
     State(state): State<AppState>,
@@ -70,7 +70,7 @@ pub async fn list(
 /// Creates a role.
 ///
 /// Permission `fms.admin`. Only with permissions the caller holds; the name is unique in the organisation.
-#[utoipa::path(post, path = "/v1/roles", tag = "roles", request_body = NewRole,
+#[utoipa::path(post, path = "/v1/roles", operation_id = "create_role", tag = "roles", request_body = NewRole,
     responses((status = 201, description = "The new role", body = Role), WithBody, Stateful, Guarded, Always))]
 pub async fn create(
     State(state): State<AppState>,
@@ -103,8 +103,8 @@ pub async fn create(
 ///
 /// Permission `fms.admin`. The caller may remove any permission but add only those it holds; the tokens of the
 /// role's users act with the new permissions from their next request.
-#[utoipa::path(patch, path = "/v1/roles/{id}", tag = "roles", request_body = RoleEdit,
-    params(("id" = u32, Path, description = "The role's id")),
+#[utoipa::path(patch, path = "/v1/roles/{id}", operation_id = "edit_role", tag = "roles", request_body = RoleEdit,
+    params(("id" = u32, Path, minimum = 1, description = "The role's id")),
     responses((status = 200, description = "The role as it is now", body = Role),
         ById, WithBody, Stateful, Guarded, Always))]
 pub async fn edit(
@@ -151,8 +151,8 @@ pub async fn edit(
 ///
 /// Permission `fms.admin`. Refused with 409 `role_in_use` while users hold it (their tokens would lose every
 /// permission without anyone deciding so).
-#[utoipa::path(delete, path = "/v1/roles/{id}", tag = "roles",
-    params(("id" = u32, Path, description = "The role's id")),
+#[utoipa::path(delete, path = "/v1/roles/{id}", operation_id = "delete_role", tag = "roles",
+    params(("id" = u32, Path, minimum = 1, description = "The role's id")),
     responses((status = 204, description = "Deleted"), ById, Stateful, Guarded, Always))]
 pub async fn delete(
     State(state): State<AppState>,

@@ -68,7 +68,7 @@ async fn ensure_free(
 /// The organisation's users.
 ///
 /// Permission `fms.admin`. By name, each with its role and the role's permissions.
-#[utoipa::path(get, path = "/v1/users", tag = "roles",
+#[utoipa::path(get, path = "/v1/users", operation_id = "list_users", tag = "roles",
     responses((status = 200, description = "The users, by name", body = Items<User>), Guarded, Always))]
 pub async fn list(
     State(state): State<AppState>,
@@ -83,7 +83,7 @@ pub async fn list(
 ///
 /// Permission `fms.admin`. Only with a role whose permissions the caller holds; the name is unique in the
 /// organisation.
-#[utoipa::path(post, path = "/v1/users", tag = "roles", request_body = NewUser,
+#[utoipa::path(post, path = "/v1/users", operation_id = "create_user", tag = "roles", request_body = NewUser,
     responses((status = 201, description = "The new user", body = User), WithBody, Stateful, Guarded, Always))]
 pub async fn create(
     State(state): State<AppState>,
@@ -117,8 +117,8 @@ pub async fn create(
 ///
 /// Permission `fms.admin`. Only a role whose permissions the caller holds; the user's tokens act within the new
 /// role from their next request.
-#[utoipa::path(patch, path = "/v1/users/{id}", tag = "roles", request_body = UserEdit,
-    params(("id" = u32, Path, description = "The user's id")),
+#[utoipa::path(patch, path = "/v1/users/{id}", operation_id = "edit_user", tag = "roles", request_body = UserEdit,
+    params(("id" = u32, Path, minimum = 1, description = "The user's id")),
     responses((status = 200, description = "The user as it is now", body = User),
         ById, WithBody, Stateful, Guarded, Always))]
 pub async fn edit(
@@ -165,8 +165,8 @@ pub async fn edit(
 ///
 /// Permission `fms.admin`. `permissions` is the token's own subset (only permissions the caller holds);
 /// `effective_permissions` is what it may do now, within the user's role. The secret is in this answer only.
-#[utoipa::path(post, path = "/v1/users/{id}/api-tokens", tag = "roles", request_body = NewUserToken,
-    params(("id" = u32, Path, description = "The user's id")),
+#[utoipa::path(post, path = "/v1/users/{id}/api-tokens", operation_id = "create_user_api_token", tag = "roles", request_body = NewUserToken,
+    params(("id" = u32, Path, minimum = 1, description = "The user's id")),
     responses((status = 201, description = "The new token and its secret, shown this once", body = CreatedUserToken),
         ById, WithBody, Guarded, Always))]
 pub async fn create_token(

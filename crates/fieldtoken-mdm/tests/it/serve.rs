@@ -24,6 +24,36 @@ async fn health_answers_with_the_core_version_and_a_working_database() {
 }
 
 #[tokio::test]
+async fn every_answer_carries_a_request_id_echoing_the_clients() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::new();
+    // The client's id comes back as it was sent, so a support ticket names the server's log line.
+    let response = client
+        .get(format!("{}/api/v1/health", server.url))
+        .header("x-request-id", "ticket-4711")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "ticket-4711");
+    // Without one, the server gives each request its own, refusals and the PWA's files included.
+    let mut seen = std::collections::HashSet::new();
+    for path in ["/api/v1/me", "/api/v1/me", "/api/v1/no-such-thing", "/"] {
+        let response = client
+            .get(format!("{}{path}", server.url))
+            .send()
+            .await
+            .unwrap();
+        let id = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(!id.is_empty(), "{path}");
+        assert!(seen.insert(id), "{path}: a request id is used once");
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn unknown_api_paths_get_a_json_error_not_the_app_shell() {
     let server = TestServer::start().await;
     let response = reqwest::get(format!("{}/api/v1/no-such-thing", server.url))
