@@ -82,3 +82,28 @@ impl utoipa::PartialSchema for Permission {
 
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for Permission {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_names_read_back_as_the_set_they_list() {
+        let set = fieldtoken_core::PermissionSet::all();
+        assert_eq!(Permission::known_set(&Permission::list(set)), set);
+        assert_eq!(Permission::parse_set(&Permission::list(set)), Ok(set));
+    }
+
+    #[test]
+    fn unknown_permission_names_are_ignored_when_read_and_refused_when_asked_for() {
+        let names = [
+            Permission("fms.device.read".to_owned()),
+            Permission("fms.future".to_owned()),
+        ];
+        assert_eq!(Permission::known_set(&names).names(), ["fms.device.read"]);
+        assert_eq!(
+            Permission::parse_set(&names).map_err(|e| e.kind()),
+            Err(fieldtoken_core::ErrorKind::UnknownPermission)
+        );
+    }
+}

@@ -9,13 +9,16 @@ use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
 use tracing::{Level, Span};
 
-/// The trace layer of [`super::router`]: under the request-id layers, so the id is there when the span opens.
-pub fn trace() -> TraceLayer<
+/// The trace layer with this module's span and levels.
+pub type RequestLog = TraceLayer<
     SharedClassifier<ServerErrorsAsFailures>,
     fn(&Request<Body>) -> Span,
     DefaultOnRequest,
     DefaultOnResponse,
-> {
+>;
+
+/// The trace layer of [`super::router`]: under the request-id layers, so the id is there when the span opens.
+pub fn trace() -> RequestLog {
     TraceLayer::new_for_http()
         .make_span_with(span as fn(&Request<Body>) -> Span)
         .on_request(DefaultOnRequest::new().level(Level::DEBUG))
