@@ -83,6 +83,35 @@ impl utoipa::PartialSchema for Permission {
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for Permission {}
 
+/// The schema of a name a body gives (a role's, a user's, an API token's): 1 to 100 characters once trimmed,
+/// without control characters, as the MDM checks it.
+#[cfg(feature = "openapi")]
+pub fn name_schema() -> utoipa::openapi::Object {
+    name_schema_of(utoipa::openapi::schema::Type::String.into())
+}
+
+/// [`name_schema`] for a field that may be left out or `null` (an edit that keeps the name).
+#[cfg(feature = "openapi")]
+pub fn optional_name_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    name_schema_of(SchemaType::from_iter([Type::String, Type::Null]))
+}
+
+#[cfg(feature = "openapi")]
+fn name_schema_of(schema_type: utoipa::openapi::schema::SchemaType) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(schema_type)
+        .min_length(Some(1))
+        .max_length(Some(100))
+        .pattern(Some(
+            "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$",
+        ))
+        .description(Some(
+            "1 to 100 characters without control characters; spaces around it are trimmed.",
+        ))
+        .build()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,6 +93,7 @@ pub struct Me {
 #[serde(deny_unknown_fields)]
 pub struct NewApiToken {
     /// 1 to 100 characters, without control characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::common::name_schema))]
     pub name: String,
     /// Only permissions the caller holds.
     pub permissions: Vec<Permission>,

@@ -28,6 +28,7 @@ pub struct Role {
 #[serde(deny_unknown_fields)]
 pub struct NewRole {
     /// 1 to 100 characters, unique in the organisation.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::common::name_schema))]
     pub name: String,
     /// Only permissions the caller holds.
     pub permissions: Vec<Permission>,
@@ -40,6 +41,7 @@ pub struct NewRole {
 pub struct RoleEdit {
     /// 1 to 100 characters, unique in the organisation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::common::optional_name_schema))]
     pub name: Option<String>,
     /// The whole new set; the caller may remove any permission but add only those it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,6 +80,7 @@ pub struct User {
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// 1 to 100 characters, unique in the organisation.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::common::name_schema))]
     pub name: String,
     /// One of the organisation's roles.
     pub role_id: u32,
@@ -90,6 +93,7 @@ pub struct NewUser {
 pub struct UserEdit {
     /// 1 to 100 characters, unique in the organisation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::common::optional_name_schema))]
     pub name: Option<String>,
     /// One of the organisation's roles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,6 +106,7 @@ pub struct UserEdit {
 #[serde(deny_unknown_fields)]
 pub struct NewUserToken {
     /// 1 to 100 characters, without control characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::common::name_schema))]
     pub name: String,
     /// The token's own subset; only permissions the caller holds.
     pub permissions: Vec<Permission>,

@@ -42,7 +42,7 @@ pub async fn list(
 ///
 /// Permission `fms.device.read`.
 #[utoipa::path(get, path = "/v1/devices/{id}", operation_id = "get_device", tag = "organisation",
-    params(("id" = u32, Path, minimum = 1, description = "The device's id")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The device's id")),
     responses((status = 200, description = "The device", body = Device), ById, Guarded, Always))]
 pub async fn get(
     State(state): State<AppState>,

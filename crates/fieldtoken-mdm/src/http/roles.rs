@@ -104,7 +104,7 @@ pub async fn create(
 /// Permission `fms.admin`. The caller may remove any permission but add only those it holds; the tokens of the
 /// role's users act with the new permissions from their next request.
 #[utoipa::path(patch, path = "/v1/roles/{id}", operation_id = "edit_role", tag = "roles", request_body = RoleEdit,
-    params(("id" = u32, Path, minimum = 1, description = "The role's id")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The role's id")),
     responses((status = 200, description = "The role as it is now", body = Role),
         ById, WithBody, Stateful, Guarded, Always))]
 pub async fn edit(
@@ -152,7 +152,7 @@ pub async fn edit(
 /// Permission `fms.admin`. Refused with 409 `role_in_use` while users hold it (their tokens would lose every
 /// permission without anyone deciding so).
 #[utoipa::path(delete, path = "/v1/roles/{id}", operation_id = "delete_role", tag = "roles",
-    params(("id" = u32, Path, minimum = 1, description = "The role's id")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The role's id")),
     responses((status = 204, description = "Deleted"), ById, Stateful, Guarded, Always))]
 pub async fn delete(
     State(state): State<AppState>,

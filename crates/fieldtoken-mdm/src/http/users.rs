@@ -118,7 +118,7 @@ pub async fn create(
 /// Permission `fms.admin`. Only a role whose permissions the caller holds; the user's tokens act within the new
 /// role from their next request.
 #[utoipa::path(patch, path = "/v1/users/{id}", operation_id = "edit_user", tag = "roles", request_body = UserEdit,
-    params(("id" = u32, Path, minimum = 1, description = "The user's id")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The user's id")),
     responses((status = 200, description = "The user as it is now", body = User),
         ById, WithBody, Stateful, Guarded, Always))]
 pub async fn edit(
@@ -166,7 +166,7 @@ pub async fn edit(
 /// Permission `fms.admin`. `permissions` is the token's own subset (only permissions the caller holds);
 /// `effective_permissions` is what it may do now, within the user's role. The secret is in this answer only.
 #[utoipa::path(post, path = "/v1/users/{id}/api-tokens", operation_id = "create_user_api_token", tag = "roles", request_body = NewUserToken,
-    params(("id" = u32, Path, minimum = 1, description = "The user's id")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The user's id")),
     responses((status = 201, description = "The new token and its secret, shown this once", body = CreatedUserToken),
         ById, WithBody, Guarded, Always))]
 pub async fn create_token(
