@@ -1,5 +1,6 @@
 //! The demo organisation (`seed-demo`, and a first start with `--demo`): an organisation with fleets, enrolled
-//! devices, two action tokens and an admin API token, created in one transaction through the store.
+//! devices, two action tokens and an admin API token, created in one transaction through the store; and
+//! [`create_org`], the one way an organisation comes to be.
 
 use fieldtoken_api::ServerCode;
 use fieldtoken_core::{
