@@ -59,6 +59,7 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         .nest("/api", api)
         .merge(web::router(web_dir))
         .layer(CompressionLayer::new())
+        // The last layer runs first: a request gets its id (the client's, or a new UUID) before its log span opens.
         .layer(request_log::trace())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
