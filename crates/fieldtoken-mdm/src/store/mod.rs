@@ -11,8 +11,12 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod devices;
+pub mod fleets;
 pub mod orgs;
+pub mod roles;
 pub mod signing_keys;
+pub mod users;
 
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
