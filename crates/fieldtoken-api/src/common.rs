@@ -34,3 +34,16 @@ pub struct Page<T> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = DateTime))]
 #[serde(transparent)]
 pub struct Time(pub String);
+
+/// A time as requests may carry it: an RFC 3339 string with any offset (`2026-12-31T23:59:59+01:00`), or
+/// milliseconds since 1970 as a number. Read as sent; the MDM converts it, and refuses a string that is not RFC 3339
+/// as a body of the wrong shape (422 `invalid_body`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum RequestTime {
+    /// RFC 3339, any offset.
+    Text(String),
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    Millis(i64),
+}

@@ -64,6 +64,14 @@ impl<'de> serde::Deserialize<'de> for WireTime {
     }
 }
 
+/// A request's time (`fieldtoken_api::RequestTime`) as a timestamp; `None` for text that is not RFC 3339.
+pub fn request_time(time: &fieldtoken_api::RequestTime) -> Option<Timestamp> {
+    match time {
+        fieldtoken_api::RequestTime::Text(text) => parse_rfc3339(text),
+        fieldtoken_api::RequestTime::Millis(millis) => Some(Timestamp::from_millis(*millis)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

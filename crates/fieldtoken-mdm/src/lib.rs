@@ -6,12 +6,9 @@
 pub mod access;
 pub mod access_config;
 pub mod access_parties;
-pub mod action_tokens;
 pub mod auth;
-pub mod bundle;
 pub mod clock;
 pub mod devices;
-pub mod enrolment;
 pub mod http;
 pub mod limits;
 pub mod openapi;
@@ -20,9 +17,7 @@ pub mod orgs;
 pub mod roles;
 pub mod seal;
 mod secret;
-pub mod signing_keys;
 pub mod store;
-pub mod sync;
 mod web;
 
 use std::future::Future;

@@ -9,9 +9,13 @@
 //! `BEGIN IMMEDIATE`, so two writers never deadlock on lock upgrades) and commits it once at the end: a request
 //! is applied whole or not at all.
 
+pub mod action_tokens;
 pub mod api_tokens;
 pub mod audit;
+pub mod bundle;
+pub mod enrolment;
 pub mod orgs;
+pub mod redemptions;
 pub mod signing_keys;
 
 use std::ops::{Deref, DerefMut};

@@ -103,7 +103,8 @@ async fn the_document_describes_every_route() {
         }
     }
     let routes = routes_in_source();
-    assert!(routes.len() >= 50, "the route parser found {routes:?}");
+    // Routes registered with `routes!` are documented by construction and no longer in the parsed list.
+    assert!(documented.len() >= 50, "the document has {documented:?}");
     let undocumented: Vec<_> = routes.difference(&documented).collect();
     assert!(
         undocumented.is_empty(),
