@@ -41,6 +41,9 @@ pub enum SyncStatus {
     Superseded,
     /// Refused, for the reason given.
     Rejected,
+    /// A status this build does not know (a newer server's): a client keeps the redemption waiting. Never sent.
+    #[serde(other, skip_serializing)]
+    Unknown,
 }
 
 impl From<fieldtoken_core::SyncStatus> for SyncStatus {
@@ -75,6 +78,9 @@ pub enum RejectReason {
     BadSignature,
     /// The scan time breaks the clock rules.
     Clock,
+    /// A reason this build does not know (a newer server's). Never sent.
+    #[serde(other, skip_serializing)]
+    Unknown,
 }
 
 impl From<fieldtoken_core::RejectReason> for RejectReason {
@@ -94,7 +100,7 @@ impl From<fieldtoken_core::RejectReason> for RejectReason {
 }
 
 impl RejectReason {
-    /// The stable word, as the core names it.
+    /// The stable word, as the core names it (`unknown` for a reason this build does not know).
     pub fn as_str(self) -> &'static str {
         match self {
             RejectReason::Expired => "expired",
@@ -105,6 +111,7 @@ impl RejectReason {
             RejectReason::UnknownFleet => "unknown_fleet",
             RejectReason::BadSignature => "bad_signature",
             RejectReason::Clock => "clock",
+            RejectReason::Unknown => "unknown",
         }
     }
 }
@@ -130,4 +137,23 @@ pub struct SyncResponse {
     pub results: Vec<SyncResult>,
     /// The server's time, so a phone can correct its clock.
     pub server_time: Time,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_newer_servers_words_read_as_unknown() {
+        let result: SyncResult =
+            serde_json::from_str(r#"{ "id": "a", "status": "later", "reason": "later_reason" }"#)
+                .unwrap();
+        assert_eq!(result.status, SyncStatus::Unknown);
+        assert_eq!(result.reason, Some(RejectReason::Unknown));
+        let known: SyncResult =
+            serde_json::from_str(r#"{ "id": "b", "status": "rejected", "reason": "other_org" }"#)
+                .unwrap();
+        assert_eq!(known.status, SyncStatus::Rejected);
+        assert_eq!(known.reason.map(RejectReason::as_str), Some("other_org"));
+    }
 }

@@ -1,4 +1,5 @@
-//! The admin screens' data, as the MDM's API sends it (DESIGN: "HTTP API of the MDM").
+//! The admin screens' data, as the MDM's API sends it (DESIGN: "HTTP API of the MDM"); the action tokens' types
+//! are `fieldtoken-api`'s, declared once for the MDM and this app.
 //!
 //! These are wire twins: plain data for the views, with every decision (what an action means, which
 //! buttons a permission set shows) asked of `fieldtoken-core`.
@@ -26,62 +27,12 @@ impl std::fmt::Display for Id {
     }
 }
 
-/// A page of a list endpoint.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Page<T> {
-    /// This page's items.
-    pub items: Vec<T>,
-    /// The cursor of the next page, when there is one.
-    #[serde(default)]
-    pub next: Option<String>,
-}
+pub use fieldtoken_api::Page;
+pub use fieldtoken_api::action_tokens::{Action, ActionToken, ActionType, TokenStatus};
 
-/// An action token (`ActionToken` in DESIGN).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct ActionToken {
-    /// Its id.
-    pub id: Id,
-    /// The admin's name for it.
-    pub name: String,
-    /// What it does.
-    pub action: ActionWire,
-    /// When it stops working (RFC 3339).
-    pub expires_at: String,
-    /// `active` or `expired`.
-    pub status: String,
-    /// The token code, `XXXX-XXXX-XXXX-XXXX-C`.
-    pub code: String,
-    /// The texts of its two QR formats.
-    pub qr: QrTexts,
-    /// When it was created (RFC 3339).
-    pub created_at: String,
-}
-
-/// An action on the wire: `{ "type", "fleet_id"? }`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct ActionWire {
-    /// `put_in_fleet`, `put_in_repair`, `put_in_stock` or `reset_certificate`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// The fleet of `put_in_fleet`.
-    #[serde(default)]
-    pub fleet_id: Option<Id>,
-}
-
-impl ActionWire {
-    /// The seed's label for the action ("Put in Fleet", ...), from the core; the raw type if unknown.
-    pub fn label(&self) -> String {
-        action_label(&self.kind).map_or_else(|| self.kind.clone(), str::to_owned)
-    }
-}
-
-/// The QR texts of a token: the signed deep link (new) and the code (old).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct QrTexts {
-    /// New format: signed, verifiable offline.
-    pub new: String,
-    /// Old format: the code, for the Activator and NFC cards.
-    pub old: String,
+/// The seed's label of a token's action ("Put in Fleet", ...), as the core names it.
+pub fn action_words(action: &Action) -> &'static str {
+    action_label(action.kind.as_str()).unwrap_or(action.kind.as_str())
 }
 
 /// A fleet.
@@ -135,14 +86,6 @@ impl Me {
             .collect()
     }
 }
-
-/// The four action types of the seed, in its order.
-pub const ACTION_TYPES: [&str; 4] = [
-    "put_in_fleet",
-    "put_in_repair",
-    "put_in_stock",
-    "reset_certificate",
-];
 
 /// The seed's label of an action type ("Put in Fleet", ...), as the core names it.
 pub fn action_label(kind: &str) -> Option<&'static str> {
