@@ -10,6 +10,7 @@ use crate::common::{RequestTime, Time};
 #[serde(deny_unknown_fields)]
 pub struct SyncRequest {
     /// The queued redemptions, in any order.
+    #[cfg_attr(feature = "openapi", schema(max_items = 5000))]
     pub redemptions: Vec<SyncRedemption>,
 }
 
@@ -18,11 +19,14 @@ pub struct SyncRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SyncRedemption {
-    /// The client-made idempotency key, unique within the organisation.
+    /// The client-made idempotency key, unique within the organisation: 1 to 64 letters, digits, `-` and `_`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{1,64}$"))]
     pub id: String,
     /// The scanned text: a signed token, a deep link or a code (at most 512 characters).
+    #[cfg_attr(feature = "openapi", schema(max_length = 512))]
     pub token: String,
     /// The device acted on.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 4294967295_i64))]
     pub device_id: i64,
     /// When it was scanned, by the phone's clock.
     pub scanned_at: RequestTime,
