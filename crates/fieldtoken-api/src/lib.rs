@@ -16,8 +16,9 @@ pub mod error;
 pub mod operator;
 pub mod org;
 pub mod server;
+pub mod signing_keys;
 pub mod sync;
 
-pub use common::{Items, Page, Permission, Time};
+pub use common::{Items, Page, Permission, RequestTime, Time};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, Refusal, ServerCode};
 pub use server::Health;

@@ -6,10 +6,7 @@
 pub mod access;
 pub mod access_config;
 pub mod access_parties;
-pub mod action_tokens;
-pub mod bundle;
 pub mod clock;
-pub mod enrolment;
 pub mod http;
 pub mod limits;
 pub mod openapi;
@@ -17,9 +14,7 @@ pub mod operator;
 pub mod seal;
 mod secret;
 pub mod seed_demo;
-pub mod signing_keys;
 pub mod store;
-pub mod sync;
 mod web;
 
 use std::future::Future;

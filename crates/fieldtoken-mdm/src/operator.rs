@@ -40,8 +40,8 @@ use crate::access::{
 };
 use crate::auth::Principal;
 use crate::clock::{now, rfc3339};
-use crate::enrolment::Peer;
 use crate::http::extract::Body;
+use crate::http::extract::Peer;
 use crate::limits::{Budget, Client};
 use crate::secret::new_secret;
 use crate::store;

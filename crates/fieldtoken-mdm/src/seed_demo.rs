@@ -10,8 +10,9 @@ use serde::Serialize;
 
 use crate::seal::MasterKey;
 use crate::store::Conn;
+use crate::store::action_tokens::NewToken;
 use crate::store::audit::Actor;
-use crate::{ApiError, action_tokens, store};
+use crate::{ApiError, store};
 
 /// Creates an organisation with its directory key and an active signing key. Fails with 409 if the name is taken.
 pub async fn create_org(
@@ -105,17 +106,14 @@ pub async fn seed_demo(
         ("Move to Field team North", Action::PutInFleet(north)),
         ("Send to repair", Action::PutInRepair),
     ] {
-        action_tokens::insert_token(
-            &mut tx,
-            master,
-            org,
-            TokenName::new(token_name)?,
+        let token = NewToken {
+            name: TokenName::new(token_name)?,
             action,
-            in_30_days,
-            Some(admin_id),
-            now,
-        )
-        .await?;
+            expires_at: in_30_days,
+            code: fieldtoken_core::TokenCode::generate(&mut rand::rng()),
+            created_by: Some(admin_id),
+        };
+        store::action_tokens::insert(&mut tx, master, org, &token, now).await?;
     }
     store::audit::record(
         &mut tx,

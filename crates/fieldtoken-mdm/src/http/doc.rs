@@ -112,6 +112,10 @@ refusals! {
     Stateful = [
         "409": "The current state refuses this change",
     ];
+    /// An endpoint whose request names something that was good once and is no longer.
+    Gone = [
+        "410": "What the request names was good once and is no longer (an expired code)",
+    ];
     /// An endpoint with query parameters.
     WithQuery = [
         "400": "A query parameter is not of its type",

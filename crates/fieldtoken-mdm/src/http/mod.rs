@@ -4,11 +4,14 @@
 //! The router is a `utoipa_axum` `OpenApiRouter`: a route is registered together with its handler's
 //! `#[utoipa::path]`, so `/api/openapi.json` is derived from the routes that really exist.
 
+pub mod action_tokens;
 pub mod api_tokens;
 pub mod audit;
 pub mod auth;
+pub mod bundle;
 pub mod devices;
 pub mod doc;
+pub mod enrolment;
 pub mod error;
 pub mod extract;
 pub mod fleets;
@@ -16,6 +19,8 @@ pub mod health;
 pub mod me;
 pub mod request_log;
 pub mod roles;
+pub mod signing_keys;
+pub mod sync;
 pub mod users;
 
 use std::path::Path;
@@ -102,27 +107,17 @@ async fn openapi_json(document: Arc<String>) -> Response {
 
 /// Action tokens, signing keys, the offline bundle, sync and enrolment.
 fn tokens_and_phones() -> OpenApiRouter<AppState> {
-    use crate::{action_tokens, bundle, enrolment, signing_keys, sync};
     OpenApiRouter::new()
-        .route(
-            "/v1/action-tokens",
-            get(action_tokens::list).post(action_tokens::create),
-        )
-        .route(
-            "/v1/action-tokens/{id}",
-            get(action_tokens::get).delete(action_tokens::delete),
-        )
-        .route("/v1/action-tokens/{id}/qr", get(action_tokens::qr))
-        .route("/v1/signing-keys", get(signing_keys::list))
-        .route("/v1/signing-keys/rotate", post(signing_keys::rotate))
-        .route(
-            "/v1/signing-keys/{key_id}/retire",
-            post(signing_keys::retire),
-        )
-        .route("/v1/offline-bundle", get(bundle::offline_bundle))
-        .route("/v1/sync", post(sync::sync))
-        .route("/v1/devices/{id}/enrolment", post(enrolment::issue))
-        .route("/v1/enrol", post(enrolment::enrol))
+        .routes(routes!(action_tokens::list, action_tokens::create))
+        .routes(routes!(action_tokens::get, action_tokens::delete))
+        .routes(routes!(action_tokens::qr))
+        .routes(routes!(signing_keys::list))
+        .routes(routes!(signing_keys::rotate))
+        .routes(routes!(signing_keys::retire))
+        .routes(routes!(bundle::offline_bundle))
+        .routes(routes!(sync::sync))
+        .routes(routes!(enrolment::issue))
+        .routes(routes!(enrolment::enrol))
 }
 
 /// Health, who am I, fleets, devices, API tokens, roles, users and the audit log.

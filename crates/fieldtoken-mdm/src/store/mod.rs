@@ -9,11 +9,15 @@
 //! `BEGIN IMMEDIATE`, so two writers never deadlock on lock upgrades) and commits it once at the end: a request
 //! is applied whole or not at all.
 
+pub mod action_tokens;
 pub mod api_tokens;
 pub mod audit;
+pub mod bundle;
 pub mod devices;
+pub mod enrolment;
 pub mod fleets;
 pub mod orgs;
+pub mod redemptions;
 pub mod roles;
 pub mod signing_keys;
 pub mod users;

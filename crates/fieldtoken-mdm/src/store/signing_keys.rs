@@ -1,6 +1,8 @@
 //! Organisations' signing keys: the current key signs new tokens, previous keys keep verifying until retired.
 //! Seeds are stored sealed with the master key.
 
+use std::collections::BTreeSet;
+
 use fieldtoken_core::{KeyId, KeyRing, OrgId, OrgPublicKey, OrgSigningKey, Timestamp};
 
 use super::{Conn, Result, StoreError, org_key};
@@ -89,4 +91,109 @@ pub async fn public_keys(conn: &mut Conn, org: OrgId, ring: &mut KeyRing) -> Res
         ring.insert(OrgPublicKey::from_bytes(KeyId::from_i64(id)?, org, bytes)?);
     }
     Ok(())
+}
+
+/// A signing key as an admin sees it (never its secret half).
+#[derive(Clone, Debug)]
+pub struct KeyRecord {
+    /// The key id signed into tokens.
+    pub id: KeyId,
+    /// The Ed25519 public key.
+    pub public_key: Vec<u8>,
+    /// When it was made.
+    pub created_at: Timestamp,
+    /// When a rotation replaced it: from then on it no longer signs new tokens.
+    pub replaced_at: Option<Timestamp>,
+    /// When an admin retired it: from then on it verifies nothing.
+    pub retired_at: Option<Timestamp>,
+    /// Live (not deleted) action tokens whose QR it signs.
+    pub tokens: u64,
+}
+
+/// id, public key, created, replaced, retired, live tokens.
+type KeyRow = (i64, Vec<u8>, i64, Option<i64>, Option<i64>, i64);
+
+const KEY_SELECT: &str = "SELECT k.id, k.public_key, k.created_at, k.replaced_at, k.retired_at,
+    (SELECT COUNT(*) FROM action_tokens t WHERE t.key_id = k.id AND t.deleted_at IS NULL)
+    FROM signing_keys k";
+
+fn record_of_row(
+    (id, public_key, created, replaced, retired, tokens): KeyRow,
+) -> Result<KeyRecord> {
+    Ok(KeyRecord {
+        id: KeyId::from_i64(id)?,
+        public_key,
+        created_at: Timestamp::from_millis(created),
+        replaced_at: replaced.map(Timestamp::from_millis),
+        retired_at: retired.map(Timestamp::from_millis),
+        tokens: u64::try_from(tokens)
+            .map_err(|_| StoreError::damaged("action_tokens: a negative count"))?,
+    })
+}
+
+/// Every key of the organisation, oldest first.
+pub async fn list(conn: &mut Conn, org: OrgId) -> Result<Vec<KeyRecord>> {
+    let rows: Vec<KeyRow> =
+        sqlx::query_as(&format!("{KEY_SELECT} WHERE k.org_id = ? ORDER BY k.id"))
+            .bind(org_key(org))
+            .fetch_all(conn)
+            .await?;
+    rows.into_iter().map(record_of_row).collect()
+}
+
+/// A key of the organisation, if it has one with this id.
+pub async fn get(conn: &mut Conn, org: OrgId, id: i64) -> Result<Option<KeyRecord>> {
+    let row: Option<KeyRow> =
+        sqlx::query_as(&format!("{KEY_SELECT} WHERE k.id = ? AND k.org_id = ?"))
+            .bind(id)
+            .bind(org_key(org))
+            .fetch_optional(conn)
+            .await?;
+    row.map(record_of_row).transpose()
+}
+
+/// Retires a key: it leaves the verifying keys (see [`public_keys`]) and joins [`retired_ids`]. Its live tokens
+/// move to the organisation's current key (they are signed anew when shown again), and the offline bundle is
+/// marked as changed. Returns how many tokens moved, and the key they moved to.
+pub async fn retire(
+    conn: &mut Conn,
+    org: OrgId,
+    key: KeyId,
+    now: Timestamp,
+) -> Result<(u64, KeyId)> {
+    let current = current_id(conn, org).await?;
+    sqlx::query(
+        "UPDATE signing_keys SET status = 'retired', retired_at = ? WHERE id = ? AND org_id = ?",
+    )
+    .bind(now.as_millis())
+    .bind(i64::from(key.get()))
+    .bind(org_key(org))
+    .execute(&mut *conn)
+    .await?;
+    // Deleted tokens keep their key: they are never shown again, and their row records what signed them.
+    let moved = sqlx::query(
+        "UPDATE action_tokens SET key_id = ? WHERE key_id = ? AND org_id = ? AND deleted_at IS NULL",
+    )
+    .bind(i64::from(current.get()))
+    .bind(i64::from(key.get()))
+    .bind(org_key(org))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    super::orgs::bump_revision(conn, org).await?;
+    Ok((moved, current))
+}
+
+/// The ids of the keys an admin retired.
+pub async fn retired_ids(conn: &mut Conn, org: OrgId) -> Result<BTreeSet<KeyId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM signing_keys WHERE org_id = ? AND status = 'retired' ORDER BY id",
+    )
+    .bind(org_key(org))
+    .fetch_all(conn)
+    .await?;
+    Ok(ids
+        .into_iter()
+        .map(KeyId::from_i64)
+        .collect::<std::result::Result<_, _>>()?)
 }

@@ -339,8 +339,9 @@ async fn the_core_refuses_bad_tokens_with_its_codes() {
             "bad_format",
         ),
         (
+            // The action's type is an enumeration of the schema: another word is a body of the wrong shape.
             json!({ "name": "x", "action": { "type": "explode" }, "expires_at": "2099-01-01T00:00:00Z" }),
-            "bad_format",
+            "invalid_body",
         ),
         (
             json!({ "name": "x", "action": { "type": "put_in_fleet", "fleet_id": 999 }, "expires_at": "2099-01-01T00:00:00Z" }),

@@ -40,26 +40,6 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
     routes
 }
 
-/// How many handlers `routes!(...)` registers in the router's source: documented by construction, counted only to
-/// check that the parser above still sees the router.
-fn operations_registered_with_routes_macro() -> usize {
-    let source = include_str!("../../src/http/mod.rs");
-    let start = source.find("fn router(").expect("lib.rs has router()");
-    source[start..]
-        .split("routes!(")
-        .skip(1)
-        .map(|handlers| {
-            handlers
-                .split(')')
-                .next()
-                .unwrap()
-                .split(',')
-                .filter(|h| !h.trim().is_empty())
-                .count()
-        })
-        .sum()
-}
-
 #[tokio::test]
 async fn the_document_describes_every_route() {
     let server = TestServer::start().await;
@@ -123,10 +103,8 @@ async fn the_document_describes_every_route() {
         }
     }
     let routes = routes_in_source();
-    assert!(
-        routes.len() + operations_registered_with_routes_macro() >= 50,
-        "the route parser found {routes:?}"
-    );
+    // Routes registered with `routes!` are documented by construction and no longer in the parsed list.
+    assert!(documented.len() >= 50, "the document has {documented:?}");
     let undocumented: Vec<_> = routes.difference(&documented).collect();
     assert!(
         undocumented.is_empty(),

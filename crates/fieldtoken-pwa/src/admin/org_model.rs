@@ -1,30 +1,14 @@
-//! The organisation administration pages' data (signing keys), as the MDM's API sends it, and the words their
-//! actions say. Roles and users are `fieldtoken-api`'s types.
+//! The words the organisation administration pages (signing keys, roles, users) say about their data; the data
+//! itself is `fieldtoken-api`'s types.
 
-use serde::Deserialize;
+pub use fieldtoken_api::signing_keys::{KeyStatus, SigningKey};
 
-/// One of the organisation's signing keys (`GET /api/v1/signing-keys`).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct SigningKey {
-    /// The key id signed into tokens.
-    pub key_id: u32,
-    /// `current`, `previous` or `retired`.
-    pub status: String,
-    /// When it was made (RFC 3339).
-    pub created_at: String,
-    /// Live action tokens whose QR it signs.
-    pub tokens: u32,
-}
-
-impl SigningKey {
-    /// Its status as the table shows it.
-    pub fn status_label(&self) -> &str {
-        match self.status.as_str() {
-            "current" => "Current (signs new tokens)",
-            "previous" => "Previous (still verifies its tokens)",
-            "retired" => "Retired (verifies nothing)",
-            other => other,
-        }
+/// A signing key's status as the table shows it.
+pub fn status_label(key: &SigningKey) -> &'static str {
+    match key.status {
+        KeyStatus::Current => "Current (signs new tokens)",
+        KeyStatus::Previous => "Previous (still verifies its tokens)",
+        KeyStatus::Retired => "Retired (verifies nothing)",
     }
 }
 
