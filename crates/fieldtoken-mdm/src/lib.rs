@@ -3,9 +3,6 @@
 //! This crate translates: HTTP and JSON at the edge, SQL underneath, and every decision in between taken by
 //! `fieldtoken-core`. It owns storage, authentication and transport, never a product rule.
 
-pub mod access;
-pub mod access_config;
-pub mod access_parties;
 pub mod action_tokens;
 pub mod auth;
 pub mod bundle;
@@ -15,8 +12,8 @@ pub mod enrolment;
 pub mod http;
 pub mod limits;
 pub mod openapi;
-pub mod operator;
 pub mod orgs;
+pub mod pass_code;
 pub mod roles;
 pub mod seal;
 mod secret;

@@ -9,9 +9,13 @@
 //! `BEGIN IMMEDIATE`, so two writers never deadlock on lock upgrades) and commits it once at the end: a request
 //! is applied whole or not at all.
 
+pub mod access_config;
+pub mod access_tokens;
 pub mod api_tokens;
 pub mod audit;
 pub mod orgs;
+pub mod parties;
+pub mod sessions;
 pub mod signing_keys;
 
 use std::ops::{Deref, DerefMut};

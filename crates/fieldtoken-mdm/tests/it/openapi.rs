@@ -103,7 +103,17 @@ async fn the_document_describes_every_route() {
         }
     }
     let routes = routes_in_source();
-    assert!(routes.len() >= 50, "the route parser found {routes:?}");
+    // The parser finds at least one route per `.route(` call (routes moved to `routes!` are derived instead).
+    let declared = include_str!("../../src/http/mod.rs")
+        .split("fn router(")
+        .nth(1)
+        .expect("router()")
+        .matches(".route(")
+        .count();
+    assert!(
+        declared > 0 && routes.len() >= declared,
+        "the route parser found {routes:?}"
+    );
     let undocumented: Vec<_> = routes.difference(&documented).collect();
     assert!(
         undocumented.is_empty(),
