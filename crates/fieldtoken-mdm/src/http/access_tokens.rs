@@ -242,31 +242,60 @@ async fn hashed(pass_code: &PassCode) -> Result<String, ApiError> {
     })
 }
 
-/// Stores the changed token and its audit row, and commits.
-#[allow(clippy::too_many_arguments)]
-async fn finish(
-    mut tx: Tx,
-    state: &AppState,
-    p: &Principal,
-    stored: &Stored,
-    hash: PassCodeHash,
-    action: &str,
-    detail: Value,
-    now: Timestamp,
-) -> Result<(), ApiError> {
-    save(&mut tx, state, stored, hash, now).await?;
-    store::audit::record(
-        &mut tx,
-        p.org,
-        &Actor::from(p),
-        action,
-        &format!("access_token/{}", stored.token.number()),
-        detail,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+/// A change to one token under way: its write transaction and the token as stored.
+pub struct TokenChange {
+    /// The request's transaction.
+    pub tx: Tx,
+    /// The token being changed.
+    pub stored: Stored,
+}
+
+impl TokenChange {
+    /// Opens the request's write transaction and loads the token (404 when the organisation has none).
+    pub async fn begin(
+        state: &AppState,
+        org: OrgId,
+        number: AccessTokenNumber,
+    ) -> Result<TokenChange, ApiError> {
+        let tx = state.store.write().await?;
+        TokenChange::load(tx, state, org, number).await
+    }
+
+    /// Loads the token inside a transaction that has checked other things first.
+    pub async fn load(
+        mut tx: Tx,
+        state: &AppState,
+        org: OrgId,
+        number: AccessTokenNumber,
+    ) -> Result<TokenChange, ApiError> {
+        let stored = load(&mut tx, state, org, number).await?;
+        Ok(TokenChange { tx, stored })
+    }
+
+    /// Stores the token as the core changed it, with its audit row, commits, and answers the token.
+    pub async fn commit(
+        mut self,
+        state: &AppState,
+        p: &Principal,
+        hash: PassCodeHash,
+        action: &str,
+        detail: Value,
+        now: Timestamp,
+    ) -> Result<wire::AccessToken, ApiError> {
+        save(&mut self.tx, state, &self.stored, hash, now).await?;
+        store::audit::record(
+            &mut self.tx,
+            p.org,
+            &Actor::from(p),
+            action,
+            &format!("access_token/{}", self.stored.token.number()),
+            detail,
+            now,
+        )
+        .await?;
+        self.tx.commit().await?;
+        Ok(token_json(&self.stored.token))
+    }
 }
 
 /// List access tokens.
@@ -455,11 +484,10 @@ pub async fn edit(
         classification: id_change(body.classification_id, ClassificationId::new)?,
     };
     let now = now();
-    let mut tx = state.store.write().await?;
-    let mut stored = load(&mut tx, &state, p.org, number).await?;
-    let definition = active_definition(&mut tx, p.org).await?;
-    let class = own_classification(&mut tx, p.org, &stored.token).await?;
-    let change = stored.token.edit(
+    let mut change = TokenChange::begin(&state, p.org, number).await?;
+    let definition = active_definition(&mut change.tx, p.org).await?;
+    let class = own_classification(&mut change.tx, p.org, &change.stored.token).await?;
+    let pass_code_change = change.stored.token.edit(
         &changes,
         &definition,
         class.as_ref(),
@@ -467,7 +495,7 @@ pub async fn edit(
         now,
         &mut rand::rng(),
     )?;
-    let (hash, shown) = match &change {
+    let (hash, shown) = match &pass_code_change {
         PassCodeChange::Keep => (PassCodeHash::Keep, None),
         PassCodeChange::Clear => (PassCodeHash::Clear, None),
         PassCodeChange::Set(pass_code) => {
@@ -478,28 +506,24 @@ pub async fn edit(
             )
         }
     };
-    if !matches!(change, PassCodeChange::Keep) {
+    if !matches!(pass_code_change, PassCodeChange::Keep) {
         // A new or removed pass code ends the sessions signed in with the old one.
-        store::sessions::revoke_for_access_token(&mut tx, stored.row, now).await?;
+        store::sessions::revoke_for_access_token(&mut change.tx, change.stored.row, now).await?;
     }
     let detail = json!({
-        "identifier": stored.token.identifier().map(|i| i.as_str()),
+        "identifier": change.stored.token.identifier().map(|i| i.as_str()),
         "authentication_code_changed": body.authentication_code.is_some(),
-        "pass_code": match change { PassCodeChange::Keep => "kept", PassCodeChange::Set(_) => "set", PassCodeChange::Clear => "removed" },
+        "pass_code": match pass_code_change {
+            PassCodeChange::Keep => "kept",
+            PassCodeChange::Set(_) => "set",
+            PassCodeChange::Clear => "removed",
+        },
     });
-    finish(
-        tx,
-        &state,
-        &p,
-        &stored,
-        hash,
-        "access_token.edit",
-        detail,
-        now,
-    )
-    .await?;
+    let token = change
+        .commit(&state, &p, hash, "access_token.edit", detail, now)
+        .await?;
     Ok(Json(wire::AccessTokenWithSecrets {
-        token: token_json(&stored.token),
+        token,
         pass_code: shown,
         verification_code: None,
     }))
@@ -519,22 +543,20 @@ pub async fn set_effective(
     NumberPath(number): NumberPath,
 ) -> Result<Json<wire::AccessToken>, ApiError> {
     let now = now();
-    let mut tx = state.store.write().await?;
-    let mut stored = load(&mut tx, &state, p.org, number).await?;
-    stored.token.set_effective(&by(&p), now)?;
-    let detail = json!({ "state": stored.token.state().as_str() });
-    finish(
-        tx,
-        &state,
-        &p,
-        &stored,
-        PassCodeHash::Keep,
-        "access_token.set_effective",
-        detail,
-        now,
-    )
-    .await?;
-    Ok(Json(token_json(&stored.token)))
+    let mut change = TokenChange::begin(&state, p.org, number).await?;
+    change.stored.token.set_effective(&by(&p), now)?;
+    let detail = json!({ "state": change.stored.token.state().as_str() });
+    let token = change
+        .commit(
+            &state,
+            &p,
+            PassCodeHash::Keep,
+            "access_token.set_effective",
+            detail,
+            now,
+        )
+        .await?;
+    Ok(Json(token))
 }
 
 /// Set an access token 'Not Effective'.
@@ -551,28 +573,27 @@ pub async fn set_not_effective(
     NumberPath(number): NumberPath,
 ) -> Result<Json<wire::AccessToken>, ApiError> {
     let now = now();
-    let mut tx = state.store.write().await?;
-    let mut stored = load(&mut tx, &state, p.org, number).await?;
-    let rewards = match stored.token.rewards_participant() {
-        Some(id) => Some(rewards_participant(&mut tx, p.org, id).await?),
+    let mut change = TokenChange::begin(&state, p.org, number).await?;
+    let rewards = match change.stored.token.rewards_participant() {
+        Some(id) => Some(rewards_participant(&mut change.tx, p.org, id).await?),
         None => None,
     };
-    stored
+    change
+        .stored
         .token
         .set_not_effective(rewards.as_ref(), &by(&p), now)?;
-    let detail = json!({ "state": stored.token.state().as_str() });
-    finish(
-        tx,
-        &state,
-        &p,
-        &stored,
-        PassCodeHash::Keep,
-        "access_token.set_not_effective",
-        detail,
-        now,
-    )
-    .await?;
-    Ok(Json(token_json(&stored.token)))
+    let detail = json!({ "state": change.stored.token.state().as_str() });
+    let token = change
+        .commit(
+            &state,
+            &p,
+            PassCodeHash::Keep,
+            "access_token.set_not_effective",
+            detail,
+            now,
+        )
+        .await?;
+    Ok(Json(token))
 }
 
 /// Delete an access token.
@@ -623,32 +644,30 @@ pub async fn reset_pass_code(
     NumberPath(number): NumberPath,
 ) -> Result<Json<wire::AccessTokenWithSecrets>, ApiError> {
     let now = now();
-    let mut tx = state.store.write().await?;
-    let mut stored = load(&mut tx, &state, p.org, number).await?;
-    let definition = active_definition(&mut tx, p.org).await?;
-    let class = own_classification(&mut tx, p.org, &stored.token).await?;
-    let pass_code = stored.token.reset_pass_code(
+    let mut change = TokenChange::begin(&state, p.org, number).await?;
+    let definition = active_definition(&mut change.tx, p.org).await?;
+    let class = own_classification(&mut change.tx, p.org, &change.stored.token).await?;
+    let pass_code = change.stored.token.reset_pass_code(
         &definition,
         class.as_ref(),
         &by(&p),
         now,
         &mut rand::rng(),
     )?;
-    let hash = hashed(&pass_code).await?;
-    store::sessions::revoke_for_access_token(&mut tx, stored.row, now).await?;
-    finish(
-        tx,
-        &state,
-        &p,
-        &stored,
-        PassCodeHash::Set(hash),
-        "access_token.reset_pass_code",
-        json!({}),
-        now,
-    )
-    .await?;
+    let hash = PassCodeHash::Set(hashed(&pass_code).await?);
+    store::sessions::revoke_for_access_token(&mut change.tx, change.stored.row, now).await?;
+    let token = change
+        .commit(
+            &state,
+            &p,
+            hash,
+            "access_token.reset_pass_code",
+            json!({}),
+            now,
+        )
+        .await?;
     Ok(Json(wire::AccessTokenWithSecrets {
-        token: token_json(&stored.token),
+        token,
         pass_code: Some(pass_code.expose().to_owned()),
         verification_code: None,
     }))
@@ -670,27 +689,20 @@ pub async fn reset_verification_code(
     NumberPath(number): NumberPath,
 ) -> Result<Json<wire::AccessTokenWithSecrets>, ApiError> {
     let now = now();
-    let mut tx = state.store.write().await?;
-    let mut stored = load(&mut tx, &state, p.org, number).await?;
-    let code = stored
+    let mut change = TokenChange::begin(&state, p.org, number).await?;
+    let code = change
+        .stored
         .token
         .reset_verification_code(&by(&p), now, &mut rand::rng())?
         .as_str()
         .to_owned();
-    tokens::reset_verify_failures(&mut tx, stored.row).await?;
-    finish(
-        tx,
-        &state,
-        &p,
-        &stored,
-        PassCodeHash::Keep,
-        "access_token.reset_verification_code",
-        json!({}),
-        now,
-    )
-    .await?;
+    tokens::reset_verify_failures(&mut change.tx, change.stored.row).await?;
+    let action = "access_token.reset_verification_code";
+    let token = change
+        .commit(&state, &p, PassCodeHash::Keep, action, json!({}), now)
+        .await?;
     Ok(Json(wire::AccessTokenWithSecrets {
-        token: token_json(&stored.token),
+        token,
         pass_code: None,
         verification_code: Some(code),
     }))
@@ -713,8 +725,8 @@ pub async fn verify(
     Body(body): Body<wire::VerifyAccessToken>,
 ) -> Result<Json<wire::AccessToken>, ApiError> {
     let now = now();
-    let mut tx = state.store.write().await?;
-    let mut stored = load(&mut tx, &state, p.org, number).await?;
+    let mut change = TokenChange::begin(&state, p.org, number).await?;
+    let stored = &mut change.stored;
     if stored.token.state() == LifeCycleState::PendingVerification
         && stored.verify_failures >= MAX_VERIFY_ATTEMPTS
     {
@@ -729,14 +741,16 @@ pub async fn verify(
         Ok(()) => {}
         Err(e) if e.kind() == ErrorKind::WrongVerificationCode => {
             // The attempt counts even though the request fails: commit it, then refuse.
-            tokens::count_verify_failure(&mut tx, stored.row).await?;
+            let failures = stored.verify_failures + 1;
+            let mut tx = change.tx;
+            tokens::count_verify_failure(&mut tx, change.stored.row).await?;
             store::audit::record(
                 &mut tx,
                 p.org,
                 &Actor::from(&p),
                 "access_token.verify_failed",
                 &format!("access_token/{number}"),
-                json!({ "failures": stored.verify_failures + 1 }),
+                json!({ "failures": failures }),
                 now,
             )
             .await?;
@@ -746,16 +760,15 @@ pub async fn verify(
         Err(e) => return Err(e.into()),
     }
     let detail = json!({ "state": stored.token.state().as_str() });
-    finish(
-        tx,
-        &state,
-        &p,
-        &stored,
-        PassCodeHash::Keep,
-        "access_token.verify",
-        detail,
-        now,
-    )
-    .await?;
-    Ok(Json(token_json(&stored.token)))
+    let token = change
+        .commit(
+            &state,
+            &p,
+            PassCodeHash::Keep,
+            "access_token.verify",
+            detail,
+            now,
+        )
+        .await?;
+    Ok(Json(token))
 }

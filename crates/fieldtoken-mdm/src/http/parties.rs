@@ -17,14 +17,14 @@ use fieldtoken_core::{ErrorKind, Timestamp};
 use serde_json::json;
 
 use super::access_tokens::{
-    AccessCreate, AccessRead, AccessUpdate, accounts_receivable, active_definition_or_none, by,
-    load, rewards_participant, save, token_json,
+    AccessCreate, AccessRead, AccessUpdate, TokenChange, accounts_receivable,
+    active_definition_or_none, by, rewards_participant, save,
 };
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath, checked_name};
 use crate::auth::{Authorized, Principal};
 use crate::clock::{now, rfc3339};
-use crate::store::access_tokens::{PassCodeHash, Stored};
+use crate::store::access_tokens::PassCodeHash;
 use crate::store::audit::Actor;
 use crate::store::parties::{self, Kind};
 use crate::{ApiError, AppState, store};
@@ -302,61 +302,38 @@ impl Party {
     }
 }
 
-/// A link change under way: its transaction, the party (checked first: an unknown one is 404 whatever the
-/// token) and the token.
-struct Change {
-    tx: store::Tx,
+/// Opens a link change: the party is checked first (an unknown one is 404 whatever the token), then the token is
+/// loaded in the same transaction.
+async fn begin(
+    state: &AppState,
+    p: &Principal,
     party: Party,
-    found: Found,
-    stored: Stored,
+    number: AccessTokenNumber,
+) -> Result<(Found, TokenChange), ApiError> {
+    let mut tx = state.store.write().await?;
+    let found = party.find(&mut tx, p).await?;
+    Ok((found, TokenChange::load(tx, state, p.org, number).await?))
 }
 
-impl Change {
-    async fn begin(
-        state: &AppState,
-        p: &Principal,
-        party: Party,
-        number: AccessTokenNumber,
-    ) -> Result<Change, ApiError> {
-        let mut tx = state.store.write().await?;
-        let found = party.find(&mut tx, p).await?;
-        let stored = load(&mut tx, state, p.org, number).await?;
-        Ok(Change {
-            tx,
-            party,
-            found,
-            stored,
-        })
+/// Stores the changed token with its audit row (`{party}.link` or `{party}.unlink`), and commits.
+async fn finish(
+    change: TokenChange,
+    state: &AppState,
+    p: &Principal,
+    party: Party,
+    verb: &str,
+    automatic: Option<&wire::AutomaticOutcome>,
+    now: Timestamp,
+) -> Result<wire::AccessToken, ApiError> {
+    let (kind, field, id) = party.names();
+    let mut detail = json!({ field: id });
+    if let Some(automatic) = automatic {
+        detail["automatic"] = json!(automatic);
     }
-
-    /// Stores the token changed by the core, with its audit row (`link` or `unlink`), and commits.
-    async fn finish(
-        mut self,
-        state: &AppState,
-        p: &Principal,
-        verb: &str,
-        automatic: Option<&wire::AutomaticOutcome>,
-        now: Timestamp,
-    ) -> Result<wire::AccessToken, ApiError> {
-        save(&mut self.tx, state, &self.stored, PassCodeHash::Keep, now).await?;
-        let (kind, field, id) = self.party.names();
-        let mut detail = json!({ field: id });
-        if let Some(automatic) = automatic {
-            detail["automatic"] = json!(automatic);
-        }
-        store::audit::record(
-            &mut self.tx,
-            p.org,
-            &Actor::from(p),
-            &format!("{kind}.{verb}"),
-            &format!("access_token/{}", self.stored.token.number()),
-            detail,
-            now,
-        )
-        .await?;
-        self.tx.commit().await?;
-        Ok(token_json(&self.stored.token))
-    }
+    let action = format!("{kind}.{verb}");
+    change
+        .commit(state, p, PassCodeHash::Keep, &action, detail, now)
+        .await
 }
 
 /// Links the token to the party: the core checks the party takes links and agrees with the token's other party.
@@ -368,9 +345,9 @@ async fn link(
 ) -> Result<wire::AccessToken, ApiError> {
     let now = now();
     let by = by(p);
-    let mut change = Change::begin(state, p, party, number).await?;
+    let (found, mut change) = begin(state, p, party, number).await?;
     let token = &mut change.stored.token;
-    match &change.found {
+    match &found {
         Found::Account(account) => {
             // The core checks that the token's participant, if any, belongs to this account.
             let rewards = match token.rewards_participant() {
@@ -388,7 +365,7 @@ async fn link(
             token.attach_to_rewards_participant(rewards, account.as_ref(), &by, now)?;
         }
     }
-    change.finish(state, p, "link", None, now).await
+    finish(change, state, p, party, "link", None, now).await
 }
 
 /// Removes the token from the party, then the core's automatic 'Not Effective'; answers what it did.
@@ -400,10 +377,10 @@ async fn unlink(
 ) -> Result<Json<wire::UnlinkedAccessToken>, ApiError> {
     let now = now();
     let by = by(p);
-    let mut change = Change::begin(state, p, party, number).await?;
+    let (found, mut change) = begin(state, p, party, number).await?;
     let definition = active_definition_or_none(&mut change.tx, p.org).await?;
     let token = &mut change.stored.token;
-    let outcome = match &change.found {
+    let outcome = match &found {
         Found::Account(account) => {
             token.remove_from_accounts_receivable(account, &definition, &by, now)
         }
@@ -412,9 +389,7 @@ async fn unlink(
         }
     }?;
     let automatic = wire::AutomaticOutcome::from(outcome);
-    let token = change
-        .finish(state, p, "unlink", Some(&automatic), now)
-        .await?;
+    let token = finish(change, state, p, party, "unlink", Some(&automatic), now).await?;
     Ok(Json(wire::UnlinkedAccessToken { token, automatic }))
 }
 

@@ -321,6 +321,33 @@ pub async fn taken(
     Ok(other.map(|_| Taken::AuthenticationCode))
 }
 
+/// A record's codes as the row keeps them: sealed, and the authentication code's look-up hash.
+struct SealedCodes {
+    authentication_code: Vec<u8>,
+    authentication_code_lookup: Vec<u8>,
+    verification_code: Option<Vec<u8>>,
+}
+
+impl SealedCodes {
+    fn of(master: &MasterKey, org: OrgId, record: &AccessTokenRecord) -> SealedCodes {
+        let number = record.number;
+        SealedCodes {
+            authentication_code: master.seal(
+                &authentication_code_label(org, number),
+                record.authentication_code.as_bytes(),
+            ),
+            authentication_code_lookup: authentication_code_lookup(
+                master,
+                &record.authentication_code,
+            ),
+            verification_code: record
+                .verification_code
+                .as_ref()
+                .map(|c| master.seal(&verification_label(org, number), c.as_bytes())),
+        }
+    }
+}
+
 /// Stores a new token (its unique values checked with [`taken`] first); returns its row.
 pub async fn insert(
     conn: &mut Conn,
@@ -330,7 +357,7 @@ pub async fn insert(
     pass_code_hash: Option<&str>,
 ) -> Result<i64> {
     let record = token.to_record();
-    let number = record.number;
+    let sealed = SealedCodes::of(master, org, &record);
     Ok(sqlx::query_scalar(
         "INSERT INTO access_tokens (org_id, number, sealed_authentication_code, authentication_code_lookup, identifier,
              pass_code_hash, state, accounts_receivable_id, rewards_participant_id, classification_id, created_at,
@@ -338,12 +365,9 @@ pub async fn insert(
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(org_key(org))
-    .bind(i64::from(number.get()))
-    .bind(master.seal(
-        &authentication_code_label(org, number),
-        record.authentication_code.as_bytes(),
-    ))
-    .bind(authentication_code_lookup(master, &record.authentication_code))
+    .bind(i64::from(record.number.get()))
+    .bind(sealed.authentication_code)
+    .bind(sealed.authentication_code_lookup)
     .bind(&record.identifier)
     .bind(pass_code_hash)
     .bind(record.state.as_str())
@@ -354,12 +378,7 @@ pub async fn insert(
     .bind(&record.created_by)
     .bind(record.updated_at.as_millis())
     .bind(&record.updated_by)
-    .bind(
-        record
-            .verification_code
-            .as_ref()
-            .map(|c| master.seal(&verification_label(org, number), c.as_bytes())),
-    )
+    .bind(sealed.verification_code)
     .fetch_one(conn)
     .await?)
 }
@@ -384,8 +403,8 @@ pub async fn update(
     hash: PassCodeHash,
     now: Timestamp,
 ) -> Result<()> {
-    let org = stored.org;
     let record = stored.token.to_record();
+    let sealed = SealedCodes::of(master, stored.org, &record);
     let (set_hash, hash_value) = match hash {
         PassCodeHash::Keep => (false, None),
         PassCodeHash::Set(h) => (true, Some(h)),
@@ -398,11 +417,8 @@ pub async fn update(
              sealed_verification_code = ?, verified_on = ?, verified_by = ?
          WHERE id = ?",
     )
-    .bind(master.seal(
-        &authentication_code_label(org, record.number),
-        record.authentication_code.as_bytes(),
-    ))
-    .bind(authentication_code_lookup(master, &record.authentication_code))
+    .bind(sealed.authentication_code)
+    .bind(sealed.authentication_code_lookup)
     .bind(&record.identifier)
     .bind(set_hash)
     .bind(hash_value)
@@ -412,12 +428,7 @@ pub async fn update(
     .bind(record.classification.map(|c| i64::from(c.get())))
     .bind(record.updated_at.as_millis())
     .bind(&record.updated_by)
-    .bind(
-        record
-            .verification_code
-            .as_ref()
-            .map(|c| master.seal(&verification_label(org, record.number), c.as_bytes())),
-    )
+    .bind(sealed.verification_code)
     .bind(record.verified_on.map(Timestamp::as_millis))
     .bind(&record.verified_by)
     .bind(stored.row)
