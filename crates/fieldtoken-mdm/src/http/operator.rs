@@ -23,7 +23,7 @@ use super::doc::{Always, WithBody};
 use crate::auth::Principal;
 use crate::clock::{now, rfc3339};
 use crate::limits::{Budget, Client};
-use crate::store::access_tokens::{self as tokens, Stored};
+use crate::store::access_tokens::{self as tokens, Credential, Stored};
 use crate::store::audit::Actor;
 use crate::{ApiError, AppState, pass_code, store};
 
@@ -199,14 +199,11 @@ async fn sign_in_with(
         Some(id) => store::orgs::find(&mut tx, id).await?,
         None => None,
     };
-    let found = match &credentials {
-        Credentials::Pass { identifier, .. } => {
-            tokens::with_identifier(&mut tx, &state.master, identifier, wanted_org).await?
-        }
-        Credentials::Code(code) => {
-            tokens::with_authentication_code(&mut tx, &state.master, code, wanted_org).await?
-        }
+    let credential = match &credentials {
+        Credentials::Pass { identifier, .. } => Credential::Identifier(identifier),
+        Credentials::Code(code) => Credential::AuthenticationCode(code),
     };
+    let found = tokens::with_credential(&mut tx, &state.master, credential, wanted_org).await?;
     drop(tx);
     let failure = |reason: &str| json!({ "reason": reason, "by": credentials.by(), "identifier": credentials.identifier() });
     if found.is_empty() {

@@ -213,44 +213,40 @@ pub async fn of_accounts_receivable(
     all_stored(master, rows)
 }
 
-/// Live tokens with this identifier, in `org` or in every organisation, by organisation (operator sign-in).
-pub async fn with_identifier(
-    conn: &mut Conn,
-    master: &MasterKey,
-    identifier: &str,
-    org: Option<u32>,
-) -> Result<Vec<Stored>> {
-    let scope = org.map(i64::from);
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM access_tokens
-         WHERE identifier = ? AND deleted_at IS NULL AND (? IS NULL OR org_id = ?) ORDER BY org_id"
-    ))
-    .bind(identifier)
-    .bind(scope)
-    .bind(scope)
-    .fetch_all(conn)
-    .await?;
-    all_stored(master, rows)
+/// What an operator signs in with.
+#[derive(Clone, Copy, Debug)]
+pub enum Credential<'a> {
+    /// An identifier (with its pass code, checked against the hash by the caller).
+    Identifier(&'a str),
+    /// An authentication code alone.
+    AuthenticationCode(&'a str),
 }
 
-/// Live tokens with this authentication code, in `org` or in every organisation, by organisation (operator
-/// sign-in).
-pub async fn with_authentication_code(
+/// Live tokens with this identifier or authentication code, in organisation `org` or in every organisation, by
+/// organisation (operator sign-in).
+pub async fn with_credential(
     conn: &mut Conn,
     master: &MasterKey,
-    code: &str,
+    credential: Credential<'_>,
     org: Option<u32>,
 ) -> Result<Vec<Stored>> {
-    let scope = org.map(i64::from);
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let column = match credential {
+        Credential::Identifier(_) => "identifier",
+        Credential::AuthenticationCode(_) => "authentication_code_lookup",
+    };
+    let sql = format!(
         "SELECT {COLUMNS} FROM access_tokens
-         WHERE authentication_code_lookup = ? AND deleted_at IS NULL AND (? IS NULL OR org_id = ?) ORDER BY org_id"
-    ))
-    .bind(authentication_code_lookup(master, code))
-    .bind(scope)
-    .bind(scope)
-    .fetch_all(conn)
-    .await?;
+         WHERE {column} = ? AND deleted_at IS NULL AND (? IS NULL OR org_id = ?) ORDER BY org_id"
+    );
+    let query = sqlx::query_as(&sql);
+    let query = match credential {
+        Credential::Identifier(identifier) => query.bind(identifier),
+        Credential::AuthenticationCode(code) => {
+            query.bind(authentication_code_lookup(master, code))
+        }
+    };
+    let scope = org.map(i64::from);
+    let rows: Vec<Row> = query.bind(scope).bind(scope).fetch_all(conn).await?;
     all_stored(master, rows)
 }
 
