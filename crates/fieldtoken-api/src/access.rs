@@ -512,6 +512,7 @@ pub struct AccessTokenDefinition {
 #[serde(deny_unknown_fields)]
 pub struct NewAccessTokenDefinition {
     /// Its name, unique in the organisation.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::common::name_schema))]
     pub name: String,
     /// Its format settings.
     #[serde(default)]
@@ -548,6 +549,7 @@ pub struct AccessTokenClassification {
 #[serde(deny_unknown_fields)]
 pub struct NewAccessTokenClassification {
     /// Its name, unique in the organisation.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::common::name_schema))]
     pub name: String,
     /// Its format settings.
     #[serde(default)]
@@ -580,6 +582,7 @@ pub struct Party {
 #[serde(deny_unknown_fields)]
 pub struct NewAccountsReceivable {
     /// Its name.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::common::name_schema))]
     pub name: String,
 }
 
@@ -589,6 +592,7 @@ pub struct NewAccountsReceivable {
 #[serde(deny_unknown_fields)]
 pub struct NewRewardsParticipant {
     /// Its name.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::common::name_schema))]
     pub name: String,
     /// The accounts receivable it belongs to.
     pub accounts_receivable_id: u32,

@@ -34,3 +34,105 @@ pub struct Page<T> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = DateTime))]
 #[serde(transparent)]
 pub struct Time(pub String);
+
+/// A permission's stable name on the wire, e.g. `fms.actiontoken.read`. Kept as text when read, so a client built
+/// before a permission was added still reads the answer and the server refuses an unknown name with its own code
+/// (`unknown_permission`); its schema is the core's closed list.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(transparent)]
+pub struct Permission(pub String);
+
+impl Permission {
+    /// The names of every permission of a set, in the core's display order.
+    pub fn list(set: fieldtoken_core::PermissionSet) -> Vec<Permission> {
+        set.names()
+            .into_iter()
+            .map(|name| Permission(name.to_owned()))
+            .collect()
+    }
+
+    /// The set these names make, ignoring names this build does not know (a newer server may send more).
+    pub fn known_set(names: &[Permission]) -> fieldtoken_core::PermissionSet {
+        names
+            .iter()
+            .filter_map(|name| fieldtoken_core::Permission::parse(&name.0).ok())
+            .collect()
+    }
+
+    /// The set these names make; a name this build does not know is the core's `unknown_permission` error.
+    pub fn parse_set(
+        names: &[Permission],
+    ) -> fieldtoken_core::Result<fieldtoken_core::PermissionSet> {
+        fieldtoken_core::PermissionSet::parse(names.iter().map(|name| name.0.as_str()))
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Permission {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("A permission's stable name."))
+            .enum_values(Some(
+                fieldtoken_core::Permission::ALL.map(fieldtoken_core::Permission::as_str),
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Permission {}
+
+/// The schema of a name a body gives (a role's, a user's, an API token's): 1 to 100 characters once trimmed,
+/// without control characters, as the MDM checks it.
+#[cfg(feature = "openapi")]
+pub fn name_schema() -> utoipa::openapi::Object {
+    name_schema_of(utoipa::openapi::schema::Type::String.into())
+}
+
+/// [`name_schema`] for a field that may be left out or `null` (an edit that keeps the name).
+#[cfg(feature = "openapi")]
+pub fn optional_name_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    name_schema_of(SchemaType::from_iter([Type::String, Type::Null]))
+}
+
+#[cfg(feature = "openapi")]
+fn name_schema_of(schema_type: utoipa::openapi::schema::SchemaType) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(schema_type)
+        .min_length(Some(1))
+        .max_length(Some(100))
+        .pattern(Some(
+            "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$",
+        ))
+        .description(Some(
+            "1 to 100 characters without control characters; spaces around it are trimmed.",
+        ))
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_names_read_back_as_the_set_they_list() {
+        let set = fieldtoken_core::PermissionSet::all();
+        assert_eq!(Permission::known_set(&Permission::list(set)), set);
+        assert_eq!(Permission::parse_set(&Permission::list(set)), Ok(set));
+    }
+
+    #[test]
+    fn unknown_permission_names_are_ignored_when_read_and_refused_when_asked_for() {
+        let names = [
+            Permission("fms.device.read".to_owned()),
+            Permission("fms.future".to_owned()),
+        ];
+        assert_eq!(Permission::known_set(&names).names(), ["fms.device.read"]);
+        assert_eq!(
+            Permission::parse_set(&names).map_err(|e| e.kind()),
+            Err(fieldtoken_core::ErrorKind::UnknownPermission)
+        );
+    }
+}

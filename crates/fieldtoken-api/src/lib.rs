@@ -18,6 +18,6 @@ pub mod org;
 pub mod server;
 pub mod sync;
 
-pub use common::{Items, Page, Time};
+pub use common::{Items, Page, Permission, Time};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, Refusal, ServerCode};
 pub use server::Health;

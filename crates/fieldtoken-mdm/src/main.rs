@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use fieldtoken_core::LinkBase;
 use fieldtoken_mdm::limits::{Limits, Rate};
-use fieldtoken_mdm::{MasterKey, Store, clock, orgs, seal};
+use fieldtoken_mdm::{MasterKey, Store, clock, seal};
 
 /// The reference MDM of fieldtoken: action tokens, devices, fleets, and the operators' PWA.
 #[derive(Parser)]
@@ -180,7 +180,7 @@ async fn serve(
             .map_err(|e| format!("reading the database: {e}"))?;
         if empty {
             Some(
-                orgs::seed_demo(&store, &master, "Demo", clock::now())
+                fieldtoken_mdm::seed_demo::seed_demo(&store, &master, "Demo", clock::now())
                     .await
                     .map_err(|e| format!("seeding the demo organisation: {}", e.message()))?,
             )
@@ -221,7 +221,7 @@ async fn serve(
 
 async fn seed_demo(org: &str, db_url: &str, master_key: Option<PathBuf>) -> Result<(), String> {
     let (store, master) = open(db_url, master_key).await?;
-    let credentials = orgs::seed_demo(&store, &master, org, clock::now())
+    let credentials = fieldtoken_mdm::seed_demo::seed_demo(&store, &master, org, clock::now())
         .await
         .map_err(|e| e.message().to_owned())?;
     store.close().await;

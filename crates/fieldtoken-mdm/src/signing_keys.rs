@@ -30,11 +30,11 @@ use sqlx::SqliteConnection;
 
 use crate::auth::{Admin, Authorized};
 use crate::clock::{now, rfc3339};
-use crate::devices::Items;
 use crate::http::extract::IdPath;
 use crate::store;
 use crate::store::audit::Actor;
 use crate::{ApiError, AppState};
+use fieldtoken_api::Items;
 
 /// A signing key as the API shows it (never its secret half).
 #[derive(Serialize, Debug)]

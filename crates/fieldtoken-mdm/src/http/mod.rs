@@ -6,12 +6,21 @@
 
 pub mod access_config;
 pub mod access_tokens;
+pub mod api_tokens;
+pub mod audit;
+pub mod auth;
+pub mod devices;
 pub mod doc;
 pub mod error;
 pub mod extract;
+pub mod fleets;
 pub mod health;
+pub mod me;
 pub mod operator;
 pub mod parties;
+pub mod request_log;
+pub mod roles;
+pub mod users;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -20,10 +29,10 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
+use axum::routing::{get, post};
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -54,7 +63,10 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         .nest("/api", api)
         .merge(web::router(web_dir))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        // The last layer runs first: a request gets its id (the client's, or a new UUID) before its log span opens.
+        .layer(request_log::trace())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
 /// Health and who the caller is.
@@ -119,22 +131,18 @@ fn tokens_and_phones() -> OpenApiRouter<AppState> {
 
 /// Health, who am I, fleets, devices, API tokens, roles, users and the audit log.
 fn organisation() -> OpenApiRouter<AppState> {
-    use crate::{devices, roles};
     OpenApiRouter::new()
-        .route("/v1/me", get(devices::me))
-        .route("/v1/fleets", get(devices::fleets))
-        .route("/v1/devices", get(devices::devices))
-        .route("/v1/devices/{id}", get(devices::device))
-        .route("/v1/api-tokens", post(devices::create_token))
-        .route("/v1/roles", get(roles::list_roles).post(roles::create_role))
-        .route(
-            "/v1/roles/{id}",
-            patch(roles::edit_role).delete(roles::delete_role),
-        )
-        .route("/v1/users", get(roles::list_users).post(roles::create_user))
-        .route("/v1/users/{id}", patch(roles::edit_user))
-        .route("/v1/users/{id}/api-tokens", post(roles::create_user_token))
-        .route("/v1/audit-log.csv", get(devices::audit_csv))
+        .routes(routes!(me::me))
+        .routes(routes!(fleets::list))
+        .routes(routes!(devices::list))
+        .routes(routes!(devices::get))
+        .routes(routes!(api_tokens::create))
+        .routes(routes!(roles::list, roles::create))
+        .routes(routes!(roles::edit, roles::delete))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::edit))
+        .routes(routes!(users::create_token))
+        .routes(routes!(audit::csv))
 }
 
 /// CRM.COM access tokens, their definitions, classifications and parties, and operators' sessions.

@@ -98,3 +98,23 @@ pub async fn find_live(conn: &mut Conn, secret: &str, now: Timestamp) -> Result<
         operator: operator.and_then(|n| u32::try_from(n).ok()),
     }))
 }
+
+/// Creates an API token that acts for `user` (within the user's role at each request); returns its id and the
+/// secret (shown once).
+pub async fn create_for_user(
+    conn: &mut Conn,
+    org: OrgId,
+    user: i64,
+    name: &str,
+    permissions: PermissionSet,
+    created_by: Option<i64>,
+    now: Timestamp,
+) -> Result<(i64, String)> {
+    let (id, secret) = create(&mut *conn, org, name, permissions, created_by, now).await?;
+    sqlx::query("UPDATE api_tokens SET user_id = ? WHERE id = ?")
+        .bind(user)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok((id, secret))
+}

@@ -13,10 +13,14 @@ pub mod access_config;
 pub mod access_tokens;
 pub mod api_tokens;
 pub mod audit;
+pub mod devices;
+pub mod fleets;
 pub mod orgs;
 pub mod parties;
+pub mod roles;
 pub mod sessions;
 pub mod signing_keys;
+pub mod users;
 
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;

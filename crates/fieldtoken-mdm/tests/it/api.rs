@@ -430,6 +430,7 @@ async fn bad_input_gets_json_errors_never_a_500() {
             "bad_id",
         ),
         ("/api/v1/api-tokens", br#"{"name":"x","permissions":["fms.everything"]}"#.to_vec(), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "unknown_permission"),
+        ("/api/v1/api-tokens", br#"{"name":" ","permissions":[]}"#.to_vec(), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "bad_name"),
     ];
     for (path, body, content_type, want, code) in cases {
         let response = raw(path, body, content_type).await.unwrap();

@@ -79,7 +79,7 @@ impl TestServer {
     /// Creates an organisation (fleets, devices, two tokens) and returns its admin bearer secret.
     #[allow(dead_code)]
     pub async fn seed(&self, name: &str) -> String {
-        fieldtoken_mdm::orgs::seed_demo(
+        fieldtoken_mdm::seed_demo::seed_demo(
             &self.store,
             &self.master,
             name,

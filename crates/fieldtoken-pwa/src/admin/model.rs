@@ -1,9 +1,11 @@
 //! The admin screens' data, as the MDM's API sends it (DESIGN: "HTTP API of the MDM").
 //!
-//! These are wire twins: plain data for the views, with every decision (what an action means, which
-//! buttons a permission set shows) asked of `fieldtoken-core`.
+//! Action tokens are still wire twins here; fleets, devices and the session (`Me`) are `fieldtoken-api`'s types,
+//! declared once for the MDM and the PWA. Every decision (what an action means, which buttons a permission set
+//! shows) is asked of `fieldtoken-core`.
 
-use fieldtoken_core::{Permission, PermissionSet};
+use fieldtoken_api::devices::Me;
+use fieldtoken_core::PermissionSet;
 use serde::{Deserialize, Deserializer};
 
 /// An id as the API writes it (a number or a string), kept as text for URLs and display.
@@ -84,56 +86,10 @@ pub struct QrTexts {
     pub old: String,
 }
 
-/// A fleet.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Fleet {
-    /// Its id.
-    pub id: Id,
-    /// Its name.
-    pub name: String,
-}
-
-/// A device (`GET /api/v1/devices`).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Device {
-    /// Its id.
-    pub id: Id,
-    /// The serial printed on it.
-    pub serial: String,
-    /// `in_fleet`, `in_repair` or `in_stock`.
-    pub state: String,
-    /// Its fleet, when in one.
-    #[serde(default)]
-    pub fleet_id: Option<Id>,
-    /// Whether it holds a certificate (after a reset it must enrol again).
-    #[serde(default)]
-    pub enrolled: bool,
-}
-
-/// Who is signed in (`GET /api/v1/me`).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Me {
-    /// The organisation the session acts in.
-    pub org: Named,
-    /// The permission names the session holds.
-    pub permissions: Vec<String>,
-}
-
-/// Anything the API names: `{ "name", .. }`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Named {
-    /// Its name.
-    pub name: String,
-}
-
-impl Me {
-    /// The permission set, ignoring names this build does not know (a newer server may send more).
-    pub fn permissions(&self) -> PermissionSet {
-        self.permissions
-            .iter()
-            .filter_map(|name| Permission::parse(name).ok())
-            .collect()
-    }
+/// The permission set a session holds, from `GET /api/v1/me`, ignoring names this build does not know (a newer
+/// server may send more).
+pub fn held(me: &Me) -> PermissionSet {
+    fieldtoken_api::Permission::known_set(&me.permissions)
 }
 
 /// The four action types of the seed, in its order.

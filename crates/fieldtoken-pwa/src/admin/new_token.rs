@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
 
-use super::model::{ACTION_TYPES, ActionToken, Fleet, action_label};
+use fieldtoken_api::devices::Fleet;
+
+use super::model::{ACTION_TYPES, ActionToken, action_label};
 use super::time;
 use crate::api;
 
@@ -90,8 +92,8 @@ pub fn NewTokenForm(
                 <select id="new-fleet" required prop:value=fleet
                     on:change=move |event| fleet.set(event_target_value(&event))>
                     <option value="">"Select a fleet"</option>
-                    <For each=move || fleets.get() key=|f| f.id.clone() let:f>
-                        <option value=f.id.0.clone()>{f.name.clone()}</option>
+                    <For each=move || fleets.get() key=|f| f.id let:f>
+                        <option value=f.id.to_string()>{f.name.clone()}</option>
                     </For>
                 </select>
             </Show>

@@ -1,43 +1,7 @@
-//! The organisation administration pages' data (roles, users, signing keys), as the MDM's API sends it, and the
-//! words their actions say. Wire twins: the permission names themselves come from `fieldtoken-core`.
+//! The organisation administration pages' data (signing keys), as the MDM's API sends it, and the words their
+//! actions say. Roles and users are `fieldtoken-api`'s types.
 
-use fieldtoken_core::{Permission, PermissionSet};
 use serde::Deserialize;
-
-/// A custom role (`GET /api/v1/roles`).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Role {
-    /// Its id.
-    pub id: u32,
-    /// The organisation's name for it.
-    pub name: String,
-    /// Its permissions' stable names, in display order.
-    pub permissions: Vec<String>,
-    /// How many users hold it.
-    pub users: u32,
-}
-
-/// A user's role, by id and name.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct RoleRef {
-    /// The role's id.
-    pub id: u32,
-    /// The role's name.
-    pub name: String,
-}
-
-/// A user (`GET /api/v1/users`).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct User {
-    /// Its id.
-    pub id: u32,
-    /// Its name.
-    pub name: String,
-    /// The role it holds.
-    pub role: RoleRef,
-    /// Its role's permissions.
-    pub permissions: Vec<String>,
-}
 
 /// One of the organisation's signing keys (`GET /api/v1/signing-keys`).
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -62,14 +26,6 @@ impl SigningKey {
             other => other,
         }
     }
-}
-
-/// The permission set of a list of names, ignoring names this build does not know.
-pub fn permission_set(names: &[String]) -> PermissionSet {
-    names
-        .iter()
-        .filter_map(|name| Permission::parse(name).ok())
-        .collect()
 }
 
 /// An RFC 3339 time as the tables show it: to the minute, in UTC.

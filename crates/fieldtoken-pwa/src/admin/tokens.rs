@@ -8,12 +8,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 
-use super::model::{ActionToken, Fleet, Me, Page};
+use super::model::{ActionToken, Page, held};
 use super::new_token::NewTokenForm;
 use super::panel::TokenPanel;
 use super::time;
 use crate::api::{self, ApiError};
 use crate::session;
+use fieldtoken_api::devices::{Fleet, Me};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Column {
@@ -46,7 +47,7 @@ pub fn TokensPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
             {move || me.get().map(|answer| match answer {
                 Ok(me) => {
-                    let screen = me.permissions().action_token_screen();
+                    let screen = held(&me).action_token_screen();
                     let page = if screen.page {
                         view! { <Tokens can_create=screen.new_button can_delete=screen.delete_button/> }.into_any()
                     } else {
@@ -284,7 +285,7 @@ fn TokenRow(
         None => "—".to_owned(),
         Some(id) => fleets.with(|list| {
             list.iter()
-                .find(|f| &f.id == id)
+                .find(|f| f.id.to_string() == id.0)
                 .map_or_else(|| format!("#{id}"), |f| f.name.clone())
         }),
     };

@@ -104,16 +104,7 @@ fn bad(what: &str) -> Error {
 }
 
 fn hex32(text: &str) -> Result<[u8; 32], Error> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 64 {
-        return Err(bad("key"));
-    }
-    let mut out = [0u8; 32];
-    for (i, pair) in bytes.chunks(2).enumerate() {
-        let pair = std::str::from_utf8(pair).map_err(|_| bad("key"))?;
-        out[i] = u8::from_str_radix(pair, 16).map_err(|_| bad("key"))?;
-    }
-    Ok(out)
+    fieldtoken_core::hex::decode_array(text).map_err(|_| bad("key"))
 }
 
 fn millis_of(rfc3339: &str) -> Option<i64> {

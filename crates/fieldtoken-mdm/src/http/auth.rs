@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
-use fieldtoken_core::{OrgId, Permission, PermissionSet};
+use fieldtoken_core::{ErrorKind, OrgId, Permission, PermissionSet};
 
 use crate::limits::{Budget, Client};
 use crate::store::audit::Actor;
@@ -32,9 +32,44 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// `Ok` with the permission, else 403 naming it.
+    /// `Ok` with the permission, else 403 naming it (and logged with the token's id).
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
-        Ok(self.permissions.require(permission)?)
+        self.permissions.require(permission).map_err(|error| {
+            tracing::info!(token_id = self.token_id, %permission, "refused: the token lacks the permission");
+            error.into()
+        })
+    }
+
+    /// 403 `forbidden` (logged with the token's id) unless the caller holds every one of `permissions`: nobody
+    /// grants what they lack.
+    pub fn ensure_can_grant(&self, permissions: PermissionSet) -> Result<(), ApiError> {
+        if self.permissions.can_grant(permissions) {
+            return Ok(());
+        }
+        Err(self.cannot_grant())
+    }
+
+    /// 403 `forbidden` (logged with the token's id) unless the caller may change a set from `before` to `after`.
+    pub fn ensure_can_change(
+        &self,
+        before: PermissionSet,
+        after: PermissionSet,
+    ) -> Result<(), ApiError> {
+        if self.permissions.can_change(before, after) {
+            return Ok(());
+        }
+        Err(self.cannot_grant())
+    }
+
+    fn cannot_grant(&self) -> ApiError {
+        tracing::info!(
+            token_id = self.token_id,
+            "refused: granting a permission the token lacks"
+        );
+        ApiError::core(
+            ErrorKind::Forbidden,
+            "nobody can give a permission they do not hold themselves",
+        )
     }
 }
 
@@ -51,8 +86,15 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principa
     };
     // A peer that spent its guesses gets no answer about any token until its bucket refills.
     let peer = Client::of_peer(parts);
-    state.limiter.check(Budget::Guesses, peer)?;
+    state
+        .limiter
+        .check(Budget::Guesses, peer)
+        .inspect_err(|_| {
+            tracing::info!(?peer, "refused: too many failed guesses from this client");
+        })?;
     let bad = || {
+        // The secret is never logged: no token has it, so there is no id to log either.
+        tracing::info!(?peer, "refused: no live token has this secret");
         if let Err(limited) = state.limiter.spend(Budget::Guesses, peer) {
             return limited;
         }

@@ -1,20 +1,21 @@
-//! Organisations and their secrets: creating one (with its code-directory key and first signing key), opening the
-//! sealed keys, the bundle revision, the audit log, and the demo organisation.
+//! The demo organisation (`seed-demo`, and a first start with `--demo`): an organisation with fleets, enrolled
+//! devices, two action tokens and an admin API token, created in one transaction through the store; and
+//! [`create_org`], the one way an organisation comes to be.
 
 use fieldtoken_api::ServerCode;
 use fieldtoken_core::{
-    Action, ErrorKind, Expiry, FleetId, OrgId, PermissionSet, Timestamp, TokenName,
+    Action, Certificate, DeviceState, ErrorKind, Expiry, OrgId, PermissionSet, Timestamp, TokenName,
 };
 use serde::Serialize;
-use sqlx::SqliteConnection;
 
 use crate::seal::MasterKey;
+use crate::store::Conn;
 use crate::store::audit::Actor;
 use crate::{ApiError, action_tokens, store};
 
 /// Creates an organisation with its directory key and an active signing key. Fails with 409 if the name is taken.
 pub async fn create_org(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     master: &MasterKey,
     name: &str,
     now: Timestamp,
@@ -65,37 +66,27 @@ pub async fn seed_demo(
 ) -> Result<DemoCredentials, ApiError> {
     let mut tx = store.write().await?;
     let org = create_org(&mut tx, master, name, now).await?;
-    let org_id = i64::from(org.get());
     let mut fleets = Vec::new();
     for fleet in ["Warehouse", "Field team North", "Field team South"] {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO fleets (org_id, name, created_at) VALUES (?, ?, ?) RETURNING id",
-        )
-        .bind(org_id)
-        .bind(fleet)
-        .bind(now.as_millis())
-        .fetch_one(&mut *tx)
-        .await?;
-        fleets.push(id);
+        fleets.push(store::fleets::insert(&mut tx, org, fleet, now).await?);
     }
-    for n in 1..=8_i64 {
-        let (state, fleet) = match n {
-            7 => ("in_repair", None),
-            8 => ("in_stock", None),
-            _ => ("in_fleet", Some(fleets[(n as usize - 1) % fleets.len()])),
+    for n in 1..=8_usize {
+        let state = match n {
+            7 => DeviceState::InRepair,
+            8 => DeviceState::InStock,
+            _ => DeviceState::InFleet(fleets[(n - 1) % fleets.len()]),
         };
+        // A random public key stands in for one a phone enrolled: demo devices need not sign anything.
         let mut certificate = [0u8; 32];
         rand::fill(&mut certificate);
-        sqlx::query(
-            "INSERT INTO devices (org_id, serial, state, fleet_id, certificate, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        store::devices::insert(
+            &mut tx,
+            org,
+            &format!("FT-{:03}-{n:04}", org.get()),
+            state,
+            Some(Certificate::from_bytes(certificate)),
+            now,
         )
-        .bind(org_id)
-        .bind(format!("FT-{org_id:03}-{n:04}"))
-        .bind(state)
-        .bind(fleet)
-        .bind(certificate.to_vec())
-        .bind(now.as_millis())
-        .execute(&mut *tx)
         .await?;
     }
     let actor = Actor::system("seed-demo");
@@ -109,7 +100,7 @@ pub async fn seed_demo(
     )
     .await?;
     let in_30_days = Expiry::from_millis(now.as_millis() + 30 * 86_400_000)?;
-    let north = FleetId::from_i64(fleets[1])?;
+    let north = fleets[1];
     for (token_name, action) in [
         ("Move to Field team North", Action::PutInFleet(north)),
         ("Send to repair", Action::PutInRepair),
