@@ -125,37 +125,31 @@ pub struct AccessTokenWithSecrets {
 pub struct AccessTokenQuery {
     /// Only tokens in this state (empty: every state).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", param(value_type = Option<StateFilter>))]
+    #[cfg_attr(feature = "openapi", param(schema_with = state_filter_schema))]
     pub state: Option<String>,
     /// Part of the identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
     /// The `next` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(pattern = "^(0*[1-9][0-9]{0,17})?$"))]
     pub cursor: Option<String>,
     /// How many on a page: 50 when left out; fewer than 1 reads as 1, more than 200 as 200.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0))]
     pub limit: Option<u32>,
 }
 
 /// The schema of [`AccessTokenQuery::state`]: a life cycle state, or empty for every state.
 #[cfg(feature = "openapi")]
-pub struct StateFilter;
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for StateFilter {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        let states = core::LifeCycleState::ALL.map(core::LifeCycleState::as_str);
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .description(Some("A life cycle state, or empty for every state."))
-            .enum_values(Some(std::iter::once("").chain(states)))
-            .into()
-    }
+fn state_filter_schema() -> utoipa::openapi::Object {
+    let states = core::LifeCycleState::ALL.map(core::LifeCycleState::as_str);
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .description(Some("A life cycle state, or empty for every state."))
+        .enum_values(Some(std::iter::once("").chain(states)))
+        .build()
 }
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for StateFilter {}
 
 /// `POST /api/v1/access-tokens` body: the "new access token" screen. Generated fields are left out.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
@@ -173,12 +167,15 @@ pub struct NewAccessToken {
     pub pass_code: Option<String>,
     /// Its accounts receivable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 1, maximum = 4294967295.0))]
     pub accounts_receivable_id: Option<u32>,
     /// Its rewards participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 1, maximum = 4294967295.0))]
     pub rewards_participant_id: Option<u32>,
     /// Its classification, whose settings then apply instead of the active definition's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 1, maximum = 4294967295.0))]
     pub classification_id: Option<u32>,
 }
 
@@ -209,7 +206,10 @@ pub struct AccessTokenEdit {
         deserialize_with = "explicit",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, nullable))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 4294967295.0)
+    )]
     pub accounts_receivable_id: Option<Option<u32>>,
     /// The rewards participant, unchanged.
     #[serde(
@@ -217,7 +217,10 @@ pub struct AccessTokenEdit {
         deserialize_with = "explicit",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, nullable))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 4294967295.0)
+    )]
     pub rewards_participant_id: Option<Option<u32>>,
     /// The classification, unchanged.
     #[serde(
@@ -225,7 +228,10 @@ pub struct AccessTokenEdit {
         deserialize_with = "explicit",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, nullable))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 4294967295.0)
+    )]
     pub classification_id: Option<Option<u32>>,
 }
 
@@ -306,15 +312,19 @@ pub struct CredentialFieldSettings {
     pub source: CodeSource,
     /// The fewest characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub min_length: u8,
     /// The fewest letters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub min_letters: u8,
     /// The fewest digits.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub min_digits: u8,
     /// The fewest special characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub min_special: u8,
     /// Whether every token needs one (ignored for the authentication code, which every token has).
     #[serde(default)]
@@ -359,15 +369,19 @@ pub struct PassCodeSettings {
     pub generated: bool,
     /// The fewest characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub min_length: u8,
     /// The fewest letters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub min_letters: u8,
     /// The fewest digits.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub min_digits: u8,
     /// The fewest special characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub min_special: u8,
     /// Whether every token needs one.
     #[serde(default)]
@@ -419,13 +433,13 @@ fn rules(min_length: u8, min_letters: u8, min_digits: u8, min_special: u8) -> co
 #[serde(from = "SettingsParts")]
 pub struct CredentialSettings {
     /// Identifier settings.
-    #[cfg_attr(feature = "openapi", schema(required = false))]
+    #[cfg_attr(feature = "openapi", schema(required = false, nullable))]
     pub identifier: CredentialFieldSettings,
     /// Pass code settings.
-    #[cfg_attr(feature = "openapi", schema(required = false))]
+    #[cfg_attr(feature = "openapi", schema(required = false, nullable))]
     pub pass_code: PassCodeSettings,
     /// Authentication code settings.
-    #[cfg_attr(feature = "openapi", schema(required = false))]
+    #[cfg_attr(feature = "openapi", schema(required = false, nullable))]
     pub authentication_code: CredentialFieldSettings,
 }
 
@@ -595,6 +609,7 @@ pub struct NewRewardsParticipant {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::common::name_schema))]
     pub name: String,
     /// The accounts receivable it belongs to.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = 1, maximum = 4294967295.0))]
     pub accounts_receivable_id: u32,
 }
 

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use crate::Time;
 
 /// `POST /api/v1/operator/session` body: `identifier` with `pass_code`, or `authentication_code` alone; `org` when
-/// the same credentials exist in several organisations.
+/// the same credentials exist in several organisations. Its schema states the two shapes (see the
+/// `utoipa::PartialSchema` impl); any other combination is 422 `bad_sign_in`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OperatorSignIn {
     /// The access token's identifier (with `pass_code`).
@@ -23,6 +23,74 @@ pub struct OperatorSignIn {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<u32>,
 }
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for OperatorSignIn {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AdditionalProperties, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+        };
+        // Spaces around an identifier or a code are trimmed: it needs one other character.
+        let trimmed = |description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("\\S"))
+                .description(Some(description))
+        };
+        let absent = || ObjectBuilder::new().schema_type(Type::Null);
+        let org = || {
+            ObjectBuilder::new()
+                .schema_type(
+                    [Type::Integer, Type::Null]
+                        .into_iter()
+                        .collect::<utoipa::openapi::schema::SchemaType>(),
+                )
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(0))
+                .maximum(Some(4_294_967_295_i64))
+                .description(Some(
+                    "The organisation's id, when the credentials exist in several.",
+                ))
+        };
+        let by_pass_code = ObjectBuilder::new()
+            .title(Some("Identifier and pass code"))
+            .property("identifier", trimmed("The access token's identifier."))
+            .required("identifier")
+            .property(
+                "pass_code",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .description(Some("The access token's pass code.")),
+            )
+            .required("pass_code")
+            .property("authentication_code", absent())
+            .property("org", org())
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        let by_code = ObjectBuilder::new()
+            .title(Some("Authentication code"))
+            .property(
+                "authentication_code",
+                trimmed("The access token's authentication code."),
+            )
+            .required("authentication_code")
+            .property("identifier", absent())
+            .property("pass_code", absent())
+            .property("org", org())
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        OneOfBuilder::new()
+            .item(by_pass_code)
+            .item(by_code)
+            .description(Some(
+                "An identifier with its pass code, or an authentication code alone; `org` when the same \
+                 credentials exist in several organisations.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for OperatorSignIn {}
 
 /// The access token an operator signed in with.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

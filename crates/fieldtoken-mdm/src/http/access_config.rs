@@ -116,7 +116,7 @@ pub async fn create_definition(
 /// Permission `fms.accesstoken.update`. Makes it the active definition; the one before is deactivated in the same
 /// transaction.
 #[utoipa::path(post, path = "/v1/access-token-definitions/{id}/activate", operation_id = "activate_access_token_definition", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The definition's id")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The definition's id")),
     responses((status = 200, description = "The definition, now active", body = wire::AccessTokenDefinition),
         Guarded, ById, Always))]
 pub async fn activate_definition(

@@ -344,7 +344,7 @@ pub async fn list(
 ///
 /// Permission `fms.accesstoken.read`.
 #[utoipa::path(get, path = "/v1/access-tokens/{id}", operation_id = "get_access_token", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The access token's number")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The access token's number")),
     responses((status = 200, description = "The access token", body = wire::AccessToken), Guarded, ById, Always))]
 pub async fn get(
     State(state): State<AppState>,
@@ -465,7 +465,7 @@ fn id_change<T>(
 /// Permission `fms.accesstoken.update`. The "edit access token" screen: a field left out is unchanged. Answers the
 /// token, with the pass code when the edit generated one; a new or removed pass code ends the operator's sessions.
 #[utoipa::path(patch, path = "/v1/access-tokens/{id}", operation_id = "edit_access_token", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The access token's number")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The access token's number")),
     request_body = wire::AccessTokenEdit,
     responses((status = 200, description = "The edited access token", body = wire::AccessTokenWithSecrets),
         Guarded, ById, WithBody, Stateful, Always))]
@@ -534,7 +534,7 @@ pub async fn edit(
 /// Permission `fms.accesstoken.update`. Manually SET AS 'EFFECTIVE' (seed 002): only a 'Not Effective' token (409
 /// `set_effective_needs_not_effective`).
 #[utoipa::path(post, path = "/v1/access-tokens/{id}/set-effective", operation_id = "set_access_token_effective", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The access token's number")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The access token's number")),
     responses((status = 200, description = "The access token, 'Effective'", body = wire::AccessToken),
         Guarded, ById, Stateful, Always))]
 pub async fn set_effective(
@@ -564,7 +564,7 @@ pub async fn set_effective(
 /// Permission `fms.accesstoken.update`. Manually SET AS 'NOT EFFECTIVE' (seed 002): only an 'Effective' token, and
 /// not while a rewards participant that is not terminated is linked (409). Its operator sessions end.
 #[utoipa::path(post, path = "/v1/access-tokens/{id}/set-not-effective", operation_id = "set_access_token_not_effective", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The access token's number")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The access token's number")),
     responses((status = 200, description = "The access token, 'Not Effective'", body = wire::AccessToken),
         Guarded, ById, Stateful, Always))]
 pub async fn set_not_effective(
@@ -603,7 +603,7 @@ pub async fn set_not_effective(
 /// and the audit log still name their operator; its number is never given again, its identifier and
 /// authentication code are free again.
 #[utoipa::path(delete, path = "/v1/access-tokens/{id}", operation_id = "delete_access_token", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The access token's number")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The access token's number")),
     responses((status = 204, description = "Deleted"), Guarded, ById, Stateful, Always))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -631,12 +631,15 @@ pub async fn delete(
 
 /// Reset an access token's pass code.
 ///
-/// Permission `fms.accesstoken.update`. Only while 'Effective' (seed 002; 409 `reset_pass_code_needs_effective`).
-/// Answers the token with the new pass code, shown this once; the operator's sessions end.
+/// Permission `fms.accesstoken.update`. Only while 'Effective' (seed 002; 409 `reset_pass_code_needs_effective`),
+/// and only a token with an identifier has a pass code (422 `identifier_required`). Answers the token with the new
+/// pass code, shown this once; the operator's sessions end.
 #[utoipa::path(post, path = "/v1/access-tokens/{id}/reset-pass-code", operation_id = "reset_access_token_pass_code", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The access token's number")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The access token's number")),
     responses((status = 200, description = "The access token and its new pass code",
             body = wire::AccessTokenWithSecrets),
+        (status = 422, description = "The token has no identifier, so it has no pass code (`identifier_required`)",
+            body = ErrorBody),
         Guarded, ById, Stateful, Always))]
 pub async fn reset_pass_code(
     State(state): State<AppState>,
@@ -679,7 +682,7 @@ pub async fn reset_pass_code(
 /// `reset_verification_needs_pending`). Answers the token with the new code to send; wrong attempts start again
 /// from zero.
 #[utoipa::path(post, path = "/v1/access-tokens/{id}/reset-verification-code", operation_id = "reset_access_token_verification_code", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The access token's number")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The access token's number")),
     responses((status = 200, description = "The access token and its new verification code",
             body = wire::AccessTokenWithSecrets),
         Guarded, ById, Stateful, Always))]
@@ -714,7 +717,7 @@ pub async fn reset_verification_code(
 /// 'Effective'. A wrong code is 422 `wrong_verification_code` and counts: after five the token refuses every code
 /// (409 `verification_locked`) until its code is reset.
 #[utoipa::path(post, path = "/v1/access-tokens/{id}/verify", operation_id = "verify_access_token", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The access token's number")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The access token's number")),
     request_body = wire::VerifyAccessToken,
     responses((status = 200, description = "The access token, 'Effective'", body = wire::AccessToken),
         Guarded, ById, WithBody, Stateful, Always))]

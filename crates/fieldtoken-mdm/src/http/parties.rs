@@ -154,7 +154,7 @@ fn already_terminated(party: &dyn std::fmt::Display) -> ApiError {
 /// core's automatic 'Not Effective' ("On Terminating Accounts Receivable"); the answer says what it did to each. A
 /// terminated one is 409 `already_terminated`.
 #[utoipa::path(post, path = "/v1/accounts-receivable/{id}/terminate", operation_id = "terminate_accounts_receivable", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The accounts receivable's id")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The accounts receivable's id")),
     responses((status = 200, description = "The terminated accounts receivable and its tokens",
             body = wire::TerminatedAccountsReceivable),
         Guarded, ById, Stateful, Always))]
@@ -213,7 +213,7 @@ pub async fn terminate_account(
 /// Permission `fms.accesstoken.update`. A terminated participant no longer keeps its tokens from being set 'Not
 /// Effective' (seed 002, Edit). A terminated one is 409 `already_terminated`.
 #[utoipa::path(post, path = "/v1/rewards-participants/{id}/terminate", operation_id = "terminate_rewards_participant", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The rewards participant's id")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The rewards participant's id")),
     responses((status = 200, description = "The terminated rewards participant", body = wire::Party),
         Guarded, ById, Stateful, Always))]
 pub async fn terminate_participant(
@@ -399,8 +399,8 @@ async fn unlink(
 /// account (seed 002: links change from the party's side only); a terminated one is 409
 /// `accounts_receivable_terminated`.
 #[utoipa::path(post, path = "/v1/accounts-receivable/{id}/access-tokens/{number}", operation_id = "link_accounts_receivable", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The accounts receivable's id"),
-        ("number" = u32, Path, description = "The access token's number")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The accounts receivable's id"),
+        ("number" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The access token's number")),
     responses((status = 200, description = "The linked access token", body = wire::AccessToken),
         Guarded, ById, Stateful, Always))]
 pub async fn link_account(
@@ -417,8 +417,8 @@ pub async fn link_account(
 /// Permission `fms.accesstoken.update`. Removes the link, then the core's automatic 'Not Effective' ("On removing
 /// them from Accounts Receivable"), answered in `automatic`.
 #[utoipa::path(delete, path = "/v1/accounts-receivable/{id}/access-tokens/{number}", operation_id = "unlink_accounts_receivable", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The accounts receivable's id"),
-        ("number" = u32, Path, description = "The access token's number")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The accounts receivable's id"),
+        ("number" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The access token's number")),
     responses((status = 200, description = "The access token and what the automatic step did",
             body = wire::UnlinkedAccessToken),
         Guarded, ById, Stateful, Always))]
@@ -436,8 +436,8 @@ pub async fn unlink_account(
 /// Permission `fms.accesstoken.update`. Only when the token has none, and the participant belongs to the token's
 /// accounts receivable, if any; a terminated one is 409 `rewards_participant_terminated`.
 #[utoipa::path(post, path = "/v1/rewards-participants/{id}/access-tokens/{number}", operation_id = "link_rewards_participant", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The rewards participant's id"),
-        ("number" = u32, Path, description = "The access token's number")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The rewards participant's id"),
+        ("number" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The access token's number")),
     responses((status = 200, description = "The linked access token", body = wire::AccessToken),
         Guarded, ById, Stateful, Always))]
 pub async fn link_participant(
@@ -454,8 +454,8 @@ pub async fn link_participant(
 /// Permission `fms.accesstoken.update`. Removes the link, then the core's automatic 'Not Effective' ("On removing
 /// them from Rewards Participants"), answered in `automatic`.
 #[utoipa::path(delete, path = "/v1/rewards-participants/{id}/access-tokens/{number}", operation_id = "unlink_rewards_participant", tag = "access-tokens",
-    params(("id" = u32, Path, description = "The rewards participant's id"),
-        ("number" = u32, Path, description = "The access token's number")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The rewards participant's id"),
+        ("number" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The access token's number")),
     responses((status = 200, description = "The access token and what the automatic step did",
             body = wire::UnlinkedAccessToken),
         Guarded, ById, Stateful, Always))]
