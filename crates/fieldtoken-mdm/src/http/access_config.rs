@@ -13,9 +13,9 @@ use fieldtoken_core::access::{
 use serde_json::json;
 
 use super::access_tokens::{AccessCreate, AccessRead, AccessUpdate};
+use super::auth::Authorized;
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath};
-use crate::auth::Authorized;
 use crate::clock::{now, rfc3339};
 use crate::store::access_config::{self as config, StoredDefinition};
 use crate::store::audit::Actor;

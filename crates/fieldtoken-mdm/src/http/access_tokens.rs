@@ -28,9 +28,9 @@ use fieldtoken_core::access::{
 use fieldtoken_core::{ErrorKind, OrgId, Permission, Timestamp};
 use serde_json::{Value, json};
 
+use super::auth::{Authorized, Needs, Principal};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody, WithQuery};
 use super::extract::{Body, IdPath, Query};
-use crate::auth::{Authorized, Needs, Principal};
 use crate::clock::{now, rfc3339};
 use crate::store::access_tokens::{self as tokens, PassCodeHash, Stored, Taken};
 use crate::store::audit::Actor;

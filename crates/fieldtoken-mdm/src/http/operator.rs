@@ -19,8 +19,8 @@ use fieldtoken_core::access::MAX_CREDENTIAL_CHARS;
 use fieldtoken_core::{OrgId, Timestamp};
 use serde_json::{Value, json};
 
+use super::auth::Principal;
 use super::doc::{Always, WithBody};
-use crate::auth::Principal;
 use crate::clock::{now, rfc3339};
 use crate::limits::{Budget, Client};
 use crate::store::access_tokens::{self as tokens, Credential, Stored};

@@ -20,9 +20,9 @@ use super::access_tokens::{
     AccessCreate, AccessRead, AccessUpdate, TokenChange, accounts_receivable,
     active_definition_or_none, by, rewards_participant, save,
 };
+use super::auth::{Authorized, Principal};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath, checked_name};
-use crate::auth::{Authorized, Principal};
 use crate::clock::{now, rfc3339};
 use crate::store::access_tokens::PassCodeHash;
 use crate::store::audit::Actor;
