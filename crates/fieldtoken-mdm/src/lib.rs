@@ -3,14 +3,10 @@
 //! This crate translates: HTTP and JSON at the edge, SQL underneath, and every decision in between taken by
 //! `fieldtoken-core`. It owns storage, authentication and transport, never a product rule.
 
-pub mod access;
-pub mod access_config;
-pub mod access_parties;
 pub mod clock;
 pub mod http;
 pub mod limits;
-pub mod openapi;
-pub mod operator;
+pub mod pass_code;
 pub mod seal;
 mod secret;
 pub mod seed_demo;
@@ -25,7 +21,6 @@ use axum::Router;
 use fieldtoken_core::LinkBase;
 
 /// The extractors moved to [`http::auth`]; this path stays while the other modules move into the layers.
-pub use http::auth;
 pub use http::error::ApiError;
 pub use seal::MasterKey;
 pub use store::Store;

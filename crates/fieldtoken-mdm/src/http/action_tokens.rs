@@ -22,8 +22,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::doc::{Always, ById, Guarded, WithBody, WithQuery};
 use super::extract::{Body, IdPath, Query};
-use crate::auth::{Authorized, CreateTokens, DeleteTokens, ReadTokens};
 use crate::clock::{now, request_time, rfc3339};
+use crate::http::auth::{Authorized, CreateTokens, DeleteTokens, ReadTokens};
 use crate::store::action_tokens::{ListFilter, NewToken, TokenRecord};
 use crate::store::audit::Actor;
 use crate::store::{self, Conn};

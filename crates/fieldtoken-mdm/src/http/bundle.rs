@@ -19,8 +19,8 @@ use fieldtoken_api::devices::{Device as WireDevice, Fleet as WireFleet};
 use fieldtoken_core::{CodeDirectory, DeviceId, KeyRing, OfflineBundle};
 
 use super::doc::{Always, Guarded};
-use crate::auth::Principal;
 use crate::clock::{now, rfc3339};
+use crate::http::auth::Principal;
 use crate::{ApiError, AppState, store};
 
 /// The organisation's offline bundle.

@@ -17,8 +17,8 @@ use serde_json::json;
 
 use super::doc::{Always, ById, Gone, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath, Peer};
-use crate::auth::{Authorized, Needs};
 use crate::clock::{now, rfc3339};
+use crate::http::auth::{Authorized, Needs};
 use crate::limits::{Budget, Client};
 use crate::store::audit::Actor;
 use crate::{ApiError, AppState, store};

@@ -61,6 +61,7 @@ impl Code {
         }
     }
 
+    #[cfg(test)]
     fn parse(text: &str) -> Option<Code> {
         ErrorKind::ALL
             .iter()
@@ -79,8 +80,6 @@ impl Code {
 #[derive(Debug)]
 pub struct ApiError {
     code: Code,
-    /// Only for the constructors that still name a status by hand; removed once every module uses codes.
-    legacy_status: Option<StatusCode>,
     message: String,
     retry_after: Option<u64>,
 }
@@ -90,7 +89,6 @@ impl ApiError {
     pub fn server(code: ServerCode, message: impl Into<String>) -> ApiError {
         ApiError {
             code: Code::Server(code),
-            legacy_status: None,
             message: message.into(),
             retry_after: None,
         }
@@ -100,25 +98,9 @@ impl ApiError {
     pub fn core(kind: ErrorKind, message: impl Into<String>) -> ApiError {
         ApiError {
             code: Code::Core(kind),
-            legacy_status: None,
             message: message.into(),
             retry_after: None,
         }
-    }
-
-    /// Transitional: an error with a status and code named by hand. The code must be one of the closed list.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            code: Code::parse(code).unwrap_or(Code::Server(ServerCode::BadRequest)),
-            legacy_status: Some(status),
-            message: message.into(),
-            retry_after: None,
-        }
-    }
-
-    /// Transitional: 400 with a code named by hand.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
     /// The same error with a `Retry-After` header of this many seconds (429, 503).
@@ -154,8 +136,7 @@ impl ApiError {
 
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.legacy_status
-            .unwrap_or_else(|| status_of(self.code.refusal()))
+        status_of(self.code.refusal())
     }
 }
 
@@ -206,12 +187,6 @@ impl From<StoreError> for ApiError {
                 "a record with this name or value already exists",
             ),
         }
-    }
-}
-
-impl From<sqlx::Error> for ApiError {
-    fn from(error: sqlx::Error) -> ApiError {
-        StoreError::from(error).into()
     }
 }
 

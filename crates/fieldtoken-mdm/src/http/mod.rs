@@ -4,6 +4,8 @@
 //! The router is a `utoipa_axum` `OpenApiRouter`: a route is registered together with its handler's
 //! `#[utoipa::path]`, so `/api/openapi.json` is derived from the routes that really exist.
 
+pub mod access_config;
+pub mod access_tokens;
 pub mod action_tokens;
 pub mod api_tokens;
 pub mod audit;
@@ -17,6 +19,8 @@ pub mod extract;
 pub mod fleets;
 pub mod health;
 pub mod me;
+pub mod operator;
+pub mod parties;
 pub mod request_log;
 pub mod roles;
 pub mod signing_keys;
@@ -30,7 +34,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -48,7 +52,12 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         .merge(organisation())
         .merge(access_tokens())
         .split_for_parts();
-    let document = Arc::new(document_json(doc::ApiDoc::openapi().nest("/api", derived)));
+    let document = Arc::new(
+        doc::ApiDoc::openapi()
+            .nest("/api", derived)
+            .to_json()
+            .unwrap_or_else(|_| "{}".to_owned()),
+    );
     let api = api
         .route("/openapi.json", get(move || openapi_json(document.clone())))
         .fallback(error::unknown_endpoint)
@@ -73,21 +82,6 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
 /// Health and who the caller is.
 fn server() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(health::health))
-}
-
-/// The served document: the derived one, completed by the hand-written one for routes not yet derived.
-fn document_json(mut derived: utoipa::openapi::OpenApi) -> String {
-    let legacy = crate::openapi::ApiDoc::openapi();
-    for (path, item) in legacy.paths.paths {
-        derived.paths.paths.entry(path).or_insert(item);
-    }
-    if let Some(legacy) = legacy.components {
-        let components = derived.components.get_or_insert_with(Default::default);
-        for (name, schema) in legacy.schemas {
-            components.schemas.entry(name).or_insert(schema);
-        }
-    }
-    derived.to_json().unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// `GET /api/openapi.json`: no sign-in needed (it holds no data), cacheable for a short while.
@@ -138,68 +132,38 @@ fn organisation() -> OpenApiRouter<AppState> {
 
 /// CRM.COM access tokens, their definitions, classifications and parties, and operators' sessions.
 fn access_tokens() -> OpenApiRouter<AppState> {
-    use crate::{access, access_config, access_parties, operator};
     OpenApiRouter::new()
-        .route("/v1/access-tokens", get(access::list).post(access::create))
-        .route(
-            "/v1/access-tokens/{id}",
-            get(access::get).patch(access::edit).delete(access::delete),
-        )
-        .route(
-            "/v1/access-tokens/{id}/set-effective",
-            post(access::set_effective),
-        )
-        .route(
-            "/v1/access-tokens/{id}/set-not-effective",
-            post(access::set_not_effective),
-        )
-        .route(
-            "/v1/access-tokens/{id}/reset-pass-code",
-            post(access::reset_pass_code),
-        )
-        .route(
-            "/v1/access-tokens/{id}/reset-verification-code",
-            post(access::reset_verification_code),
-        )
-        .route("/v1/access-tokens/{id}/verify", post(access::verify))
-        .route(
-            "/v1/access-token-definitions",
-            get(access_config::list_definitions).post(access_config::create_definition),
-        )
-        .route(
-            "/v1/access-token-definitions/{id}/activate",
-            post(access_config::activate_definition),
-        )
-        .route(
-            "/v1/access-token-classifications",
-            get(access_config::list_classifications).post(access_config::create_classification),
-        )
-        .route(
-            "/v1/accounts-receivable",
-            get(access_parties::list_accounts).post(access_parties::create_account),
-        )
-        .route(
-            "/v1/accounts-receivable/{id}/terminate",
-            post(access_parties::terminate_account),
-        )
-        .route(
-            "/v1/accounts-receivable/{id}/access-tokens/{number}",
-            post(access_parties::link_account).delete(access_parties::unlink_account),
-        )
-        .route(
-            "/v1/rewards-participants",
-            get(access_parties::list_participants).post(access_parties::create_participant),
-        )
-        .route(
-            "/v1/rewards-participants/{id}/terminate",
-            post(access_parties::terminate_participant),
-        )
-        .route(
-            "/v1/rewards-participants/{id}/access-tokens/{number}",
-            post(access_parties::link_participant).delete(access_parties::unlink_participant),
-        )
-        .route(
-            "/v1/operator/session",
-            post(operator::sign_in).delete(operator::sign_out),
-        )
+        .routes(routes!(access_tokens::list, access_tokens::create))
+        .routes(routes!(
+            access_tokens::get,
+            access_tokens::edit,
+            access_tokens::delete
+        ))
+        .routes(routes!(access_tokens::set_effective))
+        .routes(routes!(access_tokens::set_not_effective))
+        .routes(routes!(access_tokens::reset_pass_code))
+        .routes(routes!(access_tokens::reset_verification_code))
+        .routes(routes!(access_tokens::verify))
+        .routes(routes!(
+            access_config::list_definitions,
+            access_config::create_definition
+        ))
+        .routes(routes!(access_config::activate_definition))
+        .routes(routes!(
+            access_config::list_classifications,
+            access_config::create_classification
+        ))
+        .routes(routes!(parties::list_accounts, parties::create_account))
+        .routes(routes!(parties::terminate_account))
+        .routes(routes!(parties::link_account, parties::unlink_account))
+        .routes(routes!(
+            parties::list_participants,
+            parties::create_participant
+        ))
+        .routes(routes!(parties::terminate_participant))
+        .routes(routes!(
+            parties::link_participant,
+            parties::unlink_participant
+        ))
+        .routes(routes!(operator::sign_in, operator::sign_out))
 }

@@ -20,8 +20,8 @@ use serde_json::json;
 
 use super::doc::{Always, ById, Guarded, Stateful};
 use super::extract::IdPath;
-use crate::auth::{Admin, Authorized};
 use crate::clock::{now, rfc3339};
+use crate::http::auth::{Admin, Authorized};
 use crate::store::audit::Actor;
 use crate::store::signing_keys::KeyRecord;
 use crate::store::{self, Conn};

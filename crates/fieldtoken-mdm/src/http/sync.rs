@@ -13,8 +13,8 @@ use fieldtoken_core::{DeviceId, ErrorKind, Redemption, RedemptionId, decide_batc
 
 use super::doc::{Always, Stateful, WithBody};
 use super::extract::Body;
-use crate::auth::{MaybePrincipal, Principal};
 use crate::clock::{now, request_time, rfc3339};
+use crate::http::auth::{MaybePrincipal, Principal};
 use crate::limits::{Budget, Client};
 use crate::store::audit::Actor;
 use crate::store::redemptions::{IdConflict, Sender};

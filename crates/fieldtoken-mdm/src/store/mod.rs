@@ -9,6 +9,8 @@
 //! `BEGIN IMMEDIATE`, so two writers never deadlock on lock upgrades) and commits it once at the end: a request
 //! is applied whole or not at all.
 
+pub mod access_config;
+pub mod access_tokens;
 pub mod action_tokens;
 pub mod api_tokens;
 pub mod audit;
@@ -17,8 +19,10 @@ pub mod devices;
 pub mod enrolment;
 pub mod fleets;
 pub mod orgs;
+pub mod parties;
 pub mod redemptions;
 pub mod roles;
+pub mod sessions;
 pub mod signing_keys;
 pub mod users;
 

@@ -76,3 +76,12 @@ pub async fn directory_key(
         master.open_array::<32>(&directory_label(org), &sealed)?,
     ))
 }
+
+/// The organisation with this id, if there is one (an id a client sent).
+pub async fn find(conn: &mut Conn, id: u32) -> Result<Option<OrgId>> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE id = ?")
+        .bind(i64::from(id))
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.map(OrgId::from_i64).transpose()?)
+}
