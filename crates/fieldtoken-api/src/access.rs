@@ -134,9 +134,9 @@ pub struct AccessTokenQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(pattern = "^(0*[1-9][0-9]{0,17})?$"))]
     pub cursor: Option<String>,
-    /// How many on a page: 50 when left out; fewer than 1 reads as 1, more than 200 as 200.
+    /// How many on a page, 1 to 200: 50 when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
 }
 

@@ -49,9 +49,9 @@ impl ActionType {
     }
 }
 
-/// What a token does: `{ "type": "put_in_fleet", "fleet_id": 3 }`; `fleet_id` for `put_in_fleet` only.
+/// What a token does: `{ "type": "put_in_fleet", "fleet_id": 3 }`; `fleet_id` for `put_in_fleet` only. Its schema
+/// says so as a `oneOf` (see the `PartialSchema` impl), which a derive of this struct could not.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     /// What it does.
@@ -59,7 +59,6 @@ pub struct Action {
     pub kind: ActionType,
     /// The fleet of `put_in_fleet`; absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub fleet_id: Option<u32>,
 }
 
@@ -151,3 +150,49 @@ pub struct NewActionToken {
 
 /// A page of action tokens, newest first (`{ "items", "next"? }`).
 pub type ActionTokenPage = crate::Page<ActionToken>;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Action {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
+        let kind = |names: &[&str]| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(names.iter().copied()))
+        };
+        let with_fleet = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("type", kind(&["put_in_fleet"]))
+            .required("type")
+            .property(
+                "fleet_id",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(1))
+                    .maximum(Some(4_294_967_295_u32))
+                    .description(Some("The fleet the device is put in.")),
+            )
+            .required("fleet_id")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        let others: Vec<&str> = ActionType::ALL
+            .iter()
+            .filter(|kind| **kind != ActionType::PutInFleet)
+            .map(|kind| kind.as_str())
+            .collect();
+        let without_fleet = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("type", kind(&others))
+            .required("type")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        OneOfBuilder::new()
+            .item(with_fleet)
+            .item(without_fleet)
+            .description(Some(
+                "What the token does; `fleet_id` only, and always, for `put_in_fleet`.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Action {}

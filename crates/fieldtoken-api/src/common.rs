@@ -116,7 +116,6 @@ fn name_schema_of(schema_type: utoipa::openapi::schema::SchemaType) -> utoipa::o
 /// milliseconds since 1970 as a number. Read as sent; the MDM converts it, and refuses a string that is not RFC 3339
 /// as a body of the wrong shape (422 `invalid_body`).
 #[derive(Serialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum RequestTime {
     /// RFC 3339, any offset.
@@ -124,6 +123,34 @@ pub enum RequestTime {
     /// Milliseconds since 1970-01-01T00:00:00Z.
     Millis(i64),
 }
+
+/// The schema says what the MDM reads: an RFC 3339 date-time, or a whole number of milliseconds.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for RequestTime {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+        };
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))),
+            )
+            .description(Some(
+                "RFC 3339 with any offset, or milliseconds since 1970-01-01T00:00:00Z.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for RequestTime {}
 
 /// Read by hand rather than as an untagged enum, so that a value of another type is refused with words a person
 /// can act on.

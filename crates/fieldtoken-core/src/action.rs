@@ -93,16 +93,21 @@ impl fmt::Display for Action {
 /// The most characters a token name may have.
 pub const MAX_NAME_CHARS: usize = 100;
 
-/// A token's name, as the admin typed it: 1 to 100 characters after trimming, no control characters.
+/// A token's name, as the admin typed it: 1 to 100 characters without control characters (a tab or a line break
+/// included, wherever it is), not only spaces; stored without the spaces around it. The limits apply to the name
+/// as sent, so a client that checks the text it sends (as the OpenAPI document says) agrees with the server.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct TokenName(String);
 
 impl TokenName {
-    /// Checks and trims a name.
+    /// Checks a name and trims the spaces around it.
     pub fn new(name: &str) -> Result<Self> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Error::new(ErrorKind::BadName, "the token needs a name"));
+        if let Some(pos) = name.chars().position(char::is_control) {
+            return Err(Error::at(
+                ErrorKind::BadName,
+                pos + 1,
+                "the name holds a control character",
+            ));
         }
         let chars = name.chars().count();
         if chars > MAX_NAME_CHARS {
@@ -111,12 +116,9 @@ impl TokenName {
                 format!("the name has {chars} characters; at most {MAX_NAME_CHARS} are allowed"),
             ));
         }
-        if let Some(pos) = name.chars().position(char::is_control) {
-            return Err(Error::at(
-                ErrorKind::BadName,
-                pos + 1,
-                "the name holds a control character",
-            ));
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::new(ErrorKind::BadName, "the token needs a name"));
         }
         Ok(TokenName(name.to_string()))
     }

@@ -309,7 +309,13 @@ pub async fn list(
     Authorized(p, _): Authorized<AccessRead>,
     Query(query): Query<wire::AccessTokenQuery>,
 ) -> Result<Json<Page<wire::AccessToken>>, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::server(
+            ServerCode::BadQuery,
+            format!("limit is 1 to {MAX_PAGE}, not {limit}"),
+        ));
+    }
     let filter = tokens::Filter {
         state: query
             .state

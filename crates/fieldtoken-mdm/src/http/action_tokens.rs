@@ -97,8 +97,10 @@ pub struct ListQuery {
     /// Part of the name (case-insensitive for ASCII).
     q: Option<String>,
     /// `next` of the previous page.
+    #[param(pattern = "^(0*[1-9][0-9]{0,17})?$")]
     cursor: Option<String>,
-    /// How many per page, 1 to 200 (default 50; outside values are brought into range).
+    /// How many per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 
@@ -114,7 +116,13 @@ pub async fn list(
     Authorized(p, _): Authorized<ReadTokens>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page<WireToken>>, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::server(
+            ServerCode::BadQuery,
+            format!("limit is 1 to {MAX_PAGE}, not {limit}"),
+        ));
+    }
     let before = match query.cursor.as_deref() {
         None | Some("") => None,
         Some(c) => Some(c.parse::<i64>().ok().filter(|&c| c > 0).ok_or_else(|| {
@@ -201,7 +209,7 @@ pub async fn create(
 ///
 /// Permission `fms.actiontoken.read`.
 #[utoipa::path(get, path = "/v1/action-tokens/{id}", tag = "action-tokens",
-    params(("id" = u32, Path, description = "The token's id")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The token's id")),
     responses((status = 200, description = "The token", body = WireToken), ById, Guarded, Always))]
 pub async fn get(
     State(state): State<AppState>,
@@ -218,7 +226,7 @@ pub async fn get(
 /// Permission `fms.actiontoken.delete`. The token stays listed as deleted in offline bundles, so phones refuse it
 /// offline too.
 #[utoipa::path(delete, path = "/v1/action-tokens/{id}", tag = "action-tokens",
-    params(("id" = u32, Path, description = "The token's id")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The token's id")),
     responses((status = 204, description = "Deleted"), ById, Guarded, Always))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -272,10 +280,11 @@ pub enum ImageType {
 #[into_params(parameter_in = Query)]
 pub struct QrQuery {
     /// `new` (default) or `old`.
+    #[param(inline)]
     format: Option<QrFormat>,
     /// `svg` (default) or `png`.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", inline)]
     kind: Option<ImageType>,
     /// Pixels per module, 1 to 32 (default 8).
     #[param(minimum = 1, maximum = 32)]
@@ -289,7 +298,7 @@ pub struct QrQuery {
 ///
 /// Permission `fms.actiontoken.read`. SVG or PNG as `type` asks. Not cached anywhere: it is the token.
 #[utoipa::path(get, path = "/v1/action-tokens/{id}/qr", tag = "action-tokens",
-    params(("id" = u32, Path, description = "The token's id"), QrQuery),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The token's id"), QrQuery),
     responses((status = 200, description = "The QR code", content(
             (String = "image/svg+xml"),
             (PngImage = "image/png"),

@@ -45,7 +45,7 @@ fn already_enrolled() -> ApiError {
 /// Permission `fms.device.write`. An enrolled device is 409 `already_enrolled`: redeem a `reset_certificate` token
 /// on it first. Replaces the device's unused code. The code works for 24 hours, once.
 #[utoipa::path(post, path = "/v1/devices/{id}/enrolment", tag = "organisation",
-    params(("id" = u32, Path, description = "The device's id")),
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The device's id")),
     responses((status = 201, description = "The code, shown this once", body = EnrolmentCode),
         ById, Stateful, Guarded, Always))]
 pub async fn issue(

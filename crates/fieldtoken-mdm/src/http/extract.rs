@@ -5,21 +5,31 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use fieldtoken_api::ServerCode;
 use fieldtoken_core::ErrorKind;
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
 
-/// A JSON body. Malformed JSON is 400 `malformed_json`, wrong types or unknown fields 422 `invalid_body`, a body over
-/// the limit 413 `body_too_large`, a missing JSON content type 415.
+/// A JSON body, read by the document's rules (see [`super::strict`]). Malformed JSON is 400 `malformed_json`, wrong
+/// types or unknown fields 422 `invalid_body`, a body over the limit 413 `body_too_large`, a missing JSON content
+/// type 415.
 pub struct Body<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let axum::Json(value) = axum::Json::<T>::from_request(request, state).await?;
-        Ok(Body(value))
+        let axum::Json(value) =
+            axum::Json::<serde_json::Value>::from_request(request, state).await?;
+        super::strict::from_value(&value)
+            .map(Body)
+            .map_err(|message| {
+                ApiError::server(
+                    ServerCode::InvalidBody,
+                    format!("the body is not of the documented shape: {message}"),
+                )
+            })
     }
 }
 
@@ -74,15 +84,15 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
     }
 }
 
-/// A name from a body, trimmed: 1 to 100 characters without control characters, else 422 `bad_name` saying what
-/// `what` (a role, a user, an accounts receivable, ...) needs.
+/// A name from a body: as sent, 1 to 100 characters without control characters (a tab or a line break included) and
+/// not only spaces, the rule the document states; kept without the spaces around it. Else 422 `bad_name` saying
+/// what `what` (a role, a user, an accounts receivable, ...) needs.
 pub fn checked_name(name: &str, what: &str) -> Result<String, ApiError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+    if name.trim().is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(ApiError::core(
             ErrorKind::BadName,
             format!("{what} needs a name of 1 to 100 characters, without control characters"),
         ));
     }
-    Ok(name.to_owned())
+    Ok(name.trim().to_owned())
 }

@@ -24,6 +24,7 @@ pub mod parties;
 pub mod request_log;
 pub mod roles;
 pub mod signing_keys;
+pub mod strict;
 pub mod sync;
 pub mod users;
 

@@ -108,7 +108,7 @@ pub async fn rotate(
 /// current key (showing their QR again gives a new one); their codes keep working. The current key: 409
 /// `key_is_current` (rotate first); a retired one: 409 `already_retired`.
 #[utoipa::path(post, path = "/v1/signing-keys/{key_id}/retire", tag = "signing-keys",
-    params(("key_id" = u32, Path, description = "The key's id")),
+    params(("key_id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The key's id")),
     responses((status = 200, description = "The retired key, with `moved_tokens`", body = SigningKey),
         ById, Stateful, Guarded, Always))]
 pub async fn retire(
