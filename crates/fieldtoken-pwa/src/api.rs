@@ -3,7 +3,6 @@
 //! Every call returns [`ApiError`] on failure, keeping the MDM's stable error code, so a screen can tell
 //! "not signed in" (401) from "not allowed" (403) from "no network", and say so in words.
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -60,23 +59,8 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(Deserialize)]
-struct ErrorDetail {
-    code: String,
-    message: String,
-}
-
-/// `GET /api/v1/health`, as the shell shows it.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Health {
-    /// The MDM's core version.
-    pub version: String,
-}
+pub use fieldtoken_api::Health;
+use fieldtoken_api::ErrorBody;
 
 /// Asks the MDM whether it is there.
 pub async fn health() -> Result<Health, ApiError> {
@@ -167,7 +151,7 @@ async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, 
     Err(match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => ApiError {
             status,
-            code: body.error.code,
+            code: body.error.code.0,
             message: body.error.message,
             retry_after,
         },

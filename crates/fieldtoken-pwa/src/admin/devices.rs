@@ -5,7 +5,6 @@ use fieldtoken_core::{Ecc, Permission, PermissionSet, QrMatrix};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
-use serde::Deserialize;
 
 use fieldtoken_api::devices::{Device, DeviceState, Fleet, Me};
 
@@ -15,17 +14,7 @@ use crate::api;
 use crate::session;
 
 /// `POST /api/v1/devices/{id}/enrolment`: a one-time code the device scans to register its key.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-struct Enrolment {
-    code: String,
-    expires_at: String,
-    qr: EnrolmentQr,
-}
-
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-struct EnrolmentQr {
-    text: String,
-}
+type Enrolment = fieldtoken_api::enrolment::EnrolmentCode;
 
 /// Loads the session and the list at `path` when the session holds `permission`, then renders `view`.
 fn gated<T, V>(
@@ -170,7 +159,7 @@ fn EnrolmentCard(serial: String, enrolment: Enrolment) -> impl IntoView {
         <section class="card" aria-labelledby="enrolment-title">
             <h2 id="enrolment-title">{format!("Enrolment for {serial}")}</h2>
             <p class="help">"Scan this with the device to register its key. It works once, until "
-                <time datetime=enrolment.expires_at.clone()>{time::display(&enrolment.expires_at)}</time> "."</p>
+                <time datetime=enrolment.expires_at.0.clone()>{time::display(&enrolment.expires_at.0)}</time> "."</p>
             {match svg {
                 Ok(svg) => view! { <div class="qr-image" role="img" aria-label=format!("Enrolment QR code for {serial}") inner_html=svg></div> }.into_any(),
                 Err(why) => view! { <p role="alert" class="error">{why.to_string()}</p> }.into_any(),

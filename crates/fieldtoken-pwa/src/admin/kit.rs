@@ -173,11 +173,8 @@ pub fn load<T: DeserializeOwned + Send + Sync + 'static>(
 /// says why it cannot.
 type Store = Box<dyn FnMut(&str, bool) -> Result<(), String>>;
 
-/// The cursor a page of a list gives for the page after it.
-#[derive(serde::Deserialize)]
-struct Next {
-    next: Option<String>,
-}
+/// A page of any list, read only for the cursor of the page after it.
+type Next = fieldtoken_api::Page<serde::de::IgnoredAny>;
 
 /// [`load`]'s part that does not depend on the item type, compiled once: fetch each page, hand its text on.
 fn load_text(path: &'static str, said: Said, mut store: Store) {
