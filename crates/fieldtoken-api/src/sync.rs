@@ -160,4 +160,28 @@ mod tests {
         assert_eq!(known.status, SyncStatus::Rejected);
         assert_eq!(known.reason.map(RejectReason::as_str), Some("other_org"));
     }
+
+    /// The wire words are the core's own: these enums mirror the core's (which carries no serde, by its
+    /// invariant), and the `From` conversions' exhaustive matches plus this test keep the two one list.
+    #[test]
+    fn the_wire_words_are_the_cores() {
+        use fieldtoken_core::{RejectReason as R, SyncStatus as S};
+        for status in [S::Applied, S::Duplicate, S::Superseded, S::Rejected] {
+            let wire = serde_json::to_value(SyncStatus::from(status)).unwrap();
+            assert_eq!(wire, status.as_str());
+        }
+        for reason in [
+            R::Expired,
+            R::Deleted,
+            R::OtherOrg,
+            R::UnknownToken,
+            R::UnknownDevice,
+            R::UnknownFleet,
+            R::BadSignature,
+            R::Clock,
+        ] {
+            let wire = serde_json::to_value(RejectReason::from(reason)).unwrap();
+            assert_eq!(wire, reason.as_str());
+        }
+    }
 }
