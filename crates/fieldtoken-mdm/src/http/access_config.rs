@@ -12,8 +12,7 @@ use fieldtoken_core::access::{
 };
 use serde_json::json;
 
-use super::access_tokens::{AccessCreate, AccessRead, AccessUpdate};
-use super::auth::Authorized;
+use super::auth::{AccessCreate, AccessRead, AccessUpdate, Authorized};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath};
 use crate::clock::{now, rfc3339};

@@ -10,7 +10,7 @@
 //! be sent to the operator), and once used it is shown as the seed's Verification Information. Sessions of a token
 //! that leaves 'Effective', is deleted or has its pass code reset are revoked.
 //!
-//! This module also holds what the other access screens share: the permissions they need, the token's wire form,
+//! This module also holds what the other access screens share: the token's wire form,
 //! and loading a token and the definition that governs it.
 
 use axum::Json;
@@ -25,10 +25,10 @@ use fieldtoken_core::access::{
     ClassificationId, CredentialSettings, LifeCycleState, PassCode, PassCodeChange,
     RewardsParticipant, RewardsParticipantId,
 };
-use fieldtoken_core::{ErrorKind, OrgId, Permission, Timestamp};
+use fieldtoken_core::{ErrorKind, OrgId, Timestamp};
 use serde_json::{Value, json};
 
-use super::auth::{Authorized, Needs, Principal};
+use super::auth::{AccessCreate, AccessDelete, AccessRead, AccessUpdate, Authorized, Principal};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody, WithQuery};
 use super::extract::{Body, IdPath, Query};
 use crate::clock::{now, rfc3339};
@@ -42,27 +42,6 @@ pub const MAX_VERIFY_ATTEMPTS: u32 = 5;
 /// The most tokens one page lists.
 pub const MAX_PAGE: u32 = 200;
 const DEFAULT_PAGE: u32 = 50;
-
-macro_rules! needs {
-    ($($(#[$doc:meta])* $name:ident => $permission:ident;)*) => {$(
-        $(#[$doc])*
-        pub struct $name;
-        impl Needs for $name {
-            const PERMISSION: Permission = Permission::$permission;
-        }
-    )*};
-}
-
-needs! {
-    /// `fms.accesstoken.read`
-    AccessRead => AccessTokenRead;
-    /// `fms.accesstoken.create`
-    AccessCreate => AccessTokenCreate;
-    /// `fms.accesstoken.update`
-    AccessUpdate => AccessTokenUpdate;
-    /// `fms.accesstoken.delete`
-    AccessDelete => AccessTokenDelete;
-}
 
 /// The name the core's log and verification information record for this caller.
 pub fn by(p: &Principal) -> By {

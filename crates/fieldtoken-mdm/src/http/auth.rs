@@ -193,6 +193,16 @@ needs! {
     ReadDevices => DeviceRead;
     /// `fms.fleet.read`
     ReadFleets => FleetRead;
+    /// `fms.device.write`: issuing enrolment codes changes what may talk to the MDM as a device.
+    WriteDevices => DeviceWrite;
     /// `fms.admin`
     Admin => Admin;
+    /// `fms.accesstoken.read`
+    AccessRead => AccessTokenRead;
+    /// `fms.accesstoken.create`
+    AccessCreate => AccessTokenCreate;
+    /// `fms.accesstoken.update`
+    AccessUpdate => AccessTokenUpdate;
+    /// `fms.accesstoken.delete`
+    AccessDelete => AccessTokenDelete;
 }

@@ -17,10 +17,9 @@ use fieldtoken_core::{ErrorKind, Timestamp};
 use serde_json::json;
 
 use super::access_tokens::{
-    AccessCreate, AccessRead, AccessUpdate, TokenChange, accounts_receivable,
-    active_definition_or_none, by, rewards_participant, save,
+    TokenChange, accounts_receivable, active_definition_or_none, by, rewards_participant, save,
 };
-use super::auth::{Authorized, Principal};
+use super::auth::{AccessCreate, AccessRead, AccessUpdate, Authorized, Principal};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath, checked_name};
 use crate::clock::{now, rfc3339};
