@@ -3,13 +3,12 @@
 //! every request). No or a bad token is 401 `unauthenticated`; a valid token without the permission an endpoint
 //! needs is 403 `forbidden` (the UI shows a sign-in screen for the first and hides the feature for the second).
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use fieldtoken_core::{ErrorKind, OrgId, Permission, PermissionSet};
 
+use super::extract::Peer;
 use crate::limits::{Budget, Client};
 use crate::store::audit::Actor;
 use crate::{ApiError, AppState, store};
@@ -73,13 +72,6 @@ impl Principal {
     }
 }
 
-fn remote(parts: &Parts) -> Option<String> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-}
-
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
         return Ok(None);
@@ -116,7 +108,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principa
         name: live.name,
         org: live.org,
         permissions: live.permissions,
-        remote: remote(parts),
+        remote: Peer::of(parts).ip(),
         operator: live.operator,
     }))
 }

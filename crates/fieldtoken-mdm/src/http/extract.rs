@@ -53,12 +53,24 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Peer(
+        Ok(Peer::of(parts))
+    }
+}
+
+impl Peer {
+    /// The caller's address, for code that holds the request's parts rather than extracting (authentication).
+    pub fn of(parts: &Parts) -> Peer {
+        Peer(
             parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|ConnectInfo(addr)| *addr),
-        ))
+        )
+    }
+
+    /// The address as the audit log records it: the IP alone, since the port changes with every connection.
+    pub fn ip(&self) -> Option<String> {
+        self.0.map(|addr| addr.ip().to_string())
     }
 }
 
