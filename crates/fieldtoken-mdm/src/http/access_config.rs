@@ -16,6 +16,7 @@ use super::auth::{AccessCreate, AccessRead, AccessUpdate, Authorized};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath};
 use crate::clock::{now, rfc3339};
+use crate::store::Named;
 use crate::store::access_config::{self as config, StoredDefinition};
 use crate::store::audit::Actor;
 use crate::{ApiError, AppState, store};
@@ -91,7 +92,7 @@ pub async fn create_definition(
             .with_requires_verification(body.requires_verification.unwrap_or(false));
     let now = now();
     let mut tx = state.store.write().await?;
-    if config::definition_name_taken(&mut tx, p.org, checked.name()).await? {
+    if store::name_taken(&mut tx, Named::Definition, p.org, checked.name(), None).await? {
         return Err(name_taken("definition", checked.name()));
     }
     let stored = config::insert_definition(&mut tx, p.org, &checked, now).await?;
@@ -177,7 +178,7 @@ pub async fn create_classification(
     let checked = Classification::new(ClassificationId::new(1)?, &body.name, settings)?;
     let now = now();
     let mut tx = state.store.write().await?;
-    if config::classification_name_taken(&mut tx, p.org, checked.name()).await? {
+    if store::name_taken(&mut tx, Named::Classification, p.org, checked.name(), None).await? {
         return Err(name_taken("classification", checked.name()));
     }
     let stored = config::insert_classification(&mut tx, p.org, &checked, now).await?;

@@ -6,10 +6,11 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use fieldtoken_api::ServerCode;
-use fieldtoken_core::ErrorKind;
+use fieldtoken_core::{ErrorKind, OrgId};
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
+use crate::store::{self, Conn, Named};
 
 /// A JSON body, read by the document's rules (see [`super::strict`]). Malformed JSON is 400 `malformed_json`, wrong
 /// types or unknown fields 422 `invalid_body`, a body over the limit 413 `body_too_large`, a missing JSON content
@@ -107,4 +108,27 @@ pub fn checked_name(name: &str, what: &str) -> Result<String, ApiError> {
         ));
     }
     Ok(name.trim().to_owned())
+}
+
+/// 409 `name_taken` when another role or user of the organisation (any but the row `except`) has this name.
+pub async fn ensure_name_free(
+    conn: &mut Conn,
+    named: Named,
+    org: OrgId,
+    name: &str,
+    except: Option<i64>,
+) -> Result<(), ApiError> {
+    if store::name_taken(conn, named, org, name, except).await? {
+        let what = match named {
+            Named::Role => "role",
+            Named::User => "user",
+            Named::Definition => "definition",
+            Named::Classification => "classification",
+        };
+        return Err(ApiError::server(
+            ServerCode::NameTaken,
+            format!("this organisation already has a {what} named '{name}'"),
+        ));
+    }
+    Ok(())
 }
