@@ -18,7 +18,6 @@ use super::extract::{Body, IdPath};
 use crate::clock::{now, rfc3339};
 use crate::store::Named;
 use crate::store::access_config::{self as config, StoredDefinition};
-use crate::store::audit::Actor;
 use crate::{ApiError, AppState, store};
 
 fn definition_json(stored: &StoredDefinition) -> wire::AccessTokenDefinition {
@@ -97,10 +96,8 @@ pub async fn create_definition(
     }
     let stored = config::insert_definition(&mut tx, p.org, &checked, now).await?;
     let shown = definition_json(&stored);
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "access_token_definition.create",
         &format!("access_token_definition/{}", stored.definition.id()),
         json!(shown),
@@ -130,10 +127,8 @@ pub async fn activate_definition(
     let stored = config::activate(&mut tx, p.org, id)
         .await?
         .ok_or_else(|| ApiError::not_found("access token definition"))?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "access_token_definition.activate",
         &format!("access_token_definition/{id}"),
         json!({ "name": stored.definition.name() }),
@@ -183,10 +178,8 @@ pub async fn create_classification(
     }
     let stored = config::insert_classification(&mut tx, p.org, &checked, now).await?;
     let shown = classification_json(&stored);
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "access_token_classification.create",
         &format!("access_token_classification/{}", stored.id()),
         json!(shown),

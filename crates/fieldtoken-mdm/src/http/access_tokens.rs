@@ -33,7 +33,6 @@ use super::doc::{Always, ById, Guarded, Stateful, WithBody, WithQuery};
 use super::extract::{Body, IdPath, Query};
 use crate::clock::{now, rfc3339};
 use crate::store::access_tokens::{self as tokens, PassCodeHash, Stored, Taken};
-use crate::store::audit::Actor;
 use crate::store::{self, Conn, Tx};
 use crate::{ApiError, AppState, pass_code};
 
@@ -262,10 +261,8 @@ impl TokenChange {
         now: Timestamp,
     ) -> Result<wire::AccessToken, ApiError> {
         save(&mut self.tx, state, &self.stored, hash, now).await?;
-        store::audit::record(
+        p.audit(
             &mut self.tx,
-            p.org,
-            &Actor::from(p),
             action,
             &format!("access_token/{}", self.stored.token.number()),
             detail,
@@ -403,10 +400,8 @@ pub async fn create(
     };
     tokens::insert(&mut tx, &state.master, p.org, &token, hash.as_deref()).await?;
     let record = token.to_record();
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "access_token.create",
         &format!("access_token/{number}"),
         json!({
@@ -600,10 +595,8 @@ pub async fn delete(
     let stored = load(&mut tx, &state, p.org, number).await?;
     stored.token.ensure_deletable()?;
     tokens::mark_deleted(&mut tx, stored.row, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "access_token.delete",
         &format!("access_token/{number}"),
         json!({ "identifier": stored.token.identifier().map(|i| i.as_str()) }),
@@ -732,10 +725,8 @@ pub async fn verify(
             let failures = stored.verify_failures + 1;
             let mut tx = change.tx;
             tokens::count_verify_failure(&mut tx, change.stored.row).await?;
-            store::audit::record(
+            p.audit(
                 &mut tx,
-                p.org,
-                &Actor::from(&p),
                 "access_token.verify_failed",
                 &format!("access_token/{number}"),
                 json!({ "failures": failures }),

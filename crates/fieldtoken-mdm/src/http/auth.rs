@@ -6,10 +6,11 @@
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use fieldtoken_core::{ErrorKind, OrgId, Permission, PermissionSet};
+use fieldtoken_core::{ErrorKind, OrgId, Permission, PermissionSet, Timestamp};
 
 use super::extract::Peer;
 use crate::limits::{Budget, Client};
+use crate::store::Conn;
 use crate::store::audit::Actor;
 use crate::{ApiError, AppState, store};
 
@@ -58,6 +59,29 @@ impl Principal {
             return Ok(());
         }
         Err(self.cannot_grant())
+    }
+
+    /// Appends to the audit log of the caller's organisation, as the caller: every change a request makes is
+    /// logged where it was made and under who made it.
+    pub async fn audit(
+        &self,
+        conn: &mut Conn,
+        action: &str,
+        target: &str,
+        detail: serde_json::Value,
+        now: Timestamp,
+    ) -> Result<(), ApiError> {
+        store::audit::record(
+            conn,
+            self.org,
+            &Actor::from(self),
+            action,
+            target,
+            detail,
+            now,
+        )
+        .await?;
+        Ok(())
     }
 
     fn cannot_grant(&self) -> ApiError {

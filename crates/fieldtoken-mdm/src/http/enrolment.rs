@@ -66,10 +66,8 @@ pub async fn issue(
         expires_at,
     )
     .await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "device.enrolment_code",
         &format!("device/{id}"),
         json!({ "expires_at": rfc3339(expires_at) }),

@@ -314,10 +314,8 @@ pub async fn sign_out(State(state): State<AppState>, p: Principal) -> Result<Sta
     let now = now();
     let mut tx = state.store.write().await?;
     store::sessions::revoke(&mut tx, p.token_id, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "operator.sign_out",
         &format!("access_token/{number}"),
         json!({ "session": p.token_id }),

@@ -15,9 +15,8 @@ use super::auth::{Admin, Authorized};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath, checked_name, ensure_name_free};
 use crate::clock::{now, rfc3339};
-use crate::store::audit::Actor;
 use crate::store::{Conn, Named, roles};
-use crate::{ApiError, AppState, store};
+use crate::{ApiError, AppState};
 
 fn wire(role: roles::Role) -> Role {
     Role {
@@ -68,10 +67,8 @@ pub async fn create(
     let mut tx = state.store.write().await?;
     ensure_name_free(&mut tx, Named::Role, p.org, &name, None).await?;
     let id = roles::insert(&mut tx, p.org, &name, permissions, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "role.create",
         &format!("role/{id}"),
         json!({ "name": name, "permissions": permissions.names() }),
@@ -116,10 +113,8 @@ pub async fn edit(
     let name = name.unwrap_or(old.name);
     ensure_name_free(&mut tx, Named::Role, p.org, &name, Some(id)).await?;
     roles::update(&mut tx, id, &name, after, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "role.edit",
         &format!("role/{id}"),
         json!({ "name": name, "permissions": after.names(), "before": before.names() }),
@@ -156,10 +151,8 @@ pub async fn delete(
         ));
     }
     roles::delete(&mut tx, id).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "role.delete",
         &format!("role/{id}"),
         json!({ "name": role.name, "permissions": role.permissions.names() }),

@@ -15,7 +15,6 @@ use super::auth::{Admin, Authorized};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath, checked_name, ensure_name_free};
 use crate::clock::{now, rfc3339};
-use crate::store::audit::Actor;
 use crate::store::{Conn, Named, roles, users};
 use crate::{ApiError, AppState, store};
 
@@ -82,10 +81,8 @@ pub async fn create(
     ensure_name_free(&mut tx, Named::User, p.org, &name, None).await?;
     let role_id = i64::from(role.id);
     let id = users::insert(&mut tx, p.org, &name, role_id, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "user.create",
         &format!("user/{id}"),
         json!({ "name": name, "role_id": role_id, "role": role.name }),
@@ -130,10 +127,8 @@ pub async fn edit(
     let name = name.unwrap_or(old.name);
     ensure_name_free(&mut tx, Named::User, p.org, &name, Some(id)).await?;
     users::update(&mut tx, id, &name, i64::from(role)).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "user.edit",
         &format!("user/{id}"),
         json!({ "name": name, "role_id": role, "role_id_before": old.role_id }),
@@ -176,10 +171,8 @@ pub async fn create_token(
     )
     .await?;
     let effective = wanted.intersection(user.permissions);
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "api_token.create",
         &format!("api_token/{token_id}"),
         json!({ "name": name, "permissions": wanted.names(), "user_id": user.id, "user": user.name, "role_id": user.role_id }),
