@@ -110,7 +110,8 @@ pub fn checked_name(name: &str, what: &str) -> Result<String, ApiError> {
     Ok(name.trim().to_owned())
 }
 
-/// 409 `name_taken` when another role or user of the organisation (any but the row `except`) has this name.
+/// 409 `name_taken` when another record of this kind in the organisation (any but the row `except`) has this
+/// name.
 pub async fn ensure_name_free(
     conn: &mut Conn,
     named: Named,
@@ -118,17 +119,15 @@ pub async fn ensure_name_free(
     name: &str,
     except: Option<i64>,
 ) -> Result<(), ApiError> {
-    if store::name_taken(conn, named, org, name, except).await? {
-        let what = match named {
-            Named::Role => "role",
-            Named::User => "user",
-            Named::Definition => "definition",
-            Named::Classification => "classification",
-        };
-        return Err(ApiError::server(
-            ServerCode::NameTaken,
-            format!("this organisation already has a {what} named '{name}'"),
-        ));
+    if !store::name_taken(conn, named, org, name, except).await? {
+        return Ok(());
     }
-    Ok(())
+    // Two wordings, each as its routes have always answered, so that no message changes.
+    let message = match named {
+        Named::Role => format!("this organisation already has a role named '{name}'"),
+        Named::User => format!("this organisation already has a user named '{name}'"),
+        Named::Definition => format!("a definition named '{name}' already exists"),
+        Named::Classification => format!("a classification named '{name}' already exists"),
+    };
+    Err(ApiError::server(ServerCode::NameTaken, message))
 }
