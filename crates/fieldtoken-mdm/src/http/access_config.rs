@@ -6,20 +6,19 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use fieldtoken_api::access as wire;
-use fieldtoken_api::{Items, ServerCode, Time};
+use fieldtoken_api::{Items, Time};
 use fieldtoken_core::access::{
     AccessTokenDefinition, AccessTokenDefinitionId, Classification, ClassificationId,
 };
 use serde_json::json;
 
-use super::access_tokens::{AccessCreate, AccessRead, AccessUpdate};
-use super::auth::Authorized;
+use super::auth::{AccessCreate, AccessRead, AccessUpdate, Authorized};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
-use super::extract::{Body, IdPath};
+use super::extract::{Body, IdPath, ensure_name_free};
 use crate::clock::{now, rfc3339};
+use crate::store::Named;
 use crate::store::access_config::{self as config, StoredDefinition};
-use crate::store::audit::Actor;
-use crate::{ApiError, AppState, store};
+use crate::{ApiError, AppState};
 
 fn definition_json(stored: &StoredDefinition) -> wire::AccessTokenDefinition {
     let definition = &stored.definition;
@@ -41,13 +40,6 @@ fn classification_json(c: &Classification) -> wire::AccessTokenClassification {
         name: c.name().to_owned(),
         settings: c.credentials().into(),
     }
-}
-
-fn name_taken(what: &str, name: &str) -> ApiError {
-    ApiError::server(
-        ServerCode::NameTaken,
-        format!("a {what} named '{name}' already exists"),
-    )
 }
 
 /// List access token definitions.
@@ -92,15 +84,11 @@ pub async fn create_definition(
             .with_requires_verification(body.requires_verification.unwrap_or(false));
     let now = now();
     let mut tx = state.store.write().await?;
-    if config::definition_name_taken(&mut tx, p.org, checked.name()).await? {
-        return Err(name_taken("definition", checked.name()));
-    }
+    ensure_name_free(&mut tx, Named::Definition, p.org, checked.name(), None).await?;
     let stored = config::insert_definition(&mut tx, p.org, &checked, now).await?;
     let shown = definition_json(&stored);
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "access_token_definition.create",
         &format!("access_token_definition/{}", stored.definition.id()),
         json!(shown),
@@ -130,10 +118,8 @@ pub async fn activate_definition(
     let stored = config::activate(&mut tx, p.org, id)
         .await?
         .ok_or_else(|| ApiError::not_found("access token definition"))?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "access_token_definition.activate",
         &format!("access_token_definition/{id}"),
         json!({ "name": stored.definition.name() }),
@@ -178,15 +164,11 @@ pub async fn create_classification(
     let checked = Classification::new(ClassificationId::new(1)?, &body.name, settings)?;
     let now = now();
     let mut tx = state.store.write().await?;
-    if config::classification_name_taken(&mut tx, p.org, checked.name()).await? {
-        return Err(name_taken("classification", checked.name()));
-    }
+    ensure_name_free(&mut tx, Named::Classification, p.org, checked.name(), None).await?;
     let stored = config::insert_classification(&mut tx, p.org, &checked, now).await?;
     let shown = classification_json(&stored);
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "access_token_classification.create",
         &format!("access_token_classification/{}", stored.id()),
         json!(shown),

@@ -10,7 +10,7 @@
 //! be sent to the operator), and once used it is shown as the seed's Verification Information. Sessions of a token
 //! that leaves 'Effective', is deleted or has its pass code reset are revoked.
 //!
-//! This module also holds what the other access screens share: the permissions they need, the token's wire form,
+//! This module also holds what the other access screens share: the token's wire form,
 //! and loading a token and the definition that governs it.
 
 use axum::Json;
@@ -25,15 +25,14 @@ use fieldtoken_core::access::{
     ClassificationId, CredentialSettings, LifeCycleState, PassCode, PassCodeChange,
     RewardsParticipant, RewardsParticipantId,
 };
-use fieldtoken_core::{ErrorKind, OrgId, Permission, Timestamp};
+use fieldtoken_core::{ErrorKind, OrgId, Timestamp};
 use serde_json::{Value, json};
 
-use super::auth::{Authorized, Needs, Principal};
+use super::auth::{AccessCreate, AccessDelete, AccessRead, AccessUpdate, Authorized, Principal};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody, WithQuery};
 use super::extract::{Body, IdPath, Query};
 use crate::clock::{now, rfc3339};
 use crate::store::access_tokens::{self as tokens, PassCodeHash, Stored, Taken};
-use crate::store::audit::Actor;
 use crate::store::{self, Conn, Tx};
 use crate::{ApiError, AppState, pass_code};
 
@@ -42,27 +41,6 @@ pub const MAX_VERIFY_ATTEMPTS: u32 = 5;
 /// The most tokens one page lists.
 pub const MAX_PAGE: u32 = 200;
 const DEFAULT_PAGE: u32 = 50;
-
-macro_rules! needs {
-    ($($(#[$doc:meta])* $name:ident => $permission:ident;)*) => {$(
-        $(#[$doc])*
-        pub struct $name;
-        impl Needs for $name {
-            const PERMISSION: Permission = Permission::$permission;
-        }
-    )*};
-}
-
-needs! {
-    /// `fms.accesstoken.read`
-    AccessRead => AccessTokenRead;
-    /// `fms.accesstoken.create`
-    AccessCreate => AccessTokenCreate;
-    /// `fms.accesstoken.update`
-    AccessUpdate => AccessTokenUpdate;
-    /// `fms.accesstoken.delete`
-    AccessDelete => AccessTokenDelete;
-}
 
 /// The name the core's log and verification information record for this caller.
 pub fn by(p: &Principal) -> By {
@@ -283,10 +261,8 @@ impl TokenChange {
         now: Timestamp,
     ) -> Result<wire::AccessToken, ApiError> {
         save(&mut self.tx, state, &self.stored, hash, now).await?;
-        store::audit::record(
+        p.audit(
             &mut self.tx,
-            p.org,
-            &Actor::from(p),
             action,
             &format!("access_token/{}", self.stored.token.number()),
             detail,
@@ -424,10 +400,8 @@ pub async fn create(
     };
     tokens::insert(&mut tx, &state.master, p.org, &token, hash.as_deref()).await?;
     let record = token.to_record();
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "access_token.create",
         &format!("access_token/{number}"),
         json!({
@@ -621,10 +595,8 @@ pub async fn delete(
     let stored = load(&mut tx, &state, p.org, number).await?;
     stored.token.ensure_deletable()?;
     tokens::mark_deleted(&mut tx, stored.row, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "access_token.delete",
         &format!("access_token/{number}"),
         json!({ "identifier": stored.token.identifier().map(|i| i.as_str()) }),
@@ -753,10 +725,8 @@ pub async fn verify(
             let failures = stored.verify_failures + 1;
             let mut tx = change.tx;
             tokens::count_verify_failure(&mut tx, change.stored.row).await?;
-            store::audit::record(
+            p.audit(
                 &mut tx,
-                p.org,
-                &Actor::from(&p),
                 "access_token.verify_failed",
                 &format!("access_token/{number}"),
                 json!({ "failures": failures }),

@@ -25,7 +25,6 @@ use super::extract::{Body, IdPath, Query};
 use crate::clock::{now, request_time, rfc3339};
 use crate::http::auth::{Authorized, CreateTokens, DeleteTokens, ReadTokens};
 use crate::store::action_tokens::{ListFilter, NewToken, TokenRecord};
-use crate::store::audit::Actor;
 use crate::store::{self, Conn};
 use crate::{ApiError, AppState};
 
@@ -189,10 +188,8 @@ pub async fn create(
     let id = store::action_tokens::insert(&mut tx, &state.master, p.org, &new, now).await?;
     // The core decides whether this token may exist; on refusal the transaction is dropped, unwritten.
     let token = ActionToken::create(id, p.org, name, action, expires_at, new.code, now)?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "action_token.create",
         &format!("action_token/{}", token.id()),
         json!({ "name": token.name().as_str(), "action": WireAction::from(action), "expires_at": rfc3339(expires_at.as_timestamp()) }),
@@ -238,10 +235,8 @@ pub async fn delete(
     if !store::action_tokens::delete(&mut tx, p.org, id, now).await? {
         return Err(ApiError::not_found("action token"));
     }
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "action_token.delete",
         &format!("action_token/{id}"),
         json!({}),

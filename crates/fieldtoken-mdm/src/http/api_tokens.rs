@@ -12,7 +12,6 @@ use super::auth::{Admin, Authorized};
 use super::doc::{Always, Guarded, WithBody};
 use super::extract::{Body, checked_name};
 use crate::clock::now;
-use crate::store::audit::Actor;
 use crate::{ApiError, AppState, store};
 
 /// Creates an API token.
@@ -34,10 +33,8 @@ pub async fn create(
     let mut tx = state.store.write().await?;
     let (id, secret) =
         store::api_tokens::create(&mut tx, p.org, &name, wanted, Some(p.token_id), now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "api_token.create",
         &format!("api_token/{id}"),
         json!({ "name": name, "permissions": wanted.names() }),

@@ -3,14 +3,14 @@
 //! every request). No or a bad token is 401 `unauthenticated`; a valid token without the permission an endpoint
 //! needs is 403 `forbidden` (the UI shows a sign-in screen for the first and hides the feature for the second).
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use fieldtoken_core::{ErrorKind, OrgId, Permission, PermissionSet};
+use fieldtoken_core::{ErrorKind, OrgId, Permission, PermissionSet, Timestamp};
 
+use super::extract::Peer;
 use crate::limits::{Budget, Client};
+use crate::store::Conn;
 use crate::store::audit::Actor;
 use crate::{ApiError, AppState, store};
 
@@ -61,6 +61,29 @@ impl Principal {
         Err(self.cannot_grant())
     }
 
+    /// Appends to the audit log of the caller's organisation, as the caller: every change a request makes is
+    /// logged where it was made and under who made it.
+    pub async fn audit(
+        &self,
+        conn: &mut Conn,
+        action: &str,
+        target: &str,
+        detail: serde_json::Value,
+        now: Timestamp,
+    ) -> Result<(), ApiError> {
+        store::audit::record(
+            conn,
+            self.org,
+            &Actor::from(self),
+            action,
+            target,
+            detail,
+            now,
+        )
+        .await?;
+        Ok(())
+    }
+
     fn cannot_grant(&self) -> ApiError {
         tracing::info!(
             token_id = self.token_id,
@@ -71,13 +94,6 @@ impl Principal {
             "nobody can give a permission they do not hold themselves",
         )
     }
-}
-
-fn remote(parts: &Parts) -> Option<String> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
@@ -116,7 +132,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principa
         name: live.name,
         org: live.org,
         permissions: live.permissions,
-        remote: remote(parts),
+        remote: Peer::of(parts).ip(),
         operator: live.operator,
     }))
 }
@@ -193,6 +209,16 @@ needs! {
     ReadDevices => DeviceRead;
     /// `fms.fleet.read`
     ReadFleets => FleetRead;
+    /// `fms.device.write`: issuing enrolment codes changes what may talk to the MDM as a device.
+    WriteDevices => DeviceWrite;
     /// `fms.admin`
     Admin => Admin;
+    /// `fms.accesstoken.read`
+    AccessRead => AccessTokenRead;
+    /// `fms.accesstoken.create`
+    AccessCreate => AccessTokenCreate;
+    /// `fms.accesstoken.update`
+    AccessUpdate => AccessTokenUpdate;
+    /// `fms.accesstoken.delete`
+    AccessDelete => AccessTokenDelete;
 }

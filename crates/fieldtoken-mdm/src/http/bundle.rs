@@ -66,12 +66,12 @@ pub async fn offline_bundle(
         });
         directory.add(token);
     }
-    let fleets = store::bundle::fleets(&mut tx, p.org).await?;
+    let fleets = store::fleets::list(&mut tx, p.org).await?;
     let mut devices = BTreeMap::new();
     let mut serials = BTreeMap::new();
-    for (device, serial) in store::bundle::devices(&mut tx, p.org).await? {
-        serials.insert(device.id, serial);
-        devices.insert(device.id, device);
+    for listed in store::devices::list(&mut tx, p.org).await? {
+        serials.insert(listed.device.id, listed.serial);
+        devices.insert(listed.device.id, listed.device);
     }
     tx.commit().await?;
 

@@ -12,26 +12,19 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use fieldtoken_api::enrolment::{EnrolRequest, EnrolledDevice, EnrolmentCode, EnrolmentQr};
 use fieldtoken_api::{ServerCode, Time};
-use fieldtoken_core::{Certificate, Ecc, Permission, QrMatrix, Timestamp, TokenCode};
+use fieldtoken_core::{Certificate, Ecc, QrMatrix, Timestamp, TokenCode};
 use serde_json::json;
 
 use super::doc::{Always, ById, Gone, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath, Peer};
 use crate::clock::{now, rfc3339};
-use crate::http::auth::{Authorized, Needs};
+use crate::http::auth::{Authorized, WriteDevices};
 use crate::limits::{Budget, Client};
 use crate::store::audit::Actor;
 use crate::{ApiError, AppState, store};
 
 /// How long an enrolment code works: a working day, so it can be printed and carried to the device.
 pub const VALIDITY_MILLIS: i64 = 24 * 60 * 60 * 1000;
-
-/// `fms.device.write`: issuing enrolment codes changes what may talk to the MDM as a device.
-pub struct WriteDevices;
-
-impl Needs for WriteDevices {
-    const PERMISSION: Permission = Permission::DeviceWrite;
-}
 
 fn already_enrolled() -> ApiError {
     ApiError::server(
@@ -73,10 +66,8 @@ pub async fn issue(
         expires_at,
     )
     .await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "device.enrolment_code",
         &format!("device/{id}"),
         json!({ "expires_at": rfc3339(expires_at) }),

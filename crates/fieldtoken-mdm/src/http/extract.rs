@@ -6,10 +6,11 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use fieldtoken_api::ServerCode;
-use fieldtoken_core::ErrorKind;
+use fieldtoken_core::{ErrorKind, OrgId};
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
+use crate::store::{self, Conn, Named};
 
 /// A JSON body, read by the document's rules (see [`super::strict`]). Malformed JSON is 400 `malformed_json`, wrong
 /// types or unknown fields 422 `invalid_body`, a body over the limit 413 `body_too_large`, a missing JSON content
@@ -53,12 +54,24 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Peer(
+        Ok(Peer::of(parts))
+    }
+}
+
+impl Peer {
+    /// The caller's address, for code that holds the request's parts rather than extracting (authentication).
+    pub fn of(parts: &Parts) -> Peer {
+        Peer(
             parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|ConnectInfo(addr)| *addr),
-        ))
+        )
+    }
+
+    /// The address as the audit log records it: the IP alone, since the port changes with every connection.
+    pub fn ip(&self) -> Option<String> {
+        self.0.map(|addr| addr.ip().to_string())
     }
 }
 
@@ -95,4 +108,26 @@ pub fn checked_name(name: &str, what: &str) -> Result<String, ApiError> {
         ));
     }
     Ok(name.trim().to_owned())
+}
+
+/// 409 `name_taken` when another record of this kind in the organisation (any but the row `except`) has this
+/// name.
+pub async fn ensure_name_free(
+    conn: &mut Conn,
+    named: Named,
+    org: OrgId,
+    name: &str,
+    except: Option<i64>,
+) -> Result<(), ApiError> {
+    if !store::name_taken(conn, named, org, name, except).await? {
+        return Ok(());
+    }
+    // Two wordings, each as its routes have always answered, so that no message changes.
+    let message = match named {
+        Named::Role => format!("this organisation already has a role named '{name}'"),
+        Named::User => format!("this organisation already has a user named '{name}'"),
+        Named::Definition => format!("a definition named '{name}' already exists"),
+        Named::Classification => format!("a classification named '{name}' already exists"),
+    };
+    Err(ApiError::server(ServerCode::NameTaken, message))
 }

@@ -7,12 +7,9 @@
 //! operator. Every sign-in, failed or not, is in the audit log of the organisation it was aimed at (a failure that
 //! names no organisation and matches none has nowhere to go but the server's log).
 
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use fieldtoken_api::operator::{OperatorSession, OperatorSignIn, SessionOperator, SessionOrg};
 use fieldtoken_api::{ErrorBody, ServerCode, Time};
 use fieldtoken_core::access::MAX_CREDENTIAL_CHARS;
@@ -21,6 +18,7 @@ use serde_json::{Value, json};
 
 use super::auth::Principal;
 use super::doc::{Always, WithBody};
+use super::extract::Peer;
 use crate::clock::{now, rfc3339};
 use crate::limits::{Budget, Client};
 use crate::store::access_tokens::{self as tokens, Credential, Stored};
@@ -30,28 +28,6 @@ use crate::{ApiError, AppState, pass_code, store};
 /// How long an operator session lasts: a working week, so that a phone that was offline for days can still sync its
 /// queue under the operator who scanned it.
 pub const SESSION_HOURS: i64 = 7 * 24;
-
-/// The client's address: its guesses are counted by it, and the audit log names it.
-pub struct Remote(pub Option<SocketAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for Remote {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Remote(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| *addr),
-        ))
-    }
-}
-
-impl Remote {
-    fn ip(&self) -> Option<String> {
-        self.0.map(|addr| addr.ip().to_string())
-    }
-}
 
 fn bad_credentials() -> ApiError {
     ApiError::server(
@@ -126,7 +102,7 @@ fn credentials(body: OperatorSignIn) -> Result<Credentials, ApiError> {
 async fn audit_failure(
     state: &AppState,
     org: Option<OrgId>,
-    remote: &Remote,
+    remote: &Peer,
     target: String,
     detail: Value,
 ) -> Result<(), ApiError> {
@@ -173,7 +149,7 @@ async fn audit_failure(
         WithBody, Always))]
 pub async fn sign_in(
     State(state): State<AppState>,
-    remote: Remote,
+    remote: Peer,
     super::extract::Body(body): super::extract::Body<OperatorSignIn>,
 ) -> Result<(StatusCode, Json<OperatorSession>), ApiError> {
     let client = Client::of_addr(remote.0);
@@ -189,7 +165,7 @@ pub async fn sign_in(
 
 async fn sign_in_with(
     state: &AppState,
-    remote: &Remote,
+    remote: &Peer,
     body: OperatorSignIn,
 ) -> Result<OperatorSession, ApiError> {
     let wanted_org = body.org;
@@ -272,7 +248,7 @@ async fn sign_in_with(
 /// Opens the session of an 'Effective' token, with its audit row, in one transaction.
 async fn open_session(
     state: &AppState,
-    remote: &Remote,
+    remote: &Peer,
     credentials: &Credentials,
     stored: &Stored,
 ) -> Result<OperatorSession, ApiError> {
@@ -338,10 +314,8 @@ pub async fn sign_out(State(state): State<AppState>, p: Principal) -> Result<Sta
     let now = now();
     let mut tx = state.store.write().await?;
     store::sessions::revoke(&mut tx, p.token_id, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "operator.sign_out",
         &format!("access_token/{number}"),
         json!({ "session": p.token_id }),

@@ -17,15 +17,13 @@ use fieldtoken_core::{ErrorKind, Timestamp};
 use serde_json::json;
 
 use super::access_tokens::{
-    AccessCreate, AccessRead, AccessUpdate, TokenChange, accounts_receivable,
-    active_definition_or_none, by, rewards_participant, save,
+    TokenChange, accounts_receivable, active_definition_or_none, by, rewards_participant, save,
 };
-use super::auth::{Authorized, Principal};
+use super::auth::{AccessCreate, AccessRead, AccessUpdate, Authorized, Principal};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath, checked_name};
 use crate::clock::{now, rfc3339};
 use crate::store::access_tokens::PassCodeHash;
-use crate::store::audit::Actor;
 use crate::store::parties::{self, Kind};
 use crate::{ApiError, AppState, store};
 
@@ -90,10 +88,8 @@ pub async fn create_account(
     let now = now();
     let mut tx = state.store.write().await?;
     let party = parties::insert_accounts_receivable(&mut tx, p.org, &name, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "accounts_receivable.create",
         &format!("accounts_receivable/{}", party.id),
         json!({ "name": name }),
@@ -126,10 +122,8 @@ pub async fn create_participant(
         .await?
         .ensure_takes_new_links()?;
     let party = parties::insert_rewards_participant(&mut tx, p.org, account, &name, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "rewards_participant.create",
         &format!("rewards_participant/{}", party.id),
         json!({ "name": name, "accounts_receivable_id": account.get() }),
@@ -191,10 +185,8 @@ pub async fn terminate_account(
             });
         }
     }
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "accounts_receivable.terminate",
         &format!("accounts_receivable/{id}"),
         json!({ "access_tokens": outcomes }),
@@ -230,10 +222,8 @@ pub async fn terminate_participant(
     }
     let party =
         parties::terminate(&mut tx, Kind::RewardsParticipant, participant_id.get(), now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "rewards_participant.terminate",
         &format!("rewards_participant/{id}"),
         json!({}),

@@ -13,11 +13,10 @@ use serde_json::json;
 
 use super::auth::{Admin, Authorized};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
-use super::extract::{Body, IdPath, checked_name};
+use super::extract::{Body, IdPath, checked_name, ensure_name_free};
 use crate::clock::{now, rfc3339};
-use crate::store::audit::Actor;
-use crate::store::{Conn, roles};
-use crate::{ApiError, AppState, store};
+use crate::store::{Conn, Named, roles};
+use crate::{ApiError, AppState};
 
 fn wire(role: roles::Role) -> Role {
     Role {
@@ -35,22 +34,6 @@ async fn load(conn: &mut Conn, org: OrgId, id: i64) -> Result<roles::Role, ApiEr
     roles::get(conn, org, id)
         .await?
         .ok_or_else(|| ApiError::not_found("role"))
-}
-
-/// 409 `name_taken` when another role of the organisation has this name.
-async fn ensure_free(
-    conn: &mut Conn,
-    org: OrgId,
-    name: &str,
-    except: Option<i64>,
-) -> Result<(), ApiError> {
-    if roles::name_taken(conn, org, name, except).await? {
-        return Err(ApiError::server(
-            ServerCode::NameTaken,
-            format!("this organisation already has a role named '{name}'"),
-        ));
-    }
-    Ok(())
 }
 
 /// The organisation's roles.
@@ -82,12 +65,10 @@ pub async fn create(
     p.ensure_can_grant(permissions)?;
     let now = now();
     let mut tx = state.store.write().await?;
-    ensure_free(&mut tx, p.org, &name, None).await?;
+    ensure_name_free(&mut tx, Named::Role, p.org, &name, None).await?;
     let id = roles::insert(&mut tx, p.org, &name, permissions, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "role.create",
         &format!("role/{id}"),
         json!({ "name": name, "permissions": permissions.names() }),
@@ -130,12 +111,10 @@ pub async fn edit(
     let after = wanted.unwrap_or(before);
     p.ensure_can_change(before, after)?;
     let name = name.unwrap_or(old.name);
-    ensure_free(&mut tx, p.org, &name, Some(id)).await?;
+    ensure_name_free(&mut tx, Named::Role, p.org, &name, Some(id)).await?;
     roles::update(&mut tx, id, &name, after, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "role.edit",
         &format!("role/{id}"),
         json!({ "name": name, "permissions": after.names(), "before": before.names() }),
@@ -172,10 +151,8 @@ pub async fn delete(
         ));
     }
     roles::delete(&mut tx, id).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "role.delete",
         &format!("role/{id}"),
         json!({ "name": role.name, "permissions": role.permissions.names() }),

@@ -22,7 +22,6 @@ use super::doc::{Always, ById, Guarded, Stateful};
 use super::extract::IdPath;
 use crate::clock::{now, rfc3339};
 use crate::http::auth::{Admin, Authorized};
-use crate::store::audit::Actor;
 use crate::store::signing_keys::KeyRecord;
 use crate::store::{self, Conn};
 use crate::{ApiError, AppState};
@@ -86,10 +85,8 @@ pub async fn rotate(
     let mut tx = state.store.write().await?;
     let replaced = store::signing_keys::current_id(&mut tx, p.org).await?;
     let key_id = store::signing_keys::create(&mut tx, &state.master, p.org, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "signing_key.rotate",
         &format!("signing_key/{key_id}"),
         json!({ "replaced": replaced.get() }),
@@ -137,10 +134,8 @@ pub async fn retire(
         KeyStatus::Previous => {}
     }
     let (moved, to) = store::signing_keys::retire(&mut tx, p.org, found.id, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "signing_key.retire",
         &format!("signing_key/{id}"),
         json!({ "moved_tokens": moved, "to": to.get() }),

@@ -13,10 +13,9 @@ use serde_json::json;
 
 use super::auth::{Admin, Authorized};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
-use super::extract::{Body, IdPath, checked_name};
+use super::extract::{Body, IdPath, checked_name, ensure_name_free};
 use crate::clock::{now, rfc3339};
-use crate::store::audit::Actor;
-use crate::store::{Conn, roles, users};
+use crate::store::{Conn, Named, roles, users};
 use crate::{ApiError, AppState, store};
 
 fn wire(user: users::User) -> User {
@@ -49,22 +48,6 @@ async fn body_role(conn: &mut Conn, org: OrgId, id: u32) -> Result<roles::Role, 
     })
 }
 
-/// 409 `name_taken` when another user of the organisation has this name.
-async fn ensure_free(
-    conn: &mut Conn,
-    org: OrgId,
-    name: &str,
-    except: Option<i64>,
-) -> Result<(), ApiError> {
-    if users::name_taken(conn, org, name, except).await? {
-        return Err(ApiError::server(
-            ServerCode::NameTaken,
-            format!("this organisation already has a user named '{name}'"),
-        ));
-    }
-    Ok(())
-}
-
 /// The organisation's users.
 ///
 /// Permission `fms.admin`. By name, each with its role and the role's permissions.
@@ -95,13 +78,11 @@ pub async fn create(
     let mut tx = state.store.write().await?;
     let role = body_role(&mut tx, p.org, body.role_id).await?;
     p.ensure_can_grant(role.permissions)?;
-    ensure_free(&mut tx, p.org, &name, None).await?;
+    ensure_name_free(&mut tx, Named::User, p.org, &name, None).await?;
     let role_id = i64::from(role.id);
     let id = users::insert(&mut tx, p.org, &name, role_id, now).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "user.create",
         &format!("user/{id}"),
         json!({ "name": name, "role_id": role_id, "role": role.name }),
@@ -144,12 +125,10 @@ pub async fn edit(
         _ => old.role_id,
     };
     let name = name.unwrap_or(old.name);
-    ensure_free(&mut tx, p.org, &name, Some(id)).await?;
+    ensure_name_free(&mut tx, Named::User, p.org, &name, Some(id)).await?;
     users::update(&mut tx, id, &name, i64::from(role)).await?;
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "user.edit",
         &format!("user/{id}"),
         json!({ "name": name, "role_id": role, "role_id_before": old.role_id }),
@@ -192,10 +171,8 @@ pub async fn create_token(
     )
     .await?;
     let effective = wanted.intersection(user.permissions);
-    store::audit::record(
+    p.audit(
         &mut tx,
-        p.org,
-        &Actor::from(&p),
         "api_token.create",
         &format!("api_token/{token_id}"),
         json!({ "name": name, "permissions": wanted.names(), "user_id": user.id, "user": user.name, "role_id": user.role_id }),

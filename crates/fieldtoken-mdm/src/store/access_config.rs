@@ -79,17 +79,6 @@ pub async fn active_definitions(conn: &mut Conn, org: OrgId) -> Result<Vec<Acces
         .collect()
 }
 
-/// Whether the organisation has a definition of this name.
-pub async fn definition_name_taken(conn: &mut Conn, org: OrgId, name: &str) -> Result<bool> {
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM access_token_definitions WHERE org_id = ? AND name = ?")
-            .bind(org_key(org))
-            .bind(name)
-            .fetch_optional(conn)
-            .await?;
-    Ok(taken.is_some())
-}
-
 async fn deactivate_all(conn: &mut Conn, org: OrgId) -> Result<()> {
     sqlx::query("UPDATE access_token_definitions SET active = 0 WHERE org_id = ? AND active = 1")
         .bind(org_key(org))
@@ -186,18 +175,6 @@ pub async fn classifications(conn: &mut Conn, org: OrgId) -> Result<Vec<Classifi
     .fetch_all(conn)
     .await?;
     rows.into_iter().map(classification_of).collect()
-}
-
-/// Whether the organisation has a classification of this name.
-pub async fn classification_name_taken(conn: &mut Conn, org: OrgId, name: &str) -> Result<bool> {
-    let taken: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM access_token_classifications WHERE org_id = ? AND name = ?",
-    )
-    .bind(org_key(org))
-    .bind(name)
-    .fetch_optional(conn)
-    .await?;
-    Ok(taken.is_some())
 }
 
 /// Stores a checked classification (its id is ignored: the store gives one) and answers it with its id.

@@ -27,7 +27,7 @@ pub async fn device(conn: &mut Conn, org: Option<OrgId>, id: i64) -> Result<Opti
     .fetch_optional(conn)
     .await?;
     row.map(|(id, org, state, fleet, certificate)| {
-        super::redemptions::device_of_columns(id, OrgId::from_i64(org)?, &state, fleet, certificate)
+        super::devices::device_of_row(id, OrgId::from_i64(org)?, &state, fleet, certificate)
     })
     .transpose()
 }

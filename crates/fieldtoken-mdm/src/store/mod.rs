@@ -236,3 +236,57 @@ impl Store {
 pub(crate) fn org_key(org: OrgId) -> i64 {
     i64::from(org.get())
 }
+
+/// A row id as the API shows it (ids are 1 to 4294967295); another is a damaged row, `what` naming the column.
+pub(crate) fn row_id(id: i64, what: &str) -> Result<u32> {
+    u32::try_from(id)
+        .ok()
+        .filter(|&id| id != 0)
+        .ok_or_else(|| StoreError::damaged(format!("{what}: id {id} is out of range")))
+}
+
+/// The records an organisation names uniquely, for [`name_taken`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named {
+    /// A custom role.
+    Role,
+    /// A user.
+    User,
+    /// An access token definition.
+    Definition,
+    /// An access token classification.
+    Classification,
+}
+
+impl Named {
+    fn table(self) -> &'static str {
+        match self {
+            Named::Role => "roles",
+            Named::User => "users",
+            Named::Definition => "access_token_definitions",
+            Named::Classification => "access_token_classifications",
+        }
+    }
+}
+
+/// Whether another record of this kind in the organisation (any but the row `except`) has this name: asked before
+/// a write, so that the answer can name the clash instead of failing on the unique index.
+pub async fn name_taken(
+    conn: &mut Conn,
+    named: Named,
+    org: OrgId,
+    name: &str,
+    except: Option<i64>,
+) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM {} WHERE org_id = ? AND name = ? AND (? IS NULL OR id <> ?)",
+        named.table()
+    ))
+    .bind(org_key(org))
+    .bind(name)
+    .bind(except)
+    .bind(except)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}

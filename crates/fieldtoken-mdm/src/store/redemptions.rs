@@ -11,44 +11,15 @@ use std::collections::{BTreeSet, HashMap};
 use fieldtoken_core::sync::{
     BatchNeeds, ScanMark, ServerState, StoredDevice, StoredToken, SyncOutcome,
 };
-use fieldtoken_core::{
-    Certificate, Device, DeviceId, DeviceState, FleetId, OrgId, Redemption, RedemptionId,
-    SyncStatus, Timestamp,
-};
+use fieldtoken_core::{OrgId, Redemption, RedemptionId, SyncStatus, Timestamp};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::action_tokens::{CHUNK, placeholders};
 use super::audit::Actor;
-use super::{Conn, Result, StoreError, org_key};
+use super::{Conn, Result, org_key};
 use crate::clock::rfc3339;
 use crate::seal::MasterKey;
-
-/// A core device from its stored columns.
-pub(super) fn device_of_columns(
-    id: i64,
-    org: OrgId,
-    state: &str,
-    fleet: Option<i64>,
-    certificate: Option<Vec<u8>>,
-) -> Result<Device> {
-    let state = match (state, fleet) {
-        ("in_fleet", Some(f)) => DeviceState::InFleet(FleetId::from_i64(f)?),
-        ("in_repair", _) => DeviceState::InRepair,
-        ("in_stock", _) => DeviceState::InStock,
-        _ => return Err(StoreError::damaged(format!("devices.state of device {id}"))),
-    };
-    let certificate = certificate
-        .map(|c| <[u8; 32]>::try_from(c.as_slice()).map(Certificate::from_bytes))
-        .transpose()
-        .map_err(|_| StoreError::damaged(format!("devices.certificate of device {id}")))?;
-    Ok(Device {
-        id: DeviceId::from_i64(id)?,
-        org,
-        state,
-        certificate,
-    })
-}
 
 fn payload_hash(r: &Redemption) -> Vec<u8> {
     let mut h = Sha256::new();
@@ -153,7 +124,13 @@ pub async fn load(
         for (id, org, state, fleet, certificate, scan_at, scan_id) in
             query.bind(scope).bind(scope).fetch_all(&mut *conn).await?
         {
-            let device = device_of_columns(id, OrgId::from_i64(org)?, &state, fleet, certificate)?;
+            let device = super::devices::device_of_row(
+                id,
+                OrgId::from_i64(org)?,
+                &state,
+                fleet,
+                certificate,
+            )?;
             let last_scan = match (scan_at, scan_id) {
                 (Some(at), Some(id)) => Some(ScanMark {
                     scanned_at: Timestamp::from_millis(at),
@@ -169,7 +146,7 @@ pub async fn load(
 
     for &org in &orgs {
         super::signing_keys::public_keys(conn, org, &mut server.keys).await?;
-        for fleet in super::bundle::fleets(conn, org).await? {
+        for fleet in super::fleets::list(conn, org).await? {
             server.fleets.insert(fleet.id, fleet);
         }
     }

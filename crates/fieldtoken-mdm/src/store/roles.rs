@@ -3,7 +3,7 @@
 use fieldtoken_core::{OrgId, PermissionSet, Timestamp};
 
 use super::api_tokens::{parse_permissions, permissions_text};
-use super::{Conn, Result, StoreError, org_key};
+use super::{Conn, Result, StoreError, org_key, row_id};
 
 /// A stored role.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,14 +20,6 @@ pub struct Role {
     pub created_at: Timestamp,
     /// When it last changed.
     pub updated_at: Timestamp,
-}
-
-/// A row id as the API shows it (ids are 1 to 4294967295).
-pub(crate) fn row_id(id: i64, what: &str) -> Result<u32> {
-    u32::try_from(id)
-        .ok()
-        .filter(|&id| id != 0)
-        .ok_or_else(|| StoreError::damaged(format!("{what}: id {id} is out of range")))
 }
 
 /// id, name, permissions, created, updated, users.
@@ -65,25 +57,6 @@ pub async fn get(conn: &mut Conn, org: OrgId, id: i64) -> Result<Option<Role>> {
         .fetch_optional(conn)
         .await?;
     row.map(role).transpose()
-}
-
-/// Whether another role of the organisation (any but `except`) has this name.
-pub async fn name_taken(
-    conn: &mut Conn,
-    org: OrgId,
-    name: &str,
-    except: Option<i64>,
-) -> Result<bool> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM roles WHERE org_id = ? AND name = ? AND (? IS NULL OR id <> ?)",
-    )
-    .bind(org_key(org))
-    .bind(name)
-    .bind(except)
-    .bind(except)
-    .fetch_optional(conn)
-    .await?;
-    Ok(found.is_some())
 }
 
 /// Adds a role; returns its id.

@@ -4,8 +4,7 @@
 use fieldtoken_core::{OrgId, PermissionSet, Timestamp};
 
 use super::api_tokens::parse_permissions;
-use super::roles::row_id;
-use super::{Conn, Result, org_key};
+use super::{Conn, Result, org_key, row_id};
 
 /// A stored user with its role.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,25 +58,6 @@ pub async fn get(conn: &mut Conn, org: OrgId, id: i64) -> Result<Option<User>> {
         .fetch_optional(conn)
         .await?;
     row.map(user).transpose()
-}
-
-/// Whether another user of the organisation (any but `except`) has this name.
-pub async fn name_taken(
-    conn: &mut Conn,
-    org: OrgId,
-    name: &str,
-    except: Option<i64>,
-) -> Result<bool> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM users WHERE org_id = ? AND name = ? AND (? IS NULL OR id <> ?)",
-    )
-    .bind(org_key(org))
-    .bind(name)
-    .bind(except)
-    .bind(except)
-    .fetch_optional(conn)
-    .await?;
-    Ok(found.is_some())
 }
 
 /// Adds a user with a role of the same organisation; returns its id.
