@@ -2,10 +2,12 @@
 //!
 //! This crate translates: HTTP and JSON at the edge, SQL underneath, and every decision in between taken by
 //! `fieldtoken-core`. It owns storage, authentication and transport, never a product rule.
+//!
+//! Layers (docs/ARCHITECTURE.md): [`http`] (handlers, extractors, errors, the OpenAPI document) over [`store`] (the
+//! only SQL) over the core; `clock`, `seal`, `secret` and `pass_code` are leaves; `seed_demo` sits on top.
 
 pub mod clock;
 pub mod http;
-pub mod limits;
 pub mod pass_code;
 pub mod seal;
 mod secret;
@@ -15,48 +17,14 @@ mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::Router;
-use fieldtoken_core::LinkBase;
 
-/// The extractors moved to [`http::auth`]; this path stays while the other modules move into the layers.
+// The crate's entry points, for `main.rs` and the tests: modules inside the crate use the canonical paths.
 pub use http::error::ApiError;
+pub use http::{AppState, router};
 pub use seal::MasterKey;
 pub use store::Store;
-
-/// The largest request body the API reads (a full sync batch fits); larger is 413 `body_too_large`.
-pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
-
-/// What every request handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    store: Store,
-    master: Arc<MasterKey>,
-    link_base: LinkBase,
-    limiter: limits::RateLimiter,
-}
-
-impl AppState {
-    /// State over an open, migrated store (see [`Store::open`]), its master key (see [`Store::master_key`]), and
-    /// the base of the deep links in signed QR codes (the address phones reach the PWA at).
-    pub fn new(store: Store, master: MasterKey, link_base: LinkBase) -> AppState {
-        AppState {
-            store,
-            master: Arc::new(master),
-            link_base,
-            limiter: limits::RateLimiter::new(limits::Limits::default()),
-        }
-    }
-
-    /// The same state with these rate limits instead of [`limits::Limits::default`].
-    pub fn with_limits(mut self, limits: limits::Limits) -> AppState {
-        self.limiter = limits::RateLimiter::new(limits);
-        self
-    }
-}
-
-pub use http::router;
 
 /// Serves `app` until `shutdown` completes, then lets requests in flight finish.
 pub async fn serve(

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use fieldtoken_core::LinkBase;
-use fieldtoken_mdm::limits::{Limits, Rate};
+use fieldtoken_mdm::http::limits::{Limits, Rate};
 use fieldtoken_mdm::{MasterKey, Store, clock, seal};
 
 /// The reference MDM of fieldtoken: action tokens, devices, fleets, and the operators' PWA.

@@ -8,11 +8,12 @@ use fieldtoken_core::{
 };
 use serde::Serialize;
 
+use crate::http::error::ApiError;
 use crate::seal::MasterKey;
+use crate::store;
 use crate::store::Conn;
 use crate::store::action_tokens::NewToken;
 use crate::store::audit::Actor;
-use crate::{ApiError, store};
 
 /// Creates an organisation with its directory key and an active signing key. Fails with 409 if the name is taken.
 pub async fn create_org(

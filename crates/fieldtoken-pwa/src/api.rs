@@ -59,8 +59,8 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-pub use fieldtoken_api::Health;
 use fieldtoken_api::ErrorBody;
+pub use fieldtoken_api::Health;
 
 /// Asks the MDM whether it is there.
 pub async fn health() -> Result<Health, ApiError> {

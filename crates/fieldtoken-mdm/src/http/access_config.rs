@@ -16,9 +16,10 @@ use super::auth::{AccessCreate, AccessRead, AccessUpdate, Authorized};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath, ensure_name_free};
 use crate::clock::{now, rfc3339};
+use crate::http::AppState;
+use crate::http::error::ApiError;
 use crate::store::Named;
 use crate::store::access_config::{self as config, StoredDefinition};
-use crate::{ApiError, AppState};
 
 fn definition_json(stored: &StoredDefinition) -> wire::AccessTokenDefinition {
     let definition = &stored.definition;

@@ -32,9 +32,11 @@ use super::auth::{AccessCreate, AccessDelete, AccessRead, AccessUpdate, Authoriz
 use super::doc::{Always, ById, Guarded, Stateful, WithBody, WithQuery};
 use super::extract::{Body, IdPath, Query};
 use crate::clock::{now, rfc3339};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::pass_code;
 use crate::store::access_tokens::{self as tokens, PassCodeHash, Stored, Taken};
 use crate::store::{self, Conn, Tx};
-use crate::{ApiError, AppState, pass_code};
 
 /// Wrong verification codes accepted before verification is locked until the code is reset.
 pub const MAX_VERIFY_ATTEMPTS: u32 = 5;

@@ -23,10 +23,11 @@ use utoipa::{IntoParams, ToSchema};
 use super::doc::{Always, ById, Guarded, WithBody, WithQuery};
 use super::extract::{Body, IdPath, Query};
 use crate::clock::{now, request_time, rfc3339};
+use crate::http::AppState;
 use crate::http::auth::{Authorized, CreateTokens, DeleteTokens, ReadTokens};
+use crate::http::error::ApiError;
 use crate::store::action_tokens::{ListFilter, NewToken, TokenRecord};
 use crate::store::{self, Conn};
-use crate::{ApiError, AppState};
 
 /// The most tokens one page lists.
 pub const MAX_PAGE: u32 = 200;

@@ -12,7 +12,9 @@ use super::auth::{Admin, Authorized};
 use super::doc::{Always, Guarded, WithBody};
 use super::extract::{Body, checked_name};
 use crate::clock::now;
-use crate::{ApiError, AppState, store};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::store;
 
 /// Creates an API token.
 ///

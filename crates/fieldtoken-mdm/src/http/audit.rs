@@ -7,8 +7,10 @@ use axum::response::{IntoResponse, Response};
 use super::auth::{Admin, Authorized};
 use super::doc::{Always, Guarded};
 use crate::clock::rfc3339;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::store;
 use crate::store::audit::Entry;
-use crate::{ApiError, AppState, store};
 
 /// The audit log as CSV.
 ///

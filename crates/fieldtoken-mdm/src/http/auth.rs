@@ -9,10 +9,12 @@ use axum::http::request::Parts;
 use fieldtoken_core::{ErrorKind, OrgId, Permission, PermissionSet, Timestamp};
 
 use super::extract::Peer;
-use crate::limits::{Budget, Client};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::limits::{Budget, Client};
+use crate::store;
 use crate::store::Conn;
 use crate::store::audit::Actor;
-use crate::{ApiError, AppState, store};
 
 /// An authenticated caller.
 #[derive(Clone, Debug)]

@@ -20,8 +20,10 @@ use fieldtoken_core::{CodeDirectory, DeviceId, KeyRing, OfflineBundle};
 
 use super::doc::{Always, Guarded};
 use crate::clock::{now, rfc3339};
+use crate::http::AppState;
 use crate::http::auth::Principal;
-use crate::{ApiError, AppState, store};
+use crate::http::error::ApiError;
+use crate::store;
 
 /// The organisation's offline bundle.
 ///

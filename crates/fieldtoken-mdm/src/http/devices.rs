@@ -10,8 +10,10 @@ use fieldtoken_core::DeviceId;
 use super::auth::{Authorized, ReadDevices};
 use super::doc::{Always, ById, Guarded};
 use super::extract::IdPath;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::store;
 use crate::store::devices::Listed;
-use crate::{ApiError, AppState, store};
 
 fn wire(listed: Listed) -> Device {
     let device = listed.device;

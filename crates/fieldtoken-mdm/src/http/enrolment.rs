@@ -18,10 +18,12 @@ use serde_json::json;
 use super::doc::{Always, ById, Gone, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath, Peer};
 use crate::clock::{now, rfc3339};
+use crate::http::AppState;
 use crate::http::auth::{Authorized, WriteDevices};
-use crate::limits::{Budget, Client};
+use crate::http::error::ApiError;
+use crate::http::limits::{Budget, Client};
+use crate::store;
 use crate::store::audit::Actor;
-use crate::{ApiError, AppState, store};
 
 /// How long an enrolment code works: a working day, so it can be printed and carried to the device.
 pub const VALIDITY_MILLIS: i64 = 24 * 60 * 60 * 1000;

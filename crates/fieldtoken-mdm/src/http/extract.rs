@@ -9,7 +9,7 @@ use fieldtoken_api::ServerCode;
 use fieldtoken_core::{ErrorKind, OrgId};
 use serde::de::DeserializeOwned;
 
-use crate::ApiError;
+use crate::http::error::ApiError;
 use crate::store::{self, Conn, Named};
 
 /// A JSON body, read by the document's rules (see [`super::strict`]). Malformed JSON is 400 `malformed_json`, wrong

@@ -7,7 +7,9 @@ use fieldtoken_api::devices::Fleet;
 
 use super::auth::{Authorized, ReadFleets};
 use super::doc::{Always, Guarded};
-use crate::{ApiError, AppState, store};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::store;
 
 /// The organisation's fleets, by name.
 ///

@@ -5,7 +5,8 @@ use axum::extract::State;
 use fieldtoken_api::Health;
 
 use super::doc::Always;
-use crate::{ApiError, AppState};
+use crate::http::AppState;
+use crate::http::error::ApiError;
 
 /// Whether the server and its database answer.
 ///

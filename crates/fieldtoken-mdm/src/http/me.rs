@@ -7,7 +7,9 @@ use fieldtoken_api::devices::{Me, MeToken, OrgRef};
 
 use super::auth::Principal;
 use super::doc::{Always, Guarded};
-use crate::{ApiError, AppState, store};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::store;
 
 /// Who the token is and what it may do.
 ///

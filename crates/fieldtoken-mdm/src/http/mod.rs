@@ -18,6 +18,7 @@ pub mod error;
 pub mod extract;
 pub mod fleets;
 pub mod health;
+pub mod limits;
 pub mod me;
 pub mod operator;
 pub mod parties;
@@ -43,7 +44,42 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{AppState, MAX_BODY_BYTES, web};
+use fieldtoken_core::LinkBase;
+
+use crate::seal::MasterKey;
+use crate::store::Store;
+use crate::web;
+
+/// The largest request body the API reads (a full sync batch fits); larger is 413 `body_too_large`.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    store: Store,
+    master: Arc<MasterKey>,
+    link_base: LinkBase,
+    limiter: limits::RateLimiter,
+}
+
+impl AppState {
+    /// State over an open, migrated store (see [`Store::open`]), its master key (see [`Store::master_key`]), and
+    /// the base of the deep links in signed QR codes (the address phones reach the PWA at).
+    pub fn new(store: Store, master: MasterKey, link_base: LinkBase) -> AppState {
+        AppState {
+            store,
+            master: Arc::new(master),
+            link_base,
+            limiter: limits::RateLimiter::new(limits::Limits::default()),
+        }
+    }
+
+    /// The same state with these rate limits instead of [`limits::Limits::default`].
+    pub fn with_limits(mut self, limits: limits::Limits) -> AppState {
+        self.limiter = limits::RateLimiter::new(limits);
+        self
+    }
+}
 
 /// The whole HTTP surface: the JSON API under `/api`, and the built PWA in `web_dir` for everything else.
 pub fn router(state: AppState, web_dir: &Path) -> Router {

@@ -20,10 +20,12 @@ use super::auth::Principal;
 use super::doc::{Always, WithBody};
 use super::extract::Peer;
 use crate::clock::{now, rfc3339};
-use crate::limits::{Budget, Client};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::limits::{Budget, Client};
 use crate::store::access_tokens::{self as tokens, Credential, Stored};
 use crate::store::audit::Actor;
-use crate::{ApiError, AppState, pass_code, store};
+use crate::{pass_code, store};
 
 /// How long an operator session lasts: a working week, so that a phone that was offline for days can still sync its
 /// queue under the operator who scanned it.

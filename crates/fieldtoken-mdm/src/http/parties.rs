@@ -23,9 +23,11 @@ use super::auth::{AccessCreate, AccessRead, AccessUpdate, Authorized, Principal}
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath, checked_name};
 use crate::clock::{now, rfc3339};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::store;
 use crate::store::access_tokens::PassCodeHash;
 use crate::store::parties::{self, Kind};
-use crate::{ApiError, AppState, store};
 
 fn party_json(party: parties::Party) -> wire::Party {
     wire::Party {

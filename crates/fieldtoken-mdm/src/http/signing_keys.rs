@@ -21,10 +21,11 @@ use serde_json::json;
 use super::doc::{Always, ById, Guarded, Stateful};
 use super::extract::IdPath;
 use crate::clock::{now, rfc3339};
+use crate::http::AppState;
 use crate::http::auth::{Admin, Authorized};
+use crate::http::error::ApiError;
 use crate::store::signing_keys::KeyRecord;
 use crate::store::{self, Conn};
-use crate::{ApiError, AppState};
 
 fn status(key: &KeyRecord) -> KeyStatus {
     match (key.replaced_at, key.retired_at) {

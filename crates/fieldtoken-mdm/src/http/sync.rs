@@ -14,11 +14,13 @@ use fieldtoken_core::{DeviceId, ErrorKind, Redemption, RedemptionId, decide_batc
 use super::doc::{Always, Stateful, WithBody};
 use super::extract::Body;
 use crate::clock::{now, request_time, rfc3339};
+use crate::http::AppState;
 use crate::http::auth::{MaybePrincipal, Principal};
-use crate::limits::{Budget, Client};
+use crate::http::error::ApiError;
+use crate::http::limits::{Budget, Client};
+use crate::store;
 use crate::store::audit::Actor;
 use crate::store::redemptions::{IdConflict, Sender};
-use crate::{ApiError, AppState, store};
 
 /// The most redemptions in one batch.
 pub const MAX_BATCH: usize = 5000;

@@ -15,8 +15,10 @@ use super::auth::{Admin, Authorized};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath, checked_name, ensure_name_free};
 use crate::clock::{now, rfc3339};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::store;
 use crate::store::{Conn, Named, roles, users};
-use crate::{ApiError, AppState, store};
 
 fn wire(user: users::User) -> User {
     User {

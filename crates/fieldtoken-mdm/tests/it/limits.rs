@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use fieldtoken_mdm::limits::{Limits, Rate};
+use fieldtoken_mdm::http::limits::{Limits, Rate};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

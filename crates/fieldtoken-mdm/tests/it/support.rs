@@ -31,11 +31,11 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server over a fresh database and a small built-PWA stand-in folder.
     pub async fn start() -> TestServer {
-        TestServer::start_with_limits(fieldtoken_mdm::limits::Limits::default()).await
+        TestServer::start_with_limits(fieldtoken_mdm::http::limits::Limits::default()).await
     }
 
     /// [`TestServer::start`] with these rate limits.
-    pub async fn start_with_limits(limits: fieldtoken_mdm::limits::Limits) -> TestServer {
+    pub async fn start_with_limits(limits: fieldtoken_mdm::http::limits::Limits) -> TestServer {
         let dir = tempfile::tempdir().expect("temporary directory");
         let web = dir.path().join("dist");
         write_pwa(&web);

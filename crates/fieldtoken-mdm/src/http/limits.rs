@@ -17,7 +17,7 @@ use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use fieldtoken_api::ServerCode;
 
-use crate::ApiError;
+use crate::http::error::ApiError;
 
 /// One budget: at most `requests` in a burst, refilled at `requests` per `window`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
