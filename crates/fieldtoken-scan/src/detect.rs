@@ -1,0 +1,351 @@
+//! From finder patterns to text: choose triples of finders that could be one code's corners,
+//! estimate the module size and the version, find the bottom-right alignment pattern, sample the
+//! module grid through the perspective transform, and read it (mirrored too).
+
+use crate::binarize::BitImage;
+use crate::finder::{Finder, Point};
+use crate::symbol::{self, Grid};
+use crate::transform::Transform;
+
+/// Finders considered for triples: the most confirmed ones; more are noise in a busy frame, and
+/// the triples grow with the cube of their number.
+const MAX_FINDERS: usize = 16;
+/// Triples tried per binarized image, best-shaped first: a bound on the cost of a busy frame.
+const MAX_ATTEMPTS: usize = 40;
+
+/// Decodes every code whose three finders are among `finders`, appending new texts to `texts`.
+pub(crate) fn decode_all(image: &BitImage, finders: &[Finder], texts: &mut Vec<String>) -> bool {
+    let mut pool = finders.to_vec();
+    pool.sort_by(|a, b| b.count.cmp(&a.count));
+    pool.truncate(MAX_FINDERS);
+    let mut triples = Vec::new();
+    for i in 0..pool.len() {
+        for j in i + 1..pool.len() {
+            for k in j + 1..pool.len() {
+                if let Some((score, corners)) = shape(pool[i], pool[j], pool[k]) {
+                    triples.push((score, [i, j, k], corners));
+                }
+            }
+        }
+    }
+    triples.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut used = vec![false; pool.len()];
+    let mut decoded = false;
+    for (_, members, corners) in triples.into_iter().take(MAX_ATTEMPTS) {
+        if members.iter().any(|&m| used[m]) {
+            continue;
+        }
+        if let Some(text) = decode_corners(image, corners) {
+            for m in members {
+                used[m] = true;
+            }
+            decoded = true;
+            if !texts.contains(&text) {
+                texts.push(text);
+            }
+        }
+    }
+    decoded
+}
+
+/// The three finders as top-left, top-right and bottom-left corners, with a score (lower is more
+/// like a code's corners: a right angle, equal legs, equal module sizes), or `None` when they
+/// cannot be one code.
+fn shape(a: Finder, b: Finder, c: Finder) -> Option<(f32, [Finder; 3])> {
+    let (min_module, max_module) = [a, b, c].iter().fold((f32::MAX, 0.0f32), |(lo, hi), f| {
+        (lo.min(f.module), hi.max(f.module))
+    });
+    if max_module > 2.0 * min_module {
+        return None;
+    }
+    let (ab, bc, ca) = (
+        a.center.distance(b.center),
+        b.center.distance(c.center),
+        c.center.distance(a.center),
+    );
+    // The corner is opposite the longest side.
+    let (corner, p, q) = if bc >= ab && bc >= ca {
+        (a, b, c)
+    } else if ca >= ab && ca >= bc {
+        (b, c, a)
+    } else {
+        (c, a, b)
+    };
+    let (u, v) = (sub(p.center, corner.center), sub(q.center, corner.center));
+    let (leg_u, leg_v) = (u.0.hypot(u.1), v.0.hypot(v.1));
+    let module = (a.module + b.module + c.module) / 3.0;
+    // Finder centres are 14 modules apart in the smallest code and 170 in the largest.
+    let (short, long) = (leg_u.min(leg_v), leg_u.max(leg_v));
+    if short < 10.0 * module || long > 190.0 * module || long > 2.0 * short {
+        return None;
+    }
+    let cross = u.0 * v.1 - u.1 * v.0;
+    let cosine = (u.0 * v.0 + u.1 * v.1) / (leg_u * leg_v);
+    if cosine.abs() > 0.5 {
+        return None;
+    }
+    // In image coordinates (y down) top-right x bottom-left is positive; a mirrored code is read
+    // transposed later.
+    let (top_right, bottom_left) = if cross > 0.0 { (p, q) } else { (q, p) };
+    let score = cosine.abs() + (long / short - 1.0) + (max_module / min_module - 1.0)
+        - 0.02 * a.count.min(b.count).min(c.count).min(10) as f32;
+    Some((score, [corner, top_right, bottom_left]))
+}
+
+fn sub(a: Point, b: Point) -> (f32, f32) {
+    (a.x - b.x, a.y - b.y)
+}
+
+fn point(x: f32, y: f32) -> Point {
+    Point { x, y }
+}
+
+/// Tries to read the code with these finders at its top-left, top-right and bottom-left corners.
+fn decode_corners(image: &BitImage, [tl, tr, bl]: [Finder; 3]) -> Option<String> {
+    let across = module_between(image, tl, tr);
+    let down = module_between(image, tl, bl);
+    let modules_across = tl.center.distance(tr.center) / across;
+    let modules_down = tl.center.distance(bl.center) / down;
+    let estimate = (modules_across + modules_down) / 2.0 + 7.0;
+    // The nearest version first, then its neighbour on the side the estimate leans to.
+    let exact = (estimate - 17.0) / 4.0;
+    let nearest = exact.round().clamp(1.0, 40.0) as usize;
+    let other = if exact > nearest as f32 {
+        nearest + 1
+    } else {
+        nearest.saturating_sub(1)
+    };
+    let mut versions = vec![nearest];
+    if (exact - nearest as f32).abs() > 0.2 && (1..=40).contains(&other) {
+        versions.push(other);
+    }
+    let module = (across + down) / 2.0;
+    let mut tried = Vec::new();
+    while let Some(version) = versions.pop().filter(|_| tried.len() < 3) {
+        if tried.contains(&version) {
+            continue;
+        }
+        tried.push(version);
+        match read_version(image, [tl, tr, bl], module, version) {
+            Outcome::Text(text) => return Some(text),
+            // Version information disagrees with the estimate: it is right, the estimate is not.
+            Outcome::Version(v) => versions.push(v),
+            Outcome::Failed => {}
+        }
+    }
+    None
+}
+
+enum Outcome {
+    Text(String),
+    Version(usize),
+    Failed,
+}
+
+/// Samples and reads the code as `version`.
+fn read_version(
+    image: &BitImage,
+    [tl, tr, bl]: [Finder; 3],
+    module: f32,
+    version: usize,
+) -> Outcome {
+    let side = symbol::side_of(version);
+    let far = side as f32 - 3.5;
+    let (tl, tr, bl) = (tl.center, tr.center, bl.center);
+    // Where the bottom-right corner would be if the code were a parallelogram.
+    let corner = point(tr.x - tl.x + bl.x, tr.y - tl.y + bl.y);
+    let Some(affine) = Transform::between(
+        [
+            point(3.5, 3.5),
+            point(far, 3.5),
+            point(far, far),
+            point(3.5, far),
+        ],
+        [tl, tr, corner, bl],
+    ) else {
+        return Outcome::Failed;
+    };
+    let mut transforms = Vec::with_capacity(2);
+    if version >= 2 {
+        let target = side as f32 - 6.5;
+        if let Some(alignment) = find_alignment(image, &affine, target, module) {
+            if let Some(t) = Transform::between(
+                [
+                    point(3.5, 3.5),
+                    point(far, 3.5),
+                    point(target, target),
+                    point(3.5, far),
+                ],
+                [tl, tr, alignment, bl],
+            ) {
+                transforms.push(t);
+            }
+        }
+    }
+    transforms.push(affine);
+    for transform in transforms {
+        let grid = sample(image, &transform, side);
+        match crate::read::read(&grid) {
+            Outcome2::Text(text) => return Outcome::Text(text),
+            Outcome2::Version(v) if v != version => return Outcome::Version(v),
+            _ => {}
+        }
+    }
+    Outcome::Failed
+}
+
+use crate::read::Outcome as Outcome2;
+
+/// The module size around two finders, measured along the line joining them: across each finder
+/// its 7 modules both ways from the centre (on a tilted code, nearer the truth than the finders'
+/// own row estimates).
+fn module_between(image: &BitImage, a: Finder, b: Finder) -> f32 {
+    let fallback = (a.module + b.module) / 2.0;
+    let along_a = finder_width(image, a, b.center);
+    let along_b = finder_width(image, b, a.center);
+    match (along_a, along_b) {
+        (Some(x), Some(y)) => (x + y) / 14.0,
+        (Some(x), None) | (None, Some(x)) => x / 7.0,
+        (None, None) => fallback,
+    }
+}
+
+/// The width of finder `f` along the line towards `toward`, if both of its outer edges are found.
+fn finder_width(image: &BitImage, f: Finder, toward: Point) -> Option<f32> {
+    let (dx, dy) = sub(toward, f.center);
+    let length = dx.hypot(dy);
+    if length < 1.0 {
+        return None;
+    }
+    let direction = (dx / length, dy / length);
+    let there = edge_distance(image, f, direction)?;
+    let back = edge_distance(image, f, (-direction.0, -direction.1))?;
+    let width = there + back;
+    // Another way of measuring the same pattern must roughly agree with the row scan's.
+    (width > 4.0 * f.module && width < 12.0 * f.module).then_some(width)
+}
+
+/// From a finder's centre, the distance to the outside of its dark ring along `direction`.
+fn edge_distance(image: &BitImage, f: Finder, direction: (f32, f32)) -> Option<f32> {
+    let limit = (8.0 * f.module).ceil() as i32 + 2;
+    let mut state = 0;
+    for step in 1..limit {
+        let x = f.center.x + direction.0 * step as f32;
+        let y = f.center.y + direction.1 * step as f32;
+        let dark = image.is_dark(x.floor() as i32, y.floor() as i32);
+        state = match (state, dark) {
+            (0, false) => 1,
+            (1, true) => 2,
+            (2, false) => return Some(step as f32 - 0.5),
+            (s, _) => s,
+        };
+    }
+    None
+}
+
+/// Searches for the alignment pattern whose centre should be at grid position (`target`,
+/// `target`), by matching its 5x5 template (dark ring, light ring, dark centre) around the
+/// position `estimate` maps it to, widening the search until a near-perfect match appears.
+fn find_alignment(
+    image: &BitImage,
+    estimate: &Transform,
+    target: f32,
+    module: f32,
+) -> Option<Point> {
+    let center = estimate.apply(target, target)?;
+    // The grid's axes near the target, in pixels per module.
+    let right = estimate.apply(target + 1.0, target)?;
+    let down = estimate.apply(target, target + 1.0)?;
+    let axis_x = sub(right, center);
+    let axis_y = sub(down, center);
+    let mut best: Option<(i32, Point)> = None;
+    for radius_modules in [4.0f32, 8.0, 14.0] {
+        let radius = (radius_modules * module).ceil().min(400.0) as i32;
+        let step = ((module / 3.0).floor() as i32).max(1);
+        let mut y = -radius;
+        while y <= radius {
+            let mut x = -radius;
+            while x <= radius {
+                let at = point(center.x + x as f32, center.y + y as f32);
+                let matches = template_matches(image, at, axis_x, axis_y);
+                // Prefer the nearest of equal matches: a data module pattern far off can match too.
+                let score = 4 * matches - (x.abs() + y.abs()) * 2 / (module.ceil() as i32).max(1);
+                if best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, at));
+                }
+                x += step;
+            }
+            y += step;
+        }
+        if let Some((score, at)) = best {
+            if score >= 4 * 22 - 2 * radius_modules as i32 {
+                return Some(refine_alignment(image, at, axis_x, axis_y, module));
+            }
+        }
+    }
+    None
+}
+
+/// How many of the 25 modules around `at` match the alignment pattern.
+fn template_matches(image: &BitImage, at: Point, axis_x: (f32, f32), axis_y: (f32, f32)) -> i32 {
+    let mut matches = 0;
+    for j in -2i32..=2 {
+        for i in -2i32..=2 {
+            let x = at.x + i as f32 * axis_x.0 + j as f32 * axis_y.0;
+            let y = at.y + i as f32 * axis_x.1 + j as f32 * axis_y.1;
+            let expected = i.abs().max(j.abs()) != 1;
+            if image.is_dark(x.floor() as i32, y.floor() as i32) == expected {
+                matches += 1;
+            }
+        }
+    }
+    matches
+}
+
+/// The centre of the best match's dark centre module: the mean of the pixel positions around `at`
+/// where the template matches as well as at its best.
+fn refine_alignment(
+    image: &BitImage,
+    at: Point,
+    axis_x: (f32, f32),
+    axis_y: (f32, f32),
+    module: f32,
+) -> Point {
+    let reach = (module / 2.0).ceil() as i32 + 1;
+    let mut best = 0;
+    let (mut sum_x, mut sum_y, mut n) = (0.0, 0.0, 0.0);
+    for y in -reach..=reach {
+        for x in -reach..=reach {
+            let p = point(at.x + x as f32, at.y + y as f32);
+            let m = template_matches(image, p, axis_x, axis_y);
+            if m > best {
+                best = m;
+                (sum_x, sum_y, n) = (0.0, 0.0, 0.0);
+            }
+            if m == best {
+                sum_x += p.x;
+                sum_y += p.y;
+                n += 1.0;
+            }
+        }
+    }
+    if n > 0.0 {
+        point(sum_x / n, sum_y / n)
+    } else {
+        at
+    }
+}
+
+/// Samples the module grid: each module's centre through the transform, dark if its pixel is.
+fn sample(image: &BitImage, transform: &Transform, side: usize) -> Grid {
+    let mut dark = Vec::with_capacity(side * side);
+    for y in 0..side {
+        for x in 0..side {
+            let module = transform
+                .apply(x as f32 + 0.5, y as f32 + 0.5)
+                .is_some_and(|p| image.is_dark(p.x.floor() as i32, p.y.floor() as i32));
+            dark.push(module);
+        }
+    }
+    Grid::new(side, dark)
+}

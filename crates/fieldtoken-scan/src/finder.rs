@@ -1,0 +1,218 @@
+//! Finder patterns: the three 7x7 squares in a code's corners, found as runs of dark, light, dark,
+//! light, dark pixels in the ratio 1:1:3:1:1 along a row, then confirmed across the column, the row
+//! again and a diagonal through the same centre.
+
+use crate::binarize::BitImage;
+
+/// A point in image coordinates: pixel `(x, y)` covers `[x, x + 1) x [y, y + 1)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Point {
+    pub(crate) x: f32,
+    pub(crate) y: f32,
+}
+
+impl Point {
+    pub(crate) fn distance(self, other: Point) -> f32 {
+        (self.x - other.x).hypot(self.y - other.y)
+    }
+}
+
+/// A confirmed finder pattern: its centre, its module size in pixels, and how many scanned rows
+/// confirmed it (more rows, more certainty).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Finder {
+    pub(crate) center: Point,
+    pub(crate) module: f32,
+    pub(crate) count: u32,
+}
+
+/// Rows between two scanned rows: the smallest finder pattern (7 pixels high) is still crossed
+/// twice, which `select` relies on to prefer confirmed patterns.
+const ROW_STEP: usize = 2;
+
+/// Every finder pattern in the image, with nearby confirmations merged.
+pub(crate) fn find(image: &BitImage) -> Vec<Finder> {
+    let mut found: Vec<Finder> = Vec::new();
+    for y in (ROW_STEP / 2..image.height()).step_by(ROW_STEP) {
+        let row = image.row(y);
+        let mut counts = [0u32; 5];
+        let mut state = 0;
+        for (x, &dark) in row.iter().enumerate() {
+            if dark != 0 {
+                if state % 2 == 1 {
+                    state += 1;
+                }
+                counts[state] += 1;
+            } else if state % 2 == 1 {
+                counts[state] += 1;
+            } else if state < 4 {
+                state += 1;
+                counts[state] += 1;
+            } else {
+                if ratio_fits(&counts, 2.0) {
+                    confirm(image, &counts, x, y, &mut found);
+                }
+                // Keep the last dark, light, dark runs: they may open the next pattern.
+                counts = [counts[2], counts[3], counts[4], 1, 0];
+                state = 3;
+            }
+        }
+        if state == 4 && ratio_fits(&counts, 2.0) {
+            confirm(image, &counts, row.len(), y, &mut found);
+        }
+    }
+    found
+}
+
+/// Whether five run lengths fit 1:1:3:1:1, each within `1 / tolerance` of a module of the
+/// pattern's estimated size.
+fn ratio_fits(counts: &[u32; 5], tolerance: f32) -> bool {
+    if counts.contains(&0) {
+        return false;
+    }
+    let total: u32 = counts.iter().sum();
+    if total < 7 {
+        return false;
+    }
+    let module = total as f32 / 7.0;
+    let variance = module / tolerance;
+    (module - counts[0] as f32).abs() < variance
+        && (module - counts[1] as f32).abs() < variance
+        && (3.0 * module - counts[2] as f32).abs() < 3.0 * variance
+        && (module - counts[3] as f32).abs() < variance
+        && (module - counts[4] as f32).abs() < variance
+}
+
+/// Checks a row's candidate (its runs end at column `end`) across its column, its row and a
+/// diagonal, and records the confirmed centre.
+fn confirm(image: &BitImage, counts: &[u32; 5], end: usize, y: usize, found: &mut Vec<Finder>) {
+    let total: u32 = counts.iter().sum();
+    let center_x = end as f32 - (counts[4] + counts[3]) as f32 - counts[2] as f32 / 2.0;
+    let Some((center_y, _)) =
+        cross_check(image, center_x, y as f32 + 0.5, (0, 1), counts[2], total)
+    else {
+        return;
+    };
+    let Some((center_x, row_total)) =
+        cross_check(image, center_x, center_y, (1, 0), counts[2], total)
+    else {
+        return;
+    };
+    if !diagonal_fits(image, center_x, center_y, counts[2]) {
+        return;
+    }
+    let module = row_total as f32 / 7.0;
+    let center = Point {
+        x: center_x,
+        y: center_y,
+    };
+    for known in found.iter_mut() {
+        if (known.center.x - center.x).abs() <= module
+            && (known.center.y - center.y).abs() <= module
+            && ((known.module - module).abs() <= 1.0
+                || (known.module - module).abs() <= known.module)
+        {
+            // Average the confirmations: the centre settles as more rows cross the pattern.
+            let n = known.count as f32;
+            known.center.x = (known.center.x * n + center.x) / (n + 1.0);
+            known.center.y = (known.center.y * n + center.y) / (n + 1.0);
+            known.module = (known.module * n + module) / (n + 1.0);
+            known.count += 1;
+            return;
+        }
+    }
+    found.push(Finder {
+        center,
+        module,
+        count: 1,
+    });
+}
+
+/// Counts the five runs through `(x, y)` along `step` (both ways from the centre run), with no run
+/// but the centre's longer than `max`.
+fn runs(image: &BitImage, x: i32, y: i32, step: (i32, i32), max: u32) -> Option<([u32; 5], i32)> {
+    let mut counts = [0u32; 5];
+    let at = |i: i32| image.is_dark(x + i * step.0, y + i * step.1);
+    let inside = |i: i32| {
+        let (px, py) = (x + i * step.0, y + i * step.1);
+        px >= 0 && py >= 0 && (px as usize) < image.width() && (py as usize) < image.height()
+    };
+    let mut i = 0;
+    while inside(i) && at(i) {
+        counts[2] += 1;
+        i -= 1;
+    }
+    if !inside(i) {
+        return None;
+    }
+    while inside(i) && !at(i) && counts[1] <= max {
+        counts[1] += 1;
+        i -= 1;
+    }
+    if !inside(i) || counts[1] > max {
+        return None;
+    }
+    while inside(i) && at(i) && counts[0] <= max {
+        counts[0] += 1;
+        i -= 1;
+    }
+    if counts[0] > max {
+        return None;
+    }
+    let mut i = 1;
+    while inside(i) && at(i) {
+        counts[2] += 1;
+        i += 1;
+    }
+    if !inside(i) {
+        return None;
+    }
+    while inside(i) && !at(i) && counts[3] <= max {
+        counts[3] += 1;
+        i += 1;
+    }
+    if !inside(i) || counts[3] > max {
+        return None;
+    }
+    while inside(i) && at(i) && counts[4] <= max {
+        counts[4] += 1;
+        i += 1;
+    }
+    if counts[4] > max {
+        return None;
+    }
+    Some((counts, i))
+}
+
+/// Re-measures a candidate along one axis from its estimated centre: the new centre on that axis
+/// and the pattern's width in pixels, if the runs fit and are about as long as the row's.
+fn cross_check(
+    image: &BitImage,
+    x: f32,
+    y: f32,
+    step: (i32, i32),
+    center_run: u32,
+    total: u32,
+) -> Option<(f32, u32)> {
+    let (px, py) = (x.floor() as i32, y.floor() as i32);
+    let (counts, end) = runs(image, px, py, step, center_run)?;
+    let sum: u32 = counts.iter().sum();
+    // A pattern seen at an angle is not square, but not twice as long one way as the other.
+    if 5 * sum.abs_diff(total) >= 2 * total || !ratio_fits(&counts, 2.0) {
+        return None;
+    }
+    let end_center = end - (counts[4] + counts[3]) as i32;
+    let along = if step.0 != 0 { px } else { py };
+    Some((
+        along as f32 + end_center as f32 - counts[2] as f32 / 2.0,
+        sum,
+    ))
+}
+
+/// The diagonal through the centre must cross the same five runs, a little more loosely (the
+/// diagonal of a tilted square varies more).
+fn diagonal_fits(image: &BitImage, x: f32, y: f32, center_run: u32) -> bool {
+    let (px, py) = (x.floor() as i32, y.floor() as i32);
+    runs(image, px, py, (1, 1), 2 * center_run)
+        .is_some_and(|(counts, _)| ratio_fits(&counts, 1.333))
+}

@@ -1,0 +1,110 @@
+//! fieldtoken's QR reader: RGBA camera frames in, the text of every QR code out, never a panic.
+//!
+//! ```
+//! // A blank 64x48 frame holds no code.
+//! let frame = vec![255u8; 64 * 48 * 4];
+//! assert!(fieldtoken_scan::scan_rgba(&frame, 64, 48).is_empty());
+//! ```
+//!
+//! The passes, each in its own module: grey conversion (`grey`), binarization (`binarize`),
+//! finder-pattern search (`finder`), triples of finders to codes with their perspective transform
+//! and alignment pattern (`detect`, `transform`), the symbol's structure with format and version
+//! information and codeword placement (`symbol`, `read`), Reed-Solomon correction
+//! (`reed_solomon`), and the bit stream with its character sets (`bitstream`, `charset`).
+//!
+//! `scan_rgba` runs up to seven attempts, stopping at the first that decodes anything:
+//!
+//! | pass | binarizer | image | rescues |
+//! |---|---|---|---|
+//! | 1 | local (8x8 blocks, smoothed over 5x5 blocks) | as is | most photos |
+//! | 2 | the same, inverted | as is | light-on-dark codes |
+//! | 3 | global histogram valley | as is | low-contrast codes that local thresholds break up |
+//! | 4, 5 | local, then global | halved (2x2 box filter) | blur, noise, no quiet zone |
+//! | 6, 7 | local, then global | quartered | codes filling a large frame |
+//!
+//! A pass whose binarized image holds no finder pattern stops after the row scan, which is what
+//! keeps frames without a code cheap.
+
+#![deny(missing_docs)]
+
+mod binarize;
+mod bitstream;
+mod charset;
+mod detect;
+mod finder;
+mod grey;
+mod read;
+mod reed_solomon;
+mod symbol;
+mod transform;
+
+/// The smallest QR code (version 1) is 21 modules wide; a frame or a downscaled copy narrower than
+/// that cannot hold one.
+const MIN_SIDE: usize = 21;
+
+/// How many times the pyramid passes halve the frame: a 640x480 frame goes down to 160x120, where a
+/// code that fills the frame still has about 4 pixels per module at version 7.
+const PYRAMID_LEVELS: usize = 2;
+
+/// Decodes every QR code in one RGBA frame (`width * height` pixels, 4 bytes each, row by row, as
+/// in a canvas `ImageData`) and returns their texts, without duplicates, in the order found.
+///
+/// Never panics: a buffer whose length is not `width * height * 4`, an empty frame or one too small
+/// to hold a QR code returns an empty list. Transparent pixels count as white, like a page behind
+/// a printed code.
+pub fn scan_rgba(rgba: &[u8], width: u32, height: u32) -> Vec<String> {
+    let (Ok(w), Ok(h)) = (usize::try_from(width), usize::try_from(height)) else {
+        return Vec::new();
+    };
+    if w < MIN_SIDE || h < MIN_SIDE {
+        return Vec::new();
+    }
+    match grey::luma_from_rgba(rgba, width, height) {
+        Some(luma) => scan_luma(&luma, w, h),
+        None => Vec::new(),
+    }
+}
+
+/// Runs the passes over a luma image of `width * height` pixels.
+fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut image = binarize::local(luma, width, height);
+    if pass(&image, &mut texts) {
+        return texts;
+    }
+    image.invert();
+    if pass(&image, &mut texts) {
+        return texts;
+    }
+    if pass(&binarize::global(luma, width, height), &mut texts) {
+        return texts;
+    }
+    let (mut level, mut level_width, mut level_height) = (None::<Vec<u8>>, width, height);
+    for _ in 0..PYRAMID_LEVELS {
+        if level_width / 2 < MIN_SIDE || level_height / 2 < MIN_SIDE {
+            break;
+        }
+        let halved = grey::halve(level.as_deref().unwrap_or(luma), level_width);
+        (level_width, level_height) = (level_width / 2, level_height / 2);
+        let level = level.insert(halved);
+        if pass(
+            &binarize::local(level, level_width, level_height),
+            &mut texts,
+        ) || pass(
+            &binarize::global(level, level_width, level_height),
+            &mut texts,
+        ) {
+            return texts;
+        }
+    }
+    texts
+}
+
+/// One pass over a binarized image: finders, then codes. Returns whether it decoded anything.
+fn pass(image: &binarize::BitImage, texts: &mut Vec<String>) -> bool {
+    let finders = finder::find(image);
+    if finders.len() < 3 {
+        return false;
+    }
+    detect::decode_all(image, &finders, texts)
+}
