@@ -126,6 +126,12 @@ fn decode_corners(image: &BitImage, [tl, tr, bl]: [Finder; 3]) -> Option<String>
             continue;
         }
         tried.push(version);
+        crate::trace!(
+            "  corners {:?} {:?} {:?} module {module} estimate {estimate} version {version}",
+            tl.center,
+            tr.center,
+            bl.center
+        );
         match read_version(image, [tl, tr, bl], module, version) {
             Outcome::Text(text) => return Some(text),
             // Version information disagrees with the estimate: it is right, the estimate is not.
@@ -165,11 +171,17 @@ fn read_version(
     ) else {
         return Outcome::Failed;
     };
-    let mut transforms = Vec::with_capacity(2);
+    let known = symbol::known_modules(version);
+    let mut fits = Vec::with_capacity(3);
     if version >= 2 {
         let target = side as f32 - 6.5;
-        if let Some(alignment) = find_alignment(image, &affine, target, module) {
-            if let Some(t) = Transform::between(
+        let found = find_alignment(image, &affine, target, module);
+        crate::trace!(
+            "   alignment {found:?} (estimate {:?})",
+            affine.apply(target, target)
+        );
+        if let Some(alignment) = found {
+            fits.push((
                 [
                     point(3.5, 3.5),
                     point(far, 3.5),
@@ -177,24 +189,105 @@ fn read_version(
                     point(3.5, far),
                 ],
                 [tl, tr, alignment, bl],
-            ) {
-                transforms.push(t);
+            ));
+        }
+    }
+    fits.push((
+        [
+            point(3.5, 3.5),
+            point(far, 3.5),
+            point(far, far),
+            point(3.5, far),
+        ],
+        [tl, tr, corner, bl],
+    ));
+    let mut tried = 0;
+    for (grid_points, image_points) in fits {
+        let refined = refine(image, &known, grid_points, image_points, module);
+        crate::trace!("   refined {image_points:?} -> {refined:?}");
+        for points in [refined, image_points] {
+            let Some(transform) = Transform::between(grid_points, points) else {
+                continue;
+            };
+            tried += 1;
+            let grid = sample(image, &transform, side);
+            crate::trace!("   sampled {side}");
+            if std::env::var_os("SCAN_GRID").is_some() {
+                for y in 0..side {
+                    let row: String = (0..side)
+                        .map(|x| if grid.at(x, y) { '#' } else { '.' })
+                        .collect();
+                    eprintln!("{row}");
+                }
+            }
+            match crate::read::read(&grid) {
+                Outcome2::Text(text) => return Outcome::Text(text),
+                Outcome2::Version(v) if v != version => return Outcome::Version(v),
+                _ => {}
             }
         }
     }
-    transforms.push(affine);
-    for transform in transforms {
-        let grid = sample(image, &transform, side);
-        match crate::read::read(&grid) {
-            Outcome2::Text(text) => return Outcome::Text(text),
-            Outcome2::Version(v) if v != version => return Outcome::Version(v),
-            _ => {}
-        }
-    }
+    let _ = tried;
     Outcome::Failed
 }
 
 use crate::read::Outcome as Outcome2;
+
+/// How many of the known function modules a transform through these points samples right.
+fn agreement(
+    image: &BitImage,
+    known: &[(u8, u8, bool)],
+    grid_points: [Point; 4],
+    image_points: [Point; 4],
+) -> usize {
+    let Some(transform) = Transform::between(grid_points, image_points) else {
+        return 0;
+    };
+    known
+        .iter()
+        .filter(|&&(x, y, dark)| {
+            transform
+                .apply(f32::from(x) + 0.5, f32::from(y) + 0.5)
+                .is_some_and(|p| image.is_dark(p.x.floor() as i32, p.y.floor() as i32) == dark)
+        })
+        .count()
+}
+
+/// Moves the four image points, a fraction of a module at a time, while the transform through
+/// them samples more of the known function modules right: timing and alignment patterns pull the
+/// grid onto the code where four points alone (a tilted, curved or blurred code) are off.
+fn refine(
+    image: &BitImage,
+    known: &[(u8, u8, bool)],
+    grid_points: [Point; 4],
+    mut image_points: [Point; 4],
+    module: f32,
+) -> [Point; 4] {
+    let mut best = agreement(image, known, grid_points, image_points);
+    let mut step = module;
+    let mut evaluations = 0;
+    while step > module / 8.0 && evaluations < 400 && best < known.len() {
+        let mut improved = false;
+        for corner in 0..4 {
+            for (dx, dy) in [(step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)] {
+                let mut candidate = image_points;
+                candidate[corner].x += dx;
+                candidate[corner].y += dy;
+                let score = agreement(image, known, grid_points, candidate);
+                evaluations += 1;
+                if score > best {
+                    best = score;
+                    image_points = candidate;
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            step /= 2.0;
+        }
+    }
+    image_points
+}
 
 /// The module size around two finders, measured along the line joining them: across each finder
 /// its 7 modules both ways from the centre (on a tilted code, nearer the truth than the finders'

@@ -27,6 +27,14 @@
 
 #![deny(missing_docs)]
 
+/// Development trace (SCAN_TRACE=1), removed before release.
+macro_rules! trace {
+    ($($t:tt)*) => {
+        if std::env::var_os("SCAN_TRACE").is_some() { eprintln!($($t)*); }
+    };
+}
+pub(crate) use trace;
+
 mod binarize;
 mod bitstream;
 mod charset;
@@ -103,6 +111,16 @@ fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
 /// One pass over a binarized image: finders, then codes. Returns whether it decoded anything.
 fn pass(image: &binarize::BitImage, texts: &mut Vec<String>) -> bool {
     let finders = finder::find(image);
+    trace!(
+        "pass {}x{}: {} finders {:?}",
+        image.width(),
+        image.height(),
+        finders.len(),
+        finders
+            .iter()
+            .map(|f| (f.center.x as i32, f.center.y as i32, f.module, f.count))
+            .collect::<Vec<_>>()
+    );
     if finders.len() < 3 {
         return false;
     }

@@ -33,10 +33,12 @@ pub(crate) fn read(grid: &Grid) -> Outcome {
             }
         }
         let Some(format) = symbol::read_format(grid) else {
+            crate::trace!("    no format");
             continue;
         };
         let codewords = symbol::codewords(grid, version, format.mask);
         let Some(data) = symbol::correct_data(&codewords, version, format.level) else {
+            crate::trace!("    format {format:?}, RS failed");
             continue;
         };
         if let Some(text) = crate::bitstream::decode(&data, version) {

@@ -394,3 +394,47 @@ mod tests {
         assert_eq!(VERSION_WORDS[0], 0x07c94);
     }
 }
+
+/// The function modules whose colour is known in advance (finders, separators, timing and
+/// alignment patterns), as `(x, y, dark)`: what a sampled grid must show if it was sampled in the
+/// right places.
+pub(crate) fn known_modules(version: usize) -> Vec<(u8, u8, bool)> {
+    let side = side_of(version);
+    let mut known = Vec::new();
+    // Finders with their separators: 8x8 squares at three corners.
+    for (fx, fy) in [(0, 0), (side - 7, 0), (0, side - 7)] {
+        for dy in -1i32..=7 {
+            for dx in -1i32..=7 {
+                let (x, y) = (fx as i32 + dx, fy as i32 + dy);
+                if x < 0 || y < 0 || x >= side as i32 || y >= side as i32 {
+                    continue;
+                }
+                let ring = dx.clamp(0, 6).abs_diff(3).max(dy.clamp(0, 6).abs_diff(3));
+                let inside = (0..7).contains(&dx) && (0..7).contains(&dy);
+                let dark = inside && ring != 2;
+                known.push((x as u8, y as u8, dark));
+            }
+        }
+    }
+    for i in 8..side - 8 {
+        known.push((i as u8, 6, i % 2 == 0));
+        known.push((6, i as u8, i % 2 == 0));
+    }
+    let centers = alignment_centers(version);
+    for &cy in &centers {
+        for &cx in &centers {
+            let on_finder =
+                (cx == 6 && cy == 6) || (cx == 6 && cy == side - 7) || (cx == side - 7 && cy == 6);
+            if on_finder {
+                continue;
+            }
+            for dy in -2i32..=2 {
+                for dx in -2i32..=2 {
+                    let dark = dx.abs().max(dy.abs()) != 1;
+                    known.push(((cx as i32 + dx) as u8, (cy as i32 + dy) as u8, dark));
+                }
+            }
+        }
+    }
+    known
+}
