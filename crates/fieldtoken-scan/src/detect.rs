@@ -13,8 +13,37 @@ const MAX_FINDERS: usize = 16;
 /// Triples tried per binarized image, best-shaped first: a bound on the cost of a busy frame.
 const MAX_ATTEMPTS: usize = 40;
 
+/// What a pass reads codes from: its binarized image, and the grey image it came from (at the same
+/// size), whose values resample modules that binarization blurred together.
+pub(crate) struct Source<'a> {
+    pub(crate) bits: &'a BitImage,
+    pub(crate) luma: &'a [u8],
+    /// Whether dark and light are swapped (the light-on-dark pass).
+    pub(crate) inverted: bool,
+}
+
+impl Source<'_> {
+    /// The grey level at a point (bilinear), dark low; outside the image it is white.
+    fn grey(&self, p: Point) -> f32 {
+        let (w, h) = (self.bits.width(), self.bits.height());
+        let (x, y) = (p.x - 0.5, p.y - 0.5);
+        if !(x >= 0.0 && y >= 0.0 && x < (w - 1) as f32 && y < (h - 1) as f32)
+            || self.luma.len() != w * h
+        {
+            return if self.inverted { 0.0 } else { 255.0 };
+        }
+        let (x0, y0) = (x as usize, y as usize);
+        let (fx, fy) = (x - x0 as f32, y - y0 as f32);
+        let at = |x: usize, y: usize| f32::from(self.luma[y * w + x]);
+        let top = at(x0, y0) * (1.0 - fx) + at(x0 + 1, y0) * fx;
+        let bottom = at(x0, y0 + 1) * (1.0 - fx) + at(x0 + 1, y0 + 1) * fx;
+        let value = top * (1.0 - fy) + bottom * fy;
+        if self.inverted { 255.0 - value } else { value }
+    }
+}
+
 /// Decodes every code whose three finders are among `finders`, appending new texts to `texts`.
-pub(crate) fn decode_all(image: &BitImage, finders: &[Finder], texts: &mut Vec<String>) -> bool {
+pub(crate) fn decode_all(source: &Source, finders: &[Finder], texts: &mut Vec<String>) -> bool {
     let mut pool = finders.to_vec();
     pool.sort_by(|a, b| b.count.cmp(&a.count));
     pool.truncate(MAX_FINDERS);
@@ -35,7 +64,7 @@ pub(crate) fn decode_all(image: &BitImage, finders: &[Finder], texts: &mut Vec<S
         if members.iter().any(|&m| used[m]) {
             continue;
         }
-        if let Some(text) = decode_corners(image, corners) {
+        if let Some(text) = decode_corners(source, corners) {
             for m in members {
                 used[m] = true;
             }
@@ -101,7 +130,8 @@ fn point(x: f32, y: f32) -> Point {
 }
 
 /// Tries to read the code with these finders at its top-left, top-right and bottom-left corners.
-fn decode_corners(image: &BitImage, [tl, tr, bl]: [Finder; 3]) -> Option<String> {
+fn decode_corners(source: &Source, [tl, tr, bl]: [Finder; 3]) -> Option<String> {
+    let image = source.bits;
     let across = module_between(image, tl, tr);
     let down = module_between(image, tl, bl);
     let modules_across = tl.center.distance(tr.center) / across;
@@ -132,7 +162,7 @@ fn decode_corners(image: &BitImage, [tl, tr, bl]: [Finder; 3]) -> Option<String>
             tr.center,
             bl.center
         );
-        match read_version(image, [tl, tr, bl], module, version) {
+        match read_version(source, [tl, tr, bl], module, version) {
             Outcome::Text(text) => return Some(text),
             // Version information disagrees with the estimate: it is right, the estimate is not.
             Outcome::Version(v) => versions.push(v),
@@ -150,11 +180,12 @@ enum Outcome {
 
 /// Samples and reads the code as `version`.
 fn read_version(
-    image: &BitImage,
+    source: &Source,
     [tl, tr, bl]: [Finder; 3],
     module: f32,
     version: usize,
 ) -> Outcome {
+    let image = source.bits;
     let side = symbol::side_of(version);
     let far = side as f32 - 3.5;
     let (tl, tr, bl) = (tl.center, tr.center, bl.center);
@@ -201,7 +232,6 @@ fn read_version(
         ],
         [tl, tr, corner, bl],
     ));
-    let mut tried = 0;
     for (grid_points, image_points) in fits {
         let refined = refine(image, &known, grid_points, image_points, module);
         crate::trace!("   refined {image_points:?} -> {refined:?}");
@@ -209,29 +239,62 @@ fn read_version(
             let Some(transform) = Transform::between(grid_points, points) else {
                 continue;
             };
-            tried += 1;
-            let grid = sample(image, &transform, side);
-            crate::trace!("   sampled {side}");
-            if std::env::var_os("SCAN_GRID").is_some() {
-                for y in 0..side {
-                    let row: String = (0..side)
-                        .map(|x| if grid.at(x, y) { '#' } else { '.' })
-                        .collect();
-                    eprintln!("{row}");
-                }
-            }
-            match crate::read::read(&grid) {
+            match read_grid(source, &transform, side) {
                 Outcome2::Text(text) => return Outcome::Text(text),
                 Outcome2::Version(v) if v != version => return Outcome::Version(v),
                 _ => {}
             }
         }
     }
-    let _ = tried;
     Outcome::Failed
 }
 
 use crate::read::Outcome as Outcome2;
+
+/// Where in a module the jittered samplings look, as fractions of the module: a grid that is off
+/// by a third of a module on one side still reads.
+const JITTER: [(f32, f32); 8] = [
+    (0.3, 0.5),
+    (0.7, 0.5),
+    (0.5, 0.3),
+    (0.5, 0.7),
+    (0.3, 0.3),
+    (0.7, 0.7),
+    (0.3, 0.7),
+    (0.7, 0.3),
+];
+
+/// Samples and reads the grid through `transform`: at module centres first; when that is close
+/// (the format information reads, the data does not), from the grey image, then off-centre.
+fn read_grid(source: &Source, transform: &Transform, side: usize) -> Outcome2 {
+    let grid = sample_at(source.bits, transform, side, (0.5, 0.5));
+    crate::trace!("   sampled {side}");
+    if std::env::var_os("SCAN_GRID").is_some() {
+        for y in 0..side {
+            let row: String = (0..side)
+                .map(|x| if grid.at(x, y) { '#' } else { '.' })
+                .collect();
+            eprintln!("{row}");
+        }
+    }
+    let first = crate::read::read(&grid);
+    if !matches!(first, Outcome2::Close) {
+        return first;
+    }
+    if let text @ Outcome2::Text(_) = crate::read::read(&sample_grey(source, transform, side)) {
+        crate::trace!("   read from grey");
+        return text;
+    }
+    for at in JITTER {
+        if let text @ Outcome2::Text(_) =
+            crate::read::read(&sample_at(source.bits, transform, side, at))
+        {
+            crate::trace!("   read at {at:?}");
+            return text;
+        }
+    }
+    Outcome2::Close
+}
 
 /// How many of the known function modules a transform through these points samples right.
 fn agreement(
@@ -429,15 +492,53 @@ fn refine_alignment(
     }
 }
 
-/// Samples the module grid: each module's centre through the transform, dark if its pixel is.
-fn sample(image: &BitImage, transform: &Transform, side: usize) -> Grid {
+/// Samples the module grid: each module's point `at` (its centre is (0.5, 0.5)) through the
+/// transform, dark if its pixel is.
+fn sample_at(image: &BitImage, transform: &Transform, side: usize, at: (f32, f32)) -> Grid {
     let mut dark = Vec::with_capacity(side * side);
     for y in 0..side {
         for x in 0..side {
             let module = transform
-                .apply(x as f32 + 0.5, y as f32 + 0.5)
+                .apply(x as f32 + at.0, y as f32 + at.1)
                 .is_some_and(|p| image.is_dark(p.x.floor() as i32, p.y.floor() as i32));
             dark.push(module);
+        }
+    }
+    Grid::new(side, dark)
+}
+
+/// Samples the module grid from the grey image, each module against the mean of the 7x7 modules
+/// around it: a threshold in module space, which follows blur that pixel blocks do not.
+fn sample_grey(source: &Source, transform: &Transform, side: usize) -> Grid {
+    let mut grey = Vec::with_capacity(side * side);
+    for y in 0..side {
+        for x in 0..side {
+            let value = transform
+                .apply(x as f32 + 0.5, y as f32 + 0.5)
+                .map_or(255.0, |p| source.grey(p));
+            grey.push(value);
+        }
+    }
+    // Summed-area table: any window's sum in four reads.
+    let stride = side + 1;
+    let mut sums = vec![0.0f32; stride * stride];
+    for y in 0..side {
+        let mut row = 0.0;
+        for x in 0..side {
+            row += grey[y * side + x];
+            sums[(y + 1) * stride + x + 1] = sums[y * stride + x + 1] + row;
+        }
+    }
+    const REACH: usize = 3;
+    let mut dark = Vec::with_capacity(side * side);
+    for y in 0..side {
+        let (y0, y1) = (y.saturating_sub(REACH), (y + REACH + 1).min(side));
+        for x in 0..side {
+            let (x0, x1) = (x.saturating_sub(REACH), (x + REACH + 1).min(side));
+            let sum = sums[y1 * stride + x1] - sums[y0 * stride + x1] - sums[y1 * stride + x0]
+                + sums[y0 * stride + x0];
+            let mean = sum / ((y1 - y0) * (x1 - x0)) as f32;
+            dark.push(grey[y * side + x] < mean);
         }
     }
     Grid::new(side, dark)

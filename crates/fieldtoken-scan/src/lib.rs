@@ -77,14 +77,19 @@ pub fn scan_rgba(rgba: &[u8], width: u32, height: u32) -> Vec<String> {
 fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
     let mut texts = Vec::new();
     let mut image = binarize::local(luma, width, height);
-    if pass(&image, &mut texts) {
+    if pass(&image, luma, false, &mut texts) {
         return texts;
     }
     image.invert();
-    if pass(&image, &mut texts) {
+    if pass(&image, luma, true, &mut texts) {
         return texts;
     }
-    if pass(&binarize::global(luma, width, height), &mut texts) {
+    if pass(
+        &binarize::global(luma, width, height),
+        luma,
+        false,
+        &mut texts,
+    ) {
         return texts;
     }
     let (mut level, mut level_width, mut level_height) = (None::<Vec<u8>>, width, height);
@@ -97,9 +102,13 @@ fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
         let level = level.insert(halved);
         if pass(
             &binarize::local(level, level_width, level_height),
+            level,
+            false,
             &mut texts,
         ) || pass(
             &binarize::global(level, level_width, level_height),
+            level,
+            false,
             &mut texts,
         ) {
             return texts;
@@ -109,8 +118,18 @@ fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
 }
 
 /// One pass over a binarized image: finders, then codes. Returns whether it decoded anything.
-fn pass(image: &binarize::BitImage, texts: &mut Vec<String>) -> bool {
+fn pass(image: &binarize::BitImage, luma: &[u8], inverted: bool, texts: &mut Vec<String>) -> bool {
     let finders = finder::find(image);
+    if let Some(dir) = std::env::var_os("SCAN_DUMP") {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let mut pgm = format!("P5 {} {} 255\n", image.width(), image.height()).into_bytes();
+        for y in 0..image.height() {
+            pgm.extend(image.row(y).iter().map(|&d| if d != 0 { 0u8 } else { 255 }));
+        }
+        let _ = std::fs::write(std::path::Path::new(&dir).join(format!("pass{n}.pgm")), pgm);
+    }
     trace!(
         "pass {}x{}: {} finders {:?}",
         image.width(),
@@ -124,5 +143,10 @@ fn pass(image: &binarize::BitImage, texts: &mut Vec<String>) -> bool {
     if finders.len() < 3 {
         return false;
     }
-    detect::decode_all(image, &finders, texts)
+    let source = detect::Source {
+        bits: image,
+        luma,
+        inverted,
+    };
+    detect::decode_all(&source, &finders, texts)
 }

@@ -9,6 +9,9 @@ pub(crate) enum Outcome {
     Text(String),
     /// The version information names another version than the grid was sampled as.
     Version(usize),
+    /// The format information reads, the data does not: the grid is nearly in place, and
+    /// sampling it a little differently may read.
+    Close,
     /// Nothing readable.
     Failed,
 }
@@ -24,6 +27,7 @@ pub(crate) fn read(grid: &Grid) -> Outcome {
         return Outcome::Failed;
     };
     let mirrored = grid.transposed();
+    let mut outcome = Outcome::Failed;
     for grid in [grid, &mirrored] {
         if version >= 7 {
             if let Some(v) = symbol::read_version(grid) {
@@ -39,11 +43,12 @@ pub(crate) fn read(grid: &Grid) -> Outcome {
         let codewords = symbol::codewords(grid, version, format.mask);
         let Some(data) = symbol::correct_data(&codewords, version, format.level) else {
             crate::trace!("    format {format:?}, RS failed");
+            outcome = Outcome::Close;
             continue;
         };
         if let Some(text) = crate::bitstream::decode(&data, version) {
             return Outcome::Text(text);
         }
     }
-    Outcome::Failed
+    outcome
 }
