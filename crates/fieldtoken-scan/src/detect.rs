@@ -84,7 +84,7 @@ fn shape(a: Finder, b: Finder, c: Finder) -> Option<(f32, [Finder; 3])> {
     let (min_module, max_module) = [a, b, c].iter().fold((f32::MAX, 0.0f32), |(lo, hi), f| {
         (lo.min(f.module), hi.max(f.module))
     });
-    if max_module > 2.0 * min_module {
+    if max_module > 3.0 * min_module {
         return None;
     }
     let (ab, bc, ca) = (
@@ -105,12 +105,12 @@ fn shape(a: Finder, b: Finder, c: Finder) -> Option<(f32, [Finder; 3])> {
     let module = (a.module + b.module + c.module) / 3.0;
     // Finder centres are 14 modules apart in the smallest code and 170 in the largest.
     let (short, long) = (leg_u.min(leg_v), leg_u.max(leg_v));
-    if short < 10.0 * module || long > 190.0 * module || long > 2.0 * short {
+    if short < 10.0 * module || long > 190.0 * module || long > 3.0 * short {
         return None;
     }
     let cross = u.0 * v.1 - u.1 * v.0;
     let cosine = (u.0 * v.0 + u.1 * v.1) / (leg_u * leg_v);
-    if cosine.abs() > 0.5 {
+    if cosine.abs() > 0.8 {
         return None;
     }
     // In image coordinates (y down) top-right x bottom-left is positive; a mirrored code is read

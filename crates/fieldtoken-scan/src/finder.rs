@@ -28,7 +28,7 @@ pub(crate) struct Finder {
 
 /// Rows between two scanned rows: the smallest finder pattern (7 pixels high) is still crossed
 /// twice, which `select` relies on to prefer confirmed patterns.
-const ROW_STEP: usize = 2;
+const ROW_STEP: usize = 1;
 
 /// Every finder pattern in the image, with nearby confirmations merged.
 pub(crate) fn find(image: &BitImage) -> Vec<Finder> {
@@ -64,8 +64,10 @@ pub(crate) fn find(image: &BitImage) -> Vec<Finder> {
     found
 }
 
-/// Whether five run lengths fit 1:1:3:1:1, each within `1 / tolerance` of a module of the
-/// pattern's estimated size.
+/// Whether five run lengths fit 1:1:3:1:1 with a module's deviation of `1 / tolerance`.
+///
+/// Neighbouring runs are checked in pairs: a threshold a little off moves the edge between two
+/// runs, lengthening one as much as it shortens the other, but leaves their sum as it was.
 fn ratio_fits(counts: &[u32; 5], tolerance: f32) -> bool {
     if counts.contains(&0) {
         return false;
@@ -76,11 +78,16 @@ fn ratio_fits(counts: &[u32; 5], tolerance: f32) -> bool {
     }
     let module = total as f32 / 7.0;
     let variance = module / tolerance;
-    (module - counts[0] as f32).abs() < variance
-        && (module - counts[1] as f32).abs() < variance
-        && (3.0 * module - counts[2] as f32).abs() < 3.0 * variance
-        && (module - counts[3] as f32).abs() < variance
-        && (module - counts[4] as f32).abs() < variance
+    let [c0, c1, c2, c3, c4] = counts.map(|c| c as f32);
+    let near = |length: f32, modules: f32, slack: f32| {
+        (length - modules * module).abs() < slack * variance
+    };
+    near(c0 + c1, 2.0, 1.5)
+        && near(c1 + c2, 4.0, 2.0)
+        && near(c2 + c3, 4.0, 2.0)
+        && near(c3 + c4, 2.0, 1.5)
+        && near(c2, 3.0, 3.0)
+        && [c0, c1, c3, c4].iter().all(|&c| c < 2.0 * module)
 }
 
 /// Checks a row's candidate (its runs end at column `end`) across its column, its row and a
