@@ -16,15 +16,24 @@ fn main() {
             return;
         }
     }
+    if std::env::args().nth(1).as_deref() == Some("--time") {
+        time_all(&std::env::args().nth(2).expect("samples dir"));
+        return;
+    }
     for path in std::env::args().skip(1) {
         let (rgba, w, h) = load(&path);
         let start = std::time::Instant::now();
         let texts = fieldtoken_scan::scan_rgba(&rgba, w, h);
-        println!("{path}: {:?} in {:?}", texts, start.elapsed());
+        println!(
+            "{path}: {:?} in {:?} sum {}",
+            texts,
+            start.elapsed(),
+            rgba.iter().map(|&b| u64::from(b)).sum::<u64>()
+        );
     }
 }
 
-fn load(path: &str) -> (Vec<u8>, u32, u32) {
+pub fn load(path: &str) -> (Vec<u8>, u32, u32) {
     let file = std::io::BufReader::new(std::fs::File::open(path).expect("open"));
     if path.ends_with(".jpg") {
         let mut d = jpeg_decoder::Decoder::new(file);
@@ -98,4 +107,101 @@ pub fn pgm_to_png(path: &str, out: &str, scale: usize) {
         .expect("hdr")
         .write_image_data(&big)
         .expect("write");
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn letterbox(rgba: &[u8], sw: usize, sh: usize) -> Vec<u8> {
+    let (w, h) = (640usize, 480usize);
+    let mut out = vec![128u8; w * h * 4];
+    let scale = (w as f64 / sw as f64).min(h as f64 / sh as f64);
+    let (fw, fh) = ((sw as f64 * scale) as usize, (sh as f64 * scale) as usize);
+    let (ox, oy) = ((w - fw) / 2, (h - fh) / 2);
+    for y in 0..fh {
+        let sy = ((y as f64 / scale) as usize).min(sh - 1);
+        for x in 0..fw {
+            let sx = ((x as f64 / scale) as usize).min(sw - 1);
+            let (si, di) = ((sy * sw + sx) * 4, ((oy + y) * w + ox + x) * 4);
+            let a = f64::from(rgba[si + 3]) / 255.0;
+            for c in 0..3 {
+                out[di + c] = (f64::from(rgba[si + c]) * a + 255.0 * (1.0 - a) + 0.5) as u8;
+            }
+        }
+    }
+    for p in out.chunks_exact_mut(4) {
+        p[3] = 255;
+    }
+    out
+}
+
+/// Median time per photo, per 640x480 frame, and per no-code frame (smooth, noise).
+fn time_all(dir: &str) {
+    let mut files = Vec::new();
+    for d in std::fs::read_dir(dir).expect("dir") {
+        let d = d.expect("e").path();
+        if d.is_dir() {
+            for f in std::fs::read_dir(&d).expect("dir") {
+                let f = f.expect("e").path();
+                if f.extension().is_some_and(|e| e == "png" || e == "jpg") {
+                    files.push(f);
+                }
+            }
+        }
+    }
+    let time = |rgba: &[u8], w: u32, h: u32| {
+        let mut t = Vec::new();
+        for _ in 0..5 {
+            let s = std::time::Instant::now();
+            let _ = fieldtoken_scan::scan_rgba(rgba, w, h);
+            t.push(s.elapsed().as_secs_f64() * 1000.0);
+        }
+        median(t)
+    };
+    let (mut photos, mut frames) = (Vec::new(), Vec::new());
+    for f in &files {
+        let (rgba, w, h) = load(f.to_str().expect("utf8"));
+        photos.push(time(&rgba, w, h));
+        let frame = letterbox(&rgba, w as usize, h as usize);
+        let t = time(&frame, 640, 480);
+        if t > 20.0 {
+            println!("slow frame {}: {t:.1} ms", f.display());
+        }
+        frames.push(t);
+    }
+    let smooth: Vec<u8> = (0..640 * 480)
+        .flat_map(|i| {
+            let (x, y) = (i % 640, i / 640);
+            let v = ((x + y) * 255 / 1120) as u8;
+            [v, v, v, 255]
+        })
+        .collect();
+    let mut state = 0x2545f4914f6cdd1du64;
+    let noise: Vec<u8> = (0..640 * 480)
+        .flat_map(|i| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let base = 100 + ((i % 640) / 8) as u64;
+            let v = (base + (state % 40)) as u8;
+            [v, v, v, 255]
+        })
+        .collect();
+    println!(
+        "photos: median {:.2} ms over {}",
+        median(photos),
+        files.len()
+    );
+    println!(
+        "640x480 frames: median {:.2} ms, max {:.1}",
+        median(frames.clone()),
+        frames.iter().cloned().fold(0.0, f64::max)
+    );
+    println!("smooth 640x480 no code: {:.2} ms", time(&smooth, 640, 480));
+    println!("noise 640x480 no code: {:.2} ms", time(&noise, 640, 480));
+    if std::env::var_os("SCAN_TRACE").is_some() {
+        let _ = fieldtoken_scan::scan_rgba(&noise, 640, 480);
+    }
 }

@@ -2,6 +2,8 @@
 //! estimate the module size and the version, find the bottom-right alignment pattern, sample the
 //! module grid through the perspective transform, and read it (mirrored too).
 
+use std::cell::Cell;
+
 use crate::binarize::BitImage;
 use crate::finder::{Finder, Point};
 use crate::symbol::{self, Grid};
@@ -20,9 +22,19 @@ pub(crate) struct Source<'a> {
     pub(crate) luma: &'a [u8],
     /// Whether dark and light are swapped (the light-on-dark pass).
     pub(crate) inverted: bool,
+    /// Module samples left for this frame: a frame of texture (sensor noise, foliage) holds
+    /// dozens of finder-like blobs, and without a bound their triples would cost seconds.
+    pub(crate) budget: &'a Cell<usize>,
 }
 
 impl Source<'_> {
+    /// Takes `samples` from the budget; `false` once it is spent.
+    fn spend(&self, samples: usize) -> bool {
+        let left = self.budget.get();
+        self.budget.set(left.saturating_sub(samples));
+        left >= samples
+    }
+
     /// The grey level at a point (bilinear), dark low; outside the image it is white.
     fn grey(&self, p: Point) -> f32 {
         let (w, h) = (self.bits.width(), self.bits.height());
@@ -63,6 +75,9 @@ pub(crate) fn decode_all(source: &Source, finders: &[Finder], texts: &mut Vec<St
     for (_, members, corners) in triples.into_iter().take(MAX_ATTEMPTS) {
         if members.iter().any(|&m| used[m]) {
             continue;
+        }
+        if source.budget.get() == 0 {
+            break;
         }
         if let Some(text) = decode_corners(source, corners) {
             for m in members {
@@ -132,11 +147,22 @@ fn point(x: f32, y: f32) -> Point {
 /// Tries to read the code with these finders at its top-left, top-right and bottom-left corners.
 fn decode_corners(source: &Source, [tl, tr, bl]: [Finder; 3]) -> Option<String> {
     let image = source.bits;
-    let across = module_between(image, tl, tr);
-    let down = module_between(image, tl, bl);
+    // Module sizes measured across each finder along the code's top and left edges.
+    let width = |f: Finder, toward: Finder| {
+        finder_width(image, f, toward.center).map_or(f.module, |w| w / 7.0)
+    };
+    let (across_tl, across_tr) = (width(tl, tr), width(tr, tl));
+    let (down_tl, down_bl) = (width(tl, bl), width(bl, tl));
+    let (across, down) = ((across_tl + across_tr) / 2.0, (down_tl + down_bl) / 2.0);
     let modules_across = tl.center.distance(tr.center) / across;
     let modules_down = tl.center.distance(bl.center) / down;
     let estimate = (modules_across + modules_down) / 2.0 + 7.0;
+    let module = (across + down) / 2.0;
+    let corners = bottom_right_estimates(
+        [tl.center, tr.center, bl.center],
+        [across_tl, across_tr, down_tl, down_bl],
+        module,
+    );
     // The nearest version first, then its neighbour on the side the estimate leans to.
     let exact = (estimate - 17.0) / 4.0;
     let nearest = exact.round().clamp(1.0, 40.0) as usize;
@@ -147,9 +173,8 @@ fn decode_corners(source: &Source, [tl, tr, bl]: [Finder; 3]) -> Option<String> 
     };
     let mut versions = vec![nearest];
     if (exact - nearest as f32).abs() > 0.2 && (1..=40).contains(&other) {
-        versions.push(other);
+        versions.insert(0, other);
     }
-    let module = (across + down) / 2.0;
     let mut tried = Vec::new();
     while let Some(version) = versions.pop().filter(|_| tried.len() < 3) {
         if tried.contains(&version) {
@@ -162,7 +187,13 @@ fn decode_corners(source: &Source, [tl, tr, bl]: [Finder; 3]) -> Option<String> 
             tr.center,
             bl.center
         );
-        match read_version(source, [tl, tr, bl], module, version) {
+        match read_version(
+            source,
+            [tl.center, tr.center, bl.center],
+            &corners,
+            module,
+            version,
+        ) {
             Outcome::Text(text) => return Some(text),
             // Version information disagrees with the estimate: it is right, the estimate is not.
             Outcome::Version(v) => versions.push(v),
@@ -172,78 +203,108 @@ fn decode_corners(source: &Source, [tl, tr, bl]: [Finder; 3]) -> Option<String> 
     None
 }
 
+/// Where the bottom-right finder would be: first through the perspective that the module sizes
+/// imply (a code's far side looks smaller), then as a parallelogram. `scales` holds the module
+/// sizes across the top-left and top-right finders along the top edge, then across the top-left
+/// and bottom-left ones along the left edge.
+fn bottom_right_estimates([tl, tr, bl]: [Point; 3], scales: [f32; 4], module: f32) -> Vec<Point> {
+    let parallelogram = point(tr.x - tl.x + bl.x, tr.y - tl.y + bl.y);
+    // A projective map scales lengths by 1 / w² where w is its (affine) denominator: the module
+    // sizes at both ends of an edge give w at the far finders, and w is affine over the grid.
+    let w_tr = (scales[0] / scales[1]).sqrt().clamp(0.5, 2.0);
+    let w_bl = (scales[2] / scales[3]).sqrt().clamp(0.5, 2.0);
+    let w_br = w_tr + w_bl - 1.0;
+    let mut corners = Vec::with_capacity(2);
+    if w_br > 0.25 {
+        let projective = point(
+            (w_tr * tr.x + w_bl * bl.x - tl.x) / w_br,
+            (w_tr * tr.y + w_bl * bl.y - tl.y) / w_br,
+        );
+        if projective.x.is_finite()
+            && projective.y.is_finite()
+            && projective.distance(parallelogram) > module
+        {
+            corners.push(projective);
+        }
+    }
+    corners.push(parallelogram);
+    corners
+}
+
 enum Outcome {
     Text(String),
     Version(usize),
     Failed,
 }
 
-/// Samples and reads the code as `version`.
+/// Fits, samples and reads the code as `version`, from each estimate of its bottom-right corner.
 fn read_version(
     source: &Source,
-    [tl, tr, bl]: [Finder; 3],
+    [tl, tr, bl]: [Point; 3],
+    corners: &[Point],
     module: f32,
     version: usize,
 ) -> Outcome {
-    let image = source.bits;
     let side = symbol::side_of(version);
     let far = side as f32 - 3.5;
-    let (tl, tr, bl) = (tl.center, tr.center, bl.center);
-    // Where the bottom-right corner would be if the code were a parallelogram.
-    let corner = point(tr.x - tl.x + bl.x, tr.y - tl.y + bl.y);
-    let Some(affine) = Transform::between(
-        [
-            point(3.5, 3.5),
-            point(far, 3.5),
-            point(far, far),
-            point(3.5, far),
-        ],
-        [tl, tr, corner, bl],
-    ) else {
-        return Outcome::Failed;
-    };
     let known = symbol::known_modules(version);
-    let mut fits = Vec::with_capacity(3);
-    if version >= 2 {
-        let target = side as f32 - 6.5;
-        let found = find_alignment(image, &affine, target, module);
-        crate::trace!(
-            "   alignment {found:?} (estimate {:?})",
-            affine.apply(target, target)
-        );
-        if let Some(alignment) = found {
-            fits.push((
-                [
+    let finders_grid = [
+        point(3.5, 3.5),
+        point(far, 3.5),
+        point(far, far),
+        point(3.5, far),
+    ];
+    for &corner in corners {
+        let (points, score) = refine(source, &known, finders_grid, [tl, tr, corner, bl], module);
+        let mut fit = (finders_grid, points, score);
+        if version >= 2 {
+            // The alignment pattern, searched for where the fit puts it, pins the fourth corner
+            // on the code itself.
+            let target = side as f32 - 6.5;
+            let alignment = Transform::between(finders_grid, points)
+                .and_then(|t| find_alignment(source, &t, target, module));
+            crate::trace!("   alignment {alignment:?}");
+            if let Some(alignment) = alignment {
+                let grid = [
                     point(3.5, 3.5),
                     point(far, 3.5),
                     point(target, target),
                     point(3.5, far),
-                ],
-                [tl, tr, alignment, bl],
-            ));
-        }
-    }
-    fits.push((
-        [
-            point(3.5, 3.5),
-            point(far, 3.5),
-            point(far, far),
-            point(3.5, far),
-        ],
-        [tl, tr, corner, bl],
-    ));
-    for (grid_points, image_points) in fits {
-        let refined = refine(image, &known, grid_points, image_points, module);
-        crate::trace!("   refined {image_points:?} -> {refined:?}");
-        for points in [refined, image_points] {
-            let Some(transform) = Transform::between(grid_points, points) else {
-                continue;
-            };
-            match read_grid(source, &transform, side) {
-                Outcome2::Text(text) => return Outcome::Text(text),
-                Outcome2::Version(v) if v != version => return Outcome::Version(v),
-                _ => {}
+                ];
+                let (points, score) = refine(
+                    source,
+                    &known,
+                    grid,
+                    [points[0], points[1], alignment, points[3]],
+                    module,
+                );
+                if score >= fit.2 {
+                    fit = (grid, points, score);
+                }
             }
+        }
+        crate::trace!(
+            "   AGREEMENT v{version} {:.3}",
+            fit.2 as f32 / known.len() as f32
+        );
+        // Real codes, even blurred and tilted, fit three quarters of their function modules or
+        // more; random texture fits about half: not worth sampling.
+        if 4 * fit.2 < 3 * known.len() {
+            continue;
+        }
+        let Some(transform) = Transform::between(fit.0, fit.1) else {
+            continue;
+        };
+        match read_grid(source, &transform, side) {
+            Outcome2::Text(text) => {
+                crate::trace!(
+                    "   DECODED v{version} at {:.3}",
+                    fit.2 as f32 / known.len() as f32
+                );
+                return Outcome::Text(text);
+            }
+            Outcome2::Version(v) if v != version => return Outcome::Version(v),
+            _ => {}
         }
     }
     Outcome::Failed
@@ -267,6 +328,9 @@ const JITTER: [(f32, f32); 8] = [
 /// Samples and reads the grid through `transform`: at module centres first; when that is close
 /// (the format information reads, the data does not), from the grey image, then off-centre.
 fn read_grid(source: &Source, transform: &Transform, side: usize) -> Outcome2 {
+    if !source.spend(side * side) {
+        return Outcome2::Failed;
+    }
     let grid = sample_at(source.bits, transform, side, (0.5, 0.5));
     crate::trace!("   sampled {side}");
     if std::env::var_os("SCAN_GRID").is_some() {
@@ -286,6 +350,9 @@ fn read_grid(source: &Source, transform: &Transform, side: usize) -> Outcome2 {
         return text;
     }
     for at in JITTER {
+        if !source.spend(side * side) {
+            break;
+        }
         if let text @ Outcome2::Text(_) =
             crate::read::read(&sample_at(source.bits, transform, side, at))
         {
@@ -311,7 +378,7 @@ fn agreement(
         .filter(|&&(x, y, dark)| {
             transform
                 .apply(f32::from(x) + 0.5, f32::from(y) + 0.5)
-                .is_some_and(|p| image.is_dark(p.x.floor() as i32, p.y.floor() as i32) == dark)
+                .is_some_and(|p| image.is_dark_at(p.x, p.y) == dark)
         })
         .count()
 }
@@ -320,12 +387,13 @@ fn agreement(
 /// them samples more of the known function modules right: timing and alignment patterns pull the
 /// grid onto the code where four points alone (a tilted, curved or blurred code) are off.
 fn refine(
-    image: &BitImage,
+    source: &Source,
     known: &[(u8, u8, bool)],
     grid_points: [Point; 4],
     mut image_points: [Point; 4],
     module: f32,
-) -> [Point; 4] {
+) -> ([Point; 4], usize) {
+    let image = source.bits;
     let mut best = agreement(image, known, grid_points, image_points);
     let mut step = module;
     let mut evaluations = 0;
@@ -336,6 +404,9 @@ fn refine(
                 let mut candidate = image_points;
                 candidate[corner].x += dx;
                 candidate[corner].y += dy;
+                if !source.spend(known.len()) {
+                    return (image_points, best);
+                }
                 let score = agreement(image, known, grid_points, candidate);
                 evaluations += 1;
                 if score > best {
@@ -349,21 +420,7 @@ fn refine(
             step /= 2.0;
         }
     }
-    image_points
-}
-
-/// The module size around two finders, measured along the line joining them: across each finder
-/// its 7 modules both ways from the centre (on a tilted code, nearer the truth than the finders'
-/// own row estimates).
-fn module_between(image: &BitImage, a: Finder, b: Finder) -> f32 {
-    let fallback = (a.module + b.module) / 2.0;
-    let along_a = finder_width(image, a, b.center);
-    let along_b = finder_width(image, b, a.center);
-    match (along_a, along_b) {
-        (Some(x), Some(y)) => (x + y) / 14.0,
-        (Some(x), None) | (None, Some(x)) => x / 7.0,
-        (None, None) => fallback,
-    }
+    (image_points, best)
 }
 
 /// The width of finder `f` along the line towards `toward`, if both of its outer edges are found.
@@ -388,7 +445,7 @@ fn edge_distance(image: &BitImage, f: Finder, direction: (f32, f32)) -> Option<f
     for step in 1..limit {
         let x = f.center.x + direction.0 * step as f32;
         let y = f.center.y + direction.1 * step as f32;
-        let dark = image.is_dark(x.floor() as i32, y.floor() as i32);
+        let dark = image.is_dark_at(x, y);
         state = match (state, dark) {
             (0, false) => 1,
             (1, true) => 2,
@@ -403,43 +460,46 @@ fn edge_distance(image: &BitImage, f: Finder, direction: (f32, f32)) -> Option<f
 /// `target`), by matching its 5x5 template (dark ring, light ring, dark centre) around the
 /// position `estimate` maps it to, widening the search until a near-perfect match appears.
 fn find_alignment(
-    image: &BitImage,
+    source: &Source,
     estimate: &Transform,
     target: f32,
     module: f32,
 ) -> Option<Point> {
+    let image = source.bits;
     let center = estimate.apply(target, target)?;
     // The grid's axes near the target, in pixels per module.
     let right = estimate.apply(target + 1.0, target)?;
     let down = estimate.apply(target, target + 1.0)?;
     let axis_x = sub(right, center);
     let axis_y = sub(down, center);
+    // Four modules either way of where the fit of the finders and timing patterns puts it.
+    let radius = (4.0 * module).ceil().min(120.0) as i32;
+    let step = ((module / 3.0) as i32).max(1);
+    let positions = (2 * radius / step + 1) as usize;
+    if !source.spend(positions * positions * 9) {
+        return None;
+    }
     let mut best: Option<(i32, Point)> = None;
-    for radius_modules in [4.0f32, 8.0, 14.0] {
-        let radius = (radius_modules * module).ceil().min(400.0) as i32;
-        let step = ((module / 3.0).floor() as i32).max(1);
-        let mut y = -radius;
-        while y <= radius {
-            let mut x = -radius;
-            while x <= radius {
-                let at = point(center.x + x as f32, center.y + y as f32);
+    let mut y = -radius;
+    while y <= radius {
+        let mut x = -radius;
+        while x <= radius {
+            let at = point(center.x + x as f32, center.y + y as f32);
+            // The dark centre first: most positions fail there, before the other 24 modules.
+            if image.is_dark_at(at.x, at.y) {
                 let matches = template_matches(image, at, axis_x, axis_y);
-                // Prefer the nearest of equal matches: a data module pattern far off can match too.
+                // Prefer the nearest of equal matches: data modules far off can match too.
                 let score = 4 * matches - (x.abs() + y.abs()) * 2 / (module.ceil() as i32).max(1);
                 if best.is_none_or(|(s, _)| score > s) {
                     best = Some((score, at));
                 }
-                x += step;
             }
-            y += step;
+            x += step;
         }
-        if let Some((score, at)) = best {
-            if score >= 4 * 22 - 2 * radius_modules as i32 {
-                return Some(refine_alignment(image, at, axis_x, axis_y, module));
-            }
-        }
+        y += step;
     }
-    None
+    let (score, at) = best?;
+    (score >= 4 * 21 - 8).then(|| refine_alignment(image, at, axis_x, axis_y, module))
 }
 
 /// How many of the 25 modules around `at` match the alignment pattern.
@@ -450,7 +510,7 @@ fn template_matches(image: &BitImage, at: Point, axis_x: (f32, f32), axis_y: (f3
             let x = at.x + i as f32 * axis_x.0 + j as f32 * axis_y.0;
             let y = at.y + i as f32 * axis_x.1 + j as f32 * axis_y.1;
             let expected = i.abs().max(j.abs()) != 1;
-            if image.is_dark(x.floor() as i32, y.floor() as i32) == expected {
+            if image.is_dark_at(x, y) == expected {
                 matches += 1;
             }
         }
@@ -500,7 +560,7 @@ fn sample_at(image: &BitImage, transform: &Transform, side: usize, at: (f32, f32
         for x in 0..side {
             let module = transform
                 .apply(x as f32 + at.0, y as f32 + at.1)
-                .is_some_and(|p| image.is_dark(p.x.floor() as i32, p.y.floor() as i32));
+                .is_some_and(|p| image.is_dark_at(p.x, p.y));
             dark.push(module);
         }
     }

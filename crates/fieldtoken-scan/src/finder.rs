@@ -35,33 +35,32 @@ pub(crate) fn find(image: &BitImage) -> Vec<Finder> {
     let mut found: Vec<Finder> = Vec::new();
     for y in (ROW_STEP / 2..image.height()).step_by(ROW_STEP) {
         let row = image.row(y);
+        // The last five runs, oldest first; `runs` counts how many are real.
         let mut counts = [0u32; 5];
-        let mut state = 0;
-        for (x, &dark) in row.iter().enumerate() {
-            if dark != 0 {
-                if state % 2 == 1 {
-                    state += 1;
-                }
-                counts[state] += 1;
-            } else if state % 2 == 1 {
-                counts[state] += 1;
-            } else if state < 4 {
-                state += 1;
-                counts[state] += 1;
-            } else {
-                if ratio_fits(&counts, 2.0) {
-                    confirm(image, &counts, x, y, &mut found);
-                }
-                // Keep the last dark, light, dark runs: they may open the next pattern.
-                counts = [counts[2], counts[3], counts[4], 1, 0];
-                state = 3;
+        let mut runs = 0;
+        let mut start = 0;
+        while start < row.len() {
+            let colour = row[start];
+            let length = row[start..].iter().take_while(|&&p| p == colour).count();
+            let end = start + length;
+            counts = [counts[1], counts[2], counts[3], counts[4], length as u32];
+            runs += 1;
+            // Five runs ending in a dark one: dark, light, dark, light, dark.
+            if colour != 0 && runs >= 5 && plausible(&counts) && ratio_fits(&counts, 2.0) {
+                confirm(image, &counts, end, y, &mut found);
             }
-        }
-        if state == 4 && ratio_fits(&counts, 2.0) {
-            confirm(image, &counts, row.len(), y, &mut found);
+            start = end;
         }
     }
     found
+}
+
+/// A cheap integer test that rejects most run windows before the exact ratio test: the centre
+/// run is about three quarters of the four others together.
+#[inline]
+fn plausible(counts: &[u32; 5]) -> bool {
+    let outer = counts[0] + counts[1] + counts[3] + counts[4];
+    2 * counts[2] >= outer && counts[2] <= 2 * outer
 }
 
 /// Whether five run lengths fit 1:1:3:1:1 with a module's deviation of `1 / tolerance`.
@@ -222,4 +221,36 @@ fn diagonal_fits(image: &BitImage, x: f32, y: f32, center_run: u32) -> bool {
     let (px, py) = (x.floor() as i32, y.floor() as i32);
     runs(image, px, py, (1, 1), 2 * center_run)
         .is_some_and(|(counts, _)| ratio_fits(&counts, 1.333))
+}
+pub(crate) fn find_old(image: &BitImage) -> Vec<Finder> {
+    let mut found: Vec<Finder> = Vec::new();
+    for y in (1 / 2..image.height()).step_by(1) {
+        let row = image.row(y);
+        let mut counts = [0u32; 5];
+        let mut state = 0;
+        for (x, &dark) in row.iter().enumerate() {
+            if dark != 0 {
+                if state % 2 == 1 {
+                    state += 1;
+                }
+                counts[state] += 1;
+            } else if state % 2 == 1 {
+                counts[state] += 1;
+            } else if state < 4 {
+                state += 1;
+                counts[state] += 1;
+            } else {
+                if ratio_fits(&counts, 2.0) {
+                    confirm(image, &counts, x, y, &mut found);
+                }
+                // Keep the last dark, light, dark runs: they may open the next pattern.
+                counts = [counts[2], counts[3], counts[4], 1, 0];
+                state = 3;
+            }
+        }
+        if state == 4 && ratio_fits(&counts, 2.0) {
+            confirm(image, &counts, row.len(), y, &mut found);
+        }
+    }
+    found
 }

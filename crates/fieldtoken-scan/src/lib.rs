@@ -35,6 +35,8 @@ macro_rules! trace {
 }
 pub(crate) use trace;
 
+use std::cell::Cell;
+
 mod binarize;
 mod bitstream;
 mod charset;
@@ -73,24 +75,25 @@ pub fn scan_rgba(rgba: &[u8], width: u32, height: u32) -> Vec<String> {
     }
 }
 
+/// Module samples one frame may spend on fitting and sampling candidate codes (about 10 ms of
+/// native code): a frame with a code spends a small part of it, one of dense texture stops here.
+const SAMPLE_BUDGET: usize = 400_000;
+
 /// Runs the passes over a luma image of `width * height` pixels.
 fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
-    let mut texts = Vec::new();
+    let mut scan = Scan {
+        texts: Vec::new(),
+        budget: Cell::new(SAMPLE_BUDGET),
+    };
     let mut image = binarize::local(luma, width, height);
-    if pass(&image, luma, false, &mut texts) {
-        return texts;
+    if scan.pass(&image, luma, false) {
+        return scan.texts;
     }
     image.invert();
-    if pass(&image, luma, true, &mut texts) {
-        return texts;
-    }
-    if pass(
-        &binarize::global(luma, width, height),
-        luma,
-        false,
-        &mut texts,
-    ) {
-        return texts;
+    if scan.pass(&image, luma, true)
+        || scan.pass(&binarize::global(luma, width, height), luma, false)
+    {
+        return scan.texts;
     }
     let (mut level, mut level_width, mut level_height) = (None::<Vec<u8>>, width, height);
     for _ in 0..PYRAMID_LEVELS {
@@ -100,53 +103,64 @@ fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
         let halved = grey::halve(level.as_deref().unwrap_or(luma), level_width);
         (level_width, level_height) = (level_width / 2, level_height / 2);
         let level = level.insert(halved);
-        if pass(
+        if scan.pass(
             &binarize::local(level, level_width, level_height),
             level,
             false,
-            &mut texts,
-        ) || pass(
+        ) || scan.pass(
             &binarize::global(level, level_width, level_height),
             level,
             false,
-            &mut texts,
         ) {
-            return texts;
+            return scan.texts;
         }
     }
-    texts
+    scan.texts
 }
 
-/// One pass over a binarized image: finders, then codes. Returns whether it decoded anything.
-fn pass(image: &binarize::BitImage, luma: &[u8], inverted: bool, texts: &mut Vec<String>) -> bool {
-    let finders = finder::find(image);
-    if let Some(dir) = std::env::var_os("SCAN_DUMP") {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let mut pgm = format!("P5 {} {} 255\n", image.width(), image.height()).into_bytes();
-        for y in 0..image.height() {
-            pgm.extend(image.row(y).iter().map(|&d| if d != 0 { 0u8 } else { 255 }));
+/// The state of one frame's scan: what it found, and what it may still spend.
+struct Scan {
+    texts: Vec<String>,
+    budget: Cell<usize>,
+}
+
+impl Scan {
+    /// One pass over a binarized image: finders, then codes. Returns whether it decoded anything.
+    fn pass(&mut self, image: &binarize::BitImage, luma: &[u8], inverted: bool) -> bool {
+        let finders = if std::env::var_os("SCAN_OLD").is_some() {
+            finder::find_old(image)
+        } else {
+            finder::find(image)
+        };
+        if let Some(dir) = std::env::var_os("SCAN_DUMP") {
+            use std::sync::atomic::{AtomicUsize, Ordering};
+            static N: AtomicUsize = AtomicUsize::new(0);
+            let n = N.fetch_add(1, Ordering::Relaxed);
+            let mut pgm = format!("P5 {} {} 255\n", image.width(), image.height()).into_bytes();
+            for y in 0..image.height() {
+                pgm.extend(image.row(y).iter().map(|&d| if d != 0 { 0u8 } else { 255 }));
+            }
+            let _ = std::fs::write(std::path::Path::new(&dir).join(format!("pass{n}.pgm")), pgm);
         }
-        let _ = std::fs::write(std::path::Path::new(&dir).join(format!("pass{n}.pgm")), pgm);
+        trace!(
+            "pass {}x{}: {} finders {:?}",
+            image.width(),
+            image.height(),
+            finders.len(),
+            finders
+                .iter()
+                .map(|f| (f.center.x as i32, f.center.y as i32, f.module, f.count))
+                .collect::<Vec<_>>()
+        );
+        if finders.len() < 3 {
+            return false;
+        }
+        let source = detect::Source {
+            budget: &self.budget,
+            bits: image,
+            luma,
+            inverted,
+        };
+        detect::decode_all(&source, &finders, &mut self.texts)
     }
-    trace!(
-        "pass {}x{}: {} finders {:?}",
-        image.width(),
-        image.height(),
-        finders.len(),
-        finders
-            .iter()
-            .map(|f| (f.center.x as i32, f.center.y as i32, f.module, f.count))
-            .collect::<Vec<_>>()
-    );
-    if finders.len() < 3 {
-        return false;
-    }
-    let source = detect::Source {
-        bits: image,
-        luma,
-        inverted,
-    };
-    detect::decode_all(&source, &finders, texts)
 }
