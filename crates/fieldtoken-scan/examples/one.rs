@@ -1,27 +1,22 @@
-//! Development aid: `cargo run --release -p fieldtoken-scan --example one -- FILE...` prints what
-//! the reader finds in each image (set SCAN_TRACE=1 for the passes' trace).
+//! Development aid for tuning the reader against sample images:
+//!
+//! - `cargo run --release -p fieldtoken-scan --example one -- FILE...` prints what the reader
+//!   finds in each PNG or JPEG file and how long it took (`--features trace` adds every pass's
+//!   trace; `SCAN_FRAME=1` letterboxes each image into a 640x480 frame first, as `bench/qr.mjs`);
+//! - `... --example one -- --time ../shared/qr-samples` prints median times per photo, per
+//!   letterboxed frame, and for two 640x480 frames without a code (smooth, sensor noise).
 fn main() {
-    if let Ok(dir) = std::env::var("SCAN_DUMP") {
-        if std::env::args().nth(1).as_deref() == Some("--png") {
-            for entry in std::fs::read_dir(&dir).expect("dir") {
-                let p = entry.expect("e").path();
-                if p.extension().is_some_and(|e| e == "pgm") {
-                    pgm_to_png(
-                        p.to_str().expect("utf8"),
-                        p.with_extension("png").to_str().expect("utf8"),
-                        3,
-                    );
-                }
-            }
-            return;
-        }
-    }
     if std::env::args().nth(1).as_deref() == Some("--time") {
         time_all(&std::env::args().nth(2).expect("samples dir"));
         return;
     }
+    let frame = std::env::var_os("SCAN_FRAME").is_some();
     for path in std::env::args().skip(1) {
-        let (rgba, w, h) = load(&path);
+        let (mut rgba, mut w, mut h) = load(&path);
+        if frame {
+            rgba = letterbox(&rgba, w as usize, h as usize);
+            (w, h) = (640, 480);
+        }
         let start = std::time::Instant::now();
         let texts = fieldtoken_scan::scan_rgba(&rgba, w, h);
         println!(
@@ -33,7 +28,8 @@ fn main() {
     }
 }
 
-pub fn load(path: &str) -> (Vec<u8>, u32, u32) {
+/// Decodes a PNG or JPEG file to RGBA.
+fn load(path: &str) -> (Vec<u8>, u32, u32) {
     let file = std::io::BufReader::new(std::fs::File::open(path).expect("open"));
     if path.ends_with(".jpg") {
         let mut d = jpeg_decoder::Decoder::new(file);
@@ -75,38 +71,6 @@ pub fn load(path: &str) -> (Vec<u8>, u32, u32) {
             .collect();
         (rgba, info.width, info.height)
     }
-}
-
-/// Converts `pass*.pgm` dumps into PNGs scaled by 3 for viewing.
-#[allow(dead_code)]
-pub fn pgm_to_png(path: &str, out: &str, scale: usize) {
-    let data = std::fs::read(path).expect("read");
-    let header_end = data.iter().position(|&b| b == b'\n').expect("header");
-    let header = String::from_utf8_lossy(&data[..header_end]).to_string();
-    let parts: Vec<usize> = header
-        .split_whitespace()
-        .skip(1)
-        .map(|s| s.parse().expect("num"))
-        .collect();
-    let (w, h) = (parts[0], parts[1]);
-    let pixels = &data[header_end + 1..];
-    let mut big = vec![0u8; w * scale * h * scale];
-    for y in 0..h * scale {
-        for x in 0..w * scale {
-            big[y * w * scale + x] = pixels[(y / scale) * w + x / scale];
-        }
-    }
-    let file = std::fs::File::create(out).expect("create");
-    let mut enc = png::Encoder::new(
-        std::io::BufWriter::new(file),
-        (w * scale) as u32,
-        (h * scale) as u32,
-    );
-    enc.set_color(png::ColorType::Grayscale);
-    enc.write_header()
-        .expect("hdr")
-        .write_image_data(&big)
-        .expect("write");
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -201,7 +165,4 @@ fn time_all(dir: &str) {
     );
     println!("smooth 640x480 no code: {:.2} ms", time(&smooth, 640, 480));
     println!("noise 640x480 no code: {:.2} ms", time(&noise, 640, 480));
-    if std::env::var_os("SCAN_TRACE").is_some() {
-        let _ = fieldtoken_scan::scan_rgba(&noise, 640, 480);
-    }
 }

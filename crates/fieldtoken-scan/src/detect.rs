@@ -57,7 +57,7 @@ impl Source<'_> {
 /// Decodes every code whose three finders are among `finders`, appending new texts to `texts`.
 pub(crate) fn decode_all(source: &Source, finders: &[Finder], texts: &mut Vec<String>) -> bool {
     let mut pool = finders.to_vec();
-    pool.sort_by(|a, b| b.count.cmp(&a.count));
+    pool.sort_by_key(|f| std::cmp::Reverse(f.count));
     pool.truncate(MAX_FINDERS);
     let mut triples = Vec::new();
     for i in 0..pool.len() {
@@ -333,14 +333,6 @@ fn read_grid(source: &Source, transform: &Transform, side: usize) -> Outcome2 {
     }
     let grid = sample_at(source.bits, transform, side, (0.5, 0.5));
     crate::trace!("   sampled {side}");
-    if std::env::var_os("SCAN_GRID").is_some() {
-        for y in 0..side {
-            let row: String = (0..side)
-                .map(|x| if grid.at(x, y) { '#' } else { '.' })
-                .collect();
-            eprintln!("{row}");
-        }
-    }
     let first = crate::read::read(&grid);
     if !matches!(first, Outcome2::Close) {
         return first;

@@ -222,35 +222,3 @@ fn diagonal_fits(image: &BitImage, x: f32, y: f32, center_run: u32) -> bool {
     runs(image, px, py, (1, 1), 2 * center_run)
         .is_some_and(|(counts, _)| ratio_fits(&counts, 1.333))
 }
-pub(crate) fn find_old(image: &BitImage) -> Vec<Finder> {
-    let mut found: Vec<Finder> = Vec::new();
-    for y in (1 / 2..image.height()).step_by(1) {
-        let row = image.row(y);
-        let mut counts = [0u32; 5];
-        let mut state = 0;
-        for (x, &dark) in row.iter().enumerate() {
-            if dark != 0 {
-                if state % 2 == 1 {
-                    state += 1;
-                }
-                counts[state] += 1;
-            } else if state % 2 == 1 {
-                counts[state] += 1;
-            } else if state < 4 {
-                state += 1;
-                counts[state] += 1;
-            } else {
-                if ratio_fits(&counts, 2.0) {
-                    confirm(image, &counts, x, y, &mut found);
-                }
-                // Keep the last dark, light, dark runs: they may open the next pattern.
-                counts = [counts[2], counts[3], counts[4], 1, 0];
-                state = 3;
-            }
-        }
-        if state == 4 && ratio_fits(&counts, 2.0) {
-            confirm(image, &counts, row.len(), y, &mut found);
-        }
-    }
-    found
-}

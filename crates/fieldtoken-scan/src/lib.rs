@@ -27,10 +27,20 @@
 
 #![deny(missing_docs)]
 
-/// Development trace (SCAN_TRACE=1), removed before release.
+/// A trace of the passes on stderr, for tuning the reader against sample images (`--features
+/// trace`); without the feature its arguments are type-checked and compiled away.
+#[cfg(feature = "trace")]
 macro_rules! trace {
     ($($t:tt)*) => {
-        if std::env::var_os("SCAN_TRACE").is_some() { eprintln!($($t)*); }
+        eprintln!($($t)*)
+    };
+}
+#[cfg(not(feature = "trace"))]
+macro_rules! trace {
+    ($($t:tt)*) => {
+        if false {
+            let _ = format_args!($($t)*);
+        }
     };
 }
 pub(crate) use trace;
@@ -127,21 +137,7 @@ struct Scan {
 impl Scan {
     /// One pass over a binarized image: finders, then codes. Returns whether it decoded anything.
     fn pass(&mut self, image: &binarize::BitImage, luma: &[u8], inverted: bool) -> bool {
-        let finders = if std::env::var_os("SCAN_OLD").is_some() {
-            finder::find_old(image)
-        } else {
-            finder::find(image)
-        };
-        if let Some(dir) = std::env::var_os("SCAN_DUMP") {
-            use std::sync::atomic::{AtomicUsize, Ordering};
-            static N: AtomicUsize = AtomicUsize::new(0);
-            let n = N.fetch_add(1, Ordering::Relaxed);
-            let mut pgm = format!("P5 {} {} 255\n", image.width(), image.height()).into_bytes();
-            for y in 0..image.height() {
-                pgm.extend(image.row(y).iter().map(|&d| if d != 0 { 0u8 } else { 255 }));
-            }
-            let _ = std::fs::write(std::path::Path::new(&dir).join(format!("pass{n}.pgm")), pgm);
-        }
+        let finders = finder::find(image);
         trace!(
             "pass {}x{}: {} finders {:?}",
             image.width(),

@@ -29,12 +29,11 @@ pub(crate) fn read(grid: &Grid) -> Outcome {
     let mirrored = grid.transposed();
     let mut outcome = Outcome::Failed;
     for grid in [grid, &mirrored] {
-        if version >= 7 {
-            if let Some(v) = symbol::read_version(grid) {
-                if v != version {
-                    return Outcome::Version(v);
-                }
-            }
+        if version >= 7
+            && let Some(v) = symbol::read_version(grid)
+            && v != version
+        {
+            return Outcome::Version(v);
         }
         let Some(format) = symbol::read_format(grid) else {
             crate::trace!("    no format");

@@ -233,8 +233,7 @@ fn function_modules(version: usize) -> Vec<bool> {
     let centers = alignment_centers(version);
     for &cy in &centers {
         for &cx in &centers {
-            let on_finder =
-                (cx == 6 && cy == 6) || (cx == 6 && cy == side - 7) || (cx == side - 7 && cy == 6);
+            let on_finder = [(6, 6), (6, side - 7), (side - 7, 6)].contains(&(cx, cy));
             if !on_finder {
                 fill(cx - 2, cy - 2, 5, 5);
             }
@@ -250,14 +249,14 @@ fn function_modules(version: usize) -> Vec<bool> {
 /// Whether mask pattern `mask` flips the module at row `i`, column `j`.
 fn masked(mask: u8, i: usize, j: usize) -> bool {
     match mask {
-        0 => (i + j) % 2 == 0,
-        1 => i % 2 == 0,
-        2 => j % 3 == 0,
-        3 => (i + j) % 3 == 0,
-        4 => (i / 2 + j / 3) % 2 == 0,
+        0 => (i + j).is_multiple_of(2),
+        1 => i.is_multiple_of(2),
+        2 => j.is_multiple_of(3),
+        3 => (i + j).is_multiple_of(3),
+        4 => (i / 2 + j / 3).is_multiple_of(2),
         5 => (i * j) % 2 + (i * j) % 3 == 0,
-        6 => ((i * j) % 2 + (i * j) % 3) % 2 == 0,
-        _ => ((i + j) % 2 + (i * j) % 3) % 2 == 0,
+        6 => ((i * j) % 2 + (i * j) % 3).is_multiple_of(2),
+        _ => ((i + j) % 2 + (i * j) % 3).is_multiple_of(2),
     }
 }
 
@@ -357,6 +356,51 @@ fn total_codewords(version: usize) -> usize {
     modules / 8
 }
 
+/// The function modules whose colour is known in advance (finders, separators, timing and
+/// alignment patterns), as `(x, y, dark)`: what a sampled grid must show if it was sampled in the
+/// right places.
+pub(crate) fn known_modules(version: usize) -> Vec<(u8, u8, bool)> {
+    let side = side_of(version);
+    let mut known = Vec::new();
+    // Finders with their separators: 8x8 squares at three corners.
+    for (fx, fy) in [(0, 0), (side - 7, 0), (0, side - 7)] {
+        for dy in -1i32..=7 {
+            for dx in -1i32..=7 {
+                let (x, y) = (fx as i32 + dx, fy as i32 + dy);
+                if x < 0 || y < 0 || x >= side as i32 || y >= side as i32 {
+                    continue;
+                }
+                let ring = dx.clamp(0, 6).abs_diff(3).max(dy.clamp(0, 6).abs_diff(3));
+                let inside = (0..7).contains(&dx) && (0..7).contains(&dy);
+                let dark = inside && ring != 2;
+                known.push((x as u8, y as u8, dark));
+            }
+        }
+    }
+    for i in 8..side - 8 {
+        known.push((i as u8, 6, i % 2 == 0));
+        known.push((6, i as u8, i % 2 == 0));
+    }
+    let centers = alignment_centers(version);
+    for &cy in &centers {
+        for &cx in &centers {
+            let on_finder = [(6, 6), (6, side - 7), (side - 7, 6)].contains(&(cx, cy));
+            if on_finder {
+                continue;
+            }
+            for dy in -2i32..=2 {
+                for dx in -2i32..=2 {
+                    let dark = dx.abs().max(dy.abs()) != 1;
+                    known.push(((cx as i32 + dx) as u8, (cy as i32 + dy) as u8, dark));
+                }
+            }
+        }
+    }
+    // Large versions have hundreds of alignment modules: a regular subset fits as well, cheaper.
+    let stride = known.len().div_ceil(600);
+    known.into_iter().step_by(stride).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,50 +437,4 @@ mod tests {
         assert_eq!(FORMAT_WORDS[0b01_000], 0x77c4);
         assert_eq!(VERSION_WORDS[0], 0x07c94);
     }
-}
-
-/// The function modules whose colour is known in advance (finders, separators, timing and
-/// alignment patterns), as `(x, y, dark)`: what a sampled grid must show if it was sampled in the
-/// right places.
-pub(crate) fn known_modules(version: usize) -> Vec<(u8, u8, bool)> {
-    let side = side_of(version);
-    let mut known = Vec::new();
-    // Finders with their separators: 8x8 squares at three corners.
-    for (fx, fy) in [(0, 0), (side - 7, 0), (0, side - 7)] {
-        for dy in -1i32..=7 {
-            for dx in -1i32..=7 {
-                let (x, y) = (fx as i32 + dx, fy as i32 + dy);
-                if x < 0 || y < 0 || x >= side as i32 || y >= side as i32 {
-                    continue;
-                }
-                let ring = dx.clamp(0, 6).abs_diff(3).max(dy.clamp(0, 6).abs_diff(3));
-                let inside = (0..7).contains(&dx) && (0..7).contains(&dy);
-                let dark = inside && ring != 2;
-                known.push((x as u8, y as u8, dark));
-            }
-        }
-    }
-    for i in 8..side - 8 {
-        known.push((i as u8, 6, i % 2 == 0));
-        known.push((6, i as u8, i % 2 == 0));
-    }
-    let centers = alignment_centers(version);
-    for &cy in &centers {
-        for &cx in &centers {
-            let on_finder =
-                (cx == 6 && cy == 6) || (cx == 6 && cy == side - 7) || (cx == side - 7 && cy == 6);
-            if on_finder {
-                continue;
-            }
-            for dy in -2i32..=2 {
-                for dx in -2i32..=2 {
-                    let dark = dx.abs().max(dy.abs()) != 1;
-                    known.push(((cx as i32 + dx) as u8, (cy as i32 + dy) as u8, dark));
-                }
-            }
-        }
-    }
-    // Large versions have hundreds of alignment modules: a regular subset fits as well, cheaper.
-    let stride = known.len().div_ceil(600);
-    known.into_iter().step_by(stride).collect()
 }
