@@ -408,6 +408,11 @@ fn refine(
                 }
             }
         }
+        // After one round of moves a code fits more than half its function modules, even from a
+        // poor start; texture stays near half, and is not worth the remaining rounds.
+        if evaluations == 16 && 100 * best < 55 * known.len() {
+            return (image_points, best);
+        }
         if !improved {
             step /= 2.0;
         }

@@ -30,9 +30,10 @@ pub(crate) struct Finder {
 /// twice, which `select` relies on to prefer confirmed patterns.
 const ROW_STEP: usize = 1;
 
-/// Every finder pattern in the image, with nearby confirmations merged.
-pub(crate) fn find(image: &BitImage) -> Vec<Finder> {
-    let mut found: Vec<Finder> = Vec::new();
+/// Every finder pattern in the image, with nearby confirmations merged: dark on light first,
+/// then, if `inverted_too`, light on dark (inverted codes), found in the same scan of the rows.
+pub(crate) fn find(image: &BitImage, inverted_too: bool) -> [Vec<Finder>; 2] {
+    let mut found: [Vec<Finder>; 2] = [Vec::new(), Vec::new()];
     for y in (ROW_STEP / 2..image.height()).step_by(ROW_STEP) {
         let row = image.row(y);
         // The last five runs, oldest first; `runs` counts how many are real.
@@ -45,9 +46,22 @@ pub(crate) fn find(image: &BitImage) -> Vec<Finder> {
             let end = start + length;
             counts = [counts[1], counts[2], counts[3], counts[4], length as u32];
             runs += 1;
-            // Five runs ending in a dark one: dark, light, dark, light, dark.
-            if colour != 0 && runs >= 5 && plausible(&counts) && ratio_fits(&counts, 2.0) {
-                confirm(image, &counts, end, y, &mut found);
+            // Five runs ending in a dark one (dark, light, dark, light, dark), or in a light one
+            // for a light-on-dark code.
+            let light = colour == 0;
+            if runs >= 5
+                && (inverted_too || !light)
+                && plausible(&counts)
+                && ratio_fits(&counts, 2.0)
+            {
+                confirm(
+                    image,
+                    light,
+                    &counts,
+                    end,
+                    y,
+                    &mut found[usize::from(light)],
+                );
             }
             start = end;
         }
@@ -91,20 +105,33 @@ fn ratio_fits(counts: &[u32; 5], tolerance: f32) -> bool {
 
 /// Checks a row's candidate (its runs end at column `end`) across its column, its row and a
 /// diagonal, and records the confirmed centre.
-fn confirm(image: &BitImage, counts: &[u32; 5], end: usize, y: usize, found: &mut Vec<Finder>) {
+fn confirm(
+    image: &BitImage,
+    light: bool,
+    counts: &[u32; 5],
+    end: usize,
+    y: usize,
+    found: &mut Vec<Finder>,
+) {
     let total: u32 = counts.iter().sum();
     let center_x = end as f32 - (counts[4] + counts[3]) as f32 - counts[2] as f32 / 2.0;
-    let Some((center_y, _)) =
-        cross_check(image, center_x, y as f32 + 0.5, (0, 1), counts[2], total)
-    else {
+    let Some((center_y, _)) = cross_check(
+        image,
+        light,
+        center_x,
+        y as f32 + 0.5,
+        (0, 1),
+        counts[2],
+        total,
+    ) else {
         return;
     };
     let Some((center_x, row_total)) =
-        cross_check(image, center_x, center_y, (1, 0), counts[2], total)
+        cross_check(image, light, center_x, center_y, (1, 0), counts[2], total)
     else {
         return;
     };
-    if !diagonal_fits(image, center_x, center_y, counts[2]) {
+    if !diagonal_fits(image, light, center_x, center_y, counts[2]) {
         return;
     }
     let module = row_total as f32 / 7.0;
@@ -136,9 +163,17 @@ fn confirm(image: &BitImage, counts: &[u32; 5], end: usize, y: usize, found: &mu
 
 /// Counts the five runs through `(x, y)` along `step` (both ways from the centre run), with no run
 /// but the centre's longer than `max`.
-fn runs(image: &BitImage, x: i32, y: i32, step: (i32, i32), max: u32) -> Option<([u32; 5], i32)> {
+fn runs(
+    image: &BitImage,
+    light: bool,
+    x: i32,
+    y: i32,
+    step: (i32, i32),
+    max: u32,
+) -> Option<([u32; 5], i32)> {
     let mut counts = [0u32; 5];
-    let at = |i: i32| image.is_dark(x + i * step.0, y + i * step.1);
+    // "Dark" is the pattern's colour: light for a light-on-dark code.
+    let at = |i: i32| image.is_dark(x + i * step.0, y + i * step.1) != light;
     let inside = |i: i32| {
         let (px, py) = (x + i * step.0, y + i * step.1);
         px >= 0 && py >= 0 && (px as usize) < image.width() && (py as usize) < image.height()
@@ -194,6 +229,7 @@ fn runs(image: &BitImage, x: i32, y: i32, step: (i32, i32), max: u32) -> Option<
 /// and the pattern's width in pixels, if the runs fit and are about as long as the row's.
 fn cross_check(
     image: &BitImage,
+    light: bool,
     x: f32,
     y: f32,
     step: (i32, i32),
@@ -201,7 +237,7 @@ fn cross_check(
     total: u32,
 ) -> Option<(f32, u32)> {
     let (px, py) = (x.floor() as i32, y.floor() as i32);
-    let (counts, end) = runs(image, px, py, step, center_run)?;
+    let (counts, end) = runs(image, light, px, py, step, center_run)?;
     let sum: u32 = counts.iter().sum();
     // A pattern seen at an angle is not square, but not twice as long one way as the other.
     if 5 * sum.abs_diff(total) >= 2 * total || !ratio_fits(&counts, 2.0) {
@@ -215,10 +251,13 @@ fn cross_check(
     ))
 }
 
-/// The diagonal through the centre must cross the same five runs, a little more loosely (the
-/// diagonal of a tilted square varies more).
-fn diagonal_fits(image: &BitImage, x: f32, y: f32, center_run: u32) -> bool {
+/// Both diagonals through the centre must cross the same five runs, a little more loosely (the
+/// diagonal of a tilted square varies more). Texture (sensor noise, foliage) often passes three
+/// straight lines through a blob; rarely the fourth.
+fn diagonal_fits(image: &BitImage, light: bool, x: f32, y: f32, center_run: u32) -> bool {
     let (px, py) = (x.floor() as i32, y.floor() as i32);
-    runs(image, px, py, (1, 1), 2 * center_run)
-        .is_some_and(|(counts, _)| ratio_fits(&counts, 1.333))
+    [(1, 1), (1, -1)].into_iter().all(|step| {
+        runs(image, light, px, py, step, 2 * center_run)
+            .is_some_and(|(counts, _)| ratio_fits(&counts, 1.333))
+    })
 }

@@ -95,14 +95,20 @@ fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
         texts: Vec::new(),
         budget: Cell::new(SAMPLE_BUDGET),
     };
-    let mut image = binarize::local(luma, width, height);
-    if scan.pass(&image, luma, false) {
+    let image = binarize::local(luma, width, height);
+    // One scan of the rows finds both kinds of finder: dark on light, and light on dark.
+    let [dark, light] = finder::find(&image, true);
+    if scan.read(&image, &dark, luma, false) {
         return scan.texts;
     }
-    image.invert();
-    if scan.pass(&image, luma, true)
-        || scan.pass(&binarize::global(luma, width, height), luma, false)
-    {
+    if light.len() >= 3 {
+        let mut inverted = image;
+        inverted.invert();
+        if scan.read(&inverted, &light, luma, true) {
+            return scan.texts;
+        }
+    }
+    if scan.pass(&binarize::global(luma, width, height), luma) {
         return scan.texts;
     }
     let (mut level, mut level_width, mut level_height) = (None::<Vec<u8>>, width, height);
@@ -113,15 +119,9 @@ fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
         let halved = grey::halve(level.as_deref().unwrap_or(luma), level_width);
         (level_width, level_height) = (level_width / 2, level_height / 2);
         let level = level.insert(halved);
-        if scan.pass(
-            &binarize::local(level, level_width, level_height),
-            level,
-            false,
-        ) || scan.pass(
-            &binarize::global(level, level_width, level_height),
-            level,
-            false,
-        ) {
+        if scan.pass(&binarize::local(level, level_width, level_height), level)
+            || scan.pass(&binarize::global(level, level_width, level_height), level)
+        {
             return scan.texts;
         }
     }
@@ -135,19 +135,34 @@ struct Scan {
 }
 
 impl Scan {
-    /// One pass over a binarized image: finders, then codes. Returns whether it decoded anything.
-    fn pass(&mut self, image: &binarize::BitImage, luma: &[u8], inverted: bool) -> bool {
-        let finders = finder::find(image);
+    /// One pass over a binarized image (dark codes only): finders, then codes. Returns whether it
+    /// decoded anything.
+    fn pass(&mut self, image: &binarize::BitImage, luma: &[u8]) -> bool {
+        let [dark, _] = finder::find(image, false);
+        self.read(image, &dark, luma, false)
+    }
+
+    /// Reads the codes whose finders are among `finders` (dark in `image`, which is `luma`
+    /// binarized, inverted if `inverted`). Returns whether it decoded anything.
+    fn read(
+        &mut self,
+        image: &binarize::BitImage,
+        finders: &[finder::Finder],
+        luma: &[u8],
+        inverted: bool,
+    ) -> bool {
         trace!(
-            "pass {}x{}: {} finders {:?}",
+            "pass {}x{}{}: {} finders {:?}",
             image.width(),
             image.height(),
+            if inverted { " inverted" } else { "" },
             finders.len(),
             finders
                 .iter()
                 .map(|f| (f.center.x as i32, f.center.y as i32, f.module, f.count))
                 .collect::<Vec<_>>()
         );
+        // A code has three finders: fewer, and the pass ends here, before any fitting.
         if finders.len() < 3 {
             return false;
         }
@@ -157,6 +172,6 @@ impl Scan {
             luma,
             inverted,
         };
-        detect::decode_all(&source, &finders, &mut self.texts)
+        detect::decode_all(&source, finders, &mut self.texts)
     }
 }
