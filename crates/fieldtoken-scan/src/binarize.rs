@@ -9,6 +9,8 @@ pub(crate) struct BitImage {
     width: usize,
     height: usize,
     dark: Vec<u8>,
+    /// Whether any block had an edge (local thresholds only; a global threshold says true).
+    contrast: bool,
 }
 
 impl BitImage {
@@ -18,6 +20,11 @@ impl BitImage {
 
     pub(crate) fn height(&self) -> usize {
         self.height
+    }
+
+    /// Whether some part of the image has edges: without any, it cannot hold a code.
+    pub(crate) fn has_contrast(&self) -> bool {
+        self.contrast
     }
 
     /// Whether the pixel at column `x`, row `y` is dark; anything outside the image is light, as
@@ -72,6 +79,7 @@ pub(crate) fn local(luma: &[u8], width: usize, height: usize) -> BitImage {
     // The last block of a row or column overlaps its neighbour rather than leaving the image.
     let origin = |block: usize, side: usize| (block * BLOCK).min(side - BLOCK);
     let mut black_points = vec![0u32; blocks_x * blocks_y];
+    let mut contrast = false;
     for by in 0..blocks_y {
         let y0 = origin(by, height);
         for bx in 0..blocks_x {
@@ -86,6 +94,7 @@ pub(crate) fn local(luma: &[u8], width: usize, height: usize) -> BitImage {
                 }
             }
             let mut point = sum / (BLOCK * BLOCK) as u32;
+            contrast |= max - min > MIN_DYNAMIC_RANGE;
             if max - min <= MIN_DYNAMIC_RANGE {
                 // A flat block: assume it is light (half its minimum keeps it light), unless its
                 // neighbours' threshold says it is darker than its surroundings.
@@ -130,6 +139,7 @@ pub(crate) fn local(luma: &[u8], width: usize, height: usize) -> BitImage {
         width,
         height,
         dark,
+        contrast,
     }
 }
 
@@ -152,6 +162,7 @@ pub(crate) fn global(luma: &[u8], width: usize, height: usize) -> BitImage {
         width,
         height,
         dark,
+        contrast: true,
     }
 }
 

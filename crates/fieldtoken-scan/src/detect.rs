@@ -56,7 +56,14 @@ impl Source<'_> {
 
 /// Decodes every code whose three finders are among `finders`, appending new texts to `texts`.
 pub(crate) fn decode_all(source: &Source, finders: &[Finder], texts: &mut Vec<String>) -> bool {
-    let mut pool = finders.to_vec();
+    // Every row is scanned, so a real finder's centre run (three modules high) is crossed by three
+    // rows or more; a small one that only one row confirmed is texture (sensor noise, print
+    // grain). Only large ones are kept on one row's word: a steep angle can cut their rows short.
+    let mut pool: Vec<Finder> = finders
+        .iter()
+        .copied()
+        .filter(|f| f.count >= 2 || f.module >= 2.0)
+        .collect();
     pool.sort_by_key(|f| std::cmp::Reverse(f.count));
     pool.truncate(MAX_FINDERS);
     let mut triples = Vec::new();

@@ -96,6 +96,10 @@ fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
         budget: Cell::new(SAMPLE_BUDGET),
     };
     let image = binarize::local(luma, width, height);
+    // No 8x8 block with an edge (a wall, the sky, a covered lens): no pass could find a code.
+    if !image.has_contrast() {
+        return scan.texts;
+    }
     // One scan of the rows finds both kinds of finder: dark on light, and light on dark.
     let [dark, light] = finder::find(&image, true);
     if scan.read(&image, &dark, luma, false) {
