@@ -186,3 +186,125 @@ fn kanji(bits: &mut Bits, count: usize, text: &mut String) -> Option<()> {
     text.push_str(&charset::decode_shift_jis(&bytes).0);
     Some(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::decode;
+
+    /// Builds a bit stream segment by segment, as an encoder would, padded to whole bytes.
+    #[derive(Default)]
+    struct Stream {
+        bits: Vec<bool>,
+    }
+
+    impl Stream {
+        fn put(mut self, value: u32, width: usize) -> Self {
+            self.bits
+                .extend((0..width).rev().map(|i| value >> i & 1 == 1));
+            self
+        }
+
+        fn bytes(&self, mode: u32, bytes: &[u8]) -> Self {
+            let mut s = Stream {
+                bits: self.bits.clone(),
+            }
+            .put(mode, 4)
+            .put(bytes.len() as u32, 8);
+            for &b in bytes {
+                s = s.put(u32::from(b), 8);
+            }
+            s
+        }
+
+        fn finish(self) -> Vec<u8> {
+            let s = self.put(0, 4);
+            s.bits
+                .chunks(8)
+                .map(|c| {
+                    c.iter()
+                        .enumerate()
+                        .fold(0u8, |acc, (i, &b)| acc | u8::from(b) << (7 - i))
+                })
+                .collect()
+        }
+    }
+
+    fn check(stream: Stream, expected: Option<&str>) {
+        assert_eq!(decode(&stream.finish(), 1).as_deref(), expected);
+    }
+
+    #[test]
+    fn numeric_and_alphanumeric() {
+        // "01234567": 012, 345, 67.
+        let s = Stream::default()
+            .put(0b0001, 4)
+            .put(8, 10)
+            .put(12, 10)
+            .put(345, 10)
+            .put(67, 7);
+        check(s, Some("01234567"));
+        // "AC-42": AC, -4, 2.
+        let s = Stream::default()
+            .put(0b0010, 4)
+            .put(5, 9)
+            .put(10 * 45 + 12, 11)
+            .put(41 * 45 + 4, 11)
+            .put(2, 6);
+        check(s, Some("AC-42"));
+    }
+
+    #[test]
+    fn eci_switches_the_character_set_of_byte_segments() {
+        let eci = |n: u32| Stream::default().put(0b0111, 4).put(n, 8);
+        check(eci(26).bytes(0b0100, "é".as_bytes()), Some("é"));
+        check(eci(3).bytes(0b0100, b"caf\xe9"), Some("café"));
+        check(eci(20).bytes(0b0100, b"\x82\xa0"), Some("あ"));
+        // A character set the reader does not carry: ASCII kept, the rest replaced, nothing dropped.
+        check(eci(4).bytes(0b0100, b"a\xe9b"), Some("a\u{fffd}b"));
+    }
+
+    #[test]
+    fn a_utf8_character_split_between_byte_segments_survives() {
+        let bytes = "ü".as_bytes();
+        let s = Stream::default()
+            .bytes(0b0100, &bytes[..1])
+            .bytes(0b0100, &bytes[1..]);
+        check(s, Some("ü"));
+    }
+
+    #[test]
+    fn kanji_mode_reads_shift_jis() {
+        // 点 is 0x935F in Shift_JIS: minus 0x8140, then high byte * 0xC0 + low byte, in 13 bits.
+        let value = (0x935f - 0x8140) / 0x100 * 0xc0 + (0x935f - 0x8140) % 0x100;
+        check(
+            Stream::default().put(0b1000, 4).put(1, 8).put(value, 13),
+            Some("点"),
+        );
+    }
+
+    #[test]
+    fn structured_append_header_is_skipped() {
+        let s = Stream::default()
+            .put(0b0011, 4)
+            .put(0x12, 8)
+            .put(0x34, 8)
+            .bytes(0b0100, b"part");
+        check(s, Some("part"));
+    }
+
+    #[test]
+    fn malformed_streams_are_refused() {
+        // A digit triple over 999.
+        check(
+            Stream::default().put(0b0001, 4).put(3, 10).put(1000, 10),
+            None,
+        );
+        // A count longer than the data.
+        check(
+            Stream::default().put(0b0100, 4).put(200, 8).put(0x41, 8),
+            None,
+        );
+        // An undefined mode.
+        check(Stream::default().put(0b1111, 4), None);
+    }
+}
