@@ -264,6 +264,10 @@ fn read_version(
     for &corner in corners {
         let (points, score) = refine(source, &known, finders_grid, [tl, tr, corner, bl], module);
         let mut fit = (finders_grid, points, score);
+        // Far from fitting (texture, or the wrong version): not worth an alignment search.
+        if 100 * score < 55 * known.len() {
+            continue;
+        }
         if version >= 2 {
             // The alignment pattern, searched for where the fit puts it, pins the fourth corner
             // on the code itself.
@@ -302,16 +306,27 @@ fn read_version(
         let Some(transform) = Transform::between(fit.0, fit.1) else {
             continue;
         };
-        match read_grid(source, &transform, side) {
-            Outcome2::Text(text) => {
-                crate::trace!(
-                    "   DECODED v{version} at {:.3}",
-                    fit.2 as f32 / known.len() as f32
-                );
-                return Outcome::Text(text);
+        let mut warps = vec![Warp::Single(transform)];
+        // Large codes bend (paper, lenses) more than one perspective follows across them: every
+        // alignment pattern, found near where the fit puts it, anchors its own cell.
+        if version >= 7 {
+            warps.extend(mesh(source, &transform, version, module));
+        }
+        for warp in &warps {
+            match read_grid(source, warp, side) {
+                Outcome2::Text(text) => {
+                    crate::trace!(
+                        "   DECODED v{version} at {:.3}",
+                        fit.2 as f32 / known.len() as f32
+                    );
+                    return Outcome::Text(text);
+                }
+                // A version far from the estimate is more likely a misread of a poor grid.
+                Outcome2::Version(v) if v != version && v.abs_diff(version) <= 4 => {
+                    return Outcome::Version(v);
+                }
+                _ => {}
             }
-            Outcome2::Version(v) if v != version => return Outcome::Version(v),
-            _ => {}
         }
     }
     Outcome::Failed
@@ -334,7 +349,7 @@ const JITTER: [(f32, f32); 8] = [
 
 /// Samples and reads the grid through `transform`: at module centres first; when that is close
 /// (the format information reads, the data does not), from the grey image, then off-centre.
-fn read_grid(source: &Source, transform: &Transform, side: usize) -> Outcome2 {
+fn read_grid(source: &Source, transform: &Warp, side: usize) -> Outcome2 {
     if !source.spend(side * side) {
         return Outcome2::Failed;
     }
@@ -558,7 +573,7 @@ fn refine_alignment(
 
 /// Samples the module grid: each module's point `at` (its centre is (0.5, 0.5)) through the
 /// transform, dark if its pixel is.
-fn sample_at(image: &BitImage, transform: &Transform, side: usize, at: (f32, f32)) -> Grid {
+fn sample_at(image: &BitImage, transform: &Warp, side: usize, at: (f32, f32)) -> Grid {
     let mut dark = Vec::with_capacity(side * side);
     for y in 0..side {
         for x in 0..side {
@@ -573,7 +588,7 @@ fn sample_at(image: &BitImage, transform: &Transform, side: usize, at: (f32, f32
 
 /// Samples the module grid from the grey image, each module against the mean of the 7x7 modules
 /// around it: a threshold in module space, which follows blur that pixel blocks do not.
-fn sample_grey(source: &Source, transform: &Transform, side: usize) -> Grid {
+fn sample_grey(source: &Source, transform: &Warp, side: usize) -> Grid {
     let mut grey = Vec::with_capacity(side * side);
     for y in 0..side {
         for x in 0..side {
@@ -606,4 +621,142 @@ fn sample_grey(source: &Source, transform: &Transform, side: usize) -> Grid {
         }
     }
     Grid::new(side, dark)
+}
+
+/// How grid coordinates map to the image: one perspective transform, or a mesh of them, one per
+/// cell between neighbouring alignment pattern centres.
+pub(crate) enum Warp {
+    Single(Transform),
+    Mesh {
+        /// Grid coordinates of the mesh lines (alignment centres), both axes alike.
+        lines: Vec<f32>,
+        /// Row by row, `(lines.len() - 1)²` transforms.
+        cells: Vec<Transform>,
+    },
+}
+
+impl Warp {
+    fn apply(&self, u: f32, v: f32) -> Option<Point> {
+        match self {
+            Warp::Single(t) => t.apply(u, v),
+            Warp::Mesh { lines, cells } => {
+                let n = lines.len() - 1;
+                // The cell whose lines enclose the point; outside them, the nearest cell extends.
+                let cell = |c: f32| lines[1..n].iter().take_while(|&&l| l <= c).count();
+                cells.get(cell(v) * n + cell(u))?.apply(u, v)
+            }
+        }
+    }
+}
+
+/// The mesh warp of a large version: each alignment pattern searched for near where `transform`
+/// puts it, shifted by how far its already found neighbours were from theirs (a bend accumulates
+/// across the code). `None` when too few are found to improve on `transform`.
+fn mesh(source: &Source, transform: &Transform, version: usize, module: f32) -> Option<Warp> {
+    let centers = symbol::alignment_centers(version);
+    let n = centers.len();
+    let last = n - 1;
+    let lines: Vec<f32> = centers.iter().map(|&c| c as f32 + 0.5).collect();
+    let mut points: Vec<Point> = Vec::with_capacity(n * n);
+    let mut shifts: Vec<Option<(f32, f32)>> = Vec::with_capacity(n * n);
+    let mut found = 0;
+    for j in 0..n {
+        for i in 0..n {
+            let predicted = transform.apply(lines[i], lines[j])?;
+            // The corners under the finders: the fit is anchored there.
+            if (i, j) == (0, 0) || (i, j) == (last, 0) || (i, j) == (0, last) {
+                points.push(predicted);
+                shifts.push(Some((0.0, 0.0)));
+                continue;
+            }
+            let neighbours: Vec<(f32, f32)> = [(1, 0), (0, 1), (1, 1)]
+                .iter()
+                .filter(|&&(di, dj)| i >= di && j >= dj)
+                .filter_map(|&(di, dj)| shifts[(j - dj) * n + i - di])
+                .collect();
+            let shift = if neighbours.is_empty() {
+                (0.0, 0.0)
+            } else {
+                let k = neighbours.len() as f32;
+                (
+                    neighbours.iter().map(|s| s.0).sum::<f32>() / k,
+                    neighbours.iter().map(|s| s.1).sum::<f32>() / k,
+                )
+            };
+            let guess = point(predicted.x + shift.0, predicted.y + shift.1);
+            let right = transform.apply(lines[i] + 1.0, lines[j])?;
+            let down = transform.apply(lines[i], lines[j] + 1.0)?;
+            let axes = (sub(right, predicted), sub(down, predicted));
+            match find_near(source, guess, axes, module) {
+                Some(at) => {
+                    found += 1;
+                    points.push(at);
+                    shifts.push(Some((at.x - predicted.x, at.y - predicted.y)));
+                }
+                None => {
+                    points.push(guess);
+                    shifts.push(None);
+                }
+            }
+        }
+    }
+    crate::trace!("   mesh: {found} of {} alignment patterns found", n * n - 3);
+    if 2 * found < n * n - 3 {
+        return None;
+    }
+    let mut cells = Vec::with_capacity(last * last);
+    for j in 0..last {
+        for i in 0..last {
+            let grid = [
+                point(lines[i], lines[j]),
+                point(lines[i + 1], lines[j]),
+                point(lines[i + 1], lines[j + 1]),
+                point(lines[i], lines[j + 1]),
+            ];
+            let image = [
+                points[j * n + i],
+                points[j * n + i + 1],
+                points[(j + 1) * n + i + 1],
+                points[(j + 1) * n + i],
+            ];
+            cells.push(Transform::between(grid, image)?);
+        }
+    }
+    Some(Warp::Mesh { lines, cells })
+}
+
+/// An alignment pattern within two modules of `guess`: the template's best match, if it is a good
+/// one.
+fn find_near(
+    source: &Source,
+    guess: Point,
+    (axis_x, axis_y): ((f32, f32), (f32, f32)),
+    module: f32,
+) -> Option<Point> {
+    let image = source.bits;
+    let radius = (2.0 * module).ceil().min(60.0) as i32;
+    let step = ((module / 3.0) as i32).max(1);
+    let positions = (2 * radius / step + 1) as usize;
+    if !source.spend(positions * positions * 9) {
+        return None;
+    }
+    let mut best: Option<(i32, Point)> = None;
+    let mut y = -radius;
+    while y <= radius {
+        let mut x = -radius;
+        while x <= radius {
+            let at = point(guess.x + x as f32, guess.y + y as f32);
+            if image.is_dark_at(at.x, at.y) {
+                let matches = template_matches(image, at, axis_x, axis_y);
+                let score = 4 * matches - (x.abs() + y.abs()) * 2 / (module.ceil() as i32).max(1);
+                if best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, at));
+                }
+            }
+            x += step;
+        }
+        y += step;
+    }
+    let (score, at) = best?;
+    (score >= 4 * 21 - 4).then(|| refine_alignment(image, at, axis_x, axis_y, module))
 }

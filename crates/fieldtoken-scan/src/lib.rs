@@ -87,7 +87,7 @@ pub fn scan_rgba(rgba: &[u8], width: u32, height: u32) -> Vec<String> {
 
 /// Module samples one frame may spend on fitting and sampling candidate codes (about 10 ms of
 /// native code): a frame with a code spends a small part of it, one of dense texture stops here.
-const SAMPLE_BUDGET: usize = 400_000;
+const SAMPLE_BUDGET: usize = 1_000_000;
 
 /// Runs the passes over a luma image of `width * height` pixels.
 fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
