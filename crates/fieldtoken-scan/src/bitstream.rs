@@ -97,15 +97,12 @@ pub(crate) fn decode(data: &[u8], version: usize) -> Option<String> {
                 bits.read(8)?;
                 fnc1 = true;
             }
-            // Hanzi (GB 2312, a Chinese extension): read by its 13-bit characters, lossily.
+            // Hanzi (GB/T 18284, a Chinese extension): 13-bit GB 2312 characters.
             0b1101 => {
                 flush(&mut pending, &mut text, charset);
-                let _subset = bits.read(4)?;
+                let subset = bits.read(4)?;
                 let count = bits.read([8, 10, 12][size])? as usize;
-                for _ in 0..count {
-                    bits.read(13)?;
-                    text.push('\u{fffd}');
-                }
+                hanzi(&mut bits, count, subset == 1, &mut text)?;
             }
             _ => return None,
         }
@@ -167,6 +164,26 @@ fn alphanumeric(bits: &mut Bits, mut count: usize, fnc1: bool, text: &mut String
             .replace('\u{0}', "%");
     }
     text.push_str(&chars);
+    Some(())
+}
+
+/// Hanzi characters: GB 2312 when `gb2312` (subset 1, the only one defined), else U+FFFD each.
+fn hanzi(bits: &mut Bits, count: usize, gb2312: bool, text: &mut String) -> Option<()> {
+    for _ in 0..count {
+        let value = bits.read(13)?;
+        let packed = ((value / 0x60) << 8) | (value % 0x60);
+        let code = if packed < 0xa00 {
+            packed + 0xa1a1
+        } else {
+            packed + 0xa6a1
+        };
+        let c = if gb2312 {
+            charset::gb2312_char((code >> 8) as u8, code as u8)
+        } else {
+            None
+        };
+        text.push(c.unwrap_or('\u{fffd}'));
+    }
     Some(())
 }
 

@@ -1,6 +1,7 @@
-//! Character sets of byte segments: UTF-8, ISO-8859-1, Shift_JIS (with its own table), and
-//! whatever else an ECI names decoded lossily (ASCII kept, every other byte U+FFFD), so a segment
-//! is never dropped.
+//! Character sets of byte segments: UTF-8, ISO-8859-1, Shift_JIS (with its own table, also for
+//! Kanji mode), and whatever else an ECI names decoded lossily (ASCII kept, every other byte
+//! U+FFFD), so a segment is never dropped; GB 2312 for Hanzi mode. The tables are generated (see
+//! this crate's README).
 
 /// The character sets the reader tells apart.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -30,8 +31,21 @@ impl Charset {
 
 /// JIS X 0208 in Shift_JIS order: for lead bytes 0x81-0x9F then 0xE0-0xEF, 188 trail bytes each
 /// (0x40-0xFC without 0x7F), the Unicode scalar as little-endian u16, 0 where unassigned.
-/// Generated from Python's `shift_jis` codec (the one-off script is in this crate's README).
+/// Generated from Python's `shift_jis` codec (the script is in this crate's README).
 static SHIFT_JIS: &[u8; 17672] = include_bytes!("shift_jis.bin");
+
+/// GB 2312 (Hanzi mode): rows 0xA1-0xF7 of 94 cells each (0xA1-0xFE), as `SHIFT_JIS`.
+static GB2312: &[u8; 16356] = include_bytes!("gb2312.bin");
+
+/// A GB 2312 character from its two bytes, if assigned.
+pub(crate) fn gb2312_char(high: u8, low: u8) -> Option<char> {
+    if !(0xa1..=0xf7).contains(&high) || !(0xa1..=0xfe).contains(&low) {
+        return None;
+    }
+    let cell = usize::from(high - 0xa1) * 94 + usize::from(low - 0xa1);
+    let code = u16::from_le_bytes([*GB2312.get(2 * cell)?, *GB2312.get(2 * cell + 1)?]);
+    char::from_u32(u32::from(code)).filter(|_| code != 0)
+}
 
 /// The table index of a double-byte Shift_JIS character, if `lead` and `trail` form one.
 fn shift_jis_cell(lead: u8, trail: u8) -> Option<usize> {
@@ -156,6 +170,9 @@ mod tests {
         // 内側 and half-width ﾃﾞ.
         assert_eq!(decode_shift_jis(b"\x93\xe0\x91\xa4\xc3\xde").0, "内側ﾃﾞ");
         assert_eq!(decode_shift_jis(b"\x81").0, "\u{fffd}");
+        // 阿 in GB 2312.
+        assert_eq!(gb2312_char(0xb0, 0xa2), Some('阿'));
+        assert_eq!(gb2312_char(0xa0, 0xa2), None);
     }
 
     #[test]

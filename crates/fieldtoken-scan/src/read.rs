@@ -45,6 +45,7 @@ pub(crate) fn read(grid: &Grid) -> Outcome {
             outcome = Outcome::Close;
             continue;
         };
+        crate::trace!("    data {format:?} {data:02x?}");
         if let Some(text) = crate::bitstream::decode(&data, version) {
             return Outcome::Text(text);
         }
