@@ -138,3 +138,33 @@ fn rejects_mismatched_and_degenerate_frames() {
     assert!(scan_rgba(&vec![255; 101 * 77 * 4], 101, 77).is_empty());
     assert!(scan_rgba(&vec![0; 21 * 1000 * 4], 21, 1000).is_empty());
 }
+
+/// Turns a square RGBA image a quarter turn clockwise.
+fn quarter_turn(rgba: &[u8], side: u32) -> Vec<u8> {
+    let side = side as usize;
+    let mut out = vec![0; rgba.len()];
+    for y in 0..side {
+        for x in 0..side {
+            let (from, to) = ((y * side + x) * 4, (x * side + side - 1 - y) * 4);
+            out[to..to + 4].copy_from_slice(&rgba[from..from + 4]);
+        }
+    }
+    out
+}
+
+#[test]
+fn reads_codes_turned_every_way() {
+    let text = "FT1:turned";
+    for mirrored in [false, true] {
+        let (mut rgba, side, _) =
+            render(&QrCode::new(text).expect("encodable"), 3, false, mirrored);
+        for turns in 0..4 {
+            assert_eq!(
+                scan_rgba(&rgba, side, side),
+                vec![text.to_owned()],
+                "{turns} quarter turns, mirrored {mirrored}"
+            );
+            rgba = quarter_turn(&rgba, side);
+        }
+    }
+}
