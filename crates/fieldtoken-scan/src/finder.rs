@@ -26,15 +26,20 @@ pub(crate) struct Finder {
     pub(crate) count: u32,
 }
 
-/// Rows between two scanned rows: the smallest finder pattern (7 pixels high) is still crossed
-/// twice, which `select` relies on to prefer confirmed patterns.
-const ROW_STEP: usize = 1;
+/// Rows between two scanned rows: every row of small images (photos of codes, the smaller
+/// passes), whose finders may be a few pixels high; every other row of camera-sized frames
+/// (480 rows and more), which halves the cost of the frames without a code a camera mostly
+/// sees, and still crosses a finder of 2-pixel modules three times.
+fn row_step(height: usize) -> usize {
+    if height >= 480 { 2 } else { 1 }
+}
 
 /// Every finder pattern in the image, with nearby confirmations merged: dark on light first,
 /// then, if `inverted_too`, light on dark (inverted codes), found in the same scan of the rows.
 pub(crate) fn find(image: &BitImage, inverted_too: bool) -> [Vec<Finder>; 2] {
     let mut found: [Vec<Finder>; 2] = [Vec::new(), Vec::new()];
-    for y in (ROW_STEP / 2..image.height()).step_by(ROW_STEP) {
+    let step = row_step(image.height());
+    for y in (step / 2..image.height()).step_by(step) {
         let row = image.row(y);
         // The last five runs, oldest first; `runs` counts how many are real.
         let mut counts = [0u32; 5];
