@@ -1,12 +1,15 @@
 //! From finder patterns to text: choose triples of finders that could be one code's corners,
-//! estimate the module size and the version, find the bottom-right alignment pattern, sample the
-//! module grid through the perspective transform, and read it (mirrored too).
+//! estimate the module size, the version and the fourth corner, then fit (`fit`), sample
+//! (`sample`) and read (`read`) the grid for each estimate until one reads.
 
 use std::cell::Cell;
 
 use crate::binarize::BitImage;
 use crate::finder::{Finder, Point};
-use crate::symbol::{self, Grid};
+use crate::fit::{find_alignment, mesh, refine};
+use crate::read::Outcome;
+use crate::sample::{Warp, read_grid};
+use crate::symbol;
 use crate::transform::Transform;
 
 /// Finders considered for triples: the most confirmed ones; more are noise in a busy frame, and
@@ -29,14 +32,14 @@ pub(crate) struct Source<'a> {
 
 impl Source<'_> {
     /// Takes `samples` from the budget; `false` once it is spent.
-    fn spend(&self, samples: usize) -> bool {
+    pub(crate) fn spend(&self, samples: usize) -> bool {
         let left = self.budget.get();
         self.budget.set(left.saturating_sub(samples));
         left >= samples
     }
 
     /// The grey level at a point (bilinear), dark low; outside the image it is white.
-    fn grey(&self, p: Point) -> f32 {
+    pub(crate) fn grey(&self, p: Point) -> f32 {
         let (w, h) = (self.bits.width(), self.bits.height());
         let (x, y) = (p.x - 0.5, p.y - 0.5);
         if !(x >= 0.0 && y >= 0.0 && x < (w - 1) as f32 && y < (h - 1) as f32)
@@ -143,11 +146,12 @@ fn shape(a: Finder, b: Finder, c: Finder) -> Option<(f32, [Finder; 3])> {
     Some((score, [corner, top_right, bottom_left]))
 }
 
-fn sub(a: Point, b: Point) -> (f32, f32) {
+/// The vector from `b` to `a`.
+pub(crate) fn sub(a: Point, b: Point) -> (f32, f32) {
     (a.x - b.x, a.y - b.y)
 }
 
-fn point(x: f32, y: f32) -> Point {
+pub(crate) fn point(x: f32, y: f32) -> Point {
     Point { x, y }
 }
 
@@ -201,10 +205,10 @@ fn decode_corners(source: &Source, [tl, tr, bl]: [Finder; 3]) -> Option<String> 
             module,
             version,
         ) {
-            Outcome::Text(text) => return Some(text),
+            Attempt::Text(text) => return Some(text),
             // Version information disagrees with the estimate: it is right, the estimate is not.
-            Outcome::Version(v) => versions.push(v),
-            Outcome::Failed => {}
+            Attempt::Version(v) => versions.push(v),
+            Attempt::Failed => {}
         }
     }
     None
@@ -238,8 +242,10 @@ fn bottom_right_estimates([tl, tr, bl]: [Point; 3], scales: [f32; 4], module: f3
     corners
 }
 
-enum Outcome {
+/// What reading the code as one version gave.
+enum Attempt {
     Text(String),
+    /// The version information names this other version.
     Version(usize),
     Failed,
 }
@@ -251,7 +257,7 @@ fn read_version(
     corners: &[Point],
     module: f32,
     version: usize,
-) -> Outcome {
+) -> Attempt {
     let side = symbol::side_of(version);
     let far = side as f32 - 3.5;
     let known = symbol::known_modules(version);
@@ -314,178 +320,22 @@ fn read_version(
         }
         for warp in &warps {
             match read_grid(source, warp, side) {
-                Outcome2::Text(text) => {
+                Outcome::Text(text) => {
                     crate::trace!(
                         "   DECODED v{version} at {:.3}",
                         fit.2 as f32 / known.len() as f32
                     );
-                    return Outcome::Text(text);
+                    return Attempt::Text(text);
                 }
                 // A version far from the estimate is more likely a misread of a poor grid.
-                Outcome2::Version(v) if v != version && v.abs_diff(version) <= 4 => {
-                    return Outcome::Version(v);
+                Outcome::Version(v) if v != version && v.abs_diff(version) <= 4 => {
+                    return Attempt::Version(v);
                 }
                 _ => {}
             }
         }
     }
-    Outcome::Failed
-}
-
-use crate::read::Outcome as Outcome2;
-
-/// Where in a module the jittered samplings look, as fractions of the module: a grid that is off
-/// by a third of a module on one side still reads.
-const JITTER: [(f32, f32); 8] = [
-    (0.3, 0.5),
-    (0.7, 0.5),
-    (0.5, 0.3),
-    (0.5, 0.7),
-    (0.3, 0.3),
-    (0.7, 0.7),
-    (0.3, 0.7),
-    (0.7, 0.3),
-];
-
-/// Samples and reads the grid through `transform`: at module centres first; when that is close
-/// (the format information reads, the data does not), from the grey image, then off-centre.
-fn read_grid(source: &Source, transform: &Warp, side: usize) -> Outcome2 {
-    if !source.spend(side * side) {
-        return Outcome2::Failed;
-    }
-    let grid = sample_at(source.bits, transform, side, (0.5, 0.5));
-    crate::trace!("   sampled {side}");
-    let first = crate::read::read(&grid);
-    if !matches!(first, Outcome2::Close) {
-        return first;
-    }
-    if let text @ Outcome2::Text(_) = crate::read::read(&sample_grey(source, transform, side)) {
-        crate::trace!("   read from grey");
-        return text;
-    }
-    for at in JITTER {
-        if !source.spend(side * side) {
-            break;
-        }
-        if let text @ Outcome2::Text(_) =
-            crate::read::read(&sample_at(source.bits, transform, side, at))
-        {
-            crate::trace!("   read at {at:?}");
-            return text;
-        }
-    }
-    Outcome2::Close
-}
-
-/// How many of the known function modules a transform through these points samples right.
-fn agreement(
-    image: &BitImage,
-    known: &[(u8, u8, bool)],
-    grid_points: [Point; 4],
-    image_points: [Point; 4],
-) -> usize {
-    let Some(transform) = Transform::between(grid_points, image_points) else {
-        return 0;
-    };
-    known
-        .iter()
-        .filter(|&&(x, y, dark)| {
-            transform
-                .apply(f32::from(x) + 0.5, f32::from(y) + 0.5)
-                .is_some_and(|p| image.is_dark_at(p.x, p.y) == dark)
-        })
-        .count()
-}
-
-/// Moves the four image points, a fraction of a module at a time, while the transform through
-/// them samples more of the known function modules right: timing and alignment patterns pull the
-/// grid onto the code where four points alone (a tilted, curved or blurred code) are off.
-fn refine(
-    source: &Source,
-    known: &[(u8, u8, bool)],
-    grid_points: [Point; 4],
-    image_points: [Point; 4],
-    module: f32,
-) -> ([Point; 4], usize) {
-    // A first round on a subset decides cheaply whether this is worth more: the timing and
-    // alignment modules (the finders fit texture too: they were found in it), at most about 150
-    // of them. After one round a code fits 80% of them or more (on the samples), even from a
-    // poor start; texture stays under two thirds, and is given up here.
-    let side = grid_points[1].x + 3.5;
-    let outside_finders = |&&(x, y, _): &&(u8, u8, bool)| {
-        let (x, y) = (f32::from(x), f32::from(y));
-        let near = |c: f32, edge: f32| {
-            if edge == 0.0 {
-                c < 8.0
-            } else {
-                c >= side - 8.0
-            }
-        };
-        !(near(x, 0.0) && near(y, 0.0)
-            || near(x, 1.0) && near(y, 0.0)
-            || near(x, 0.0) && near(y, 1.0))
-    };
-    let rest = known.iter().filter(outside_finders).count();
-    let coarse: Vec<(u8, u8, bool)> = if rest >= 40 {
-        known
-            .iter()
-            .filter(outside_finders)
-            .copied()
-            .step_by(rest.div_ceil(150))
-            .collect()
-    } else {
-        known.iter().copied().step_by(4).collect()
-    };
-    let (image_points, best) = climb(source, &coarse, grid_points, image_points, module, 1);
-    crate::trace!(
-        "   COARSE {:.3} of {}",
-        best as f32 / coarse.len() as f32,
-        coarse.len()
-    );
-    if 100 * best < 70 * coarse.len() {
-        return (image_points, 0);
-    }
-    climb(source, known, grid_points, image_points, module, usize::MAX)
-}
-
-/// Hill-climbs the four image points for `rounds` rounds (or until the step is an eighth of a
-/// module), moving one point at a time by `step` pixels while the agreement grows.
-fn climb(
-    source: &Source,
-    known: &[(u8, u8, bool)],
-    grid_points: [Point; 4],
-    mut image_points: [Point; 4],
-    module: f32,
-    rounds: usize,
-) -> ([Point; 4], usize) {
-    let image = source.bits;
-    let mut best = agreement(image, known, grid_points, image_points);
-    let mut step = module;
-    let mut round = 0;
-    while step > module / 8.0 && round < rounds.min(25) && best < known.len() {
-        round += 1;
-        let mut improved = false;
-        for corner in 0..4 {
-            for (dx, dy) in [(step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)] {
-                let mut candidate = image_points;
-                candidate[corner].x += dx;
-                candidate[corner].y += dy;
-                if !source.spend(known.len()) {
-                    return (image_points, best);
-                }
-                let score = agreement(image, known, grid_points, candidate);
-                if score > best {
-                    best = score;
-                    image_points = candidate;
-                    improved = true;
-                }
-            }
-        }
-        if !improved {
-            step /= 2.0;
-        }
-    }
-    (image_points, best)
+    Attempt::Failed
 }
 
 /// The width of finder `f` along the line towards `toward`, if both of its outer edges are found.
@@ -519,290 +369,4 @@ fn edge_distance(image: &BitImage, f: Finder, direction: (f32, f32)) -> Option<f
         };
     }
     None
-}
-
-/// Searches for the alignment pattern whose centre should be at grid position (`target`,
-/// `target`), by matching its 5x5 template (dark ring, light ring, dark centre) around the
-/// position `estimate` maps it to, widening the search until a near-perfect match appears.
-fn find_alignment(
-    source: &Source,
-    estimate: &Transform,
-    target: f32,
-    module: f32,
-) -> Option<Point> {
-    let image = source.bits;
-    let center = estimate.apply(target, target)?;
-    // The grid's axes near the target, in pixels per module.
-    let right = estimate.apply(target + 1.0, target)?;
-    let down = estimate.apply(target, target + 1.0)?;
-    let axis_x = sub(right, center);
-    let axis_y = sub(down, center);
-    // Four modules either way of where the fit of the finders and timing patterns puts it.
-    let radius = (4.0 * module).ceil().min(120.0) as i32;
-    let step = ((module / 3.0) as i32).max(1);
-    let positions = (2 * radius / step + 1) as usize;
-    if !source.spend(positions * positions * 9) {
-        return None;
-    }
-    let mut best: Option<(i32, Point)> = None;
-    let mut y = -radius;
-    while y <= radius {
-        let mut x = -radius;
-        while x <= radius {
-            let at = point(center.x + x as f32, center.y + y as f32);
-            // The dark centre first: most positions fail there, before the other 24 modules.
-            if image.is_dark_at(at.x, at.y) {
-                let matches = template_matches(image, at, axis_x, axis_y);
-                // Prefer the nearest of equal matches: data modules far off can match too.
-                let score = 4 * matches - (x.abs() + y.abs()) * 2 / (module.ceil() as i32).max(1);
-                if best.is_none_or(|(s, _)| score > s) {
-                    best = Some((score, at));
-                }
-            }
-            x += step;
-        }
-        y += step;
-    }
-    let (score, at) = best?;
-    (score >= 4 * 21 - 8).then(|| refine_alignment(image, at, axis_x, axis_y, module))
-}
-
-/// How many of the 25 modules around `at` match the alignment pattern.
-fn template_matches(image: &BitImage, at: Point, axis_x: (f32, f32), axis_y: (f32, f32)) -> i32 {
-    let mut matches = 0;
-    for j in -2i32..=2 {
-        for i in -2i32..=2 {
-            let x = at.x + i as f32 * axis_x.0 + j as f32 * axis_y.0;
-            let y = at.y + i as f32 * axis_x.1 + j as f32 * axis_y.1;
-            let expected = i.abs().max(j.abs()) != 1;
-            if image.is_dark_at(x, y) == expected {
-                matches += 1;
-            }
-        }
-    }
-    matches
-}
-
-/// The centre of the best match's dark centre module: the mean of the pixel positions around `at`
-/// where the template matches as well as at its best.
-fn refine_alignment(
-    image: &BitImage,
-    at: Point,
-    axis_x: (f32, f32),
-    axis_y: (f32, f32),
-    module: f32,
-) -> Point {
-    let reach = (module / 2.0).ceil() as i32 + 1;
-    let mut best = 0;
-    let (mut sum_x, mut sum_y, mut n) = (0.0, 0.0, 0.0);
-    for y in -reach..=reach {
-        for x in -reach..=reach {
-            let p = point(at.x + x as f32, at.y + y as f32);
-            let m = template_matches(image, p, axis_x, axis_y);
-            if m > best {
-                best = m;
-                (sum_x, sum_y, n) = (0.0, 0.0, 0.0);
-            }
-            if m == best {
-                sum_x += p.x;
-                sum_y += p.y;
-                n += 1.0;
-            }
-        }
-    }
-    if n > 0.0 {
-        point(sum_x / n, sum_y / n)
-    } else {
-        at
-    }
-}
-
-/// Samples the module grid: each module's point `at` (its centre is (0.5, 0.5)) through the
-/// transform, dark if its pixel is.
-fn sample_at(image: &BitImage, transform: &Warp, side: usize, at: (f32, f32)) -> Grid {
-    let mut dark = Vec::with_capacity(side * side);
-    for y in 0..side {
-        for x in 0..side {
-            let module = transform
-                .apply(x as f32 + at.0, y as f32 + at.1)
-                .is_some_and(|p| image.is_dark_at(p.x, p.y));
-            dark.push(module);
-        }
-    }
-    Grid::new(side, dark)
-}
-
-/// Samples the module grid from the grey image, each module against the mean of the 7x7 modules
-/// around it: a threshold in module space, which follows blur that pixel blocks do not.
-fn sample_grey(source: &Source, transform: &Warp, side: usize) -> Grid {
-    let mut grey = Vec::with_capacity(side * side);
-    for y in 0..side {
-        for x in 0..side {
-            let value = transform
-                .apply(x as f32 + 0.5, y as f32 + 0.5)
-                .map_or(255.0, |p| source.grey(p));
-            grey.push(value);
-        }
-    }
-    // Summed-area table: any window's sum in four reads.
-    let stride = side + 1;
-    let mut sums = vec![0.0f32; stride * stride];
-    for y in 0..side {
-        let mut row = 0.0;
-        for x in 0..side {
-            row += grey[y * side + x];
-            sums[(y + 1) * stride + x + 1] = sums[y * stride + x + 1] + row;
-        }
-    }
-    const REACH: usize = 3;
-    let mut dark = Vec::with_capacity(side * side);
-    for y in 0..side {
-        let (y0, y1) = (y.saturating_sub(REACH), (y + REACH + 1).min(side));
-        for x in 0..side {
-            let (x0, x1) = (x.saturating_sub(REACH), (x + REACH + 1).min(side));
-            let sum = sums[y1 * stride + x1] - sums[y0 * stride + x1] - sums[y1 * stride + x0]
-                + sums[y0 * stride + x0];
-            let mean = sum / ((y1 - y0) * (x1 - x0)) as f32;
-            dark.push(grey[y * side + x] < mean);
-        }
-    }
-    Grid::new(side, dark)
-}
-
-/// How grid coordinates map to the image: one perspective transform, or a mesh of them, one per
-/// cell between neighbouring alignment pattern centres.
-pub(crate) enum Warp {
-    Single(Transform),
-    Mesh {
-        /// Grid coordinates of the mesh lines (alignment centres), both axes alike.
-        lines: Vec<f32>,
-        /// Row by row, `(lines.len() - 1)²` transforms.
-        cells: Vec<Transform>,
-    },
-}
-
-impl Warp {
-    fn apply(&self, u: f32, v: f32) -> Option<Point> {
-        match self {
-            Warp::Single(t) => t.apply(u, v),
-            Warp::Mesh { lines, cells } => {
-                let n = lines.len() - 1;
-                // The cell whose lines enclose the point; outside them, the nearest cell extends.
-                let cell = |c: f32| lines[1..n].iter().take_while(|&&l| l <= c).count();
-                cells.get(cell(v) * n + cell(u))?.apply(u, v)
-            }
-        }
-    }
-}
-
-/// The mesh warp of a large version: each alignment pattern searched for near where `transform`
-/// puts it, shifted by how far its already found neighbours were from theirs (a bend accumulates
-/// across the code). `None` when too few are found to improve on `transform`.
-fn mesh(source: &Source, transform: &Transform, version: usize, module: f32) -> Option<Warp> {
-    let centers = symbol::alignment_centers(version);
-    let n = centers.len();
-    let last = n - 1;
-    let lines: Vec<f32> = centers.iter().map(|&c| c as f32 + 0.5).collect();
-    let mut points: Vec<Point> = Vec::with_capacity(n * n);
-    let mut shifts: Vec<Option<(f32, f32)>> = Vec::with_capacity(n * n);
-    let mut found = 0;
-    for j in 0..n {
-        for i in 0..n {
-            let predicted = transform.apply(lines[i], lines[j])?;
-            // The corners under the finders: the fit is anchored there.
-            if (i, j) == (0, 0) || (i, j) == (last, 0) || (i, j) == (0, last) {
-                points.push(predicted);
-                shifts.push(Some((0.0, 0.0)));
-                continue;
-            }
-            let neighbours: Vec<(f32, f32)> = [(1, 0), (0, 1), (1, 1)]
-                .iter()
-                .filter(|&&(di, dj)| i >= di && j >= dj)
-                .filter_map(|&(di, dj)| shifts[(j - dj) * n + i - di])
-                .collect();
-            let shift = if neighbours.is_empty() {
-                (0.0, 0.0)
-            } else {
-                let k = neighbours.len() as f32;
-                (
-                    neighbours.iter().map(|s| s.0).sum::<f32>() / k,
-                    neighbours.iter().map(|s| s.1).sum::<f32>() / k,
-                )
-            };
-            let guess = point(predicted.x + shift.0, predicted.y + shift.1);
-            let right = transform.apply(lines[i] + 1.0, lines[j])?;
-            let down = transform.apply(lines[i], lines[j] + 1.0)?;
-            let axes = (sub(right, predicted), sub(down, predicted));
-            match find_near(source, guess, axes, module) {
-                Some(at) => {
-                    found += 1;
-                    points.push(at);
-                    shifts.push(Some((at.x - predicted.x, at.y - predicted.y)));
-                }
-                None => {
-                    points.push(guess);
-                    shifts.push(None);
-                }
-            }
-        }
-    }
-    crate::trace!("   mesh: {found} of {} alignment patterns found", n * n - 3);
-    if 2 * found < n * n - 3 {
-        return None;
-    }
-    let mut cells = Vec::with_capacity(last * last);
-    for j in 0..last {
-        for i in 0..last {
-            let grid = [
-                point(lines[i], lines[j]),
-                point(lines[i + 1], lines[j]),
-                point(lines[i + 1], lines[j + 1]),
-                point(lines[i], lines[j + 1]),
-            ];
-            let image = [
-                points[j * n + i],
-                points[j * n + i + 1],
-                points[(j + 1) * n + i + 1],
-                points[(j + 1) * n + i],
-            ];
-            cells.push(Transform::between(grid, image)?);
-        }
-    }
-    Some(Warp::Mesh { lines, cells })
-}
-
-/// An alignment pattern within two modules of `guess`: the template's best match, if it is a good
-/// one.
-fn find_near(
-    source: &Source,
-    guess: Point,
-    (axis_x, axis_y): ((f32, f32), (f32, f32)),
-    module: f32,
-) -> Option<Point> {
-    let image = source.bits;
-    let radius = (2.0 * module).ceil().min(60.0) as i32;
-    let step = ((module / 3.0) as i32).max(1);
-    let positions = (2 * radius / step + 1) as usize;
-    if !source.spend(positions * positions * 9) {
-        return None;
-    }
-    let mut best: Option<(i32, Point)> = None;
-    let mut y = -radius;
-    while y <= radius {
-        let mut x = -radius;
-        while x <= radius {
-            let at = point(guess.x + x as f32, guess.y + y as f32);
-            if image.is_dark_at(at.x, at.y) {
-                let matches = template_matches(image, at, axis_x, axis_y);
-                let score = 4 * matches - (x.abs() + y.abs()) * 2 / (module.ceil() as i32).max(1);
-                if best.is_none_or(|(s, _)| score > s) {
-                    best = Some((score, at));
-                }
-            }
-            x += step;
-        }
-        y += step;
-    }
-    let (score, at) = best?;
-    (score >= 4 * 21 - 4).then(|| refine_alignment(image, at, axis_x, axis_y, module))
 }

@@ -14,15 +14,17 @@
 //!   HybridBinarizer) and a global one (the luma histogram's valley);
 //! - `finder`: runs of 1:1:3:1:1 along every row, dark on light and light on dark in one scan,
 //!   confirmed across the column, the row and both diagonals;
-//! - `detect` and `transform`: triples of finders scored by shape; the version estimated from
-//!   module sizes measured across the finders; the fourth corner through the perspective those
-//!   sizes imply; the grid fitted to the known function patterns by moving its corners a fraction
-//!   of a module at a time; the bottom-right alignment pattern matched where the fit puts it; for
-//!   versions 7 and up also a mesh of perspective cells through every alignment pattern;
+//! - `detect`: triples of finders scored by shape; the version estimated from module sizes
+//!   measured across the finders; the fourth corner through the perspective those sizes imply;
+//! - `fit` and `transform`: the grid fitted to the known function patterns by moving its corners
+//!   a fraction of a module at a time; the bottom-right alignment pattern matched where the fit
+//!   puts it; for versions 7 and up also a mesh of perspective cells through every alignment
+//!   pattern;
+//! - `sample`: the grid sampled at module centres; a grid whose format reads but whose data does
+//!   not is sampled again from the grey image and at eight off-centre points;
 //! - `read` and `symbol`: format information (BCH 15,5, both copies), the grid transposed when it
 //!   does not read (mirrored codes), version information (BCH 18,6), unmasking, codeword
-//!   placement and de-interleaving; a grid whose format reads but whose data does not is sampled
-//!   again from the grey image and at eight off-centre points;
+//!   placement and de-interleaving;
 //! - `reed_solomon`: correction over GF(256) (Berlekamp-Massey, Chien search, Forney);
 //! - `bitstream` and `charset`: numeric, alphanumeric, byte, Kanji and Hanzi segments, ECI
 //!   (UTF-8, ISO-8859-1, Shift_JIS; others lossily), FNC1, structured append skipped.
@@ -70,9 +72,11 @@ mod bitstream;
 mod charset;
 mod detect;
 mod finder;
+mod fit;
 mod grey;
 mod read;
 mod reed_solomon;
+mod sample;
 mod symbol;
 mod transform;
 
