@@ -168,3 +168,51 @@ fn reads_codes_turned_every_way() {
         }
     }
 }
+
+/// Rotates a square RGBA image by `degrees` about its centre into a larger white square
+/// (bilinear), as a code held at an angle to the camera.
+fn rotate(rgba: &[u8], side: u32, degrees: f32) -> (Vec<u8>, u32) {
+    let side = side as usize;
+    let out_side = (side as f32 * 1.5) as usize;
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    let (c_in, c_out) = (side as f32 / 2.0, out_side as f32 / 2.0);
+    let luma = |x: usize, y: usize| f32::from(rgba[(y * side + x) * 4]);
+    let mut out = Vec::with_capacity(out_side * out_side * 4);
+    for y in 0..out_side {
+        for x in 0..out_side {
+            let (dx, dy) = (x as f32 + 0.5 - c_out, y as f32 + 0.5 - c_out);
+            let (sx, sy) = (
+                cos * dx + sin * dy + c_in - 0.5,
+                -sin * dx + cos * dy + c_in - 0.5,
+            );
+            let v = if sx >= 0.0 && sy >= 0.0 && sx < (side - 1) as f32 && sy < (side - 1) as f32 {
+                let (x0, y0) = (sx as usize, sy as usize);
+                let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
+                let top = luma(x0, y0) * (1.0 - fx) + luma(x0 + 1, y0) * fx;
+                let bottom = luma(x0, y0 + 1) * (1.0 - fx) + luma(x0 + 1, y0 + 1) * fx;
+                (top * (1.0 - fy) + bottom * fy) as u8
+            } else {
+                255
+            };
+            out.extend_from_slice(&[v, v, v, 255]);
+        }
+    }
+    (out, out_side as u32)
+}
+
+#[test]
+fn reads_codes_at_any_angle() {
+    let text = "HTTPS://MDM.EXAMPLE.COM/T/ANGLE-0123456789";
+    for (version, scale) in [(3, 4), (5, 3), (8, 3)] {
+        let code = QrCode::with_version(text, Version::Normal(version), EcLevel::M).expect("fits");
+        let (rgba, side, _) = render(&code, scale, false, false);
+        for degrees in (0..360).step_by(23) {
+            let (turned, turned_side) = rotate(&rgba, side, degrees as f32);
+            assert_eq!(
+                scan_rgba(&turned, turned_side, turned_side),
+                vec![text.to_owned()],
+                "version {version}, {degrees} degrees"
+            );
+        }
+    }
+}
