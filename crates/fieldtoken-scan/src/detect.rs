@@ -318,6 +318,7 @@ fn read_version(
         if version >= 7 {
             warps.extend(mesh(source, &transform, version, module));
         }
+        let mut close = false;
         for warp in &warps {
             match read_grid(source, warp, side) {
                 Outcome::Text(text) => {
@@ -331,11 +332,55 @@ fn read_version(
                 Outcome::Version(v) if v != version && v.abs_diff(version) <= 4 => {
                     return Attempt::Version(v);
                 }
+                Outcome::Close => close = true,
                 _ => {}
             }
         }
+        // Without an alignment pattern found, nothing but the estimate places the fourth corner,
+        // and small codes under strong perspective read only once it is nudged into place: the
+        // format reads already, so try it a module or half a module off either way.
+        if close
+            && version <= 6
+            && fit.0[2] == finders_grid[2]
+            && let Some(text) = nudge_fourth_corner(source, fit.0, fit.1, side)
+        {
+            return Attempt::Text(text);
+        }
     }
     Attempt::Failed
+}
+
+/// Reads the grid with its fourth image point moved by up to a module along the grid's axes.
+fn nudge_fourth_corner(
+    source: &Source,
+    grid: [Point; 4],
+    image: [Point; 4],
+    side: usize,
+) -> Option<String> {
+    let span = grid[1].x - grid[0].x;
+    let across = sub(image[2], image[3]);
+    let down = sub(image[2], image[1]);
+    let (across, down) = (
+        (across.0 / span, across.1 / span),
+        (down.0 / span, down.1 / span),
+    );
+    const STEPS: [f32; 5] = [0.0, -0.5, 0.5, -1.0, 1.0];
+    for &i in &STEPS {
+        for &j in &STEPS {
+            if i == 0.0 && j == 0.0 {
+                continue;
+            }
+            let mut moved = image;
+            moved[2].x += i * across.0 + j * down.0;
+            moved[2].y += i * across.1 + j * down.1;
+            let warp = Warp::Single(Transform::between(grid, moved)?);
+            if let Outcome::Text(text) = read_grid(source, &warp, side) {
+                crate::trace!("   read with the fourth corner moved by {i}, {j} modules");
+                return Some(text);
+            }
+        }
+    }
+    None
 }
 
 /// The width of finder `f` along the line towards `toward`, if both of its outer edges are found.
