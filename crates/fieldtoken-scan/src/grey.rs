@@ -48,3 +48,39 @@ pub(crate) fn halve(luma: &[u8], width: usize) -> Vec<u8> {
     }
     out
 }
+
+/// Doubles both dimensions of a `width`-wide luma image, each new pixel the bilinear mean of its
+/// neighbours (at pixel centres a quarter of a pixel in from the source's).
+pub(crate) fn double(luma: &[u8], width: usize) -> Vec<u8> {
+    let height = luma.len() / width.max(1);
+    if height == 0 {
+        return Vec::new();
+    }
+    let at = |x: usize, y: usize| u32::from(luma[y.min(height - 1) * width + x.min(width - 1)]);
+    let mut out = Vec::with_capacity(4 * luma.len());
+    for y in 0..2 * height {
+        // The neighbours of the new pixel: its source pixel and the one towards it.
+        let (y0, y1) = (
+            y / 2,
+            if y % 2 == 0 {
+                (y / 2).saturating_sub(1)
+            } else {
+                y / 2 + 1
+            },
+        );
+        for x in 0..2 * width {
+            let (x0, x1) = (
+                x / 2,
+                if x % 2 == 0 {
+                    (x / 2).saturating_sub(1)
+                } else {
+                    x / 2 + 1
+                },
+            );
+            // Weights 9, 3, 3, 1 of 16: bilinear at a quarter pixel.
+            let sum = 9 * at(x0, y0) + 3 * at(x1, y0) + 3 * at(x0, y1) + at(x1, y1);
+            out.push(((sum + 8) / 16) as u8);
+        }
+    }
+    out
+}
