@@ -59,9 +59,9 @@ impl Source<'_> {
 
 /// Decodes every code whose three finders are among `finders`, appending new texts to `texts`.
 pub(crate) fn decode_all(source: &Source, finders: &[Finder], texts: &mut Vec<String>) -> bool {
-    // Every row is scanned, so a real finder's centre run (three modules high) is crossed by three
-    // rows or more; a small one that only one row confirmed is texture (sensor noise, print
-    // grain). Only large ones are kept on one row's word: a steep angle can cut their rows short.
+    // A real finder's centre run (three modules high) is crossed by two scanned rows or more; a
+    // small one that only one row confirmed is texture (sensor noise, print grain). Only large
+    // ones are kept on one row's word: a steep angle can cut their rows short.
     let mut pool: Vec<Finder> = finders
         .iter()
         .copied()

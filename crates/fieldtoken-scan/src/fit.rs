@@ -43,19 +43,14 @@ pub(crate) fn refine(
     // alignment modules (the finders fit texture too: they were found in it), at most about 150
     // of them. After one round a code fits 80% of them or more (on the samples), even from a
     // poor start; texture stays under two thirds, and is given up here.
+    // The grid's second point is the top-right finder's centre, 3.5 modules in from the side.
     let side = grid_points[1].x + 3.5;
+    // The finders with their separators: 8x8 modules at three corners.
     let outside_finders = |&&(x, y, _): &&(u8, u8, bool)| {
         let (x, y) = (f32::from(x), f32::from(y));
-        let near = |c: f32, edge: f32| {
-            if edge == 0.0 {
-                c < 8.0
-            } else {
-                c >= side - 8.0
-            }
-        };
-        !(near(x, 0.0) && near(y, 0.0)
-            || near(x, 1.0) && near(y, 0.0)
-            || near(x, 0.0) && near(y, 1.0))
+        let (left, top) = (x < 8.0, y < 8.0);
+        let (right, bottom) = (x >= side - 8.0, y >= side - 8.0);
+        !(top && (left || right) || left && bottom)
     };
     let rest = known.iter().filter(outside_finders).count();
     let coarse: Vec<(u8, u8, bool)> = if rest >= 40 {

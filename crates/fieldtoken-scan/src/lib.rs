@@ -12,7 +12,7 @@
 //!   of the smaller passes;
 //! - `binarize`: local thresholds (8x8 blocks smoothed over 5x5 blocks, after zxing's
 //!   HybridBinarizer) and a global one (the luma histogram's valley);
-//! - `finder`: runs of 1:1:3:1:1 along every row, dark on light and light on dark in one scan,
+//! - `finder`: runs of 1:1:3:1:1 along the rows, dark on light and light on dark in one scan,
 //!   confirmed across the column, the row and both diagonals;
 //! - `detect`: triples of finders scored by shape; the version estimated from module sizes
 //!   measured across the finders; the fourth corner through the perspective those sizes imply;
