@@ -9,7 +9,8 @@ pub(crate) struct BitImage {
     width: usize,
     height: usize,
     dark: Vec<u8>,
-    /// Whether any block had an edge (local thresholds only; a global threshold says true).
+    /// Whether any block had an edge, inside it or to a neighbour (local thresholds only; a global
+    /// threshold says true).
     contrast: bool,
 }
 
@@ -79,6 +80,9 @@ pub(crate) fn local(luma: &[u8], width: usize, height: usize) -> BitImage {
     // The last block of a row or column overlaps its neighbour rather than leaving the image.
     let origin = |block: usize, side: usize| (block * BLOCK).min(side - BLOCK);
     let mut black_points = vec![0u32; blocks_x * blocks_y];
+    // Block means, to see edges that fall between blocks (a rendered code whose modules line up
+    // with the blocks has none inside any).
+    let mut means = vec![0u32; blocks_x * blocks_y];
     let mut contrast = false;
     for by in 0..blocks_y {
         let y0 = origin(by, height);
@@ -94,7 +98,10 @@ pub(crate) fn local(luma: &[u8], width: usize, height: usize) -> BitImage {
                 }
             }
             let mut point = sum / (BLOCK * BLOCK) as u32;
-            contrast |= max - min > MIN_DYNAMIC_RANGE;
+            means[by * blocks_x + bx] = point;
+            contrast |= max - min > MIN_DYNAMIC_RANGE
+                || bx > 0 && means[by * blocks_x + bx - 1].abs_diff(point) > MIN_DYNAMIC_RANGE
+                || by > 0 && means[(by - 1) * blocks_x + bx].abs_diff(point) > MIN_DYNAMIC_RANGE;
             if max - min <= MIN_DYNAMIC_RANGE {
                 // A flat block: assume it is light (half its minimum keeps it light), unless its
                 // neighbours' threshold says it is darker than its surroundings.

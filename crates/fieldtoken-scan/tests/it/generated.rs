@@ -216,3 +216,19 @@ fn reads_codes_at_any_angle() {
         }
     }
 }
+
+#[test]
+fn reads_codes_whose_modules_line_up_with_threshold_blocks() {
+    // At 8 pixels per module every edge falls between the binarizer's 8x8 blocks, as in a PNG
+    // the package renders at its default scale.
+    let text = "HTTPS://MDM.EXAMPLE.COM/T/0123456789ABCDEF";
+    let code = QrCode::with_error_correction_level(text, EcLevel::M).expect("encodable");
+    for scale in [8, 16] {
+        let (rgba, w, h) = render(&code, scale, false, false);
+        assert_eq!(
+            scan_rgba(&rgba, w, h),
+            vec![text.to_owned()],
+            "scale {scale}"
+        );
+    }
+}
