@@ -1,11 +1,12 @@
 //! fieldtoken's automation, in Rust so it runs wherever `cargo` does.
 //!
-//! `cargo xtask setup | run | test | pkg | bench | precache`. Every command says what it does before it does
+//! `cargo xtask setup | run | test | schemathesis | pkg | bench | precache`. Every command says what it does before it does
 //! it, and installs only what is missing, so a second run takes seconds.
 
 mod bench;
 mod build;
 mod precache;
+mod schemathesis;
 mod setup;
 mod shell;
 mod test;
@@ -17,9 +18,12 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  setup              install what is missing (wasm target, Trunk, wasm-bindgen-cli, npm packages, Chromium)
+  setup              install what is missing (wasm target, Trunk, wasm-bindgen-cli, npm packages, Chromium,
+                     Schemathesis)
   run [--listen ADDR] build pkg/ and the PWA in release mode and start the MDM (default 127.0.0.1:8080)
-  test               setup, then every suite: cargo test, wasm tests in Chromium, Node tests of pkg/, Playwright
+  test               setup, then every suite: cargo test, wasm tests in Chromium, Node tests of pkg/,
+                     Schemathesis against the MDM's OpenAPI document, Playwright
+  schemathesis [ARGS] the Schemathesis suite alone; ARGS go to `st run` (e.g. --include-path-regex roles)
   pkg                build the npm package into pkg/
   bench              every benchmark of DESIGN's budgets (QR decoding beside jsQR and zxing-wasm, sync, PWA size, browser) into docs/BENCHMARKS.md
   precache [DIR]     write the service worker's precache list into a built PWA (Trunk's post-build hook)
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::install(setup::Needs::everything()).map(drop),
         Some("run") => build::run_server(&args[1..]),
         Some("test") => test::run(),
+        Some("schemathesis") => schemathesis::run(&args[1..]),
         Some("bench") => bench::run(),
         Some("pkg") => setup::install(setup::Needs::build()).and_then(|_| build::pkg()),
         Some("precache") => precache::run(args.get(1).map(PathBuf::from)),

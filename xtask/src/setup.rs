@@ -2,9 +2,10 @@
 //!
 //! Idempotent: each tool is checked first (target list, `--version`, lock-file timestamps), so a second run
 //! only reads versions. Nothing is downloaded from outside the package registries: Trunk and wasm-bindgen
-//! come from crates.io, binaryen and Playwright from npm, Chromium from Debian.
+//! come from crates.io, binaryen and Playwright from npm, Chromium from Debian, Schemathesis from PyPI.
 
 use std::fs;
+use std::path::PathBuf;
 
 use crate::shell::{cargo_bin, cmd, output, run};
 use crate::{root, step};
@@ -12,41 +13,69 @@ use crate::{root, step};
 /// Trunk 0.22 needs a newer rustc than the one this project builds with.
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The API conformance tester (`st`), from PyPI; its checks and their defaults change between minor versions,
+/// so a new version is a deliberate change here (and a look at `schemathesis.toml`).
+pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
-/// Which tools a command needs: `run` has no use for a browser.
+/// Which tools a command needs: `run` has no use for a browser, nor for Schemathesis.
 #[derive(Clone, Copy)]
 pub struct Needs {
     browser: bool,
+    schemathesis: bool,
 }
 
 impl Needs {
     /// Everything `cargo xtask test` uses.
     pub fn everything() -> Needs {
-        Needs { browser: true }
+        Needs {
+            browser: true,
+            schemathesis: true,
+        }
     }
 
     /// What building `pkg/`, the PWA and the server needs.
     pub fn build() -> Needs {
-        Needs { browser: false }
+        Needs {
+            browser: false,
+            schemathesis: false,
+        }
     }
+}
+
+/// The tools that could not be installed, each with the reason: suites that need them fail (or, for the
+/// browser outside CI, are skipped) with that reason, and every other suite still runs.
+#[derive(Default)]
+pub struct Missing {
+    pub browser: Option<String>,
+    pub schemathesis: Option<String>,
 }
 
 /// Installs whatever `needs` asks for and is missing.
 ///
-/// A browser that could not be installed is not an error here: it is returned, so `xtask test` can still
-/// run the other suites and then name the reason beside the browser suites it could not run.
-pub fn install(needs: Needs) -> Result<Option<String>, String> {
+/// A browser or a Schemathesis that could not be installed is not an error here: it is returned, so
+/// `xtask test` can still run the other suites and then name the reason beside the suites it could not run.
+pub fn install(needs: Needs) -> Result<Missing, String> {
     step("setup: checking the toolchain");
     wasm_target()?;
     wasm_bindgen_cli()?;
     trunk()?;
     npm_packages()?;
-    let browser_problem = if needs.browser { browser().err() } else { None };
-    if let Some(message) = &browser_problem {
+    let missing = Missing {
+        browser: if needs.browser { browser().err() } else { None },
+        schemathesis: if needs.schemathesis {
+            schemathesis().err()
+        } else {
+            None
+        },
+    };
+    for message in [&missing.browser, &missing.schemathesis]
+        .into_iter()
+        .flatten()
+    {
         println!("setup: {message}");
     }
     println!("setup: done");
-    Ok(browser_problem)
+    Ok(missing)
 }
 
 fn wasm_target() -> Result<(), String> {
@@ -120,7 +149,7 @@ fn trunk() -> Result<(), String> {
     ]))
 }
 
-fn npm_packages() -> Result<(), String> {
+pub fn npm_packages() -> Result<(), String> {
     let root = root();
     let lock = root.join("package-lock.json");
     let installed = root.join("node_modules/.package-lock.json");
@@ -140,6 +169,51 @@ fn npm_packages() -> Result<(), String> {
             run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]))
         }
     }
+}
+
+/// The virtualenv that holds Schemathesis, in the ignored build area: pip never touches the system's Python.
+pub fn schemathesis_venv() -> PathBuf {
+    root().join("target/venv-schemathesis")
+}
+
+/// The `st` command of the virtualenv.
+pub fn schemathesis_cli() -> PathBuf {
+    schemathesis_venv().join("bin/st")
+}
+
+/// Schemathesis from PyPI at [`SCHEMATHESIS_VERSION`], in its own virtualenv (`python3 -m venv`).
+pub fn schemathesis() -> Result<(), String> {
+    let have = output(cmd(schemathesis_cli()).arg("--version"));
+    // `st --version` prints "st, version 4.32.5".
+    if have.as_deref().and_then(|line| line.rsplit(' ').next()) == Some(SCHEMATHESIS_VERSION) {
+        println!("ok   schemathesis {SCHEMATHESIS_VERSION}");
+        return Ok(());
+    }
+    println!(
+        "get  schemathesis {SCHEMATHESIS_VERSION} from PyPI (found: {}; about a minute)",
+        have.unwrap_or_else(|| "none".into())
+    );
+    let venv = schemathesis_venv();
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        run(cmd("python3").arg("-m").arg("venv").arg(&venv)).map_err(|e| {
+            format!(
+                "{e}\n  Schemathesis needs Python 3.11 or newer with its venv module \
+                 (Debian: `apt-get install python3-venv`)"
+            )
+        })?;
+    }
+    run(cmd(&python).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        &format!("schemathesis=={SCHEMATHESIS_VERSION}"),
+    ]))
+    .map_err(|e| {
+        format!("{e}\n  could not install Schemathesis from PyPI (it needs Python 3.11 or newer)")
+    })
 }
 
 /// Debian's Chromium and its chromedriver: the only browser this project tests in.

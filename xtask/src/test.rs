@@ -1,6 +1,7 @@
 //! `cargo xtask test`: setup, then every suite, in the order a failure is cheapest to find:
-//! `cargo test --workspace`, the wasm tests in headless Chromium, Node tests of `pkg/`, and the Playwright
-//! end-to-end suite against the real MDM serving the release build.
+//! `cargo test --workspace`, the wasm tests in headless Chromium, Node tests of `pkg/`, Schemathesis against
+//! the release MDM's OpenAPI document, and the Playwright end-to-end suite against the real MDM serving the
+//! release build.
 //!
 //! Every suite runs even when an earlier one failed, so one run shows everything that is broken; the run
 //! ends with the runners' own summary lines and one total.
@@ -8,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::build::{self, target_dir};
+use crate::schemathesis;
 use crate::setup::{self, Needs};
 use crate::shell::{SuiteRun, cargo_bin, cmd, output, run_suite};
 use crate::{root, step};
@@ -47,10 +49,10 @@ impl Report {
 
 /// Runs every suite; fails when any suite failed, or when a browser suite could not run under `CI=true`.
 pub fn run() -> Result<(), String> {
-    let browser_problem = setup::install(Needs::everything())?;
+    let missing = setup::install(Needs::everything())?;
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     let browser = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
-    let browser_missing = || no_browser(ci, browser_problem.as_deref());
+    let browser_missing = || no_browser(ci, missing.browser.as_deref());
     let mut report = Report::default();
 
     step("test: cargo test --workspace");
@@ -102,6 +104,15 @@ pub fn run() -> Result<(), String> {
         let result = node_tests(&root().join("tests/node"), &[], &mut report.summaries);
         report.suite("node tests of pkg/", result);
     }
+
+    step("test: Schemathesis against the MDM's OpenAPI document (st run --checks all)");
+    let result = match &missing.schemathesis {
+        // Never a skip: without it nothing checks that the document is the API.
+        Some(why) => Err(why.clone()),
+        None => build::server()
+            .and_then(|server| schemathesis::suite(&server, &[], &mut report.summaries)),
+    };
+    report.suite("schemathesis", result);
 
     step("test: Playwright end-to-end suite against the MDM and the release build");
     if !browser {
@@ -170,7 +181,8 @@ fn finish(report: Report) -> Result<(), String> {
     for line in &report.summaries {
         let (p, f, s) = counts(line);
         // A crate without tests prints "0 passed; 0 failed", node prints "ℹ fail 0": noise in a summary.
-        if p + f + s > 0 {
+        // Schemathesis's one line is its verdict, even when it counts nothing ("No test cases were generated").
+        if p + f + s > 0 || schemathesis::counts(line).is_some() {
             println!("{line}");
         }
         passed += p;
@@ -207,8 +219,11 @@ fn finish(report: Report) -> Result<(), String> {
     }
 }
 
-/// (passed, failed, skipped) from one summary line of cargo's or node's runner.
+/// (passed, failed, skipped) from one summary line of cargo's or node's runner, or of the Schemathesis suite.
 fn counts(line: &str) -> (u64, u64, u64) {
+    if let Some(counts) = schemathesis::counts(line) {
+        return counts;
+    }
     let number_before = |word: &str| -> u64 {
         line.split(';')
             .find_map(|part| part.trim().strip_suffix(word))

@@ -77,32 +77,23 @@ impl CodeHash {
 
     /// Lower-case hex, 32 characters (the bundle's wire form).
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        crate::hex::encode(&self.0)
     }
 
-    /// Reads 32 hex digits (any case).
+    /// Reads 32 hex digits (any case; no sign, space or prefix: see [`crate::hex`]).
     pub fn from_hex(hex: &str) -> Result<Self> {
-        let bytes = hex.as_bytes();
-        if bytes.len() != CODE_HASH_LEN * 2 {
-            return Err(Error::new(
-                ErrorKind::BadLength,
-                "a code hash has 32 hex digits",
-            ));
-        }
-        let mut out = [0u8; CODE_HASH_LEN];
-        for (i, pair) in bytes.chunks(2).enumerate() {
-            let digit = |c: u8, at: usize| {
-                char::from(c).to_digit(16).map(|d| d as u8).ok_or_else(|| {
-                    Error::at(
-                        ErrorKind::BadSymbol,
-                        at,
-                        "a code hash holds a character that is not hex",
-                    )
-                })
-            };
-            out[i] = digit(pair[0], 2 * i + 1)? << 4 | digit(pair[1], 2 * i + 2)?;
-        }
-        Ok(CodeHash(out))
+        crate::hex::decode_array(hex)
+            .map(CodeHash)
+            .map_err(|e| match e.kind() {
+                ErrorKind::BadLength => {
+                    Error::new(ErrorKind::BadLength, "a code hash has 32 hex digits")
+                }
+                kind => Error::at(
+                    kind,
+                    e.position().unwrap_or(1),
+                    "a code hash holds a character that is not hex",
+                ),
+            })
     }
 }
 

@@ -193,6 +193,77 @@ impl ErrorKind {
         }
     }
 
+    /// The class of this kind: what sort of refusal it is, whatever the transport. The MDM turns a class into
+    /// its HTTP status in one place, so one meaning has one status on every route.
+    pub const fn class(self) -> ErrorClass {
+        use ErrorKind as K;
+        match self {
+            // The text or bytes themselves are not of the format: a typo, a torn QR, a cut NFC record.
+            K::Empty
+            | K::BadLength
+            | K::BadSymbol
+            | K::BadCheckSymbol
+            | K::Truncated
+            | K::TrailingData
+            | K::UnsupportedVersion
+            | K::BadFormat
+            | K::BadLink
+            | K::BadHost
+            | K::BadNdef
+            | K::NdefMismatch
+            | K::NoToken
+            | K::BadId => ErrorClass::Malformed,
+            // Well formed, but a value breaks a rule of its own, or names something that does not exist.
+            K::BadName
+            | K::BadExpiry
+            | K::UnknownPermission
+            | K::QrTooLong
+            | K::BadSignature
+            | K::UnknownKey
+            | K::OtherOrg
+            | K::UnknownToken
+            | K::UnknownDevice
+            | K::UnknownFleet
+            | K::WrongVerificationCode
+            | K::IdentifierRequired
+            | K::PassCodeRequired
+            | K::AuthenticationCodeRequired
+            | K::BadIdentifier
+            | K::BadPassCode
+            | K::BadAuthenticationCode
+            | K::ReadOnlyField
+            | K::BadDefinition
+            | K::BadActor => ErrorClass::Invalid,
+            // The caller may not do this.
+            K::Forbidden | K::AccessTokenNotEffective | K::AccessTokenPendingVerification => {
+                ErrorClass::Forbidden
+            }
+            // The request is right, but the state of what it acts on refuses it now.
+            K::Expired
+            | K::Deleted
+            | K::Clock
+            | K::DeleteNeedsNotEffective
+            | K::DeleteNeedsUnassociated
+            | K::ParticipantNotTerminated
+            | K::AssociationLocked
+            | K::ClassificationLocked
+            | K::ParticipantOtherAccount
+            | K::PendingVerificationLocked
+            | K::SetNotEffectiveNeedsEffective
+            | K::SetEffectiveNeedsNotEffective
+            | K::ResetPassCodeNeedsEffective
+            | K::ResetVerificationNeedsPending
+            | K::VerifyNeedsPending
+            | K::NotAssociated
+            | K::AlreadyAssociated
+            | K::AccountsReceivableTerminated
+            | K::RewardsParticipantTerminated
+            | K::ClassificationMismatch
+            | K::NoActiveDefinition
+            | K::SeveralActiveDefinitions => ErrorClass::Conflict,
+        }
+    }
+
     /// Every kind, for tables and documentation.
     pub const ALL: [ErrorKind; 59] = [
         ErrorKind::Empty,
@@ -255,6 +326,21 @@ impl ErrorKind {
         ErrorKind::SeveralActiveDefinitions,
         ErrorKind::BadActor,
     ];
+}
+
+/// What sort of refusal an error is, independent of any transport: the MDM maps each class to one HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorClass {
+    /// The input is not of the format at all (HTTP 400).
+    Malformed,
+    /// The input is well formed but a value breaks a rule, or names something that does not exist (HTTP 422).
+    Invalid,
+    /// The caller may not do this (HTTP 403).
+    Forbidden,
+    /// Nothing of this kind with this id is there for the caller (HTTP 404).
+    NotFound,
+    /// The request is right, but the current state refuses it (HTTP 409).
+    Conflict,
 }
 
 impl fmt::Display for ErrorKind {

@@ -44,7 +44,7 @@
 //!
 //! Module map: [`code`] (token codes), [`signed`] (the new format), [`ndef`] (NFC cards), [`directory`] (the code
 //! directory), [`token`] (reading any token, offline verdicts), [`sync`] (the server's decision on queued
-//! redemptions), [`permission`], [`action`], [`device`], [`link`], [`qr`]. Errors: [`Error`] with a stable
+//! redemptions), [`permission`], [`action`], [`device`], [`link`], [`qr`], [`hex`] (the one strict hex decoder). Errors: [`Error`] with a stable
 //! [`Error::code`]. The byte-exact formats are in `docs/FORMATS.md`.
 
 #![deny(missing_docs)]
@@ -56,6 +56,7 @@ pub mod code;
 pub mod device;
 pub mod directory;
 pub mod error;
+pub mod hex;
 pub mod ids;
 pub mod link;
 pub mod ndef;
@@ -70,7 +71,7 @@ pub use action::{Action, ActionToken, TokenName, TokenStatus};
 pub use code::{TokenCode, normalize_code};
 pub use device::{Certificate, Device, DeviceKey, DeviceState, Fleet, enrolment_message};
 pub use directory::{CodeDirectory, CodeHash, DirectoryEntry, DirectoryKey};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorClass, ErrorKind, Result};
 pub use ids::{ActionTokenId, DeviceId, Expiry, FleetId, KeyId, OrgId, Timestamp};
 pub use link::LinkBase;
 pub use ndef::{WebNfcRecord, card_code, token_from_ndef};

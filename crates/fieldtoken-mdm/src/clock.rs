@@ -1,10 +1,7 @@
 //! Time on the wire: RFC 3339 in UTC (`2026-12-31T23:59:59Z`, milliseconds when not whole) in answers; RFC 3339 with
 //! any offset, or milliseconds since the epoch as a number, in requests.
 
-use std::fmt;
-
 use fieldtoken_core::Timestamp;
-use serde::de::{self, Deserializer, Visitor};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -30,37 +27,11 @@ pub fn parse_rfc3339(text: &str) -> Option<Timestamp> {
         .map(Timestamp::from_millis)
 }
 
-/// A time in a request body: an RFC 3339 string or milliseconds since the epoch.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct WireTime(pub Timestamp);
-
-impl<'de> serde::Deserialize<'de> for WireTime {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = WireTime;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(
-                    "an RFC 3339 time such as \"2026-12-31T23:59:59Z\", or milliseconds since 1970",
-                )
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<WireTime, E> {
-                parse_rfc3339(v).map(WireTime).ok_or_else(|| {
-                    E::custom(format!(
-                        "'{v}' is not an RFC 3339 time such as 2026-12-31T23:59:59Z"
-                    ))
-                })
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<WireTime, E> {
-                Ok(WireTime(Timestamp::from_millis(v)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<WireTime, E> {
-                i64::try_from(v)
-                    .map(|v| WireTime(Timestamp::from_millis(v)))
-                    .map_err(|_| E::custom("the time is out of range"))
-            }
-        }
-        deserializer.deserialize_any(V)
+/// A request's time (`fieldtoken_api::RequestTime`) as a timestamp; `None` for text that is not RFC 3339.
+pub fn request_time(time: &fieldtoken_api::RequestTime) -> Option<Timestamp> {
+    match time {
+        fieldtoken_api::RequestTime::Text(text) => parse_rfc3339(text),
+        fieldtoken_api::RequestTime::Millis(millis) => Some(Timestamp::from_millis(*millis)),
     }
 }
 
@@ -78,5 +49,23 @@ mod tests {
             "1970-01-01T00:00:01.5Z"
         );
         assert_eq!(parse_rfc3339("tomorrow"), None);
+    }
+
+    #[test]
+    fn request_times_are_rfc3339_or_epoch_millis() {
+        use fieldtoken_api::RequestTime;
+        let at = Some(Timestamp::from_millis(1_798_761_599_000));
+        assert_eq!(
+            request_time(&RequestTime::Text("2026-12-31T23:59:59Z".into())),
+            at
+        );
+        assert_eq!(request_time(&RequestTime::Millis(1_798_761_599_000)), at);
+        assert_eq!(
+            request_time(&RequestTime::Text("1798761599000".into())),
+            None
+        );
+        let read: RequestTime = serde_json::from_str("1798761599000").unwrap();
+        assert_eq!(request_time(&read), at);
+        assert!(serde_json::from_str::<RequestTime>("1.5").is_err());
     }
 }

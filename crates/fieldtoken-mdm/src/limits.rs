@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::ConnectInfo;
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use fieldtoken_api::ServerCode;
 
 use crate::ApiError;
 
@@ -189,9 +189,8 @@ fn rate_limited(retry_after: u64, budget: Budget) -> ApiError {
         Budget::Sync => "sync requests",
         Budget::Guesses => "attempts with a token or code that did not work",
     };
-    ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
+    ApiError::server(
+        ServerCode::RateLimited,
         format!("too many {what} from this client: try again in {retry_after} s"),
     )
     .with_retry_after(retry_after)
@@ -200,6 +199,7 @@ fn rate_limited(retry_after: u64, budget: Budget) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
 
     #[test]
     fn a_bucket_allows_its_burst_then_refuses_with_the_wait() {

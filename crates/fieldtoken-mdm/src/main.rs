@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use fieldtoken_core::LinkBase;
 use fieldtoken_mdm::limits::{Limits, Rate};
-use fieldtoken_mdm::{MasterKey, clock, db, orgs, seal};
+use fieldtoken_mdm::{MasterKey, Store, clock, seal};
 
 /// The reference MDM of fieldtoken: action tokens, devices, fleets, and the operators' PWA.
 #[derive(Parser)]
@@ -136,16 +136,13 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn open(
-    db_url: &str,
-    master_key: Option<PathBuf>,
-) -> Result<(sqlx::SqlitePool, MasterKey), String> {
-    let pool = db::open(db_url)
+async fn open(db_url: &str, master_key: Option<PathBuf>) -> Result<(Store, MasterKey), String> {
+    let store = Store::open(db_url)
         .await
         .map_err(|e| format!("opening the database {db_url}: {e}"))?;
     let path = master_key.unwrap_or_else(|| seal::default_key_path(db_url));
-    let master = db::master_key(&pool, &path).await?;
-    Ok((pool, master))
+    let master = store.master_key(&path).await?;
+    Ok((store, master))
 }
 
 async fn serve(
@@ -157,7 +154,7 @@ async fn serve(
     demo: bool,
     limits: Limits,
 ) -> Result<(), String> {
-    let (pool, master) = open(db_url, master_key).await?;
+    let (store, master) = open(db_url, master_key).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("listening on {listen}: {e}"))?;
@@ -177,13 +174,13 @@ async fn serve(
         }
     };
     let demo_credentials = if demo {
-        let empty: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
-            .fetch_one(&pool)
+        let empty = store
+            .is_empty()
             .await
-            .map_err(|e| e.to_string())?;
-        if empty == 0 {
+            .map_err(|e| format!("reading the database: {e}"))?;
+        if empty {
             Some(
-                orgs::seed_demo(&pool, &master, "Demo", clock::now())
+                fieldtoken_mdm::seed_demo::seed_demo(&store, &master, "Demo", clock::now())
                     .await
                     .map_err(|e| format!("seeding the demo organisation: {}", e.message()))?,
             )
@@ -194,7 +191,7 @@ async fn serve(
         None
     };
     let app = fieldtoken_mdm::router(
-        fieldtoken_mdm::AppState::new(pool.clone(), master, link_base).with_limits(limits),
+        fieldtoken_mdm::AppState::new(store.clone(), master, link_base).with_limits(limits),
         &web,
     );
     // Tests and scripts read this line to learn the port: keep its shape.
@@ -217,17 +214,17 @@ async fn serve(
     fieldtoken_mdm::serve(listener, app, shutdown)
         .await
         .map_err(|e| format!("serving: {e}"))?;
-    pool.close().await;
+    store.close().await;
     tracing::info!("stopped cleanly");
     Ok(())
 }
 
 async fn seed_demo(org: &str, db_url: &str, master_key: Option<PathBuf>) -> Result<(), String> {
-    let (pool, master) = open(db_url, master_key).await?;
-    let credentials = orgs::seed_demo(&pool, &master, org, clock::now())
+    let (store, master) = open(db_url, master_key).await?;
+    let credentials = fieldtoken_mdm::seed_demo::seed_demo(&store, &master, org, clock::now())
         .await
         .map_err(|e| e.message().to_owned())?;
-    pool.close().await;
+    store.close().await;
     println!(
         "{}",
         serde_json::to_string(&credentials).map_err(|e| e.to_string())?

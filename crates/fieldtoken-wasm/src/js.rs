@@ -153,18 +153,10 @@ fn list(value: &JsValue, path: &str) -> Result<Array, Error> {
 
 fn hex<const N: usize>(value: &JsValue, path: &str) -> Result<[u8; N], Error> {
     let text = string(value, path)?;
-    let digits = text.as_bytes();
-    if digits.len() != 2 * N {
-        return Err(bad_input(path, &format!("must be {} hex digits", 2 * N)));
-    }
-    let mut out = [0u8; N];
-    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
-        let pair = std::str::from_utf8(pair).ok();
-        *byte = pair
-            .and_then(|p| u8::from_str_radix(p, 16).ok())
-            .ok_or_else(|| bad_input(path, "holds a character that is not a hex digit"))?;
-    }
-    Ok(out)
+    fieldtoken_core::hex::decode_array(&text).map_err(|e| match e.kind() {
+        ErrorKind::BadLength => bad_input(path, &format!("must be {} hex digits", 2 * N)),
+        _ => bad_input(path, "holds a character that is not a hex digit"),
+    })
 }
 
 /// A time as milliseconds since the epoch: a number, or a date string that `Date.parse` reads (RFC 3339).

@@ -20,13 +20,21 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-/** The stable codes of `FieldTokenError` (see the core's `ErrorKind`). */
+/** The stable codes of `FieldTokenError`: every code of the core's `ErrorKind::ALL` (tests/error_codes.rs checks). */
 export type ErrorCode =
   | "empty" | "bad_length" | "bad_symbol" | "bad_check_symbol" | "truncated" | "trailing_data"
-  | "unsupported_version" | "bad_format" | "bad_signature" | "unknown_key" | "other_org" | "expired"
-  | "deleted" | "unknown_token" | "unknown_device" | "unknown_fleet" | "clock" | "bad_link" | "bad_host"
-  | "bad_ndef" | "ndef_mismatch" | "no_token" | "bad_id" | "bad_name" | "bad_expiry"
-  | "unknown_permission" | "forbidden" | "qr_too_long";
+  | "unsupported_version" | "bad_format" | "bad_signature" | "unknown_key" | "other_org" | "expired" | "deleted"
+  | "unknown_token" | "unknown_device" | "unknown_fleet" | "clock" | "bad_link" | "bad_host" | "bad_ndef"
+  | "ndef_mismatch" | "no_token" | "bad_id" | "bad_name" | "bad_expiry" | "unknown_permission" | "forbidden"
+  | "qr_too_long" | "access_token_not_effective" | "access_token_pending_verification"
+  | "delete_needs_not_effective" | "delete_needs_unassociated" | "participant_not_terminated" | "association_locked"
+  | "classification_locked" | "participant_other_account" | "pending_verification_locked"
+  | "set_not_effective_needs_effective" | "set_effective_needs_not_effective" | "reset_pass_code_needs_effective"
+  | "reset_verification_needs_pending" | "verify_needs_pending" | "wrong_verification_code" | "not_associated"
+  | "already_associated" | "accounts_receivable_terminated" | "rewards_participant_terminated"
+  | "classification_mismatch" | "identifier_required" | "pass_code_required" | "authentication_code_required"
+  | "bad_identifier" | "bad_pass_code" | "bad_authentication_code" | "read_only_field" | "bad_definition"
+  | "no_active_definition" | "several_active_definitions" | "bad_actor";
 
 /** What every function of this package throws: an `Error` with `name === "FieldTokenError"`. */
 export interface FieldTokenError extends Error {

@@ -125,6 +125,38 @@ fn a_verifier_gives_the_same_verdicts() {
 }
 
 #[wasm_bindgen_test]
+fn a_bundle_with_a_signed_hex_digit_is_refused() {
+    // `u8::from_str_radix("+f", 16)` is 15: a sign in a key's hex once passed for a digit.
+    let with = |key: &str, directory_key: &str| {
+        JSON::parse(&format!(
+            r#"{{"org":7,"keys":[{{"key_id":1,"org":7,"public_key":"{key}"}}],"directory":{{"key":"{directory_key}","entries":[]}}}}"#
+        ))
+        .expect("JSON")
+    };
+    let good = "11".repeat(32);
+    assert!(Verifier::new(with(PUBLIC_KEY, &good)).is_ok());
+    let signed = format!("+f{}", &good[2..]);
+    let error = check_error(
+        Verifier::new(with(PUBLIC_KEY, &signed))
+            .err()
+            .expect("refused"),
+        "bad_format",
+    );
+    assert!(
+        get(&error, "message")
+            .as_string()
+            .is_some_and(|m| m.contains("bundle.directory.key")),
+        "{:?}",
+        get(&error, "message")
+    );
+    let key = format!("-{}", &PUBLIC_KEY[1..]);
+    check_error(
+        Verifier::new(with(&key, &good)).err().expect("refused"),
+        "bad_format",
+    );
+}
+
+#[wasm_bindgen_test]
 fn normalize_code_gives_the_canonical_form_or_the_position() {
     assert_eq!(
         normalize_code("o4io 6io5 or3g g28a z").expect("valid"),

@@ -53,10 +53,7 @@ const CODE_TABLE: [(&str, &str); 8] = [
 #[test]
 fn code_table() {
     for (bytes, text) in CODE_TABLE {
-        let mut raw = [0u8; 10];
-        for (i, b) in raw.iter_mut().enumerate() {
-            *b = u8::from_str_radix(&bytes[2 * i..2 * i + 2], 16).unwrap();
-        }
+        let raw: [u8; 10] = fieldtoken_core::hex::decode_array(bytes).unwrap();
         assert_eq!(TokenCode::from_bytes(raw).to_string(), text);
         assert!(
             FORMATS_MD.contains(&format!("| `{bytes}` | `{text}` |")),

@@ -1404,3 +1404,37 @@ async fn the_database_alone_holds_no_pass_code_authentication_code_or_session() 
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_damaged_stored_token_or_definition_is_503_damaged_row_never_a_4xx() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    define(&server, &admin, generated_definition("Operators")).await;
+    let n = new_number(&server, &admin, json!({ "identifier": "ana@example.com" })).await;
+    // An identifier the core never accepts: the row is damaged, the request was fine.
+    sqlx::query("UPDATE access_tokens SET identifier = '' WHERE number = ?")
+        .bind(n as i64)
+        .execute(&server.db)
+        .await
+        .unwrap();
+    refused(
+        &get(&server, &format!("/api/v1/access-tokens/{n}"), &admin).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "damaged_row",
+    );
+    refused(
+        &get(&server, "/api/v1/access-tokens", &admin).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "damaged_row",
+    );
+    sqlx::query("UPDATE access_token_definitions SET name = ''")
+        .execute(&server.db)
+        .await
+        .unwrap();
+    refused(
+        &get(&server, "/api/v1/access-token-definitions", &admin).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "damaged_row",
+    );
+    server.stop().await;
+}

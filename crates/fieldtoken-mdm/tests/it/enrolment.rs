@@ -127,7 +127,7 @@ async fn a_device_enrols_once_per_code_and_again_after_a_reset() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "bad_public_key");
     let (status, body) = enrol(&server, "0000-0000-0000-0000-0", &device_key()).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["code"], "unknown_code");
     let (status, body) = call(
         &server,
@@ -171,7 +171,7 @@ async fn a_device_enrols_once_per_code_and_again_after_a_reset() {
     let (status, body) = issue(&server, &admin, device).await;
     let newer = code_of(status, &body);
     let (status, body) = enrol(&server, &older, &device_key()).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "unknown_code");
     // Nor does a code work after its expiry.
     sqlx::query("UPDATE enrolment_codes SET expires_at = ? WHERE used_at IS NULL")

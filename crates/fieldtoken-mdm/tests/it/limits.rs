@@ -204,10 +204,10 @@ async fn wrong_enrolment_codes_are_limited_per_address() {
     let (one, two) = two_clients(&server);
     let unknown = "0000-0000-0000-0000-0";
     for _ in 0..3 {
-        assert_status(&one.enrol(unknown).await, StatusCode::NOT_FOUND);
+        assert_status(&one.enrol(unknown).await, StatusCode::UNPROCESSABLE_ENTITY);
     }
     assert_limited(&one.enrol(unknown).await);
-    assert_status(&two.enrol(unknown).await, StatusCode::NOT_FOUND);
+    assert_status(&two.enrol(unknown).await, StatusCode::UNPROCESSABLE_ENTITY);
     server.stop().await;
 }
 

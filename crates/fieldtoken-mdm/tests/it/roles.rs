@@ -484,7 +484,7 @@ async fn bad_role_and_user_input_is_a_json_4xx_and_writes_nothing() {
         (
             "/api/v1/roles",
             json!({ "name": "A", "permissions": ["fms.everything"] }),
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "unknown_permission",
         ),
         (

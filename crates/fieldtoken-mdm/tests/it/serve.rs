@@ -24,6 +24,36 @@ async fn health_answers_with_the_core_version_and_a_working_database() {
 }
 
 #[tokio::test]
+async fn every_answer_carries_a_request_id_echoing_the_clients() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::new();
+    // The client's id comes back as it was sent, so a support ticket names the server's log line.
+    let response = client
+        .get(format!("{}/api/v1/health", server.url))
+        .header("x-request-id", "ticket-4711")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "ticket-4711");
+    // Without one, the server gives each request its own, refusals and the PWA's files included.
+    let mut seen = std::collections::HashSet::new();
+    for path in ["/api/v1/me", "/api/v1/me", "/api/v1/no-such-thing", "/"] {
+        let response = client
+            .get(format!("{}{path}", server.url))
+            .send()
+            .await
+            .unwrap();
+        let id = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(!id.is_empty(), "{path}");
+        assert!(seen.insert(id), "{path}: a request id is used once");
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn unknown_api_paths_get_a_json_error_not_the_app_shell() {
     let server = TestServer::start().await;
     let response = reqwest::get(format!("{}/api/v1/no-such-thing", server.url))
@@ -242,4 +272,86 @@ fn a_stop_request_right_after_the_announcement_is_clean() {
         let exit = child.wait().unwrap();
         assert!(exit.success(), "a stop request is a clean exit, got {exit}");
     }
+}
+
+/// At the default log filter every answer is logged at `info` with its method, route (the pattern, not the ids in
+/// the path), status, latency and request id, and a refused credential is logged without its secret.
+#[test]
+fn requests_are_logged_by_default_and_secrets_never_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("mdm.db").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fieldtoken-mdm"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db", &db, "--web"])
+        .arg(dir.path().join("no-pwa-here"))
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("fieldtoken MDM listening on ")
+        .unwrap()
+        .to_owned();
+    let secret = format!("ftk_{}", "ab".repeat(32));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let status = runtime.block_on(async {
+        reqwest::Client::new()
+            .get(format!("{url}/api/v1/devices/7"))
+            .bearer_auth(&secret)
+            .header("x-request-id", "ticket-4712")
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
+    let log = without_colours(&log);
+    let answered = log
+        .lines()
+        .find(|line| line.contains("ticket-4712") && line.contains("status=401"))
+        .unwrap_or_else(|| panic!("no request line in {log}"));
+    assert!(answered.contains(" INFO "), "{answered}");
+    assert!(answered.contains("method=GET"), "{answered}");
+    assert!(
+        answered.contains(r#"route="/api/v1/devices/{id}""#),
+        "{answered}"
+    );
+    assert!(answered.contains("latency="), "{answered}");
+    assert!(
+        log.lines()
+            .any(|line| line.contains("ticket-4712") && line.contains("refused")),
+        "{log}"
+    );
+    assert!(!log.contains(&secret), "a secret reached the log: {log}");
+}
+
+/// The log as text, without the terminal's colour codes.
+fn without_colours(log: &str) -> String {
+    let mut text = String::with_capacity(log.len());
+    let mut chars = log.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // An escape sequence ends with its first letter.
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            text.push(c);
+        }
+    }
+    text
 }

@@ -14,6 +14,9 @@ pub struct TestServer {
     /// The database, for seeding and for checks behind the API's back.
     #[allow(dead_code)]
     pub db: sqlx::SqlitePool,
+    /// The store over that database, for seeding through the server's own functions.
+    #[allow(dead_code)]
+    pub store: fieldtoken_mdm::Store,
     /// The master key file's stand-in.
     #[allow(dead_code)]
     pub master: std::sync::Arc<fieldtoken_mdm::MasterKey>,
@@ -40,25 +43,22 @@ impl TestServer {
             "sqlite://{}",
             dir.path().join("data/fieldtoken.db").display()
         );
-        let pool = fieldtoken_mdm::db::open(&db).await.expect("database opens");
-        let key_path = dir.path().join("data/master.key");
-        let master = fieldtoken_mdm::db::master_key(&pool, &key_path)
+        let store = fieldtoken_mdm::Store::open(&db)
             .await
-            .expect("master key");
+            .expect("database opens");
+        let pool = store.pool().clone();
+        let key_path = dir.path().join("data/master.key");
+        let master = store.master_key(&key_path).await.expect("master key");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("free port");
         let url = format!("http://{}", listener.local_addr().unwrap());
         let link = fieldtoken_core::LinkBase::parse(&url).unwrap();
         let app = fieldtoken_mdm::router(
-            fieldtoken_mdm::AppState::new(pool.clone(), master, link).with_limits(limits),
+            fieldtoken_mdm::AppState::new(store.clone(), master, link).with_limits(limits),
             &web,
         );
-        let master = std::sync::Arc::new(
-            fieldtoken_mdm::db::master_key(&pool, &key_path)
-                .await
-                .expect("master key"),
-        );
+        let master = std::sync::Arc::new(store.master_key(&key_path).await.expect("master key"));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(fieldtoken_mdm::serve(listener, app, async {
             let _ = stopped.await;
@@ -67,6 +67,7 @@ impl TestServer {
             url,
             web,
             db: pool,
+            store,
             master,
             db_path: dir.path().join("data/fieldtoken.db"),
             stop: Some(stop),
@@ -78,10 +79,15 @@ impl TestServer {
     /// Creates an organisation (fleets, devices, two tokens) and returns its admin bearer secret.
     #[allow(dead_code)]
     pub async fn seed(&self, name: &str) -> String {
-        fieldtoken_mdm::orgs::seed_demo(&self.db, &self.master, name, fieldtoken_mdm::clock::now())
-            .await
-            .expect("seeding")
-            .admin_token
+        fieldtoken_mdm::seed_demo::seed_demo(
+            &self.store,
+            &self.master,
+            name,
+            fieldtoken_mdm::clock::now(),
+        )
+        .await
+        .expect("seeding")
+        .admin_token
     }
 
     /// Stops the server gracefully and waits for it.

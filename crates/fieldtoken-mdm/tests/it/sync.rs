@@ -217,7 +217,7 @@ async fn a_reused_id_with_another_payload_is_refused_whole() {
         ],
     )
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(answer["error"]["code"], "idempotency_conflict");
     let (_, answer) = sync(
         &server,
@@ -240,7 +240,7 @@ async fn a_reused_id_with_another_payload_is_refused_whole() {
         ],
     )
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(status, StatusCode::CONFLICT);
     server.stop().await;
 }
 

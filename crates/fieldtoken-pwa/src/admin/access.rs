@@ -16,7 +16,8 @@ use leptos_router::components::A;
 use serde_json::{Value, json};
 
 use super::access_model::{
-    AccessToken, Classification, Definition, Party, Typed, applicable_settings,
+    AccessToken, AccessTokenClassification, AccessTokenDefinition, LifeCycleState, Party, TokenExt,
+    Typed, applicable_settings,
 };
 use super::kit::{self, Can, Cell, Control, Said};
 
@@ -26,8 +27,8 @@ const TOKENS: &str = "/api/v1/access-tokens";
 #[derive(Clone, Copy)]
 struct Lists {
     tokens: RwSignal<Vec<AccessToken>>,
-    definitions: RwSignal<Vec<Definition>>,
-    classifications: RwSignal<Vec<Classification>>,
+    definitions: RwSignal<Vec<AccessTokenDefinition>>,
+    classifications: RwSignal<Vec<AccessTokenClassification>>,
     accounts: RwSignal<Vec<Party>>,
     participants: RwSignal<Vec<Party>>,
 }
@@ -162,7 +163,7 @@ fn access_tokens(can: Can) -> AnyView {
                 let mut buttons = Vec::new();
                 // A 'Pending Verification' token is only verified (on its card), never switched by hand.
                 if can.update && !token.is_pending() {
-                    let (label, what) = if token.state == "not_effective" {
+                    let (label, what) = if token.state == LifeCycleState::NotEffective {
                         ("Set Effective", "set-effective")
                     } else {
                         ("Set Not Effective", "set-not-effective")

@@ -11,8 +11,9 @@ use leptos::prelude::*;
 use serde_json::{Value, json};
 
 use super::access_model::{
-    COUNT_LABELS, COUNT_NAMES, Classification, Definition, FieldSettings, SOURCES, Settings,
-    parse_count,
+    AccessTokenClassification, AccessTokenDefinition, COUNT_LABELS, COUNT_NAMES,
+    CredentialSettings, SOURCES, definition_options, field_summary, parse_count, pass_code_summary,
+    source_name,
 };
 use super::kit::{self, Can, Cell, Control, Said};
 
@@ -45,7 +46,8 @@ impl FieldForm {
         }
     }
 
-    /// The wire form (`WireField`, or `WirePassCode` when `source` is empty), or the first bad count in words.
+    /// The wire form (`CredentialFieldSettings`, or `PassCodeSettings` when `source` is empty), or the first bad
+    /// count in words.
     fn json(&self, what: &str) -> Result<Value, String> {
         let mut field = json!({ "mandatory": self.mandatory.get_untracked() });
         match self.source.get_untracked() {
@@ -108,7 +110,7 @@ impl SettingsForm {
                 let options = || {
                     SOURCES
                         .iter()
-                        .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
+                        .map(|&(source, label)| (source_name(source), label.to_owned()))
                         .collect()
                 };
                 Control::Select(
@@ -138,12 +140,11 @@ impl SettingsForm {
 }
 
 /// One row's three settings cells.
-fn settings_cells(settings: &Settings) -> [Cell; 3] {
-    let cell = |field: &FieldSettings, pass_code| Cell::Text(field.summary(pass_code));
+fn settings_cells(settings: &CredentialSettings) -> [Cell; 3] {
     [
-        cell(&settings.identifier, false),
-        cell(&settings.pass_code, true),
-        cell(&settings.authentication_code, false),
+        Cell::Text(field_summary(&settings.identifier)),
+        Cell::Text(pass_code_summary(&settings.pass_code)),
+        Cell::Text(field_summary(&settings.authentication_code)),
     ]
 }
 
@@ -183,7 +184,7 @@ pub fn DefinitionsPage() -> impl IntoView {
 }
 
 fn definitions(can: Can) -> AnyView {
-    let list = RwSignal::new(Vec::<Definition>::new());
+    let list = RwSignal::new(Vec::<AccessTokenDefinition>::new());
     let said = kit::said();
     let reload = move || kit::load(DEFINITIONS, list, said);
     reload();
@@ -228,7 +229,7 @@ fn definitions(can: Can) -> AnyView {
         list.get()
             .into_iter()
             .map(|d| {
-                let options = d.options();
+                let options = definition_options(&d);
                 let [identifier, pass_code, authentication_code] = settings_cells(&d.settings);
                 let active = if d.active {
                     Cell::Text("Active".into())
@@ -277,7 +278,7 @@ pub fn ClassificationsPage() -> impl IntoView {
 }
 
 fn classifications(can: Can) -> AnyView {
-    let list = RwSignal::new(Vec::<Classification>::new());
+    let list = RwSignal::new(Vec::<AccessTokenClassification>::new());
     let said = kit::said();
     let reload = move || kit::load(CLASSIFICATIONS, list, said);
     reload();

@@ -7,7 +7,9 @@ use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 use serde::Deserialize;
 
-use super::model::{Device, Fleet, Id, Me, Page};
+use fieldtoken_api::devices::{Device, DeviceState, Fleet, Me};
+
+use super::model::{Page, held};
 use super::time;
 use crate::api;
 use crate::session;
@@ -40,7 +42,7 @@ where
     }
     let data = LocalResource::new(move || async move {
         let me: Me = api::get("/api/v1/me").await?;
-        let held = me.permissions();
+        let held = held(&me);
         if !held.contains(permission) {
             return Ok(None);
         }
@@ -73,23 +75,22 @@ where
     .into_any()
 }
 
-fn fleet_name(fleets: &[Fleet], id: &Option<super::model::Id>) -> String {
+fn fleet_name(fleets: &[Fleet], id: Option<u32>) -> String {
     match id {
         None => "—".into(),
         Some(id) => fleets
             .iter()
-            .find(|f| &f.id == id)
+            .find(|f| f.id == id)
             .map_or_else(|| format!("#{id}"), |f| f.name.clone()),
     }
 }
 
 /// A device state as people say it.
-fn state_label(state: &str) -> &str {
+fn state_label(state: DeviceState) -> &'static str {
     match state {
-        "in_fleet" => "In fleet",
-        "in_repair" => "In repair",
-        "in_stock" => "In stock",
-        other => other,
+        DeviceState::InFleet => "In fleet",
+        DeviceState::InRepair => "In repair",
+        DeviceState::InStock => "In stock",
     }
 }
 
@@ -116,18 +117,18 @@ pub fn DevicesPage() -> impl IntoView {
                             <tbody>
                                 {devices.into_iter().map(|device| {
                                     let serial = device.serial.clone();
-                                    let id = device.id.clone();
+                                    let id = device.id;
                                     view! {
                                         <tr>
                                             <td><code>{device.serial.clone()}</code></td>
-                                            <td>{state_label(&device.state).to_owned()}</td>
-                                            <td>{fleet_name(&fleets, &device.fleet_id)}</td>
+                                            <td>{state_label(device.state)}</td>
+                                            <td>{fleet_name(&fleets, device.fleet_id)}</td>
                                             <td>
                                                 {if device.enrolled { "Enrolled" } else { "Not enrolled: must enrol again" }}
                                                 {(!device.enrolled && can_enrol).then(|| view! {
                                                     " "
                                                     <button type="button" aria-label=format!("Enrolment QR for {serial}")
-                                                        on:click=move |_| show_enrolment(id.clone(), serial.clone(), enrolment)>
+                                                        on:click=move |_| show_enrolment(id, serial.clone(), enrolment)>
                                                         "Enrolment QR"
                                                     </button>
                                                 })}
@@ -150,15 +151,12 @@ pub fn DevicesPage() -> impl IntoView {
 
 /// Asks the MDM for a fresh enrolment code (it replaces an unused one) and shows it.
 fn show_enrolment(
-    id: Id,
+    id: u32,
     serial: String,
     shown: RwSignal<Option<(String, Result<Enrolment, api::ApiError>)>>,
 ) {
     spawn_local(async move {
-        let path = format!(
-            "/api/v1/devices/{}/enrolment",
-            js_sys::encode_uri_component(&id.0)
-        );
+        let path = format!("/api/v1/devices/{id}/enrolment");
         let answer = api::post::<Enrolment>(&path, &serde_json::json!({})).await;
         shown.set(Some((serial, answer)));
     });

@@ -13,7 +13,9 @@ use leptos_router::components::Redirect;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::model::{Me, Page};
+use fieldtoken_api::devices::Me;
+
+use super::model::{Page, held};
 use crate::api;
 use crate::session;
 
@@ -67,7 +69,7 @@ fn guarded_page(
             <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
                 {move || me.get().map(|answer| match answer {
                     Ok(me) => {
-                        let held = me.permissions();
+                        let held = held(&me);
                         if held.contains(need) {
                             body(held)
                         } else {

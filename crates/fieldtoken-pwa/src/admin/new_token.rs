@@ -3,11 +3,14 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
 
-use super::model::{ACTION_TYPES, ActionToken, Fleet, action_label};
+use fieldtoken_api::devices::Fleet;
+
+use super::model::{Action, ActionToken, ActionType, action_label};
 use super::time;
 use crate::api;
+use fieldtoken_api::RequestTime;
+use fieldtoken_api::action_tokens::NewActionToken;
 
 /// Seed 000's warning, word for word: an admin must read it before creating such a token.
 pub const RESET_WARNING: &str = "Clearing a device's certificate should only happen if you have factory \
@@ -22,7 +25,7 @@ pub fn NewTokenForm(
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let name = RwSignal::new(String::new());
-    let kind = RwSignal::new(ACTION_TYPES[0].to_owned());
+    let kind = RwSignal::new(ActionType::ALL[0]);
     let fleet = RwSignal::new(String::new());
     let expiry = RwSignal::new(time::local_input_in_days(7.0));
     let error = RwSignal::new(None::<String>);
@@ -31,10 +34,10 @@ pub fn NewTokenForm(
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let action = kind.get_untracked();
-        let fleet_id = fleet.get_untracked();
+        let fleet_id = fleet.get_untracked().parse::<u32>().ok();
         let problem = if name.with_untracked(|n| n.trim().is_empty()) {
             Some("Give the token a name.")
-        } else if action == "put_in_fleet" && fleet_id.is_empty() {
+        } else if action == ActionType::PutInFleet && fleet_id.is_none() {
             Some("Select the fleet to put devices in.")
         } else {
             None
@@ -47,14 +50,15 @@ pub fn NewTokenForm(
             error.set(Some("Select a valid expiry date and time.".into()));
             return;
         };
-        let mut action_json = json!({ "type": action });
-        if action == "put_in_fleet" {
-            // Fleet ids are numbers on the wire; keep the text if a server ever uses other ids.
-            action_json["fleet_id"] = fleet_id
-                .parse::<u64>()
-                .map_or_else(|_| json!(fleet_id), |id| json!(id));
-        }
-        let body = json!({ "name": name.get_untracked().trim(), "action": action_json, "expires_at": expires_at });
+        let new = NewActionToken {
+            name: name.get_untracked().trim().to_owned(),
+            action: Action {
+                kind: action,
+                fleet_id: fleet_id.filter(|_| action == ActionType::PutInFleet),
+            },
+            expires_at: RequestTime::Text(expires_at),
+        };
+        let body = serde_json::to_value(&new).unwrap_or_default();
         busy.set(true);
         spawn_local(async move {
             match api::post::<ActionToken>("/api/v1/action-tokens", &body).await {
@@ -76,26 +80,26 @@ pub fn NewTokenForm(
                 prop:value=name on:input=move |event| name.set(event_target_value(&event))/>
             <fieldset>
                 <legend>"Action"</legend>
-                {ACTION_TYPES.iter().map(|&value| view! {
+                {ActionType::ALL.iter().map(|&value| view! {
                     <label class="choice">
-                        <input type="radio" name="action" value=value
+                        <input type="radio" name="action" value=value.as_str()
                             prop:checked=move || kind.get() == value
-                            on:change=move |_| kind.set(value.to_owned())/>
-                        {action_label(value).unwrap_or(value)}
+                            on:change=move |_| kind.set(value)/>
+                        {action_label(value.as_str()).unwrap_or(value.as_str())}
                     </label>
                 }).collect_view()}
             </fieldset>
-            <Show when=move || kind.get() == "put_in_fleet">
+            <Show when=move || kind.get() == ActionType::PutInFleet>
                 <label for="new-fleet">"Fleet"</label>
                 <select id="new-fleet" required prop:value=fleet
                     on:change=move |event| fleet.set(event_target_value(&event))>
                     <option value="">"Select a fleet"</option>
-                    <For each=move || fleets.get() key=|f| f.id.clone() let:f>
-                        <option value=f.id.0.clone()>{f.name.clone()}</option>
+                    <For each=move || fleets.get() key=|f| f.id let:f>
+                        <option value=f.id.to_string()>{f.name.clone()}</option>
                     </For>
                 </select>
             </Show>
-            <Show when=move || kind.get() == "reset_certificate">
+            <Show when=move || kind.get() == ActionType::ResetCertificate>
                 <div class="warning" role="note">
                     <strong>"Warning: "</strong>
                     {RESET_WARNING}

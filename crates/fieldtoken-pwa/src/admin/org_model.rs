@@ -1,75 +1,15 @@
-//! The organisation administration pages' data (roles, users, signing keys), as the MDM's API sends it, and the
-//! words their actions say. Wire twins: the permission names themselves come from `fieldtoken-core`.
+//! The words the organisation administration pages (signing keys, roles, users) say about their data; the data
+//! itself is `fieldtoken-api`'s types.
 
-use fieldtoken_core::{Permission, PermissionSet};
-use serde::Deserialize;
+pub use fieldtoken_api::signing_keys::{KeyStatus, SigningKey};
 
-/// A custom role (`GET /api/v1/roles`).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Role {
-    /// Its id.
-    pub id: u32,
-    /// The organisation's name for it.
-    pub name: String,
-    /// Its permissions' stable names, in display order.
-    pub permissions: Vec<String>,
-    /// How many users hold it.
-    pub users: u32,
-}
-
-/// A user's role, by id and name.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct RoleRef {
-    /// The role's id.
-    pub id: u32,
-    /// The role's name.
-    pub name: String,
-}
-
-/// A user (`GET /api/v1/users`).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct User {
-    /// Its id.
-    pub id: u32,
-    /// Its name.
-    pub name: String,
-    /// The role it holds.
-    pub role: RoleRef,
-    /// Its role's permissions.
-    pub permissions: Vec<String>,
-}
-
-/// One of the organisation's signing keys (`GET /api/v1/signing-keys`).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct SigningKey {
-    /// The key id signed into tokens.
-    pub key_id: u32,
-    /// `current`, `previous` or `retired`.
-    pub status: String,
-    /// When it was made (RFC 3339).
-    pub created_at: String,
-    /// Live action tokens whose QR it signs.
-    pub tokens: u32,
-}
-
-impl SigningKey {
-    /// Its status as the table shows it.
-    pub fn status_label(&self) -> &str {
-        match self.status.as_str() {
-            "current" => "Current (signs new tokens)",
-            "previous" => "Previous (still verifies its tokens)",
-            "retired" => "Retired (verifies nothing)",
-            other => other,
-        }
+/// A signing key's status as the table shows it.
+pub fn status_label(key: &SigningKey) -> &'static str {
+    match key.status {
+        KeyStatus::Current => "Current (signs new tokens)",
+        KeyStatus::Previous => "Previous (still verifies its tokens)",
+        KeyStatus::Retired => "Retired (verifies nothing)",
     }
-}
-
-/// The permission set of a list of names, ignoring names this build does not know.
-pub fn permission_set(names: &[String]) -> PermissionSet {
-    names
-        .iter()
-        .filter_map(|name| Permission::parse(name).ok())
-        .collect()
 }
 
 /// An RFC 3339 time as the tables show it: to the minute, in UTC.

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::model::{ActionToken, Id};
+use super::model::{ActionToken, TokenStatus, action_words};
 use super::time;
 use crate::api;
 
@@ -28,7 +28,7 @@ pub fn TokenPanel(
     token: ActionToken,
     can_delete: bool,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
-    on_deleted: impl Fn(Id) + Copy + Send + Sync + 'static,
+    on_deleted: impl Fn(u32) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let format = RwSignal::new(Format::New);
     let confirming = RwSignal::new(false);
@@ -86,16 +86,10 @@ pub fn TokenPanel(
             }));
         });
     };
-    let id = token.id.clone();
+    let id = token.id;
     let delete = move |_| {
-        let id = id.clone();
         spawn_local(async move {
-            match api::delete(&format!(
-                "/api/v1/action-tokens/{}",
-                js_sys::encode_uri_component(&id.0)
-            ))
-            .await
-            {
+            match api::delete(&format!("/api/v1/action-tokens/{id}")).await {
                 Ok(()) => on_deleted(id),
                 Err(why) if why.is_forbidden() => {
                     message.set(Some("You are not allowed to delete action tokens.".into()))
@@ -117,9 +111,9 @@ pub fn TokenPanel(
                 <button type="button" class="close" aria-label="Close the panel" on:click=move |_| on_close()>"×"</button>
             </div>
             <dl class="facts">
-                <dt>"Action"</dt><dd>{token.action.label()}</dd>
-                <dt>"Expires"</dt><dd><time datetime=token.expires_at.clone()>{time::display(&token.expires_at)}</time></dd>
-                <dt>"Status"</dt><dd>{if token.status == "active" { "Valid" } else { "Expired" }}</dd>
+                <dt>"Action"</dt><dd>{action_words(&token.action)}</dd>
+                <dt>"Expires"</dt><dd><time datetime=token.expires_at.0.clone()>{time::display(&token.expires_at.0)}</time></dd>
+                <dt>"Status"</dt><dd>{if token.status == TokenStatus::Active { "Valid" } else { "Expired" }}</dd>
             </dl>
             <div class="toggle" role="group" aria-label="QR code format">
                 <button type="button" aria-pressed=move || (format.get() == Format::New).to_string()
@@ -143,7 +137,7 @@ pub fn TokenPanel(
                     Err(why) => view! { <p role="alert" class="error">{why.to_string()}</p> }.into_any(),
                 }}
                 <figcaption class="print-only">
-                    {token.name.clone()} " · " {token.action.label()} " · expires " {time::display(&token.expires_at)}
+                    {token.name.clone()} " · " {action_words(&token.action)} " · expires " {time::display(&token.expires_at.0)}
                 </figcaption>
             </figure>
             <button type="button" class="primary big" on:click=download_png>"Download"</button>
@@ -160,7 +154,7 @@ pub fn TokenPanel(
                 }>
                     <div role="alertdialog" aria-labelledby="confirm-delete" class="confirm">
                         <p id="confirm-delete">"Delete this token? Printed QR codes and written cards stop working at the next sync."</p>
-                        <button type="button" class="danger" on:click=delete.clone()>"Delete token"</button>
+                        <button type="button" class="danger" on:click=delete>"Delete token"</button>
                         <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
                     </div>
                 </Show>

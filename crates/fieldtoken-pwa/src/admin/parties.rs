@@ -7,10 +7,12 @@
 
 use std::sync::Arc;
 
+use fieldtoken_api::access::{TerminatedAccountsReceivable, UnlinkedAccessToken};
 use leptos::prelude::*;
+use serde::Deserialize;
 use serde_json::json;
 
-use super::access_model::{AccessToken, Party, automatic_words};
+use super::access_model::{AccessToken, Party, TokenExt, automatic_words};
 use super::kit::{self, Can, Cell, Control};
 
 /// The list of tokens the link form offers (the API's largest page).
@@ -140,15 +142,12 @@ fn parties(kind: &'static Kind, can: Can) -> AnyView {
                 None,
             ),
             Box::new(move |answer| {
-                let automatic = &answer["automatic"];
-                format!(
-                    "Access token #{number} was removed from “{party_name}”. {}",
-                    automatic_words(
-                        number.into(),
-                        automatic["outcome"].as_str().unwrap_or_default(),
-                        automatic["reason"].as_str().unwrap_or_default()
-                    )
-                )
+                let mut words = format!("Access token #{number} was removed from “{party_name}”.");
+                if let Ok(unlinked) = UnlinkedAccessToken::deserialize(answer) {
+                    words.push(' ');
+                    words.push_str(&automatic_words(number, unlinked.automatic));
+                }
+                words
             }),
             kit::always(reload),
         );
@@ -162,13 +161,12 @@ fn parties(kind: &'static Kind, can: Can) -> AnyView {
             Box::new(move |answer| {
                 // Terminating an accounts receivable answers what happened to each of its tokens.
                 let mut words = format!("“{party_name}” was terminated.");
-                for token in answer["access_tokens"].as_array().into_iter().flatten() {
+                let tokens = TerminatedAccountsReceivable::deserialize(answer)
+                    .map(|terminated| terminated.access_tokens)
+                    .unwrap_or_default();
+                for token in tokens {
                     words.push(' ');
-                    words.push_str(&automatic_words(
-                        token["number"].as_u64().unwrap_or_default(),
-                        token["outcome"].as_str().unwrap_or_default(),
-                        token["reason"].as_str().unwrap_or_default(),
-                    ));
+                    words.push_str(&automatic_words(token.number, token.automatic));
                 }
                 words
             }),

@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use serde_json::json;
 
 use super::kit::{self, Cell, Control};
-use super::org_model::{Role, User, permission_set};
+use fieldtoken_api::Permission as PermissionName;
+use fieldtoken_api::org::{Role, User};
 
 const ROLES: &str = "/api/v1/roles";
 const USERS: &str = "/api/v1/users";
@@ -101,7 +102,7 @@ fn roles() -> AnyView {
         if let Some(id) = kit::chosen(edited) {
             roles.with(|r| {
                 if let Some(role) = r.iter().find(|r| r.id == id) {
-                    set_checks(edit_checks, permission_set(&role.permissions));
+                    set_checks(edit_checks, PermissionName::known_set(&role.permissions));
                 }
             });
         }
@@ -170,7 +171,7 @@ fn roles() -> AnyView {
         if let Some(id) = kit::chosen(token_user) {
             users.with(|u| {
                 if let Some(user) = u.iter().find(|u| u.id == id) {
-                    set_checks(token_checks, permission_set(&user.permissions));
+                    set_checks(token_checks, PermissionName::known_set(&user.permissions));
                 }
             });
         }
@@ -219,7 +220,13 @@ fn roles() -> AnyView {
                 let (id, name) = (role.id, role.name.clone());
                 vec![
                     Cell::Head(role.name.clone()),
-                    Cell::Text(role.permissions.join(", ")),
+                    Cell::Text(
+                        role.permissions
+                            .iter()
+                            .map(|p| p.0.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
                     Cell::Text(role.users.to_string()),
                     Cell::Buttons(vec![
                         kit::button(

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use super::model::Me;
 use crate::{api, session};
+use fieldtoken_api::devices::Me;
 
 /// `/admin/sign-in`.
 #[component]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::kit::{self, Cell, Control};
-use super::org_model::{SigningKey, minute, retired_words, rotated_words};
+use super::org_model::{KeyStatus, SigningKey, minute, retired_words, rotated_words, status_label};
 
 const KEYS: &str = "/api/v1/signing-keys";
 
@@ -50,7 +50,7 @@ fn signing_keys() -> AnyView {
             .into_iter()
             .map(|key| {
                 let id = key.key_id;
-                let retire = (key.status == "previous").then(|| {
+                let retire = (key.status == KeyStatus::Previous).then(|| {
                     kit::irreversible(
                         "Retire",
                         format!("Retire key {id}"),
@@ -61,8 +61,8 @@ fn signing_keys() -> AnyView {
                 });
                 vec![
                     Cell::Head(format!("Key {id}")),
-                    Cell::Text(key.status_label().to_owned()),
-                    Cell::Text(minute(&key.created_at)),
+                    Cell::Text(status_label(&key).to_owned()),
+                    Cell::Text(minute(&key.created_at.0)),
                     Cell::Text(key.tokens.to_string()),
                     Cell::Buttons(retire.into_iter().collect()),
                 ]

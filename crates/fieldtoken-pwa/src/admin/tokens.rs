@@ -8,12 +8,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 
-use super::model::{ActionToken, Fleet, Me, Page};
+use super::model::{ActionToken, Page, TokenStatus, action_words, held};
 use super::new_token::NewTokenForm;
 use super::panel::TokenPanel;
 use super::time;
 use crate::api::{self, ApiError};
 use crate::session;
+use fieldtoken_api::devices::{Fleet, Me};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Column {
@@ -23,14 +24,22 @@ enum Column {
     Status,
 }
 
+/// The status as the API names it, which sorts `active` before `expired`.
+fn status_word(status: TokenStatus) -> &'static str {
+    match status {
+        TokenStatus::Active => "active",
+        TokenStatus::Expired => "expired",
+    }
+}
+
 impl Column {
     fn key(self, token: &ActionToken) -> String {
         match self {
             Column::Name => token.name.to_lowercase(),
-            Column::Action => token.action.label(),
+            Column::Action => action_words(&token.action).to_owned(),
             // RFC 3339 in UTC sorts as text in time order.
-            Column::Expiry => token.expires_at.clone(),
-            Column::Status => token.status.clone(),
+            Column::Expiry => token.expires_at.0.clone(),
+            Column::Status => status_word(token.status).to_owned(),
         }
     }
 }
@@ -46,7 +55,7 @@ pub fn TokensPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
             {move || me.get().map(|answer| match answer {
                 Ok(me) => {
-                    let screen = me.permissions().action_token_screen();
+                    let screen = held(&me).action_token_screen();
                     let page = if screen.page {
                         view! { <Tokens can_create=screen.new_button can_delete=screen.delete_button/> }.into_any()
                     } else {
@@ -186,7 +195,7 @@ fn Tokens(can_create: bool, can_delete: bool) -> impl IntoView {
         tokens.update(|list| list.insert(0, token.clone()));
         selected.set(Some(token));
     };
-    let deleted = move |id: super::model::Id| {
+    let deleted = move |id: u32| {
         tokens.update(|list| list.retain(|token| token.id != id));
         selected.set(None);
     };
@@ -240,7 +249,7 @@ fn Tokens(can_create: bool, can_delete: bool) -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=sorted key=|token| token.id.clone() let:token>
+                        <For each=sorted key=|token| token.id let:token>
                             <TokenRow token=token selected=selected fleets=fleets/>
                         </For>
                     </tbody>
@@ -277,23 +286,23 @@ fn TokenRow(
     selected: RwSignal<Option<ActionToken>>,
     fleets: RwSignal<Vec<Fleet>>,
 ) -> impl IntoView {
-    let id = token.id.clone();
+    let id = token.id;
     let is_selected = move || selected.with(|s| s.as_ref().is_some_and(|s| s.id == id));
-    let fleet_id = token.action.fleet_id.clone();
-    let fleet = move || match &fleet_id {
+    let fleet_id = token.action.fleet_id;
+    let fleet = move || match fleet_id {
         None => "—".to_owned(),
         Some(id) => fleets.with(|list| {
             list.iter()
-                .find(|f| &f.id == id)
+                .find(|f| f.id == id)
                 .map_or_else(|| format!("#{id}"), |f| f.name.clone())
         }),
     };
-    let status = if token.status == "active" {
+    let status = if token.status == TokenStatus::Active {
         "Valid"
     } else {
         "Expired"
     };
-    let status_class = if token.status == "active" {
+    let status_class = if token.status == TokenStatus::Active {
         "badge ok"
     } else {
         "badge expired"
@@ -306,9 +315,9 @@ fn TokenRow(
                     {token.name.clone()}
                 </button>
             </td>
-            <td>{token.action.label()}</td>
+            <td>{action_words(&token.action)}</td>
             <td>{fleet}</td>
-            <td><time datetime=token.expires_at.clone()>{time::display(&token.expires_at)}</time></td>
+            <td><time datetime=token.expires_at.0.clone()>{time::display(&token.expires_at.0)}</time></td>
             <td><span class=status_class>{status}</span></td>
         </tr>
     }

@@ -9,6 +9,7 @@
 //! made by the core from a random seed, which IndexedDB then holds as readable JSON, as every phone enrolled
 //! before WebCrypto keys does. The page says which kind the phone holds, so an admin knows.
 
+use fieldtoken_api::enrolment::{EnrolRequest, EnrolledDevice};
 use fieldtoken_core::{DeviceId, DeviceKey, TokenCode, enrolment_message};
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use leptos::prelude::*;
@@ -146,11 +147,6 @@ pub async fn this_device() -> Option<ThisDevice> {
     ThisDevice::from_kept(&store::load_value(store::DEVICE_KEY).await.ok()?)
 }
 
-#[derive(Deserialize)]
-struct Enrolled {
-    id: u32,
-}
-
 /// A key made for one enrolment: what the MDM gets, and what the phone keeps once the MDM has it.
 struct NewKey {
     public_key: [u8; 32],
@@ -270,12 +266,13 @@ async fn enrol(code: &TokenCode) -> Result<(u32, KeyKind), String> {
         None => software_key(code)?,
     };
     let public_key = hex(&key.public_key);
-    let body = serde_json::json!({
-        "code": code.to_string(),
-        "public_key": public_key,
-        "proof": hex(&key.proof),
-    });
-    let answer: Enrolled = api::post("/api/v1/enrol", &body)
+    let request = EnrolRequest {
+        code: code.to_string(),
+        public_key: public_key.clone(),
+        proof: hex(&key.proof),
+    };
+    let body = serde_json::to_value(&request).unwrap_or_default();
+    let answer: EnrolledDevice = api::post("/api/v1/enrol", &body)
         .await
         .map_err(|e| e.message)?;
     let (record, kind) = match key.secret {

@@ -2,6 +2,9 @@
 //! [`OfflineBundle`], the queued redemptions and their states, and the words shown for the core's stable error
 //! codes. No rule is decided here: verdicts come from `fieldtoken-core`, this module only names them.
 
+use fieldtoken_api::RequestTime;
+use fieldtoken_api::devices::DeviceState as WireState;
+use fieldtoken_api::sync::{RejectReason, SyncRedemption, SyncStatus};
 use fieldtoken_core::sync::ClockOffset;
 use fieldtoken_core::{
     Action, ActionTokenId, Certificate, CodeDirectory, CodeHash, Device, DeviceId, DeviceState,
@@ -10,78 +13,8 @@ use fieldtoken_core::{
 };
 use serde::{Deserialize, Serialize};
 
-/// `GET /api/v1/offline-bundle`, as sent (see `fieldtoken-mdm/src/bundle.rs`); stored as is in IndexedDB.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-pub struct BundleWire {
-    /// The organisation's revision.
-    pub version: i64,
-    org: u32,
-    /// When the MDM built it (RFC 3339).
-    pub generated_at: String,
-    keys: Vec<KeyWire>,
-    directory: DirectoryWire,
-    deleted: Vec<u32>,
-    fleets: Vec<FleetWire>,
-    devices: Vec<DeviceWire>,
-    /// Token names by id (absent from bundles of MDMs older than this field).
-    #[serde(default)]
-    names: Vec<NameWire>,
-    /// Key ids an admin retired.
-    #[serde(default)]
-    retired_keys: Vec<u32>,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-struct NameWire {
-    id: u32,
-    name: String,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-struct KeyWire {
-    key_id: u32,
-    org: u32,
-    public_key: String,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-struct DirectoryWire {
-    key: String,
-    entries: Vec<EntryWire>,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-struct EntryWire {
-    hash: String,
-    token_id: u32,
-    org: u32,
-    action: ActionWire,
-    expires_at: String,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-struct ActionWire {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    fleet_id: Option<u32>,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-struct FleetWire {
-    id: u32,
-    name: String,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-struct DeviceWire {
-    id: u32,
-    serial: String,
-    state: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    fleet_id: Option<u32>,
-    enrolled: bool,
-}
+/// `GET /api/v1/offline-bundle` as sent, declared once in `fieldtoken-api`; stored as is in IndexedDB.
+pub use fieldtoken_api::bundle::OfflineBundle as BundleWire;
 
 /// The bundle as the screens use it: the core's bundle plus what only people need (serials).
 #[derive(Clone, Debug, PartialEq)]
@@ -104,16 +37,7 @@ fn bad(what: &str) -> Error {
 }
 
 fn hex32(text: &str) -> Result<[u8; 32], Error> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 64 {
-        return Err(bad("key"));
-    }
-    let mut out = [0u8; 32];
-    for (i, pair) in bytes.chunks(2).enumerate() {
-        let pair = std::str::from_utf8(pair).map_err(|_| bad("key"))?;
-        out[i] = u8::from_str_radix(pair, 16).map_err(|_| bad("key"))?;
-    }
-    Ok(out)
+    fieldtoken_core::hex::decode_array(text).map_err(|_| bad("key"))
 }
 
 fn millis_of(rfc3339: &str) -> Option<i64> {
@@ -121,92 +45,88 @@ fn millis_of(rfc3339: &str) -> Option<i64> {
     millis.is_finite().then_some(millis as i64)
 }
 
-impl BundleWire {
-    /// The core's bundle and the serials; any malformed field refuses the whole bundle.
-    pub fn to_bundle(&self) -> Result<Bundle, Error> {
-        let org = OrgId::new(self.org)?;
-        let mut keys = KeyRing::new();
-        for k in &self.keys {
-            keys.insert(OrgPublicKey::from_bytes(
-                KeyId::new(k.key_id)?,
-                OrgId::new(k.org)?,
-                hex32(&k.public_key)?,
-            )?);
-        }
-        let mut directory =
-            CodeDirectory::new(DirectoryKey::from_bytes(hex32(&self.directory.key)?));
-        for e in &self.directory.entries {
-            let fleet = e.action.fleet_id.map(FleetId::new).transpose()?;
-            let expires = millis_of(&e.expires_at).ok_or_else(|| bad("expiry"))?;
-            directory.insert(
-                CodeHash::from_hex(&e.hash)?,
-                DirectoryEntry {
-                    token_id: ActionTokenId::new(e.token_id)?,
-                    org: OrgId::new(e.org)?,
-                    action: Action::from_parts(&e.action.kind, fleet)?,
-                    expires_at: Expiry::from_millis(expires)?,
-                },
-            );
-        }
-        let deleted = self
-            .deleted
-            .iter()
-            .map(|&id| ActionTokenId::new(id))
-            .collect::<Result<_, _>>()?;
-        let mut fleets = std::collections::BTreeMap::new();
-        for f in &self.fleets {
-            let id = FleetId::new(f.id)?;
-            fleets.insert(
-                id,
-                Fleet {
-                    id,
-                    org,
-                    name: f.name.clone(),
-                },
-            );
-        }
-        let mut devices = std::collections::BTreeMap::new();
-        let mut serials = Vec::new();
-        for d in &self.devices {
-            let id = DeviceId::new(d.id)?;
-            let state = match (d.state.as_str(), d.fleet_id) {
-                ("in_fleet", Some(f)) => DeviceState::InFleet(FleetId::new(f)?),
-                ("in_repair", _) => DeviceState::InRepair,
-                ("in_stock", _) => DeviceState::InStock,
-                _ => return Err(bad("device state")),
-            };
-            // The bundle says only whether a device is enrolled; its certificate's bytes never leave the MDM.
-            let certificate = d.enrolled.then_some(Certificate::from_bytes([0; 32]));
-            devices.insert(
-                id,
-                Device {
-                    id,
-                    org,
-                    state,
-                    certificate,
-                },
-            );
-            serials.push((d.serial.clone(), id));
-        }
-        Ok(Bundle {
-            core: OfflineBundle {
-                org,
-                keys,
-                directory,
-                deleted,
-                fleets,
-                devices,
-                retired_keys: self
-                    .retired_keys
-                    .iter()
-                    .map(|&id| KeyId::new(id))
-                    .collect::<Result<_, _>>()?,
-            },
-            serials,
-            names: self.names.iter().map(|n| (n.id, n.name.clone())).collect(),
-            generated_at: self.generated_at.clone(),
-        })
+/// The core's bundle and the serials of a bundle as sent; any malformed field refuses the whole bundle.
+pub fn to_bundle(wire: &BundleWire) -> Result<Bundle, Error> {
+    let org = OrgId::new(wire.org)?;
+    let mut keys = KeyRing::new();
+    for k in &wire.keys {
+        keys.insert(OrgPublicKey::from_bytes(
+            KeyId::new(k.key_id)?,
+            OrgId::new(k.org)?,
+            hex32(&k.public_key)?,
+        )?);
     }
+    let mut directory = CodeDirectory::new(DirectoryKey::from_bytes(hex32(&wire.directory.key)?));
+    for e in &wire.directory.entries {
+        let expires = millis_of(&e.expires_at.0).ok_or_else(|| bad("expiry"))?;
+        directory.insert(
+            CodeHash::from_hex(&e.hash)?,
+            DirectoryEntry {
+                token_id: ActionTokenId::new(e.token_id)?,
+                org: OrgId::new(e.org)?,
+                action: e.action.to_core()?,
+                expires_at: Expiry::from_millis(expires)?,
+            },
+        );
+    }
+    let deleted = wire
+        .deleted
+        .iter()
+        .map(|&id| ActionTokenId::new(id))
+        .collect::<Result<_, _>>()?;
+    let mut fleets = std::collections::BTreeMap::new();
+    for f in &wire.fleets {
+        let id = FleetId::new(f.id)?;
+        fleets.insert(
+            id,
+            Fleet {
+                id,
+                org,
+                name: f.name.clone(),
+            },
+        );
+    }
+    let mut devices = std::collections::BTreeMap::new();
+    let mut serials = Vec::new();
+    for d in &wire.devices {
+        let id = DeviceId::new(d.id)?;
+        let state = match (d.state, d.fleet_id) {
+            (WireState::InFleet, Some(f)) => DeviceState::InFleet(FleetId::new(f)?),
+            (WireState::InRepair, _) => DeviceState::InRepair,
+            (WireState::InStock, _) => DeviceState::InStock,
+            (WireState::InFleet, None) => return Err(bad("device state")),
+        };
+        // The bundle says only whether a device is enrolled; its certificate's bytes never leave the MDM.
+        let certificate = d.enrolled.then_some(Certificate::from_bytes([0; 32]));
+        devices.insert(
+            id,
+            Device {
+                id,
+                org,
+                state,
+                certificate,
+            },
+        );
+        serials.push((d.serial.clone(), id));
+    }
+    Ok(Bundle {
+        core: OfflineBundle {
+            org,
+            keys,
+            directory,
+            deleted,
+            fleets,
+            devices,
+            retired_keys: wire
+                .retired_keys
+                .iter()
+                .map(|&id| KeyId::new(id))
+                .collect::<Result<_, _>>()?,
+        },
+        serials,
+        names: wire.names.iter().map(|n| (n.id, n.name.clone())).collect(),
+        generated_at: wire.generated_at.0.clone(),
+    })
 }
 
 impl Bundle {
@@ -349,13 +269,15 @@ impl ItemState {
     }
 
     /// The state from a sync result, or `None` for a status this app does not know (kept waiting).
-    pub fn from_result(status: &str, reason: Option<String>) -> Option<ItemState> {
+    pub fn from_result(status: SyncStatus, reason: Option<RejectReason>) -> Option<ItemState> {
         Some(match status {
-            "applied" => ItemState::Applied,
-            "duplicate" => ItemState::Duplicate,
-            "superseded" => ItemState::Superseded,
-            "rejected" => ItemState::Rejected { reason },
-            _ => return None,
+            SyncStatus::Applied => ItemState::Applied,
+            SyncStatus::Duplicate => ItemState::Duplicate,
+            SyncStatus::Superseded => ItemState::Superseded,
+            SyncStatus::Rejected => ItemState::Rejected {
+                reason: reason.map(|reason| reason.as_str().to_owned()),
+            },
+            SyncStatus::Unknown => return None,
         })
     }
 }
@@ -400,13 +322,13 @@ pub struct QueueItem {
 
 impl QueueItem {
     /// The redemption as `POST /api/v1/sync` takes it.
-    pub fn to_wire(&self) -> serde_json::Value {
-        serde_json::json!({
-            "id": self.id,
-            "token": self.token,
-            "device_id": self.device_id,
-            "scanned_at": self.scanned_at,
-        })
+    pub fn to_wire(&self) -> SyncRedemption {
+        SyncRedemption {
+            id: self.id.clone(),
+            token: self.token.clone(),
+            device_id: i64::from(self.device_id),
+            scanned_at: RequestTime::Text(self.scanned_at.clone()),
+        }
     }
 }
 
@@ -439,27 +361,8 @@ pub fn after_failure(status: u16, retry_after: Option<u32>, failures: u32) -> Af
     }
 }
 
-/// One result of `POST /api/v1/sync`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct SyncResult {
-    /// The redemption id.
-    pub id: String,
-    /// `applied`, `duplicate`, `superseded` or `rejected`.
-    pub status: String,
-    /// The reason word, when rejected.
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
-/// The answer of `POST /api/v1/sync`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct SyncAnswer {
-    /// One per redemption sent.
-    pub results: Vec<SyncResult>,
-    /// The MDM's time, to correct this phone's clock.
-    #[serde(default)]
-    pub server_time: Option<String>,
-}
+/// The answer of `POST /api/v1/sync`, declared once in `fieldtoken-api`.
+pub use fieldtoken_api::sync::SyncResponse as SyncAnswer;
 
 const CLOCK_KEY: &str = "fieldtoken.clock_offset_ms";
 

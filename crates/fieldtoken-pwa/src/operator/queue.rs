@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use fieldtoken_api::sync::SyncRequest;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -158,9 +159,10 @@ impl Queue {
         }
         let mut done = 0usize;
         for batch in waiting.chunks(BATCH) {
-            let body = serde_json::json!({
-                "redemptions": batch.iter().map(QueueItem::to_wire).collect::<Vec<_>>(),
-            });
+            let request = SyncRequest {
+                redemptions: batch.iter().map(QueueItem::to_wire).collect(),
+            };
+            let body = serde_json::to_value(&request).unwrap_or_default();
             let outcome = match api::post::<SyncAnswer>("/api/v1/sync", &body).await {
                 Ok(answer) => self.acknowledge(answer).await.map_err(|e| api::ApiError {
                     status: 0,
@@ -187,13 +189,11 @@ impl Queue {
 
     /// Commits the MDM's answers to storage, then shows them. Returns how many were answered.
     async fn acknowledge(self, answer: SyncAnswer) -> Result<usize, StoreError> {
-        if let Some(time) = &answer.server_time {
-            learn_clock(time);
-        }
+        learn_clock(&answer.server_time.0);
         let mut updated = Vec::new();
         let items = self.items.try_get_untracked().unwrap_or_default();
         for result in answer.results {
-            let state = ItemState::from_result(&result.status, result.reason);
+            let state = ItemState::from_result(result.status, result.reason);
             if let (Some(state), Some(item)) = (state, items.iter().find(|i| i.id == result.id)) {
                 updated.push(QueueItem {
                     state,

@@ -2,23 +2,12 @@
 //! code, or the authentication code alone. Only an Effective token opens a session; the MDM says why
 //! another does not (the core's words), and the screen shows that sentence as it is.
 
+use fieldtoken_api::operator::OperatorSession;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
 use serde_json::json;
 
 use crate::{api, session};
-
-#[derive(Deserialize)]
-struct Session {
-    token: String,
-    operator: Operator,
-}
-
-#[derive(Deserialize)]
-struct Operator {
-    number: u32,
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Method {
@@ -51,7 +40,7 @@ pub fn OperatorSignIn() -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match api::post::<Session>("/api/v1/operator/session", &body).await {
+            match api::post::<OperatorSession>("/api/v1/operator/session", &body).await {
                 Ok(answer) => {
                     session::sign_in(&answer.token);
                     signed_in.set(Some(answer.operator.number));

@@ -11,7 +11,7 @@ use super::camera::Camera;
 use super::enrol::{Standing, this_device};
 use super::model::{
     Bundle, BundleWire, Feedback, QueueItem, code_feedback, display_time, new_redemption_id,
-    rfc3339, server_now, verdict_words,
+    rfc3339, server_now, to_bundle, verdict_words,
 };
 use super::nfc::CardTap;
 use super::queue::{Queue, QueueView};
@@ -36,7 +36,7 @@ impl Offline {
 }
 
 fn adopt(offline: Offline, wire: &BundleWire, from: &str) -> bool {
-    match wire.to_bundle() {
+    match to_bundle(wire) {
         Ok(bundle) => {
             offline.note.set(format!(
                 "Token checks use the MDM's data of {}, {from}.",

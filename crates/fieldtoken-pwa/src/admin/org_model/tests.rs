@@ -13,12 +13,6 @@ fn times_are_shown_to_the_minute() {
 }
 
 #[wasm_bindgen_test]
-fn unknown_permission_names_are_ignored() {
-    let names = vec!["fms.device.read".to_owned(), "fms.future".to_owned()];
-    assert_eq!(permission_set(&names).names(), ["fms.device.read"]);
-}
-
-#[wasm_bindgen_test]
 fn key_actions_say_what_they_did() {
     assert!(rotated_words(2).starts_with("Key 2 is now the current key"));
     assert!(rotated_words(2).contains("QR codes already printed keep working"));

@@ -1,0 +1,127 @@
+//! Operators' sessions: signing in to the PWA with an access token.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Time;
+
+/// `POST /api/v1/operator/session` body: `identifier` with `pass_code`, or `authentication_code` alone; `org` when
+/// the same credentials exist in several organisations. Its schema states the two shapes (see the
+/// `utoipa::PartialSchema` impl); any other combination is 422 `bad_sign_in`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorSignIn {
+    /// The access token's identifier (with `pass_code`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// The access token's pass code (with `identifier`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_code: Option<String>,
+    /// The access token's authentication code (alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication_code: Option<String>,
+    /// The organisation's id, when the credentials exist in several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<u32>,
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for OperatorSignIn {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AdditionalProperties, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+        };
+        // Spaces around an identifier or a code are trimmed: it needs one other character.
+        let trimmed = |description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("\\S"))
+                .description(Some(description))
+        };
+        let absent = || ObjectBuilder::new().schema_type(Type::Null);
+        let org = || {
+            ObjectBuilder::new()
+                .schema_type(
+                    [Type::Integer, Type::Null]
+                        .into_iter()
+                        .collect::<utoipa::openapi::schema::SchemaType>(),
+                )
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(0))
+                .maximum(Some(4_294_967_295_i64))
+                .description(Some(
+                    "The organisation's id, when the credentials exist in several.",
+                ))
+        };
+        let by_pass_code = ObjectBuilder::new()
+            .title(Some("Identifier and pass code"))
+            .property("identifier", trimmed("The access token's identifier."))
+            .required("identifier")
+            .property(
+                "pass_code",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .description(Some("The access token's pass code.")),
+            )
+            .required("pass_code")
+            .property("authentication_code", absent())
+            .property("org", org())
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        let by_code = ObjectBuilder::new()
+            .title(Some("Authentication code"))
+            .property(
+                "authentication_code",
+                trimmed("The access token's authentication code."),
+            )
+            .required("authentication_code")
+            .property("identifier", absent())
+            .property("pass_code", absent())
+            .property("org", org())
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        OneOfBuilder::new()
+            .item(by_pass_code)
+            .item(by_code)
+            .description(Some(
+                "An identifier with its pass code, or an authentication code alone; `org` when the same \
+                 credentials exist in several organisations.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for OperatorSignIn {}
+
+/// The access token an operator signed in with.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionOperator {
+    /// The access token's number.
+    pub number: u32,
+    /// Its identifier, when it has one.
+    #[serde(default)]
+    pub identifier: Option<String>,
+}
+
+/// The organisation a session belongs to.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionOrg {
+    /// The organisation's id.
+    pub id: u32,
+}
+
+/// An operator session: a bearer token with no permission (it reads the offline bundle and syncs), which ends when
+/// it expires or when its access token stops being 'Effective'.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OperatorSession {
+    /// The bearer secret, shown this once.
+    pub token: String,
+    /// When the session ends at the latest.
+    pub expires_at: Time,
+    /// Who signed in.
+    pub operator: SessionOperator,
+    /// Where.
+    pub org: SessionOrg,
+}

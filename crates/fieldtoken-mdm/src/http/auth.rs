@@ -1,0 +1,198 @@
+//! Who is calling: `Authorization: Bearer <secret>` names an API token (the admin UI's session is one too), which
+//! carries an organisation and a permission subset (for a user's token, that subset within the user's role, read at
+//! every request). No or a bad token is 401 `unauthenticated`; a valid token without the permission an endpoint
+//! needs is 403 `forbidden` (the UI shows a sign-in screen for the first and hides the feature for the second).
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use fieldtoken_core::{ErrorKind, OrgId, Permission, PermissionSet};
+
+use crate::limits::{Budget, Client};
+use crate::store::audit::Actor;
+use crate::{ApiError, AppState, store};
+
+/// An authenticated caller.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    /// The API token's row id.
+    pub token_id: i64,
+    /// Its name, for the audit log.
+    pub name: String,
+    /// Its organisation: everything it sees and changes is there.
+    pub org: OrgId,
+    /// What it may do.
+    pub permissions: PermissionSet,
+    /// Where the request came from, for the audit log.
+    pub remote: Option<String>,
+    /// For an operator session (see `operator`): the number of the access token the operator signed in with.
+    pub operator: Option<u32>,
+}
+
+impl Principal {
+    /// `Ok` with the permission, else 403 naming it (and logged with the token's id).
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        self.permissions.require(permission).map_err(|error| {
+            tracing::info!(token_id = self.token_id, %permission, "refused: the token lacks the permission");
+            error.into()
+        })
+    }
+
+    /// 403 `forbidden` (logged with the token's id) unless the caller holds every one of `permissions`: nobody
+    /// grants what they lack.
+    pub fn ensure_can_grant(&self, permissions: PermissionSet) -> Result<(), ApiError> {
+        if self.permissions.can_grant(permissions) {
+            return Ok(());
+        }
+        Err(self.cannot_grant())
+    }
+
+    /// 403 `forbidden` (logged with the token's id) unless the caller may change a set from `before` to `after`.
+    pub fn ensure_can_change(
+        &self,
+        before: PermissionSet,
+        after: PermissionSet,
+    ) -> Result<(), ApiError> {
+        if self.permissions.can_change(before, after) {
+            return Ok(());
+        }
+        Err(self.cannot_grant())
+    }
+
+    fn cannot_grant(&self) -> ApiError {
+        tracing::info!(
+            token_id = self.token_id,
+            "refused: granting a permission the token lacks"
+        );
+        ApiError::core(
+            ErrorKind::Forbidden,
+            "nobody can give a permission they do not hold themselves",
+        )
+    }
+}
+
+fn remote(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
+    let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    // A peer that spent its guesses gets no answer about any token until its bucket refills.
+    let peer = Client::of_peer(parts);
+    state
+        .limiter
+        .check(Budget::Guesses, peer)
+        .inspect_err(|_| {
+            tracing::info!(?peer, "refused: too many failed guesses from this client");
+        })?;
+    let bad = || {
+        // The secret is never logged: no token has it, so there is no id to log either.
+        tracing::info!(?peer, "refused: no live token has this secret");
+        if let Err(limited) = state.limiter.spend(Budget::Guesses, peer) {
+            return limited;
+        }
+        ApiError::unauthenticated("this token is not valid: it may have been revoked or mistyped")
+    };
+    let value = value.to_str().map_err(|_| bad())?;
+    let (scheme, secret) = value.trim().split_once(' ').ok_or_else(bad)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(ApiError::unauthenticated(
+            "use Authorization: Bearer <token>",
+        ));
+    }
+    let mut conn = state.store.read().await?;
+    let live = store::api_tokens::find_live(&mut conn, secret.trim(), crate::clock::now())
+        .await?
+        .ok_or_else(bad)?;
+    Ok(Some(Principal {
+        token_id: live.id,
+        name: live.name,
+        org: live.org,
+        permissions: live.permissions,
+        remote: remote(parts),
+        operator: live.operator,
+    }))
+}
+
+impl From<&Principal> for Actor {
+    fn from(p: &Principal) -> Actor {
+        Actor {
+            id: Some(p.token_id),
+            name: p.name.clone(),
+            remote: p.remote.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        authenticate(parts, state).await?.ok_or_else(|| {
+            ApiError::unauthenticated("sign in first: this needs an Authorization: Bearer token")
+        })
+    }
+}
+
+/// A caller who may be anonymous (sync): no header is `None`; a header with a bad token is still 401.
+pub struct MaybePrincipal(pub Option<Principal>);
+
+impl FromRequestParts<AppState> for MaybePrincipal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(MaybePrincipal(authenticate(parts, state).await?))
+    }
+}
+
+/// A permission an endpoint needs, as a type, so that the check runs as an extractor: before the body is read,
+/// so a caller without the permission gets 403 whatever they sent.
+pub trait Needs {
+    /// The permission.
+    const PERMISSION: Permission;
+}
+
+/// A caller holding `N`'s permission.
+pub struct Authorized<N>(pub Principal, pub std::marker::PhantomData<N>);
+
+impl<N: Needs + Send + Sync> FromRequestParts<AppState> for Authorized<N> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let principal = Principal::from_request_parts(parts, state).await?;
+        principal.require(N::PERMISSION)?;
+        Ok(Authorized(principal, std::marker::PhantomData))
+    }
+}
+
+macro_rules! needs {
+    ($($(#[$doc:meta])* $name:ident => $permission:ident;)*) => {$(
+        $(#[$doc])*
+        pub struct $name;
+        impl Needs for $name {
+            const PERMISSION: Permission = Permission::$permission;
+        }
+    )*};
+}
+
+needs! {
+    /// `fms.actiontoken.read`
+    ReadTokens => ActionTokenRead;
+    /// `fms.actiontoken.create`
+    CreateTokens => ActionTokenCreate;
+    /// `fms.actiontoken.delete`
+    DeleteTokens => ActionTokenDelete;
+    /// `fms.device.read`
+    ReadDevices => DeviceRead;
+    /// `fms.fleet.read`
+    ReadFleets => FleetRead;
+    /// `fms.admin`
+    Admin => Admin;
+}

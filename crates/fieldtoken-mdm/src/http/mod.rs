@@ -1,0 +1,169 @@
+//! The HTTP layer: one module per resource, each handler `extract -> store read -> core decision -> store write
+//! -> wire answer`. Handlers never hold SQL (the [`crate::store`] does) and never re-decide a rule (the core does).
+//!
+//! The router is a `utoipa_axum` `OpenApiRouter`: a route is registered together with its handler's
+//! `#[utoipa::path]`, so `/api/openapi.json` is derived from the routes that really exist.
+
+pub mod access_config;
+pub mod access_tokens;
+pub mod action_tokens;
+pub mod api_tokens;
+pub mod audit;
+pub mod auth;
+pub mod bundle;
+pub mod devices;
+pub mod doc;
+pub mod enrolment;
+pub mod error;
+pub mod extract;
+pub mod fleets;
+pub mod health;
+pub mod me;
+pub mod operator;
+pub mod parties;
+pub mod request_log;
+pub mod roles;
+pub mod signing_keys;
+pub mod sync;
+pub mod users;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::{AppState, MAX_BODY_BYTES, web};
+
+/// The whole HTTP surface: the JSON API under `/api`, and the built PWA in `web_dir` for everything else.
+pub fn router(state: AppState, web_dir: &Path) -> Router {
+    let (api, derived) = OpenApiRouter::new()
+        .merge(server())
+        .merge(tokens_and_phones())
+        .merge(organisation())
+        .merge(access_tokens())
+        .split_for_parts();
+    let document = Arc::new(
+        doc::ApiDoc::openapi()
+            .nest("/api", derived)
+            .to_json()
+            .unwrap_or_else(|_| "{}".to_owned()),
+    );
+    let api = api
+        .route("/openapi.json", get(move || openapi_json(document.clone())))
+        .fallback(error::unknown_endpoint)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Answers carry codes and keys: no shared or browser cache keeps them unless an endpoint says otherwise.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .with_state(state);
+    Router::new()
+        .nest("/api", api)
+        .merge(web::router(web_dir))
+        .layer(CompressionLayer::new())
+        // The last layer runs first: a request gets its id (the client's, or a new UUID) before its log span opens.
+        .layer(request_log::trace())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Health and who the caller is.
+fn server() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health::health))
+}
+
+/// `GET /api/openapi.json`: no sign-in needed (it holds no data), cacheable for a short while.
+async fn openapi_json(document: Arc<String>) -> Response {
+    let mut response = document.as_str().to_owned().into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    response
+}
+
+/// Action tokens, signing keys, the offline bundle, sync and enrolment.
+fn tokens_and_phones() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(action_tokens::list, action_tokens::create))
+        .routes(routes!(action_tokens::get, action_tokens::delete))
+        .routes(routes!(action_tokens::qr))
+        .routes(routes!(signing_keys::list))
+        .routes(routes!(signing_keys::rotate))
+        .routes(routes!(signing_keys::retire))
+        .routes(routes!(bundle::offline_bundle))
+        .routes(routes!(sync::sync))
+        .routes(routes!(enrolment::issue))
+        .routes(routes!(enrolment::enrol))
+}
+
+/// Health, who am I, fleets, devices, API tokens, roles, users and the audit log.
+fn organisation() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me::me))
+        .routes(routes!(fleets::list))
+        .routes(routes!(devices::list))
+        .routes(routes!(devices::get))
+        .routes(routes!(api_tokens::create))
+        .routes(routes!(roles::list, roles::create))
+        .routes(routes!(roles::edit, roles::delete))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::edit))
+        .routes(routes!(users::create_token))
+        .routes(routes!(audit::csv))
+}
+
+/// CRM.COM access tokens, their definitions, classifications and parties, and operators' sessions.
+fn access_tokens() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(access_tokens::list, access_tokens::create))
+        .routes(routes!(
+            access_tokens::get,
+            access_tokens::edit,
+            access_tokens::delete
+        ))
+        .routes(routes!(access_tokens::set_effective))
+        .routes(routes!(access_tokens::set_not_effective))
+        .routes(routes!(access_tokens::reset_pass_code))
+        .routes(routes!(access_tokens::reset_verification_code))
+        .routes(routes!(access_tokens::verify))
+        .routes(routes!(
+            access_config::list_definitions,
+            access_config::create_definition
+        ))
+        .routes(routes!(access_config::activate_definition))
+        .routes(routes!(
+            access_config::list_classifications,
+            access_config::create_classification
+        ))
+        .routes(routes!(parties::list_accounts, parties::create_account))
+        .routes(routes!(parties::terminate_account))
+        .routes(routes!(parties::link_account, parties::unlink_account))
+        .routes(routes!(
+            parties::list_participants,
+            parties::create_participant
+        ))
+        .routes(routes!(parties::terminate_participant))
+        .routes(routes!(
+            parties::link_participant,
+            parties::unlink_participant
+        ))
+        .routes(routes!(operator::sign_in, operator::sign_out))
+}

@@ -1,0 +1,238 @@
+//! The store: the only place in the MDM that holds SQL or knows the database engine.
+//!
+//! Functions here take a connection inside a transaction the caller opened with [`Store::read`] or
+//! [`Store::write`], and take and return core types (or small records of this module), never rows. Every row is
+//! converted in one place per table, and a row that does not convert is [`StoreError::Damaged`], whatever the
+//! table. Modules follow the domain (`store::action_tokens`, `store::devices`, ...), not the routes.
+//!
+//! The HTTP layer opens exactly one transaction per request that writes (`Store::write`, SQLite's
+//! `BEGIN IMMEDIATE`, so two writers never deadlock on lock upgrades) and commits it once at the end: a request
+//! is applied whole or not at all.
+
+pub mod access_config;
+pub mod access_tokens;
+pub mod action_tokens;
+pub mod api_tokens;
+pub mod audit;
+pub mod bundle;
+pub mod devices;
+pub mod enrolment;
+pub mod fleets;
+pub mod orgs;
+pub mod parties;
+pub mod redemptions;
+pub mod roles;
+pub mod sessions;
+pub mod signing_keys;
+pub mod users;
+
+use std::ops::{Deref, DerefMut};
+use std::str::FromStr;
+use std::time::Duration;
+
+use fieldtoken_core::OrgId;
+use sqlx::sqlite::{
+    Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{SqlitePool, Transaction};
+
+use crate::seal::{MasterKey, SealError};
+
+/// A connection inside a transaction: what every store function takes. Handlers get one from [`Tx`] by
+/// dereference and never name the engine's types.
+pub type Conn = sqlx::SqliteConnection;
+
+/// Why the store could not answer.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The database is not reachable or busy; nothing was changed, the request may be retried.
+    Unavailable(sqlx::Error),
+    /// A stored row is not what this server writes (an altered or damaged database).
+    Damaged(String),
+    /// A sealed value does not open with this server's master key.
+    Sealed(SealError),
+    /// An insert or update would repeat a value that must be unique (a name, an identifier, a code).
+    Duplicate,
+}
+
+impl StoreError {
+    /// A row that does not convert: `what` names the table and column, for the operator's log.
+    pub fn damaged(what: impl Into<String>) -> StoreError {
+        StoreError::Damaged(what.into())
+    }
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Unavailable(error) => write!(f, "database unavailable: {error}"),
+            StoreError::Damaged(what) => write!(f, "damaged row: {what}"),
+            StoreError::Sealed(error) => write!(f, "sealed value: {error}"),
+            StoreError::Duplicate => f.write_str("a unique value is taken"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate,
+            _ => StoreError::Unavailable(error),
+        }
+    }
+}
+
+impl From<SealError> for StoreError {
+    fn from(error: SealError) -> StoreError {
+        StoreError::Sealed(error)
+    }
+}
+
+/// A core value that could not be rebuilt from a row: the row is damaged (the core checked it when it was
+/// written).
+impl From<fieldtoken_core::Error> for StoreError {
+    fn from(error: fieldtoken_core::Error) -> StoreError {
+        StoreError::Damaged(error.to_string())
+    }
+}
+
+/// The result of a store function.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The database behind the MDM.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+/// An open transaction. Dropped without [`Tx::commit`], it rolls back: an error anywhere in a request leaves
+/// nothing behind.
+pub struct Tx {
+    inner: Transaction<'static, Sqlite>,
+}
+
+impl Deref for Tx {
+    type Target = Conn;
+
+    fn deref(&self) -> &Conn {
+        &self.inner
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.inner
+    }
+}
+
+impl Tx {
+    /// Makes every change of this transaction durable, at once.
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.inner.commit().await?)
+    }
+}
+
+impl Store {
+    /// Opens (creating when missing) and migrates the database at `url`, e.g. `sqlite://data/fieldtoken.db`.
+    pub async fn open(url: &str) -> Result<Store> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            // WAL lets readers go on while a sync batch commits; NORMAL is durable at every commit in WAL mode
+            // except against power loss, which SQLite's docs accept for this mode.
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        if let Some(parent) = options.get_filename().parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Unavailable(e.into()))?;
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Unavailable(e.into()))?;
+        Ok(Store { pool })
+    }
+
+    /// A transaction for reading: every query in it sees one state of the database.
+    pub async fn read(&self) -> Result<Tx> {
+        Ok(Tx {
+            inner: self.pool.begin().await?,
+        })
+    }
+
+    /// A transaction for a request that writes. It takes the write lock at once, so a transaction that reads
+    /// then writes never fails on a lock upgrade half way.
+    pub async fn write(&self) -> Result<Tx> {
+        Ok(Tx {
+            inner: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+        })
+    }
+
+    /// Whether the database answers at all.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Whether the database holds no organisation yet (a first start).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count == 0)
+    }
+
+    /// Closes every connection, waiting for those in use: the last step of a clean stop.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The pool itself, for tests that check behind the API's back. Product code goes through transactions.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Loads the master key at `path` and checks it against the database: on a database that has never sealed
+    /// anything, a missing file is created (mode 0600); otherwise the file must exist and be the key the database
+    /// was sealed with, or the server refuses to start (rather than failing on every request later).
+    pub async fn master_key(&self, path: &std::path::Path) -> Result<MasterKey, String> {
+        const CHECK_LABEL: &str = "fieldtoken/master-key-check";
+        let check: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT value FROM server_meta WHERE key = 'master_key_check'")
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(|e| e.to_string())?;
+        let key = MasterKey::load_or_create(path, check.is_none()).map_err(|e| e.to_string())?;
+        match check {
+            Some(sealed) => {
+                key.open(CHECK_LABEL, &sealed).map_err(|_| {
+                    format!(
+                        "the master key in {} is not the one this database was sealed with",
+                        path.display()
+                    )
+                })?;
+            }
+            None => {
+                sqlx::query("INSERT INTO server_meta (key, value) VALUES ('master_key_check', ?)")
+                    .bind(key.seal(CHECK_LABEL, b"fieldtoken"))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        Ok(key)
+    }
+}
+
+/// An organisation id as the database stores it.
+pub(crate) fn org_key(org: OrgId) -> i64 {
+    i64::from(org.get())
+}

@@ -1,0 +1,291 @@
+//! The sync of queued redemptions: loading the state the core's `decide_batch` needs for one batch, and writing
+//! its decisions. The caller holds one write transaction around both, so a batch is applied whole or not at all,
+//! and two copies of a batch sent at once apply once.
+//!
+//! Exactly once: every redemption that is not a `duplicate` gets a row keyed by its client-made id, with a hash of
+//! its payload (token text, device, scan time). An id seen before with the same payload is a retry (the core
+//! answers `duplicate`); with another payload it is an [`IdConflict`], and nothing of the batch is written.
+
+use std::collections::{BTreeSet, HashMap};
+
+use fieldtoken_core::sync::{
+    BatchNeeds, ScanMark, ServerState, StoredDevice, StoredToken, SyncOutcome,
+};
+use fieldtoken_core::{
+    Certificate, Device, DeviceId, DeviceState, FleetId, OrgId, Redemption, RedemptionId,
+    SyncStatus, Timestamp,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::action_tokens::{CHUNK, placeholders};
+use super::audit::Actor;
+use super::{Conn, Result, StoreError, org_key};
+use crate::clock::rfc3339;
+use crate::seal::MasterKey;
+
+/// A core device from its stored columns.
+pub(super) fn device_of_columns(
+    id: i64,
+    org: OrgId,
+    state: &str,
+    fleet: Option<i64>,
+    certificate: Option<Vec<u8>>,
+) -> Result<Device> {
+    let state = match (state, fleet) {
+        ("in_fleet", Some(f)) => DeviceState::InFleet(FleetId::from_i64(f)?),
+        ("in_repair", _) => DeviceState::InRepair,
+        ("in_stock", _) => DeviceState::InStock,
+        _ => return Err(StoreError::damaged(format!("devices.state of device {id}"))),
+    };
+    let certificate = certificate
+        .map(|c| <[u8; 32]>::try_from(c.as_slice()).map(Certificate::from_bytes))
+        .transpose()
+        .map_err(|_| StoreError::damaged(format!("devices.certificate of device {id}")))?;
+    Ok(Device {
+        id: DeviceId::from_i64(id)?,
+        org,
+        state,
+        certificate,
+    })
+}
+
+fn payload_hash(r: &Redemption) -> Vec<u8> {
+    let mut h = Sha256::new();
+    h.update((r.token.len() as u64).to_be_bytes());
+    h.update(r.token.as_bytes());
+    h.update(r.device_id.get().to_be_bytes());
+    h.update(r.scanned_at.as_millis().to_be_bytes());
+    h.finalize().to_vec()
+}
+
+/// A redemption id used for another payload (token, device or scan time), in the batch or before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdConflict(pub RedemptionId);
+
+/// device id, organisation, state, fleet, certificate, last scan time, last scan id.
+type DeviceRow = (
+    i64,
+    i64,
+    String,
+    Option<i64>,
+    Option<Vec<u8>>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// What the core needs to decide `batch`: the ids received before, the tokens it names (deleted ones included),
+/// its devices (only `scope`'s when the caller belongs to an organisation), and the keys and fleets of the tokens'
+/// organisations. An id that repeats with another payload is `Err(IdConflict)`.
+pub async fn load(
+    conn: &mut Conn,
+    master: &MasterKey,
+    batch: &[Redemption],
+    scope: Option<OrgId>,
+) -> Result<std::result::Result<ServerState, IdConflict>> {
+    let mut hashes: HashMap<&RedemptionId, Vec<u8>> = HashMap::new();
+    for r in batch {
+        let hash = payload_hash(r);
+        if hashes
+            .insert(&r.id, hash.clone())
+            .is_some_and(|earlier| earlier != hash)
+        {
+            return Ok(Err(IdConflict(r.id.clone())));
+        }
+    }
+    let needs = BatchNeeds::of(batch);
+    let mut server = ServerState::default();
+
+    let ids: Vec<&RedemptionId> = needs.redemption_ids.iter().collect();
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT id, payload_hash FROM redemptions WHERE id IN ({})",
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (String, Vec<u8>)>(&sql);
+        for id in chunk {
+            query = query.bind(id.as_str());
+        }
+        for (id, hash) in query.fetch_all(&mut *conn).await? {
+            let id = RedemptionId::new(&id)?;
+            if hashes.get(&id).is_some_and(|h| *h != hash) {
+                return Ok(Err(IdConflict(id)));
+            }
+            server.seen.insert(id);
+        }
+    }
+
+    let mut orgs = BTreeSet::new();
+    let found = super::action_tokens::find(
+        conn,
+        master,
+        needs.token_ids.iter().copied(),
+        needs.codes.iter().copied(),
+    )
+    .await?;
+    for record in found {
+        orgs.insert(record.token.org());
+        server.tokens.insert(
+            record.token.id(),
+            StoredToken {
+                token: record.token,
+                deleted: record.deleted,
+            },
+        );
+    }
+
+    let device_ids: Vec<i64> = needs
+        .device_ids
+        .iter()
+        .map(|id| i64::from(id.get()))
+        .collect();
+    let scope = scope.map(org_key);
+    for chunk in device_ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT id, org_id, state, fleet_id, certificate, last_scan_at, last_scan_id FROM devices
+             WHERE id IN ({}) AND (? IS NULL OR org_id = ?)",
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, DeviceRow>(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for (id, org, state, fleet, certificate, scan_at, scan_id) in
+            query.bind(scope).bind(scope).fetch_all(&mut *conn).await?
+        {
+            let device = device_of_columns(id, OrgId::from_i64(org)?, &state, fleet, certificate)?;
+            let last_scan = match (scan_at, scan_id) {
+                (Some(at), Some(id)) => Some(ScanMark {
+                    scanned_at: Timestamp::from_millis(at),
+                    id: RedemptionId::new(&id)?,
+                }),
+                _ => None,
+            };
+            server
+                .devices
+                .insert(device.id, StoredDevice { device, last_scan });
+        }
+    }
+
+    for &org in &orgs {
+        super::signing_keys::public_keys(conn, org, &mut server.keys).await?;
+        for fleet in super::bundle::fleets(conn, org).await? {
+            server.fleets.insert(fleet.id, fleet);
+        }
+    }
+    Ok(Ok(server))
+}
+
+/// The newest accepted scan of an earlier sync by this API token: the clock rule's mark.
+pub async fn previous_sync(conn: &mut Conn, api_token: i64) -> Result<Option<Timestamp>> {
+    let at: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT last_sync_at FROM api_tokens WHERE id = ?")
+            .bind(api_token)
+            .fetch_optional(conn)
+            .await?;
+    Ok(at.flatten().map(Timestamp::from_millis))
+}
+
+/// Who sent a batch, as its rows and the audit log record it.
+#[derive(Clone, Debug)]
+pub struct Sender {
+    /// The API token (or operator session), when signed in.
+    pub api_token: Option<i64>,
+    /// The caller's organisation, when signed in.
+    pub org: Option<OrgId>,
+    /// For an operator session: the number of the access token the operator signed in with.
+    pub operator: Option<u32>,
+    /// Who, for the audit log.
+    pub actor: Actor,
+}
+
+/// Writes the core's decisions on `batch`: a row per redemption that is not a `duplicate`, an audit entry per
+/// applied one, the devices the core changed (their organisations' bundles change too), and the sender's new
+/// clock mark when the core gave one.
+pub async fn record(
+    conn: &mut Conn,
+    batch: &[Redemption],
+    server: &ServerState,
+    outcome: &SyncOutcome,
+    sender: &Sender,
+    mark: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<()> {
+    let operator = sender.operator.map(i64::from);
+    for (r, result) in batch.iter().zip(&outcome.results) {
+        if result.status == SyncStatus::Duplicate {
+            continue;
+        }
+        let device_org = server.devices.get(&r.device_id).map(|d| d.device.org);
+        let token = result.token_id.and_then(|id| server.tokens.get(&id));
+        let org = device_org.or(token.map(|t| t.token.org())).or(sender.org);
+        sqlx::query(
+            "INSERT INTO redemptions (id, payload_hash, org_id, status, reason, token_id, device_id, scanned_at, received_at, client_id, operator)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(r.id.as_str())
+        .bind(payload_hash(r))
+        .bind(org.map(org_key))
+        .bind(result.status.as_str())
+        .bind(result.reason.map(|reason| reason.as_str()))
+        .bind(result.token_id.map(|id| i64::from(id.get())))
+        .bind(i64::from(r.device_id.get()))
+        .bind(r.scanned_at.as_millis())
+        .bind(now.as_millis())
+        .bind(sender.api_token)
+        .bind(operator)
+        .execute(&mut *conn)
+        .await?;
+        if result.status == SyncStatus::Applied
+            && let (Some(org), Some(token)) = (device_org, token)
+        {
+            let action = fieldtoken_api::action_tokens::Action::from(token.token.action());
+            let mut detail = json!({
+                "redemption": r.id.as_str(),
+                "action_token": token.token.id().get(),
+                "action": action,
+                "scanned_at": rfc3339(r.scanned_at),
+            });
+            if let Some(number) = operator {
+                detail["operator"] = json!(number);
+            }
+            super::audit::record(
+                conn,
+                org,
+                &sender.actor,
+                "redemption.apply",
+                &format!("device/{}", r.device_id),
+                detail,
+                now,
+            )
+            .await?;
+        }
+    }
+    let mut changed = BTreeSet::new();
+    for (id, stored) in &outcome.devices {
+        let d = &stored.device;
+        sqlx::query(
+            "UPDATE devices SET state = ?, fleet_id = ?, certificate = ?, last_scan_at = ?, last_scan_id = ? WHERE id = ?",
+        )
+        .bind(d.state.as_str())
+        .bind(d.state.fleet().map(|f| i64::from(f.get())))
+        .bind(d.certificate.map(|c| c.to_bytes().to_vec()))
+        .bind(stored.last_scan.as_ref().map(|m| m.scanned_at.as_millis()))
+        .bind(stored.last_scan.as_ref().map(|m| m.id.as_str().to_owned()))
+        .bind(i64::from(id.get()))
+        .execute(&mut *conn)
+        .await?;
+        changed.insert(d.org);
+    }
+    for org in changed {
+        super::orgs::bump_revision(conn, org).await?;
+    }
+    if let (Some(api_token), Some(mark)) = (sender.api_token, mark) {
+        sqlx::query("UPDATE api_tokens SET last_sync_at = ? WHERE id = ?")
+            .bind(mark.as_millis())
+            .bind(api_token)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
