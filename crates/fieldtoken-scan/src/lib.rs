@@ -159,6 +159,7 @@ fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
         let (w, h) = (2 * width, 2 * height);
         scan.pass(&binarize::local(&doubled, w, h), &doubled);
     }
+    trace!("budget left {}", scan.budget.get());
     scan.texts
 }
 
