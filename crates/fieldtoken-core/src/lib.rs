@@ -62,7 +62,6 @@ pub mod link;
 pub mod ndef;
 pub mod permission;
 pub mod qr;
-pub mod scan;
 pub mod signed;
 pub mod sync;
 pub mod token;

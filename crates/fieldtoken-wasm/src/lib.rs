@@ -158,7 +158,7 @@ pub fn scan_rgba(
     height: u32,
 ) -> Vec<String> {
     match js::bytes(&data) {
-        Some(pixels) => fieldtoken_core::scan::scan_rgba(&pixels, width, height),
+        Some(pixels) => fieldtoken_scan::scan_rgba(&pixels, width, height),
         None => Vec::new(),
     }
 }

@@ -1,6 +1,0 @@
-#[derive(PartialEq, Eq, Clone, Copy, Debug)]
-pub enum StepResult {
-    Found,
-    OpenEnd,
-    ClosedEnd,
-}

@@ -1,5 +1,0 @@
-#[derive(Debug, Copy, Clone, PartialEq, Eq)]
-pub enum LineOrientation {
-    Row,
-    Column,
-}
