@@ -15,6 +15,9 @@ pub enum Permission {
     ActionTokenCreate,
     /// seed 000: "Delete (fms.actiontoken.delete) – Allows users to delete existing Action Tokens."
     ActionTokenDelete,
+    /// Redeem action tokens: upload redemptions to `POST /api/v1/sync` (an enrolled device signing for itself and an
+    /// operator session need no permission).
+    ActionTokenRedeem,
     /// See devices and their state.
     DeviceRead,
     /// Change devices (state, fleet, certificate) outside action tokens.
@@ -37,10 +40,11 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in display order.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::ActionTokenRead,
         Permission::ActionTokenCreate,
         Permission::ActionTokenDelete,
+        Permission::ActionTokenRedeem,
         Permission::DeviceRead,
         Permission::DeviceWrite,
         Permission::FleetRead,
@@ -58,6 +62,7 @@ impl Permission {
             Permission::ActionTokenRead => "fms.actiontoken.read",
             Permission::ActionTokenCreate => "fms.actiontoken.create",
             Permission::ActionTokenDelete => "fms.actiontoken.delete",
+            Permission::ActionTokenRedeem => "fms.actiontoken.redeem",
             Permission::DeviceRead => "fms.device.read",
             Permission::DeviceWrite => "fms.device.write",
             Permission::FleetRead => "fms.fleet.read",

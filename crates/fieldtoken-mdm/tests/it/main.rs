@@ -2,6 +2,7 @@
 
 mod access;
 mod api;
+mod carriers;
 mod enrolment;
 mod keys;
 mod limits;

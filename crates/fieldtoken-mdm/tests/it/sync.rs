@@ -123,7 +123,7 @@ async fn sync_applies_once_latest_scan_wins_and_every_reason_is_stable() {
         ),
         json!({ "id": "r-rfc3339", "token": fleet["code"], "device_id": devices[2], "scanned_at": "2020-01-01T00:00:00Z" }),
     ];
-    let (status, answer) = sync(&server, None, batch.clone()).await;
+    let (status, answer) = sync(&server, Some(&admin), batch.clone()).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(
         statuses(&answer),
@@ -159,7 +159,7 @@ async fn sync_applies_once_latest_scan_wins_and_every_reason_is_stable() {
     assert_eq!(d1["state"], "in_repair");
 
     // A retry of the whole batch changes nothing.
-    let (status, again) = sync(&server, None, batch).await;
+    let (status, again) = sync(&server, Some(&admin), batch).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         statuses(&again)
@@ -261,7 +261,7 @@ async fn the_same_batch_sent_concurrently_applies_exactly_once() {
             )
         })
         .collect();
-    let answers = futures_join(&server, batch, 8).await;
+    let answers = futures_join(&server, &admin, batch, 8).await;
     let mut applied_total = 0;
     let mut first = None;
     for answer in &answers {
@@ -296,14 +296,21 @@ async fn the_same_batch_sent_concurrently_applies_exactly_once() {
     server.stop().await;
 }
 
-async fn futures_join(server: &TestServer, batch: Vec<Value>, clients: usize) -> Vec<Value> {
+async fn futures_join(
+    server: &TestServer,
+    bearer: &str,
+    batch: Vec<Value>,
+    clients: usize,
+) -> Vec<Value> {
     let mut tasks = Vec::new();
     for _ in 0..clients {
         let url = format!("{}/api/v1/sync", server.url);
         let body = json!({ "redemptions": batch });
+        let bearer = bearer.to_owned();
         tasks.push(tokio::spawn(async move {
             let response = reqwest::Client::new()
                 .post(url)
+                .bearer_auth(bearer)
                 .json(&body)
                 .send()
                 .await
@@ -480,7 +487,11 @@ fn a_server_killed_mid_batch_leaves_no_partial_write() {
         .collect();
     let body = json!({ "redemptions": batch });
     runtime.block_on(async {
-        let send = client.post(format!("{url}/api/v1/sync")).json(&body).send();
+        let send = client
+            .post(format!("{url}/api/v1/sync"))
+            .bearer_auth(&admin)
+            .json(&body)
+            .send();
         // Kill the server while the request is being read or decided.
         let kill = async {
             tokio::time::sleep(std::time::Duration::from_millis(150)).await;
@@ -494,6 +505,7 @@ fn a_server_killed_mid_batch_leaves_no_partial_write() {
     let answer: Value = runtime.block_on(async {
         client
             .post(format!("{url}/api/v1/sync"))
+            .bearer_auth(&admin)
             .json(&body)
             .send()
             .await

@@ -161,6 +161,7 @@ impl Queue {
         for batch in waiting.chunks(BATCH) {
             let request = SyncRequest {
                 redemptions: batch.iter().map(QueueItem::to_wire).collect(),
+                device_signature: None,
             };
             let body = serde_json::to_value(&request).unwrap_or_default();
             let outcome = match api::post::<SyncAnswer>("/api/v1/sync", &body).await {
