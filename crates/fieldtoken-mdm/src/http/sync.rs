@@ -159,7 +159,7 @@ async fn signing_device(
 
 /// Uploads queued redemptions; answers the server's decision on each, in order.
 ///
-/// Never anonymous: an operator session, an API token holding `fms.actiontoken.redeem` (403 without), or, with no
+/// Never anonymous: Permission `fms.actiontoken.redeem` (an API token without it is 403), an operator session, or, with no
 /// bearer token, an enrolled device's signature of the batch in `device_signature` (docs/FORMATS.md, "Device-signed
 /// sync"), which acts only on that device. No credential, an unknown device or a bad signature is 401
 /// `unauthenticated`; a device whose certificate was reset is 401 `certificate_reset` until it enrols again; a device

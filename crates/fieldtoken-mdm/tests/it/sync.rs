@@ -180,12 +180,13 @@ async fn sync_applies_once_latest_scan_wins_and_every_reason_is_stable() {
     .await;
     let (_, answer) = sync(
         &server,
-        None,
+        Some(&admin),
         vec![redemption(
             "r-deleted",
             repair["qr"]["new"].as_str().unwrap(),
             devices[3],
-            now,
+            // After the carrier's previous sync (the admin's), so that the clock rule does not answer first.
+            now_ms(),
         )],
     )
     .await;
@@ -202,7 +203,7 @@ async fn a_reused_id_with_another_payload_is_refused_whole() {
     let now = now_ms();
     let (status, _) = sync(
         &server,
-        None,
+        Some(&admin),
         vec![redemption("same-id", code, devices[0], now)],
     )
     .await;
@@ -210,7 +211,7 @@ async fn a_reused_id_with_another_payload_is_refused_whole() {
     // Same id, other device; the other redemption of the batch must not be applied either.
     let (status, answer) = sync(
         &server,
-        None,
+        Some(&admin),
         vec![
             redemption("fresh", code, devices[1], now),
             redemption("same-id", code, devices[2], now),
@@ -221,7 +222,7 @@ async fn a_reused_id_with_another_payload_is_refused_whole() {
     assert_eq!(answer["error"]["code"], "idempotency_conflict");
     let (_, answer) = sync(
         &server,
-        None,
+        Some(&admin),
         vec![redemption("fresh", code, devices[1], now)],
     )
     .await;
@@ -233,7 +234,7 @@ async fn a_reused_id_with_another_payload_is_refused_whole() {
     // Within one batch too.
     let (status, _) = sync(
         &server,
-        None,
+        Some(&admin),
         vec![
             redemption("twice", code, devices[1], now),
             redemption("twice", code, devices[1], now - 1),
@@ -335,10 +336,10 @@ async fn organisations_never_act_on_or_see_each_others_devices() {
     let (_, b_devices) = fixtures(&server, &b).await;
     let now = now_ms();
     let code = a_tokens[0]["code"].as_str().unwrap();
-    // Anonymous: the core refuses the other organisation's token on B's device.
+    // Signed in as B: the core refuses the other organisation's token on B's device.
     let (_, answer) = sync(
         &server,
-        None,
+        Some(&b),
         vec![redemption("x-1", code, b_devices[0], now)],
     )
     .await;
