@@ -83,13 +83,55 @@ fn sync_signature_binds_the_batch_and_the_device() {
     let mut for_other = batch.clone();
     for_other[0].device_id = other_device;
     let cases: [(&str, OrgId, DeviceId, &Vec<Redemption>, &str); 7] = [
-        ("another scan time", org(), sync_device(), &later, "bad_signature"),
-        ("another token", org(), sync_device(), &other_token, "bad_signature"),
-        ("another id", org(), sync_device(), &other_id, "bad_signature"),
-        ("one more redemption", org(), sync_device(), &longer, "bad_signature"),
-        ("another organisation", other_org(), sync_device(), &batch, "bad_signature"),
-        ("another signer", org(), other_device, &for_other, "bad_signature"),
-        ("a redemption for another device", org(), sync_device(), &for_other, "forbidden"),
+        (
+            "another scan time",
+            org(),
+            sync_device(),
+            &later,
+            "bad_signature",
+        ),
+        (
+            "another token",
+            org(),
+            sync_device(),
+            &other_token,
+            "bad_signature",
+        ),
+        (
+            "another id",
+            org(),
+            sync_device(),
+            &other_id,
+            "bad_signature",
+        ),
+        (
+            "one more redemption",
+            org(),
+            sync_device(),
+            &longer,
+            "bad_signature",
+        ),
+        (
+            "another organisation",
+            other_org(),
+            sync_device(),
+            &batch,
+            "bad_signature",
+        ),
+        (
+            "another signer",
+            org(),
+            other_device,
+            &for_other,
+            "bad_signature",
+        ),
+        (
+            "a redemption for another device",
+            org(),
+            sync_device(),
+            &for_other,
+            "forbidden",
+        ),
     ];
     for (what, org, signer, batch, code) in cases {
         assert_eq!(
@@ -102,7 +144,11 @@ fn sync_signature_binds_the_batch_and_the_device() {
     }
     // An enrolment proof is never a sync signature, whatever the batch.
     let proof = device.enrolment_proof(&code());
-    assert!(certificate.verify_sync(org(), sync_device(), &batch, &proof).is_err());
+    assert!(
+        certificate
+            .verify_sync(org(), sync_device(), &batch, &proof)
+            .is_err()
+    );
 }
 
 /// The code table of FORMATS.md: bytes and canonical code, as a table row.

@@ -153,7 +153,10 @@ async fn a_sync_without_a_carrier_is_refused_and_a_token_needs_the_redeem_permis
     let (status, answer) = post(&server, Some(&redeemer), body.clone()).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
-    assert_eq!(state_of(&server, &admin, device).await["state"], "in_repair");
+    assert_eq!(
+        state_of(&server, &admin, device).await["state"],
+        "in_repair"
+    );
 
     // A bearer token and a device signature at once is one carrier too many.
     let mut both = signed(&device_key(), seeded.org, device, &[]);
@@ -184,7 +187,10 @@ async fn a_device_signs_for_itself_until_its_certificate_is_reset() {
     let (status, answer) = post(&server, None, body.clone()).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
-    assert_eq!(state_of(&server, &admin, device).await["state"], "in_repair");
+    assert_eq!(
+        state_of(&server, &admin, device).await["state"],
+        "in_repair"
+    );
     let (status, answer) = post(&server, None, body.clone()).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["results"][0]["status"], "duplicate", "{answer}");
@@ -200,7 +206,10 @@ async fn a_device_signs_for_itself_until_its_certificate_is_reset() {
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
         assert_eq!(answer["error"]["code"], "unauthenticated");
     }
-    assert_eq!(state_of(&server, &admin, device).await["state"], "in_repair");
+    assert_eq!(
+        state_of(&server, &admin, device).await["state"],
+        "in_repair"
+    );
 
     // A device signs only for itself: not for another device, nor as another device.
     let for_other = [redemption("dev-3", &seeded.stock, other, at)];
@@ -225,7 +234,10 @@ async fn a_device_signs_for_itself_until_its_certificate_is_reset() {
     let (status, answer) = post(&server, None, signed(&key, seeded.org, device, &stock)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
     assert_eq!(answer["error"]["code"], "certificate_reset");
-    assert_eq!(state_of(&server, &admin, device).await["state"], "in_repair");
+    assert_eq!(
+        state_of(&server, &admin, device).await["state"],
+        "in_repair"
+    );
 
     // Enrolled again with a new key: the old key is no credential, the new one is.
     let new_key = DeviceKey::from_seed([7; 32]);
@@ -245,7 +257,11 @@ async fn a_device_signs_for_itself_until_its_certificate_is_reset() {
     .fetch_all(&server.db)
     .await
     .unwrap();
-    assert_eq!(actors.last(), Some(&format!("device {device}")), "{actors:?}");
+    assert_eq!(
+        actors.last(),
+        Some(&format!("device {device}")),
+        "{actors:?}"
+    );
     server.stop().await;
 }
 

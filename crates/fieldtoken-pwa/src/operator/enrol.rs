@@ -169,7 +169,10 @@ pub async fn sign_sync(
         let record: SeedRecord = serde_json::from_str(&text).map_err(|e| e.to_string())?;
         let seed: [u8; 32] = fieldtoken_core::hex::decode_array(&record.seed)
             .map_err(|_| "this phone's kept key is damaged: enrol it again".to_owned())?;
-        return Ok(Some((id, DeviceKey::from_seed(seed).sign_sync(org, id, batch))));
+        return Ok(Some((
+            id,
+            DeviceKey::from_seed(seed).sign_sync(org, id, batch),
+        )));
     }
     let private_key: CryptoKey = Reflect::get(&kept, &"keys".into())
         .and_then(|keys| Reflect::get(&keys, &"privateKey".into()))
@@ -182,7 +185,12 @@ pub async fn sign_sync(
     let message = sync_message(org, id, batch);
     let signature = settled(subtle.sign_with_str_and_u8_array(ED25519, &private_key, &message))
         .await
-        .map_err(|e| format!("this browser could not sign with the device key ({})", described(&e)))?;
+        .map_err(|e| {
+            format!(
+                "this browser could not sign with the device key ({})",
+                described(&e)
+            )
+        })?;
     let signature: [u8; 64] = Uint8Array::new(&signature)
         .to_vec()
         .try_into()
