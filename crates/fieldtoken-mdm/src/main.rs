@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use fieldtoken_core::LinkBase;
 use fieldtoken_mdm::http::limits::{Limits, Rate};
-use fieldtoken_mdm::{MasterKey, Store, clock, seal};
+use fieldtoken_mdm::{MasterKey, Store, Timeouts, clock, seal};
 
 /// The reference MDM of fieldtoken: action tokens, devices, fleets, and the operators' PWA.
 #[derive(Parser)]
@@ -47,6 +47,8 @@ enum Command {
         demo: bool,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        timeouts: TimeoutArgs,
     },
     /// Create an organisation with fleets, devices and sample tokens; print `{ "org", "admin_token" }` as JSON.
     SeedDemo {
@@ -90,6 +92,26 @@ impl LimitArgs {
     }
 }
 
+/// How long a client may take to send a request; slower clients are dropped.
+#[derive(clap::Args)]
+struct TimeoutArgs {
+    /// Seconds a connection may take to send a request's headers (and stay idle between requests).
+    #[arg(long, env = "FIELDTOKEN_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Seconds a request's body may take to arrive after its headers.
+    #[arg(long, env = "FIELDTOKEN_BODY_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    body_timeout: u64,
+}
+
+impl TimeoutArgs {
+    fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            headers: Duration::from_secs(self.header_timeout),
+            body: Duration::from_secs(self.body_timeout),
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -109,6 +131,7 @@ async fn main() -> ExitCode {
             public_url,
             demo,
             limits,
+            timeouts,
         } => {
             serve(
                 &db,
@@ -118,6 +141,7 @@ async fn main() -> ExitCode {
                 public_url,
                 demo,
                 limits.limits(),
+                timeouts.timeouts(),
             )
             .await
         }
@@ -153,6 +177,7 @@ async fn serve(
     public_url: Option<String>,
     demo: bool,
     limits: Limits,
+    timeouts: Timeouts,
 ) -> Result<(), String> {
     let (store, master) = open(db_url, master_key).await?;
     let listener = tokio::net::TcpListener::bind(listen)
@@ -211,7 +236,7 @@ async fn serve(
         );
         println!();
     }
-    fieldtoken_mdm::serve(listener, app, shutdown)
+    fieldtoken_mdm::serve_with(listener, app, timeouts, shutdown)
         .await
         .map_err(|e| format!("serving: {e}"))?;
     store.close().await;
