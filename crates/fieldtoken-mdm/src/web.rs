@@ -66,7 +66,8 @@ async fn cache_headers(request: Request<Body>, next: Next) -> Response {
 /// The Content-Security-Policy of every answer. Scripts come from this origin, plus the inline scripts of the two
 /// shells by their hashes (Trunk's loader, whose file names change with every build, and the service worker's
 /// glue), read from `dir` once at start: restart the server after a new build. `'wasm-unsafe-eval'` lets the apps
-/// and the scan worker compile their wasm; nothing allows `eval`. The camera and NFC need no source.
+/// and the scan worker compile their wasm; nothing allows `eval`. Images may also be `data:` and `blob:` URLs (drawn
+/// QR codes; an image runs no script). The camera and NFC need no source.
 pub fn content_security_policy(dir: &Path) -> String {
     let mut scripts = String::from("'self' 'wasm-unsafe-eval'");
     for shell in ["index.html", "admin/index.html"] {
@@ -77,7 +78,7 @@ pub fn content_security_policy(dir: &Path) -> String {
         }
     }
     format!(
-        "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self'; connect-src 'self'; \
+        "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; \
          worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'"
     )

@@ -27,8 +27,8 @@ use crate::store;
 
 /// The organisation's offline bundle.
 ///
-/// An operator session, or a token holding `fms.actiontoken.read` or `fms.actiontoken.redeem` (else 403): the
-/// bundle names every live token and every device's serial. Versioned: the ETag carries `version`, so `If-None-Match` with it gets 304 while nothing a
+/// Permission `fms.actiontoken.read` or `fms.actiontoken.redeem`, or an operator session (else 403): the bundle
+/// names every live token and every device's serial. Versioned: the ETag carries `version`, so `If-None-Match` with it gets 304 while nothing a
 /// phone's checks depend on has changed.
 #[utoipa::path(get, path = "/v1/offline-bundle", tag = "phones",
     params(("If-None-Match" = Option<String>, Header, description = "The ETag of the bundle the phone holds")),
