@@ -47,8 +47,6 @@ enum Command {
         demo: bool,
         #[command(flatten)]
         limits: LimitArgs,
-        #[command(flatten)]
-        timeouts: TimeoutArgs,
     },
     /// Create an organisation with fleets, devices and sample tokens; print `{ "org", "admin_token" }` as JSON.
     SeedDemo {
@@ -68,7 +66,8 @@ enum Command {
     },
 }
 
-/// Rate limits per client (its API token, else its IP address); 0 turns a limit off.
+/// Limits on clients: rates per client (its API token, else its IP address; 0 turns a rate off), and how long a
+/// client may take to send a request (slower clients are dropped).
 #[derive(clap::Args)]
 struct LimitArgs {
     /// Sync requests per client per window (also the burst).
@@ -80,6 +79,12 @@ struct LimitArgs {
     /// The window of both limits, in seconds.
     #[arg(long, env = "FIELDTOKEN_LIMIT_WINDOW", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     limit_window: u64,
+    /// Seconds a connection may take to send a request's headers (and stay idle between requests).
+    #[arg(long, env = "FIELDTOKEN_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Seconds a request's body may take to arrive after its headers.
+    #[arg(long, env = "FIELDTOKEN_BODY_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    body_timeout: u64,
 }
 
 impl LimitArgs {
@@ -90,20 +95,7 @@ impl LimitArgs {
             guesses: Rate::new(self.guess_limit, window),
         }
     }
-}
 
-/// How long a client may take to send a request; slower clients are dropped.
-#[derive(clap::Args)]
-struct TimeoutArgs {
-    /// Seconds a connection may take to send a request's headers (and stay idle between requests).
-    #[arg(long, env = "FIELDTOKEN_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
-    header_timeout: u64,
-    /// Seconds a request's body may take to arrive after its headers.
-    #[arg(long, env = "FIELDTOKEN_BODY_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
-    body_timeout: u64,
-}
-
-impl TimeoutArgs {
     fn timeouts(&self) -> Timeouts {
         Timeouts {
             headers: Duration::from_secs(self.header_timeout),
@@ -131,20 +123,7 @@ async fn main() -> ExitCode {
             public_url,
             demo,
             limits,
-            timeouts,
-        } => {
-            serve(
-                &db,
-                listen,
-                web,
-                master_key,
-                public_url,
-                demo,
-                limits.limits(),
-                timeouts.timeouts(),
-            )
-            .await
-        }
+        } => serve(&db, listen, web, master_key, public_url, demo, &limits).await,
         Command::SeedDemo {
             org,
             db,
@@ -176,8 +155,7 @@ async fn serve(
     master_key: Option<PathBuf>,
     public_url: Option<String>,
     demo: bool,
-    limits: Limits,
-    timeouts: Timeouts,
+    limits: &LimitArgs,
 ) -> Result<(), String> {
     let (store, master) = open(db_url, master_key).await?;
     let listener = tokio::net::TcpListener::bind(listen)
@@ -216,7 +194,8 @@ async fn serve(
         None
     };
     let app = fieldtoken_mdm::router(
-        fieldtoken_mdm::AppState::new(store.clone(), master, link_base).with_limits(limits),
+        fieldtoken_mdm::AppState::new(store.clone(), master, link_base)
+            .with_limits(limits.limits()),
         &web,
     );
     // Tests and scripts read this line to learn the port: keep its shape.
@@ -236,7 +215,7 @@ async fn serve(
         );
         println!();
     }
-    fieldtoken_mdm::serve_with(listener, app, timeouts, shutdown)
+    fieldtoken_mdm::serve_with(listener, app, limits.timeouts(), shutdown)
         .await
         .map_err(|e| format!("serving: {e}"))?;
     store.close().await;
