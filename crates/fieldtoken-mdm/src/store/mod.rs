@@ -14,7 +14,6 @@ pub mod access_tokens;
 pub mod action_tokens;
 pub mod api_tokens;
 pub mod audit;
-pub mod bundle;
 pub mod devices;
 pub mod enrolment;
 pub mod fleets;
