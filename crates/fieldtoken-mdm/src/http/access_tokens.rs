@@ -272,6 +272,20 @@ impl TokenChange {
         self.tx.commit().await?;
         Ok(token_json(&self.stored.token))
     }
+
+    /// [`TokenChange::commit`] for a change of life-cycle state alone: the pass code stays and the audit row
+    /// records the state the token is in now.
+    pub async fn commit_state(
+        self,
+        state: &AppState,
+        p: &Principal,
+        action: &str,
+        now: Timestamp,
+    ) -> Result<wire::AccessToken, ApiError> {
+        let detail = json!({ "state": self.stored.token.state().as_str() });
+        self.commit(state, p, PassCodeHash::Keep, action, detail, now)
+            .await
+    }
 }
 
 /// List access tokens.
@@ -525,16 +539,8 @@ pub async fn set_effective(
     let now = now();
     let mut change = TokenChange::begin(&state, p.org, number).await?;
     change.stored.token.set_effective(&by(&p), now)?;
-    let detail = json!({ "state": change.stored.token.state().as_str() });
     let token = change
-        .commit(
-            &state,
-            &p,
-            PassCodeHash::Keep,
-            "access_token.set_effective",
-            detail,
-            now,
-        )
+        .commit_state(&state, &p, "access_token.set_effective", now)
         .await?;
     Ok(Json(token))
 }
@@ -562,16 +568,8 @@ pub async fn set_not_effective(
         .stored
         .token
         .set_not_effective(rewards.as_ref(), &by(&p), now)?;
-    let detail = json!({ "state": change.stored.token.state().as_str() });
     let token = change
-        .commit(
-            &state,
-            &p,
-            PassCodeHash::Keep,
-            "access_token.set_not_effective",
-            detail,
-            now,
-        )
+        .commit_state(&state, &p, "access_token.set_not_effective", now)
         .await?;
     Ok(Json(token))
 }
