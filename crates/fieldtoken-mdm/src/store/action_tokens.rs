@@ -9,7 +9,7 @@ use fieldtoken_core::{
     TokenName,
 };
 
-use super::{Conn, Result, StoreError, fetch_in, org_key};
+use super::{Conn, Result, StoreError, contains_pattern, fetch_in, org_key};
 use crate::seal::MasterKey;
 
 fn code_label(org: OrgId, id: ActionTokenId) -> String {
@@ -150,14 +150,7 @@ pub async fn list(
     org: OrgId,
     filter: &ListFilter<'_>,
 ) -> Result<Vec<TokenRecord>> {
-    let pattern = filter.name_contains.map(|q| {
-        format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        )
-    });
+    let pattern = filter.name_contains.map(contains_pattern);
     let rows: Vec<TokenRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM action_tokens
          WHERE org_id = ?1 AND deleted_at IS NULL AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\') AND (?3 IS NULL OR id < ?3)

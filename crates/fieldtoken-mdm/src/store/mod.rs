@@ -316,3 +316,13 @@ where
     }
     Ok(rows)
 }
+
+/// A `LIKE ... ESCAPE '\'` pattern that finds `text` anywhere, its own `%`, `_` and `\` taken literally.
+fn contains_pattern(text: &str) -> String {
+    format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
