@@ -30,7 +30,7 @@ use serde_json::{Value, json};
 
 use super::auth::{AccessCreate, AccessDelete, AccessRead, AccessUpdate, Authorized, Principal};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody, WithQuery};
-use super::extract::{Body, IdPath, Query};
+use super::extract::{Body, IdPath, Query, page_cursor, page_limit};
 use crate::clock::{now, rfc3339};
 use crate::store::access_tokens::{self as tokens, PassCodeHash, Stored, Taken};
 use crate::store::{self, Conn, Tx};
@@ -38,9 +38,6 @@ use crate::{ApiError, AppState, pass_code};
 
 /// Wrong verification codes accepted before verification is locked until the code is reset.
 pub const MAX_VERIFY_ATTEMPTS: u32 = 5;
-/// The most tokens one page lists.
-pub const MAX_PAGE: u32 = 200;
-const DEFAULT_PAGE: u32 = 50;
 
 /// The name the core's log and verification information record for this caller.
 pub fn by(p: &Principal) -> By {
@@ -299,13 +296,7 @@ pub async fn list(
     Authorized(p, _): Authorized<AccessRead>,
     Query(query): Query<wire::AccessTokenQuery>,
 ) -> Result<Json<Page<wire::AccessToken>>, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::server(
-            ServerCode::BadQuery,
-            format!("limit is 1 to {MAX_PAGE}, not {limit}"),
-        ));
-    }
+    let limit = page_limit(query.limit)?;
     let filter = tokens::Filter {
         state: query
             .state
@@ -319,12 +310,7 @@ pub async fn list(
             .map(str::trim)
             .filter(|q| !q.is_empty())
             .map(str::to_owned),
-        below: match query.cursor.as_deref() {
-            None | Some("") => None,
-            Some(c) => Some(c.parse::<i64>().ok().filter(|&c| c > 0).ok_or_else(|| {
-                ApiError::server(ServerCode::BadCursor, "this cursor is not one the API gave")
-            })?),
-        },
+        below: page_cursor(query.cursor.as_deref())?,
     };
     let mut tx = state.store.read().await?;
     let found = tokens::list(&mut tx, &state.master, p.org, &filter, limit + 1).await?;
