@@ -15,9 +15,6 @@ pub enum Permission {
     ActionTokenCreate,
     /// seed 000: "Delete (fms.actiontoken.delete) – Allows users to delete existing Action Tokens."
     ActionTokenDelete,
-    /// Redeem action tokens: upload redemptions to `POST /api/v1/sync` (an enrolled device signing for itself and an
-    /// operator session need no permission).
-    ActionTokenRedeem,
     /// See devices and their state.
     DeviceRead,
     /// Change devices (state, fleet, certificate) outside action tokens.
@@ -36,6 +33,9 @@ pub enum Permission {
     AccessTokenDelete,
     /// Administer the organisation: API tokens, custom roles, signing keys.
     Admin,
+    /// Redeem action tokens: carry operators' or devices' redemptions to the MDM (sync) and read the offline bundle
+    /// that checks them. Declared last because a variant's position is its bit; [`Permission::ALL`] sets the order.
+    ActionTokenRedeem,
 }
 
 impl Permission {
@@ -176,6 +176,12 @@ impl PermissionSet {
     /// subset within its user's role as the role is at the time of each request.
     pub const fn intersection(self, other: PermissionSet) -> Self {
         PermissionSet(self.0 & other.0)
+    }
+
+    /// Whether a holder may download the offline bundle (every live token's name, action and expiry, every
+    /// device's serial): only who reads action tokens or redeems them.
+    pub const fn reads_offline_bundle(self) -> bool {
+        self.contains(Permission::ActionTokenRead) || self.contains(Permission::ActionTokenRedeem)
     }
 
     /// What the Action Tokens screen shows to a holder of this set.

@@ -14,7 +14,6 @@ pub mod access_tokens;
 pub mod action_tokens;
 pub mod api_tokens;
 pub mod audit;
-pub mod bundle;
 pub mod devices;
 pub mod enrolment;
 pub mod fleets;
@@ -134,6 +133,38 @@ impl Tx {
     }
 }
 
+/// Creates the database file empty (SQLite makes it a database) with mode 0600 when it is missing: it holds
+/// sealed keys, codes' hashes and the audit log, for this server's user only.
+fn create_private(file: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(file) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
+/// Sets mode 0600 on the database file and on its WAL and shared-memory files where they exist.
+fn make_private(file: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mut path = file.as_os_str().to_owned();
+        path.push(suffix);
+        match std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(error),
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating when missing) and migrates the database at `url`, e.g. `sqlite://data/fieldtoken.db`.
     pub async fn open(url: &str) -> Result<Store> {
@@ -150,10 +181,20 @@ impl Store {
         {
             std::fs::create_dir_all(parent).map_err(|e| StoreError::Unavailable(e.into()))?;
         }
+        let file = options.get_filename().to_path_buf();
+        let on_disk = file.as_os_str() != ":memory:";
+        if on_disk {
+            create_private(&file).map_err(|e| StoreError::Unavailable(e.into()))?;
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
+        if on_disk {
+            // SQLite gives the WAL and shared-memory files the database file's mode; a database made before
+            // files were created private is made private here.
+            make_private(&file).map_err(|e| StoreError::Unavailable(e.into()))?;
+        }
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
@@ -289,4 +330,41 @@ pub async fn name_taken(
     .fetch_optional(conn)
     .await?;
     Ok(found.is_some())
+}
+
+/// SQLite's bound-parameter budget per `IN (...)` look-up.
+const CHUNK: usize = 500;
+
+/// `?, ?, ...`: `n` bound parameters of an `IN (...)` list.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// Every row `select` finds for any of `values`, asked [`CHUNK`] values at a time so that no statement passes
+/// SQLite's parameter limit: `select` ends with the column, and `IN (?, ...)` is added to it.
+async fn fetch_in<R, V>(conn: &mut Conn, select: &str, values: &[V]) -> Result<Vec<R>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    V: for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + Sync,
+{
+    let mut rows = Vec::new();
+    for chunk in values.chunks(CHUNK) {
+        let sql = format!("{select} IN ({})", placeholders(chunk.len()));
+        let mut query = sqlx::query_as::<_, R>(&sql);
+        for value in chunk {
+            query = query.bind(value);
+        }
+        rows.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(rows)
+}
+
+/// A `LIKE ... ESCAPE '\'` pattern that finds `text` anywhere, its own `%`, `_` and `\` taken literally.
+fn contains_pattern(text: &str) -> String {
+    format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
 }

@@ -3,6 +3,7 @@
 mod access;
 mod api;
 mod carriers;
+mod edge;
 mod enrolment;
 mod keys;
 mod limits;

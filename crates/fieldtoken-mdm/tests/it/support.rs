@@ -1,6 +1,8 @@
 //! A server for one test: its own SQLite file and PWA folder in a temporary directory, on a free port.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::process::Child;
 
 use tokio::sync::oneshot;
 
@@ -36,6 +38,19 @@ impl TestServer {
 
     /// [`TestServer::start`] with these rate limits.
     pub async fn start_with_limits(limits: fieldtoken_mdm::http::limits::Limits) -> TestServer {
+        TestServer::start_with(limits, fieldtoken_mdm::Timeouts::default()).await
+    }
+
+    /// [`TestServer::start`] with these timeouts for slow clients.
+    #[allow(dead_code)]
+    pub async fn start_with_timeouts(timeouts: fieldtoken_mdm::Timeouts) -> TestServer {
+        TestServer::start_with(fieldtoken_mdm::http::limits::Limits::default(), timeouts).await
+    }
+
+    async fn start_with(
+        limits: fieldtoken_mdm::http::limits::Limits,
+        timeouts: fieldtoken_mdm::Timeouts,
+    ) -> TestServer {
         let dir = tempfile::tempdir().expect("temporary directory");
         let web = dir.path().join("dist");
         write_pwa(&web);
@@ -60,7 +75,7 @@ impl TestServer {
         );
         let master = std::sync::Arc::new(store.master_key(&key_path).await.expect("master key"));
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(fieldtoken_mdm::serve(listener, app, async {
+        let task = tokio::spawn(fieldtoken_mdm::serve_with(listener, app, timeouts, async {
             let _ = stopped.await;
         }));
         TestServer {
@@ -97,13 +112,17 @@ impl TestServer {
     }
 }
 
+/// The operator's shell's inline script (Trunk's loader stands for it): the CSP must allow it by its hash.
+#[allow(dead_code)]
+pub const INLINE_SCRIPT: &str = "window.started = true;";
+
 /// The files of a Trunk build that the server treats differently: the operator's shell, a hashed script,
 /// the worker, and the admin's shell.
 fn write_pwa(web: &Path) {
     std::fs::create_dir_all(web).unwrap();
     std::fs::write(
         web.join("index.html"),
-        "<!doctype html><title>fieldtoken</title>",
+        format!("<!doctype html><title>fieldtoken</title><script>{INLINE_SCRIPT}</script>"),
     )
     .unwrap();
     std::fs::write(web.join("fieldtoken-pwa-0123456789abcdef.js"), "export {};").unwrap();
@@ -183,4 +202,16 @@ pub async fn token_with(server: &TestServer, admin: &str, permissions: &[&str]) 
     .await;
     assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
     body["token"].as_str().unwrap().to_owned()
+}
+
+/// The URL a `fieldtoken-mdm serve` child prints as its first line once it listens (its stdout must be piped).
+pub fn listening_url(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line.trim()
+        .strip_prefix("fieldtoken MDM listening on ")
+        .expect(&line)
+        .to_owned()
 }
