@@ -184,9 +184,10 @@ pub async fn sync(
     let claimed = match (principal, request.device_signature.take()) {
         (Some(p), None) => Ok(p),
         (None, Some(signature)) => Err(signature),
+        // Two credentials: which one carries the batch is unclear, so neither does (401, as for any credential
+        // that does not authenticate; the document cannot state "not both" across a header and the body).
         (Some(_), Some(_)) => {
-            return Err(ApiError::server(
-                ServerCode::InvalidBody,
+            return Err(ApiError::unauthenticated(
                 "send either a bearer token or a device signature, not both",
             ));
         }

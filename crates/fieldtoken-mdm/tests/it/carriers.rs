@@ -162,8 +162,8 @@ async fn a_sync_without_a_carrier_is_refused_and_a_token_needs_the_redeem_permis
     let mut both = signed(&device_key(), seeded.org, device, &[]);
     both["redemptions"] = json!([]);
     let (status, answer) = post(&server, Some(&redeemer), both).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
-    assert_eq!(answer["error"]["code"], "invalid_body");
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
+    assert_eq!(answer["error"]["code"], "unauthenticated");
     server.stop().await;
 }
 

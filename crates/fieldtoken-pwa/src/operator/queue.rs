@@ -264,7 +264,7 @@ impl Queue {
             AfterFailure::RetryIn(seconds) => seconds,
             AfterFailure::WaitForOperator => {
                 let what = if error.code == "certificate_reset" {
-                    "this device's certificate was reset, so the MDM no longer accepts its signature. Enrol it again (Enrol this device), then press Sync now".to_owned()
+                    "this device's certificate was reset, so the MDM no longer accepts its signature. Enrol it again (Enrol device), then press Sync now".to_owned()
                 } else if error.is_unauthenticated() {
                     "the MDM no longer accepts this phone's sign-in. Sign in again (Operator sign-in), then press Sync now".to_owned()
                 } else {
@@ -400,7 +400,7 @@ async fn signed_request(org: OrgId, batch: &[QueueItem]) -> Result<SyncRequest, 
         .map_err(|e| e.to_string())?;
     let (signer, signature) = enrol::sign_sync(org, &core)
         .await?
-        .ok_or("this phone is no longer enrolled: enrol it again (Enrol this device)")?;
+        .ok_or("this phone is no longer enrolled: enrol it again (Enrol device)")?;
     Ok(SyncRequest {
         redemptions: batch
             .iter()
