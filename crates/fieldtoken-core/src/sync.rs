@@ -23,7 +23,8 @@ pub const MAX_FUTURE_MS: i64 = 5 * 60 * 1000;
 /// How far back a scan may be dated when its organisation set nothing else: 72 hours.
 pub const DEFAULT_MAX_OFFLINE_MS: i64 = 72 * 60 * 60 * 1000;
 /// The least and the most an organisation may set its `max_offline` to: 1 minute to 365 days.
-pub const MAX_OFFLINE_RANGE_MS: std::ops::RangeInclusive<i64> = 60 * 1000..=365 * 24 * 60 * 60 * 1000;
+pub const MAX_OFFLINE_RANGE_MS: std::ops::RangeInclusive<i64> =
+    60 * 1000..=365 * 24 * 60 * 60 * 1000;
 /// The most characters of a redemption id.
 pub const MAX_REDEMPTION_ID_LEN: usize = 64;
 

@@ -20,7 +20,7 @@ use crate::http::error::ApiError;
 use crate::http::limits::{Budget, Client};
 use crate::store;
 use crate::store::audit::Actor;
-use crate::store::redemptions::{IdConflict, Sender};
+use crate::store::redemptions::{IdConflict, PrincipalKey, Sender, SyncScope};
 
 /// The most redemptions in one batch.
 pub const MAX_BATCH: usize = 5000;
@@ -86,10 +86,12 @@ impl FromRequestParts<AppState> for SyncCaller {
 
 /// Uploads queued redemptions; answers the server's decision on each, in order.
 ///
-/// Anonymous, or any valid token (then only its organisation's devices are acted on, and the clock rule uses its
-/// previous sync). One transaction per batch of at most 5000; idempotent by redemption id: an id sent again with the
-/// same payload is `duplicate`, with another payload the batch is refused with 409 `idempotency_conflict` and
-/// nothing is applied. Rate limited per client (429).
+/// Anonymous, or any valid token (then only its organisation's devices are acted on, and the clock rule uses the
+/// previous sync of its operator's access token, or of the API token). A scan dated before its token was created or
+/// further back than the organisation's `max_offline` is rejected `clock` whoever sends it. One transaction per
+/// batch of at most 5000; idempotent by redemption id within the caller's organisation and principal: an id it sent
+/// again with the same payload is `duplicate`, with another payload the batch is refused with 409
+/// `idempotency_conflict` and nothing is applied; another caller's ids never conflict. Rate limited per client (429).
 #[utoipa::path(post, path = "/v1/sync", tag = "phones", security((), ("bearer" = [])),
     request_body = SyncRequest,
     responses((status = 200, description = "One result per redemption, in order", body = SyncResponse),
@@ -104,7 +106,17 @@ pub async fn sync(
     let mut tx = state.store.write().await?;
     let now = now();
     let scope = principal.as_ref().map(|p| p.org);
-    let server = store::redemptions::load(&mut tx, &state.master, &batch, scope)
+    // Redemption ids and the clock mark belong to the caller: its device (once devices sign), else the operator's
+    // access token, else its API token.
+    let sync_scope = SyncScope {
+        org: scope,
+        principal: PrincipalKey::of(
+            None,
+            principal.as_ref().and_then(|p| p.operator),
+            principal.as_ref().map(|p| p.token_id),
+        ),
+    };
+    let server = store::redemptions::load(&mut tx, &state.master, &batch, &sync_scope)
         .await?
         .map_err(|IdConflict(id)| {
             ApiError::server(
@@ -114,19 +126,15 @@ pub async fn sync(
                 ),
             )
         })?;
-    let previous_sync = match &principal {
-        Some(p) => store::redemptions::previous_sync(&mut tx, p.token_id).await?,
-        None => None,
-    };
+    let previous_sync = store::redemptions::previous_sync(&mut tx, &sync_scope).await?;
 
     let outcome = decide_batch(&server, now, previous_sync, &batch);
 
     // The clock rule's mark is the core's to decide: the newest accepted scan, not this request's time, so a phone
     // may upload one queue in several batches.
-    let mark = principal
-        .as_ref()
-        .and_then(|_| sync_mark(previous_sync, now, &batch, &outcome.results));
+    let mark = sync_mark(previous_sync, now, &batch, &outcome.results);
     let sender = Sender {
+        scope: sync_scope,
         api_token: principal.as_ref().map(|p| p.token_id),
         org: scope,
         operator: principal.as_ref().and_then(|p| p.operator),
