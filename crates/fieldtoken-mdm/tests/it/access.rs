@@ -1091,8 +1091,7 @@ async fn redemptions_synced_with_an_operator_session_carry_the_operator() {
     let at = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_millis() as i64
-        - 1000;
+        .as_millis() as i64; // not earlier: a scan dated before its token was created is `clock`
     let (status, answer) = call(
         &server,
         Method::POST,
@@ -1119,6 +1118,62 @@ async fn redemptions_synced_with_an_operator_session_carry_the_operator() {
         "{line}"
     );
     assert!(line.contains(&format!("\"\"operator\"\":{n}")), "{line}");
+    server.stop().await;
+}
+
+/// Issue 18: with an operator session a scan was "bounded only by that session's previous sync; every sign-in
+/// starts a new session with no bound". The mark belongs to the operator's access token: signing in again keeps it.
+#[tokio::test]
+async fn an_operators_clock_mark_survives_a_new_sign_in() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    define(&server, &admin, generated_definition("Operators")).await;
+    let token = new_token(&server, &admin, json!({ "identifier": "ana@example.com" })).await;
+    let credentials = json!({ "identifier": "ana@example.com", "pass_code": token["pass_code"] });
+    // The seeded action tokens are made a day old: only the operator's mark bounds these scans.
+    sqlx::query("UPDATE action_tokens SET created_at = created_at - 86400000")
+        .execute(&server.db)
+        .await
+        .unwrap();
+    let (_, actions) = get(&server, "/api/v1/action-tokens", &admin).await;
+    let (_, devices) = get(&server, "/api/v1/devices", &admin).await;
+    let code = actions["items"][0]["code"].as_str().unwrap();
+    let device = devices["items"][0]["id"].as_u64().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let sync = |bearer: String, id: &'static str, at: i64| {
+        let server = &server;
+        async move {
+            let (status, answer) = call(
+                server,
+                Method::POST,
+                "/api/v1/sync",
+                Some(&bearer),
+                Some(json!({ "redemptions": [{ "id": id, "token": code, "device_id": device, "scanned_at": at }] })),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{answer}");
+            answer["results"][0].clone()
+        }
+    };
+    let (_, first) = sign_in(&server, credentials.clone()).await;
+    let first = first["token"].as_str().unwrap().to_owned();
+    assert_eq!(sync(first.clone(), "m-1", now - 1_000).await["status"], "applied");
+
+    // A new sign-in, a scan dated an hour before the accepted one: refused, as it would be in the first session.
+    let (_, second) = sign_in(&server, credentials).await;
+    let second = second["token"].as_str().unwrap().to_owned();
+    assert_ne!(first, second);
+    let result = sync(second.clone(), "m-2", now - 3_600_000).await;
+    assert_eq!(
+        (&result["status"], &result["reason"]),
+        (&json!("rejected"), &json!("clock")),
+        "{result}"
+    );
+    assert_eq!(sync(first, "m-3", now - 3_600_000).await["reason"], "clock");
+    assert_eq!(sync(second, "m-4", now).await["status"], "applied");
     server.stop().await;
 }
 
