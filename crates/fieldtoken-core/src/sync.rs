@@ -270,6 +270,82 @@ impl ClockOffset {
     }
 }
 
+/// How far a phone's corrected clock may read behind what it already knows before it counts as gone back: one
+/// minute (time-sync nudges and the rounding of a stored offset stay well inside it).
+pub const CLOCK_BACK_TOLERANCE_MS: i64 = 60 * 1000;
+
+/// What a phone knows of the server's time, to date its scans and to notice its own clock going back while
+/// offline. The offset of its wall clock comes from the last sync (see [`ClockOffset`]); the *floor* is the
+/// latest server time it has known for sure (the last `server_time`, and every reading since), kept across
+/// reloads; within one page load a monotonic clock (`performance.now()`, which a changed wall clock does not move)
+/// also counts the time since the last sync. A wall clock that reads behind either is a clock that went back:
+/// scans are not dated with it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct PhoneClock {
+    offset: ClockOffset,
+    floor: Timestamp,
+    /// The monotonic reading and the server's time at the last sync, when it happened in this page load.
+    monotonic_anchor: Option<(i64, Timestamp)>,
+}
+
+impl PhoneClock {
+    /// The clock after a sync answered `server_now`, read when the phone's wall clock said `wall_now` and its
+    /// monotonic clock `monotonic_now`.
+    pub fn from_sync(server_now: Timestamp, wall_now: Timestamp, monotonic_now: i64) -> Self {
+        PhoneClock {
+            offset: ClockOffset::from_sync(server_now, wall_now),
+            floor: server_now,
+            monotonic_anchor: Some((monotonic_now, server_now)),
+        }
+    }
+
+    /// A clock restored from storage after a reload: the offset and floor survive, the monotonic clock does not.
+    pub fn restored(offset: ClockOffset, floor: Timestamp) -> Self {
+        PhoneClock {
+            offset,
+            floor,
+            monotonic_anchor: None,
+        }
+    }
+
+    /// The offset to store.
+    pub fn offset(&self) -> ClockOffset {
+        self.offset
+    }
+
+    /// The floor to store: the latest server time this phone has known.
+    pub fn floor(&self) -> Timestamp {
+        self.floor
+    }
+
+    /// The server's time now by the wall clock (`wall_now`) and the monotonic clock (`monotonic_now`, of this page
+    /// load), and the clock that remembers this reading; a `Clock` error, in words, when the wall clock reads more
+    /// than [`CLOCK_BACK_TOLERANCE_MS`] behind what the phone already knew.
+    pub fn read(&self, wall_now: Timestamp, monotonic_now: i64) -> Result<(Timestamp, PhoneClock)> {
+        let estimate = self.offset.server_time(wall_now);
+        let elapsed = self
+            .monotonic_anchor
+            .map(|(mark, server)| server.plus_millis(monotonic_now.saturating_sub(mark).max(0)));
+        let known = elapsed.map_or(self.floor, |e| e.max(self.floor));
+        let behind = known.as_millis().saturating_sub(estimate.as_millis());
+        if behind > CLOCK_BACK_TOLERANCE_MS {
+            let minutes = (behind + 59_999) / 60_000;
+            return Err(Error::new(
+                ErrorKind::Clock,
+                format!(
+                    "this phone's clock went back about {minutes} minute{} since it last knew the time: set the date and time right, then scan again",
+                    if minutes == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+        let read = PhoneClock {
+            floor: self.floor.max(estimate),
+            ..*self
+        };
+        Ok((estimate, read))
+    }
+}
+
 /// A token as the server stores it: live or deleted (kept, so that late scans get `deleted`, not `unknown_token`).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct StoredToken {

@@ -470,3 +470,31 @@ fn one_queue_synced_in_batches_is_not_read_as_backdated() {
         Some(now())
     );
 }
+
+/// Issue 18: "The phone notices its own clock going back while offline (last server time plus a monotonic clock)
+/// and says so instead of queueing wrong times."
+#[test]
+fn a_phone_notices_its_clock_going_back() {
+    let at = |minutes: i64| now().plus_millis(minutes * MINUTE);
+    // The phone's wall clock is 2 minutes slow; it synced at `now`, monotonic clock at 5000 ms.
+    let synced = PhoneClock::from_sync(now(), at(-2), 5_000);
+    // Ten minutes later by both clocks: the scan is dated by the server's time.
+    let (time, clock) = synced.read(at(8), 5_000 + 10 * MINUTE).unwrap();
+    assert_eq!(time, at(10));
+    assert_eq!(clock.floor(), at(10));
+    // The wall clock set back an hour (same page load): the monotonic clock says an hour and ten minutes passed.
+    let back = synced.read(at(-62 + 70), 5_000 + 70 * MINUTE).unwrap_err();
+    assert_eq!(back.kind(), ErrorKind::Clock);
+    assert!(back.to_string().contains("went back about 60 minutes"), "{back}");
+    // After a reload only the floor is known: a reading behind the last one is refused, a small slip is not.
+    let reloaded = PhoneClock::restored(clock.offset(), clock.floor());
+    assert!(reloaded.read(at(8 - 30), 0).is_err());
+    assert_eq!(reloaded.read(at(8 - 1), 0).map(|r| r.0), Ok(at(9)));
+    let (later, _) = reloaded.read(at(100), 0).unwrap();
+    assert_eq!(later, at(102));
+    assert_eq!(
+        reloaded.read(at(8 + 1), 0).unwrap().1.floor(),
+        at(11),
+        "the floor follows the readings"
+    );
+}
