@@ -485,7 +485,10 @@ fn a_phone_notices_its_clock_going_back() {
     // The wall clock set back an hour (same page load): the monotonic clock says an hour and ten minutes passed.
     let back = synced.read(at(-62 + 70), 5_000 + 70 * MINUTE).unwrap_err();
     assert_eq!(back.kind(), ErrorKind::Clock);
-    assert!(back.to_string().contains("went back about 60 minutes"), "{back}");
+    assert!(
+        back.to_string().contains("went back about 60 minutes"),
+        "{back}"
+    );
     // After a reload only the floor is known: a reading behind the last one is refused, a small slip is not.
     let reloaded = PhoneClock::restored(clock.offset(), clock.floor());
     assert!(reloaded.read(at(8 - 30), 0).is_err());

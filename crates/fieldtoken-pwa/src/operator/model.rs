@@ -397,7 +397,10 @@ fn phone_clock() -> PhoneClock {
             Timestamp::from_millis(stored_millis(CLOCK_KEY).unwrap_or(0)),
             Timestamp::from_millis(0),
         );
-        PhoneClock::restored(offset, Timestamp::from_millis(stored_millis(FLOOR_KEY).unwrap_or(0)))
+        PhoneClock::restored(
+            offset,
+            Timestamp::from_millis(stored_millis(FLOOR_KEY).unwrap_or(0)),
+        )
     })
 }
 
