@@ -19,7 +19,7 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 fn hours_words(minutes: u64) -> String {
-    if minutes % 60 == 0 {
+    if minutes.is_multiple_of(60) {
         format!("{} hours", minutes / 60)
     } else {
         format!("{minutes} minutes")
