@@ -20,9 +20,8 @@ use fieldtoken_core::{DeviceId, OrgId, Redemption, RedemptionId, SyncStatus, Tim
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::action_tokens::{CHUNK, placeholders};
 use super::audit::Actor;
-use super::{Conn, Result, org_key};
+use super::{CHUNK, Conn, Result, fetch_in, org_key, placeholders};
 use crate::clock::rfc3339;
 use crate::seal::MasterKey;
 
@@ -172,40 +171,29 @@ pub async fn load(
         .map(|id| i64::from(id.get()))
         .collect();
     let device_scope = scope.org.map(org_key);
-    for chunk in device_ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT id, org_id, state, fleet_id, certificate, last_scan_at, last_scan_id FROM devices
-             WHERE id IN ({}) AND (? IS NULL OR org_id = ?)",
-            placeholders(chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, DeviceRow>(&sql);
-        for id in chunk {
-            query = query.bind(id);
+    let devices: Vec<DeviceRow> = fetch_in(
+        conn,
+        "SELECT id, org_id, state, fleet_id, certificate, last_scan_at, last_scan_id FROM devices WHERE id",
+        &device_ids,
+    )
+    .await?;
+    for (id, org, state, fleet, certificate, scan_at, scan_id) in devices {
+        // A scoped caller does not see another organisation's devices: to it they do not exist.
+        if device_scope.is_some_and(|scope| scope != org) {
+            continue;
         }
-        for (id, org, state, fleet, certificate, scan_at, scan_id) in query
-            .bind(device_scope)
-            .bind(device_scope)
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            let device = super::devices::device_of_row(
-                id,
-                OrgId::from_i64(org)?,
-                &state,
-                fleet,
-                certificate,
-            )?;
-            let last_scan = match (scan_at, scan_id) {
-                (Some(at), Some(id)) => Some(ScanMark {
-                    scanned_at: Timestamp::from_millis(at),
-                    id: RedemptionId::new(&id)?,
-                }),
-                _ => None,
-            };
-            server
-                .devices
-                .insert(device.id, StoredDevice { device, last_scan });
-        }
+        let device =
+            super::devices::device_of_row(id, OrgId::from_i64(org)?, &state, fleet, certificate)?;
+        let last_scan = match (scan_at, scan_id) {
+            (Some(at), Some(id)) => Some(ScanMark {
+                scanned_at: Timestamp::from_millis(at),
+                id: RedemptionId::new(&id)?,
+            }),
+            _ => None,
+        };
+        server
+            .devices
+            .insert(device.id, StoredDevice { device, last_scan });
     }
 
     for &org in &orgs {
