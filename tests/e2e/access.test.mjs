@@ -58,9 +58,14 @@ test("an Effective access token signs in with identifier and pass code, and the 
   assert.equal((await server.api("GET", "/api/v1/offline-bundle", null, session)).status, 200);
 });
 
-test("the authentication code alone signs in too", async () => {
+test("the authentication code alone signs in a token with no identifier and pass code, and no other", async () => {
+  // Issue 18: a token that has a pass code needs it; its authentication code alone is refused like a wrong one.
   await signIn({ code: operator.authentication_code });
-  await page.getByRole("status").filter({ hasText: `Signed in as operator #${operator.number}.` }).waitFor();
+  await page.getByRole("alert").filter({ hasText: "These credentials do not match an access token" }).waitFor();
+  const badge = await server.api("POST", "/api/v1/access-tokens", {});
+  assert.equal(badge.status, 201, JSON.stringify(badge.body));
+  await signIn({ code: badge.body.authentication_code });
+  await page.getByRole("status").filter({ hasText: `Signed in as operator #${badge.body.number}.` }).waitFor();
 });
 
 test("a wrong pass code is refused without saying which part was wrong", async () => {

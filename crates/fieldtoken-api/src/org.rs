@@ -127,3 +127,23 @@ pub struct CreatedUserToken {
     /// What it may do now: its subset within the user's role (evaluated again at every request).
     pub effective_permissions: Vec<Permission>,
 }
+
+/// `GET /api/v1/org-settings`: the organisation's settings.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgSettings {
+    /// How far back, in minutes before the server's time, a scan of the organisation's tokens may be dated when it
+    /// syncs (a phone offline longer gets `clock`). 72 hours (4320) unless set.
+    pub max_offline_minutes: u32,
+}
+
+/// `PATCH /api/v1/org-settings` body: a field left out is unchanged.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OrgSettingsEdit {
+    /// 1 minute to 365 days (525600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 525600))]
+    pub max_offline_minutes: Option<u32>,
+}

@@ -1,8 +1,9 @@
 //! Sync: the phone's queued redemptions and the MDM's decision on them. The decision is one pure function,
 //! [`decide_batch`]: the server loads the state a batch needs ([`BatchNeeds`]), calls it, and stores what it returns
 //! in one transaction. Rules: a redemption id is applied once whatever the retries; a client cannot date a scan
-//! before its previous sync nor more than 5 minutes into the server's future; per device the latest scan wins
-//! (scan time, then redemption id), and an older scan that arrives later is `superseded`.
+//! before its previous sync nor more than 5 minutes into the server's future; nobody can date a scan before its
+//! token was created nor further back than the token's organisation's `max_offline`; per device the latest scan
+//! wins (scan time, then redemption id), and an older scan that arrives later is `superseded`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -11,7 +12,7 @@ use crate::action::ActionToken;
 use crate::code::TokenCode;
 use crate::device::{Device, Fleet};
 use crate::error::{Error, ErrorKind, Result};
-use crate::ids::{ActionTokenId, DeviceId, FleetId, Timestamp};
+use crate::ids::{ActionTokenId, DeviceId, FleetId, OrgId, Timestamp};
 use crate::signed::KeyRing;
 use crate::token::{
     ParsedToken, TokenFormat, VerifiedToken, check_redemption, deleted, parse_token,
@@ -19,6 +20,11 @@ use crate::token::{
 
 /// How far into the server's future a scan may be dated: 5 minutes.
 pub const MAX_FUTURE_MS: i64 = 5 * 60 * 1000;
+/// How far back a scan may be dated when its organisation set nothing else: 72 hours.
+pub const DEFAULT_MAX_OFFLINE_MS: i64 = 72 * 60 * 60 * 1000;
+/// The least and the most an organisation may set its `max_offline` to: 1 minute to 365 days.
+pub const MAX_OFFLINE_RANGE_MS: std::ops::RangeInclusive<i64> =
+    60 * 1000..=365 * 24 * 60 * 60 * 1000;
 /// The most characters of a redemption id.
 pub const MAX_REDEMPTION_ID_LEN: usize = 64;
 
@@ -197,6 +203,29 @@ pub fn check_scan_time(
     Ok(())
 }
 
+/// The clock rules that hold whoever carries a scan, once its token is known: not dated before the token was
+/// created, nor further back than `max_offline` (the token's organisation's) from the server's `now`.
+pub fn check_token_time(
+    scanned_at: Timestamp,
+    now: Timestamp,
+    created_at: Timestamp,
+    max_offline_ms: i64,
+) -> Result<()> {
+    if scanned_at < created_at {
+        return Err(Error::new(
+            ErrorKind::Clock,
+            "this scan is dated before its token was created: check the phone's clock",
+        ));
+    }
+    if scanned_at < now.plus_millis(-max_offline_ms) {
+        return Err(Error::new(
+            ErrorKind::Clock,
+            "this scan is dated further back than the organisation lets a phone stay offline: check the phone's clock",
+        ));
+    }
+    Ok(())
+}
+
 /// The mark a client's next scans are checked against ("a client cannot date a scan before its own previous
 /// sync"), after the server answered `batch` with `results`: the newest scan time the batch reported that was
 /// not refused for its clock, never later than `now`, never moving back from `previous`.
@@ -241,6 +270,82 @@ impl ClockOffset {
     }
 }
 
+/// How far a phone's corrected clock may read behind what it already knows before it counts as gone back: one
+/// minute (time-sync nudges and the rounding of a stored offset stay well inside it).
+pub const CLOCK_BACK_TOLERANCE_MS: i64 = 60 * 1000;
+
+/// What a phone knows of the server's time, to date its scans and to notice its own clock going back while
+/// offline. The offset of its wall clock comes from the last sync (see [`ClockOffset`]); the *floor* is the
+/// latest server time it has known for sure (the last `server_time`, and every reading since), kept across
+/// reloads; within one page load a monotonic clock (`performance.now()`, which a changed wall clock does not move)
+/// also counts the time since the last sync. A wall clock that reads behind either is a clock that went back:
+/// scans are not dated with it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct PhoneClock {
+    offset: ClockOffset,
+    floor: Timestamp,
+    /// The monotonic reading and the server's time at the last sync, when it happened in this page load.
+    monotonic_anchor: Option<(i64, Timestamp)>,
+}
+
+impl PhoneClock {
+    /// The clock after a sync answered `server_now`, read when the phone's wall clock said `wall_now` and its
+    /// monotonic clock `monotonic_now`.
+    pub fn from_sync(server_now: Timestamp, wall_now: Timestamp, monotonic_now: i64) -> Self {
+        PhoneClock {
+            offset: ClockOffset::from_sync(server_now, wall_now),
+            floor: server_now,
+            monotonic_anchor: Some((monotonic_now, server_now)),
+        }
+    }
+
+    /// A clock restored from storage after a reload: the offset and floor survive, the monotonic clock does not.
+    pub fn restored(offset: ClockOffset, floor: Timestamp) -> Self {
+        PhoneClock {
+            offset,
+            floor,
+            monotonic_anchor: None,
+        }
+    }
+
+    /// The offset to store.
+    pub fn offset(&self) -> ClockOffset {
+        self.offset
+    }
+
+    /// The floor to store: the latest server time this phone has known.
+    pub fn floor(&self) -> Timestamp {
+        self.floor
+    }
+
+    /// The server's time now by the wall clock (`wall_now`) and the monotonic clock (`monotonic_now`, of this page
+    /// load), and the clock that remembers this reading; a `Clock` error, in words, when the wall clock reads more
+    /// than [`CLOCK_BACK_TOLERANCE_MS`] behind what the phone already knew.
+    pub fn read(&self, wall_now: Timestamp, monotonic_now: i64) -> Result<(Timestamp, PhoneClock)> {
+        let estimate = self.offset.server_time(wall_now);
+        let elapsed = self
+            .monotonic_anchor
+            .map(|(mark, server)| server.plus_millis(monotonic_now.saturating_sub(mark).max(0)));
+        let known = elapsed.map_or(self.floor, |e| e.max(self.floor));
+        let behind = known.as_millis().saturating_sub(estimate.as_millis());
+        if behind > CLOCK_BACK_TOLERANCE_MS {
+            let minutes = (behind + 59_999) / 60_000;
+            return Err(Error::new(
+                ErrorKind::Clock,
+                format!(
+                    "this phone's clock went back about {minutes} minute{} since it last knew the time: set the date and time right, then scan again",
+                    if minutes == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+        let read = PhoneClock {
+            floor: self.floor.max(estimate),
+            ..*self
+        };
+        Ok((estimate, read))
+    }
+}
+
 /// A token as the server stores it: live or deleted (kept, so that late scans get `deleted`, not `unknown_token`).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct StoredToken {
@@ -248,6 +353,8 @@ pub struct StoredToken {
     pub token: ActionToken,
     /// Whether an admin deleted it.
     pub deleted: bool,
+    /// When the server created it: no scan of it can be older.
+    pub created_at: Timestamp,
 }
 
 /// A device as the server stores it, with the latest scan applied to it.
@@ -270,8 +377,21 @@ pub struct ServerState {
     pub devices: BTreeMap<DeviceId, StoredDevice>,
     /// Fleets by id.
     pub fleets: BTreeMap<FleetId, Fleet>,
-    /// Redemption ids already received (of any status).
+    /// Redemption ids this client already sent (of any status): the server scopes them to the client's
+    /// organisation and principal, so another's ids never read as `duplicate`.
     pub seen: BTreeSet<RedemptionId>,
+    /// The organisations' `max_offline` in milliseconds; [`DEFAULT_MAX_OFFLINE_MS`] for one not listed.
+    pub max_offline_ms: BTreeMap<OrgId, i64>,
+}
+
+impl ServerState {
+    /// How far back a scan of a token of `org` may be dated.
+    pub fn max_offline_ms(&self, org: OrgId) -> i64 {
+        self.max_offline_ms
+            .get(&org)
+            .copied()
+            .unwrap_or(DEFAULT_MAX_OFFLINE_MS)
+    }
 }
 
 /// What the server must load for a batch: the tokens named by id (signed) or by code (old format), the devices, and
@@ -327,8 +447,10 @@ impl SyncOutcome {
 }
 
 /// Decides a batch of redemptions from one client, in arrival order, at the server's `now`, given the client's
-/// previous sync. Per redemption: `duplicate` if its id was seen (before or earlier in the batch); the clock rules;
-/// the token (signature or code, deleted, organisation, expiry at the scan time, fleet); then latest scan wins.
+/// previous sync (the mark of the device or operator that carries the batch). Per redemption: `duplicate` if its id
+/// was seen (before or earlier in the batch); the clock rules of the client; the token (signature or code, deleted);
+/// the clock rules of the token (its creation, its organisation's `max_offline`); the token's organisation, expiry
+/// at the scan time and fleet; then latest scan wins.
 pub fn decide_batch(
     state: &ServerState,
     now: Timestamp,
@@ -362,7 +484,13 @@ pub fn decide_batch(
         };
         let decided = check_scan_time(r.scanned_at, now, previous_sync)
             .and_then(|()| server_token(state, &by_code, &r.token))
-            .and_then(|token| {
+            .and_then(|(token, created_at)| {
+                check_token_time(
+                    r.scanned_at,
+                    now,
+                    created_at,
+                    state.max_offline_ms(token.org),
+                )?;
                 let current = outcome
                     .devices
                     .get(&r.device_id)
@@ -422,7 +550,7 @@ fn server_token(
     state: &ServerState,
     by_code: &HashMap<TokenCode, ActionTokenId>,
     text: &str,
-) -> Result<VerifiedToken> {
+) -> Result<(VerifiedToken, Timestamp)> {
     let (id, format) = match parse_token(text)? {
         ParsedToken::Signed(s) => (s.verify(&state.keys)?.token_id, TokenFormat::Signed),
         ParsedToken::Code(c) => (
@@ -440,11 +568,12 @@ fn server_token(
         return Err(deleted());
     }
     let t = &stored.token;
-    Ok(VerifiedToken {
+    let token = VerifiedToken {
         token_id: t.id(),
         org: t.org(),
         action: t.action(),
         expires_at: t.expires_at(),
         format,
-    })
+    };
+    Ok((token, stored.created_at))
 }

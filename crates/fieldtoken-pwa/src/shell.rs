@@ -63,6 +63,7 @@ pub fn AdminApp() -> impl IntoView {
                     <Route path=path!("/admin/rewards-participants") view=admin::ParticipantsPage/>
                     <Route path=path!("/admin/roles") view=admin::RolesPage/>
                     <Route path=path!("/admin/signing-keys") view=admin::SigningKeysPage/>
+                    <Route path=path!("/admin/settings") view=admin::SettingsPage/>
                 </Routes>
             </main>
         </Router>

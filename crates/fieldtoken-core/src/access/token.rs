@@ -674,6 +674,22 @@ impl AccessToken {
         Ok(definition.credentials_for(classification))
     }
 
+    /// Whether this token may sign in with its authentication code alone (issue 18): only a token with neither
+    /// identifier nor pass code, only while the active `definition` allows tokens without them, and never when its
+    /// authentication code is auto-numbered (the token's number, zero-padded: anyone can count). Anything else signs
+    /// in with identifier and pass code.
+    pub fn may_sign_in_with_code_alone(
+        &self,
+        definition: &AccessTokenDefinition,
+        classification: Option<&Classification>,
+    ) -> Result<bool> {
+        let settings = self.settings(definition, classification)?;
+        Ok(self.identifier.is_none()
+            && !self.has_pass_code
+            && definition.allow_without_identifier_and_pass_code()
+            && settings.authentication_code().source != CodeSource::AutoNumber)
+    }
+
     /// Seed 002, Attributes, Life Cycle State: "Only 'Effective' Access Tokens can be used to access the System."
     /// `Ok` for an 'Effective' token; a clear error for the others. (The server checks the pass code's hash.)
     pub fn authenticate(&self) -> Result<()> {

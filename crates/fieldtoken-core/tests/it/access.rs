@@ -1571,3 +1571,43 @@ proptest! {
         }
     }
 }
+
+/// Issue 18: "the authentication code alone, for a token that has an identifier and a pass code, signs in; with
+/// auto-numbered codes that code is `000002`". The code alone signs in only a token with neither, only while the
+/// active definition allows such tokens, and never with an auto-numbered code.
+#[test]
+fn the_authentication_code_alone_signs_in_only_where_the_definition_allows_and_never_auto_numbered()
+{
+    let random_codes = || {
+        settings(
+            field(typed(TextFormat::FreeText), rules(2, 0, 0, 0), false),
+            pass(false, rules(8, 1, 1, 0), false),
+            field(CodeSource::AutoId, rules(16, 0, 0, 0), true),
+        )
+    };
+    let random = definition_with(random_codes());
+    let cases = [
+        (given(EFFECTIVE), &random, false),
+        (given(EFFECTIVE).no_identifier(), &random, true),
+        (
+            given(EFFECTIVE).no_identifier(),
+            &definition_with(random_codes()).with_allow_without_identifier_and_pass_code(false),
+            false,
+        ),
+        // The test definition's codes are auto-numbered.
+        (given(EFFECTIVE).no_identifier(), &definition(), false),
+    ];
+    for (i, (given, definition, expected)) in cases.into_iter().enumerate() {
+        assert_eq!(
+            given.token().may_sign_in_with_code_alone(definition, None),
+            Ok(expected),
+            "case {i}"
+        );
+    }
+    let classified = given(EFFECTIVE).no_identifier().classified().token();
+    assert_eq!(
+        classified.may_sign_in_with_code_alone(&random, Some(&classification())),
+        Ok(false),
+        "the classification's codes are auto-numbered"
+    );
+}

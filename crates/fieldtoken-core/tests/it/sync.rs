@@ -18,6 +18,7 @@ fn state() -> ServerState {
             StoredToken {
                 token: t,
                 deleted: false,
+                created_at: created(),
             },
         )
     };
@@ -68,6 +69,7 @@ fn state() -> ServerState {
         StoredToken {
             token: deleted,
             deleted: true,
+            created_at: created(),
         },
     );
     let b = bundle();
@@ -89,7 +91,13 @@ fn state() -> ServerState {
             .collect(),
         fleets: b.fleets,
         seen: [RedemptionId::new("old-1").unwrap()].into_iter().collect(),
+        max_offline_ms: Default::default(),
     }
+}
+
+/// When the server created every token of [`state`]: ten days ago.
+fn created() -> Timestamp {
+    now().plus_millis(-10 * 24 * 60 * MINUTE)
 }
 
 fn redemption(id: &str, token: &str, device: u32, minutes_from_now: i64) -> Redemption {
@@ -195,6 +203,78 @@ fn each_rule_decides_one_redemption() {
     for (r, expected) in cases {
         check(r, expected);
     }
+}
+
+/// DESIGN: "A scan may not be dated ... before the token existed, further back than the organisation's
+/// `max_offline`": whoever carries it, so with no previous sync at all. Issue 18: a token that expired moments
+/// ago, scanned "on 2020-01-01" (before it existed), used to be applied.
+#[test]
+fn a_scan_before_its_token_or_beyond_max_offline_is_clock_whoever_carries_it() {
+    let expired = code_of(3).to_string(); // expired 30 minutes ago, created ten days ago
+    let in_2020 = Timestamp::from_millis(1_577_836_800_000);
+    let hour = 60 * MINUTE;
+    let check_alone = |state: &ServerState, r: Redemption, expected: Option<RejectReason>| {
+        let outcome = decide_batch(state, now(), None, std::slice::from_ref(&r));
+        assert_eq!(outcome.results[0].reason, expected, "{r:?}");
+    };
+    let s = state();
+    check_alone(
+        &s,
+        Redemption {
+            scanned_at: in_2020,
+            ..redemption("a", &expired, 50, 0)
+        },
+        Some(RejectReason::Clock),
+    );
+    // A millisecond before the token existed; the moment it did (with a max_offline that reaches that far).
+    let mut month = state();
+    month.max_offline_ms.insert(org(), 30 * 24 * hour);
+    check_alone(
+        &month,
+        Redemption {
+            scanned_at: created().plus_millis(-1),
+            ..redemption("a", &code().to_string(), 50, 0)
+        },
+        Some(RejectReason::Clock),
+    );
+    check_alone(
+        &month,
+        Redemption {
+            scanned_at: created(),
+            ..redemption("a", &code().to_string(), 50, 0)
+        },
+        None,
+    );
+    // The default max_offline is 72 hours ...
+    check_alone(
+        &s,
+        redemption("a", &code().to_string(), 50, -72 * 60 - 1),
+        Some(RejectReason::Clock),
+    );
+    check_alone(&s, redemption("a", &code().to_string(), 50, -72 * 60), None);
+    // ... and the token's organisation may set it.
+    let mut longer = state();
+    longer.max_offline_ms.insert(org(), 100 * hour);
+    check_alone(
+        &longer,
+        redemption("a", &code().to_string(), 50, -99 * 60),
+        None,
+    );
+    let mut shorter = state();
+    shorter.max_offline_ms.insert(org(), hour);
+    check_alone(
+        &shorter,
+        redemption("a", &code().to_string(), 50, -61),
+        Some(RejectReason::Clock),
+    );
+    // Another organisation's setting does not apply to this token.
+    let mut other = state();
+    other.max_offline_ms.insert(other_org(), hour);
+    check_alone(&other, redemption("a", &code().to_string(), 50, -61), None);
+    assert_eq!(
+        check_token_time(now(), now(), now(), DEFAULT_MAX_OFFLINE_MS),
+        Ok(())
+    );
 }
 
 /// Stores an outcome the way the MDM does: every id becomes seen, changed devices are written.
@@ -388,5 +468,36 @@ fn one_queue_synced_in_batches_is_not_read_as_backdated() {
     assert_eq!(
         sync_mark(mark, now(), std::slice::from_ref(&future), &outcome.results),
         Some(now())
+    );
+}
+
+/// Issue 18: "The phone notices its own clock going back while offline (last server time plus a monotonic clock)
+/// and says so instead of queueing wrong times."
+#[test]
+fn a_phone_notices_its_clock_going_back() {
+    let at = |minutes: i64| now().plus_millis(minutes * MINUTE);
+    // The phone's wall clock is 2 minutes slow; it synced at `now`, monotonic clock at 5000 ms.
+    let synced = PhoneClock::from_sync(now(), at(-2), 5_000);
+    // Ten minutes later by both clocks: the scan is dated by the server's time.
+    let (time, clock) = synced.read(at(8), 5_000 + 10 * MINUTE).unwrap();
+    assert_eq!(time, at(10));
+    assert_eq!(clock.floor(), at(10));
+    // The wall clock set back an hour (same page load): the monotonic clock says an hour and ten minutes passed.
+    let back = synced.read(at(-62 + 70), 5_000 + 70 * MINUTE).unwrap_err();
+    assert_eq!(back.kind(), ErrorKind::Clock);
+    assert!(
+        back.to_string().contains("went back about 60 minutes"),
+        "{back}"
+    );
+    // After a reload only the floor is known: a reading behind the last one is refused, a small slip is not.
+    let reloaded = PhoneClock::restored(clock.offset(), clock.floor());
+    assert!(reloaded.read(at(8 - 30), 0).is_err());
+    assert_eq!(reloaded.read(at(8 - 1), 0).map(|r| r.0), Ok(at(9)));
+    let (later, _) = reloaded.read(at(100), 0).unwrap();
+    assert_eq!(later, at(102));
+    assert_eq!(
+        reloaded.read(at(8 + 1), 0).unwrap().1.floor(),
+        at(11),
+        "the floor follows the readings"
     );
 }

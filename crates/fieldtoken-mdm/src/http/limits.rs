@@ -1,5 +1,5 @@
 //! Limits against guessing: per-client token buckets in memory. A client is its API token when it authenticated,
-//! else its IP address. Two budgets: `sync` counts every `POST /api/v1/sync` request (requests, not redemptions, so
+//! else its IP address; an operator sign-in also counts against the identifier it names. Two budgets: `sync` counts every `POST /api/v1/sync` request (requests, not redemptions, so
 //! a phone still uploads a long queue in a few large batches), and `guesses` counts every attempt that checks a
 //! secret the caller may be guessing (a bearer token that does not authenticate, an enrolment code, operator sign-in
 //! details that match nothing). An empty bucket answers 429 `rate_limited` with `Retry-After` before anything is
@@ -64,16 +64,25 @@ pub enum Budget {
     Guesses,
 }
 
-/// Who is counted: an authenticated API token, or an address.
+/// Who is counted: an authenticated API token, an address, or the account a guess is aimed at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Client {
     /// An API token's row id.
     Token(i64),
     /// A peer address (anonymous callers, and callers whose token did not authenticate).
     Ip(IpAddr),
+    /// An operator sign-in identifier, whatever address tries it (SHA-256 of its trimmed lowercase form), so that
+    /// many addresses cannot share out the guesses at one operator's pass code.
+    Identifier([u8; 32]),
 }
 
 impl Client {
+    /// The bucket of the sign-in identifier `identifier`.
+    pub fn of_identifier(identifier: &str) -> Client {
+        use sha2::{Digest, Sha256};
+        Client::Identifier(Sha256::digest(identifier.trim().to_lowercase().as_bytes()).into())
+    }
+
     /// A peer address, when the server knows it; without one (in-process calls) every caller shares one bucket.
     pub fn of_addr(addr: Option<SocketAddr>) -> Client {
         Client::Ip(addr.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip()))

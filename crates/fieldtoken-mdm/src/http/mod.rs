@@ -21,6 +21,7 @@ pub mod health;
 pub mod limits;
 pub mod me;
 pub mod operator;
+pub mod org_settings;
 pub mod parties;
 pub mod request_log;
 pub mod roles;
@@ -188,6 +189,7 @@ fn organisation() -> OpenApiRouter<AppState> {
         .routes(routes!(users::edit))
         .routes(routes!(users::create_token))
         .routes(routes!(audit::csv))
+        .routes(routes!(org_settings::get, org_settings::edit))
 }
 
 /// CRM.COM access tokens, their definitions, classifications and parties, and operators' sessions.

@@ -137,10 +137,13 @@ async fn audit_failure(
 /// Anonymous: the access token's credentials are the sign-in. Only 'Effective' tokens sign in (seed 002; 403
 /// `access_token_not_effective`, `access_token_pending_verification` with the core's words). Credentials that
 /// match nothing are 401 `bad_credentials` (the same answer, and about the same time, for an unknown identifier and
-/// a wrong pass code) and spend one of the client's guesses: a client with none left gets 429 `rate_limited` before
-/// anything is checked, so pass codes cannot be guessed at speed. Credentials that match tokens of several
-/// organisations are 409 `org_required` unless `org` names one; any other combination of fields is 422
-/// `bad_sign_in`.
+/// a wrong pass code) and spend one guess of the address and one of the identifier named: an address or an
+/// identifier with none left gets 429 `rate_limited` before anything is checked, so pass codes cannot be guessed at
+/// speed. An identifier or authentication code that exists in several organisations is 409 `org_required` unless
+/// `org` names one, decided before any pass code is checked (and spending a guess too). The authentication code
+/// alone signs in only a token with no identifier and no pass code, while the active definition allows such
+/// tokens, and never an auto-numbered code (401 `bad_credentials` otherwise). Any other combination of fields is
+/// 422 `bad_sign_in`.
 #[utoipa::path(post, path = "/v1/operator/session", operation_id = "operator_sign_in", tag = "operators", security(()),
     request_body = OperatorSignIn,
     responses((status = 201, description = "A session for the operator", body = OperatorSession),
@@ -155,11 +158,25 @@ pub async fn sign_in(
     super::extract::Body(body): super::extract::Body<OperatorSignIn>,
 ) -> Result<(StatusCode, Json<OperatorSession>), ApiError> {
     let client = Client::of_addr(remote.0);
+    // Failures count against the address and against the identifier named: many addresses cannot share out the
+    // guesses at one operator's pass code.
+    let identifier = body
+        .identifier
+        .as_deref()
+        .filter(|i| i.chars().count() <= MAX_CREDENTIAL_CHARS)
+        .map(Client::of_identifier);
     state.limiter.check(Budget::Guesses, client)?;
+    if let Some(identifier) = identifier {
+        state.limiter.check(Budget::Guesses, identifier)?;
+    }
     let result = sign_in_with(&state, &remote, body).await;
     if let Err(error) = &result
-        && error.code() == ServerCode::BadCredentials.code()
+        && (error.code() == ServerCode::BadCredentials.code()
+            || error.code() == ServerCode::OrgRequired.code())
     {
+        if let Some(identifier) = identifier {
+            state.limiter.spend(Budget::Guesses, identifier)?;
+        }
         state.limiter.spend(Budget::Guesses, client)?;
     }
     result.map(|session| (StatusCode::CREATED, Json(session)))
@@ -199,9 +216,13 @@ async fn sign_in_with(
         .await?;
         return Err(bad_credentials());
     }
+    // The organisation comes first: credentials found in several and no `org` are refused before any pass code is
+    // checked, so the answer never depends on another organisation's pass codes.
+    if wanted_org.is_none() && found.iter().any(|stored| stored.org != found[0].org) {
+        return Err(org_required());
+    }
     let mut found = found;
     if let Credentials::Pass { pass_code, .. } = &credentials {
-        // The same identifier may exist in several organisations: the pass code says which token is meant.
         let mut matched = Vec::new();
         let mut refused = Vec::new();
         for stored in found {
@@ -227,12 +248,22 @@ async fn sign_in_with(
         found = matched;
     }
     if found.len() > 1 {
-        return Err(ApiError::server(
-            ServerCode::OrgRequired,
-            "these sign-in details exist in several organisations: send the organisation's id as `org`",
-        ));
+        return Err(org_required());
     }
     let stored = found.remove(0);
+    if let Credentials::Code(_) = &credentials
+        && !code_alone_allowed(state, &stored).await?
+    {
+        audit_failure(
+            state,
+            Some(stored.org),
+            remote,
+            format!("access_token/{}", stored.token.number()),
+            failure("code_alone_not_allowed"),
+        )
+        .await?;
+        return Err(bad_credentials());
+    }
     if let Err(refused) = stored.token.authenticate() {
         audit_failure(
             state,
@@ -245,6 +276,30 @@ async fn sign_in_with(
         return Err(refused.into());
     }
     open_session(state, remote, &credentials, &stored).await
+}
+
+fn org_required() -> ApiError {
+    ApiError::server(
+        ServerCode::OrgRequired,
+        "these sign-in details exist in several organisations: send the organisation's id as `org`",
+    )
+}
+
+/// Whether this token may sign in with its authentication code alone, by the core's rule under the organisation's
+/// active definition (none active: no).
+async fn code_alone_allowed(state: &AppState, stored: &Stored) -> Result<bool, ApiError> {
+    let mut tx = state.store.read().await?;
+    let definitions = store::access_config::active_definitions(&mut tx, stored.org).await?;
+    let Ok(definition) = fieldtoken_core::access::active_definition(&definitions) else {
+        return Ok(false);
+    };
+    let classification = match stored.token.classification() {
+        Some(id) => store::access_config::classification(&mut tx, stored.org, id).await?,
+        None => None,
+    };
+    Ok(stored
+        .token
+        .may_sign_in_with_code_alone(definition, classification.as_ref())?)
 }
 
 /// Opens the session of an 'Effective' token, with its audit row, in one transaction.

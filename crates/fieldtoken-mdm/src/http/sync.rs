@@ -22,7 +22,7 @@ use crate::http::error::ApiError;
 use crate::http::limits::{Budget, Client};
 use crate::store;
 use crate::store::audit::Actor;
-use crate::store::redemptions::{IdConflict, Sender};
+use crate::store::redemptions::{IdConflict, PrincipalKey, Sender, SyncScope};
 
 /// The most redemptions in one batch.
 pub const MAX_BATCH: usize = 5000;
@@ -164,9 +164,12 @@ async fn signing_device(
 /// sync"), which acts only on that device. No credential, an unknown device or a bad signature is 401
 /// `unauthenticated`; a device whose certificate was reset is 401 `certificate_reset` until it enrols again; a device
 /// signature with a redemption for another device is 403 `forbidden`. Only the carrier's organisation's devices are
-/// acted on. One transaction per batch of at most 5000; idempotent by redemption id: an id sent again with the same
-/// payload is `duplicate`, with another payload the batch is refused with 409 `idempotency_conflict` and nothing is
-/// applied. Rate limited per client (429).
+/// acted on. The clock rule uses the previous sync of the signing device, of the operator's access token, or of the
+/// API token; a scan dated before its token was created or further back than the organisation's `max_offline` is
+/// rejected `clock` whoever sends it. One transaction per batch of at most 5000; idempotent by redemption id within
+/// the carrier's organisation and principal: an id it sent again with the same payload is `duplicate`, with another
+/// payload the batch is refused with 409 `idempotency_conflict` and nothing is applied; another caller's ids never
+/// conflict. Rate limited per client (429).
 #[utoipa::path(post, path = "/v1/sync", tag = "phones", security((), ("bearer" = [])),
     request_body = SyncRequest,
     responses((status = 200, description = "One result per redemption, in order", body = SyncResponse),
@@ -205,7 +208,16 @@ pub async fn sync(
     };
     let now = now();
     let scope = Some(carrier.org());
-    let server = store::redemptions::load(&mut tx, &state.master, &batch, scope)
+    // Redemption ids and the clock mark belong to the carrier: the signing device, else the operator's access token,
+    // else the API token.
+    let sync_scope = SyncScope {
+        org: scope,
+        principal: match &carrier {
+            Carrier::Bearer(p) => PrincipalKey::of(None, p.operator, Some(p.token_id)),
+            Carrier::Device(d) => PrincipalKey::of(Some(d.id), None, None),
+        },
+    };
+    let server = store::redemptions::load(&mut tx, &state.master, &batch, &sync_scope)
         .await?
         .map_err(|IdConflict(id)| {
             ApiError::server(
@@ -215,27 +227,23 @@ pub async fn sync(
                 ),
             )
         })?;
-    let previous_sync = match &carrier {
-        Carrier::Bearer(p) => store::redemptions::previous_sync(&mut tx, p.token_id).await?,
-        Carrier::Device(_) => None,
-    };
+    let previous_sync = store::redemptions::previous_sync(&mut tx, &sync_scope).await?;
 
     let outcome = decide_batch(&server, now, previous_sync, &batch);
 
     // The clock rule's mark is the core's to decide: the newest accepted scan, not this request's time, so a phone
     // may upload one queue in several batches.
-    let mark = match &carrier {
-        Carrier::Bearer(_) => sync_mark(previous_sync, now, &batch, &outcome.results),
-        Carrier::Device(_) => None,
-    };
+    let mark = sync_mark(previous_sync, now, &batch, &outcome.results);
     let sender = match &carrier {
         Carrier::Bearer(p) => Sender {
+            scope: sync_scope,
             api_token: Some(p.token_id),
             org: scope,
             operator: p.operator,
             actor: Actor::from(p),
         },
         Carrier::Device(d) => Sender {
+            scope: sync_scope,
             api_token: None,
             org: scope,
             operator: None,

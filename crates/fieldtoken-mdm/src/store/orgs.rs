@@ -95,3 +95,23 @@ pub async fn find(conn: &mut Conn, id: u32) -> Result<Option<OrgId>> {
         .await?;
     Ok(found.map(OrgId::from_i64).transpose()?)
 }
+
+/// How far back a scan of this organisation's tokens may be dated, in milliseconds (default 72 hours).
+pub async fn max_offline_ms(conn: &mut Conn, org: OrgId) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT max_offline_ms FROM organisations WHERE id = ?")
+            .bind(org_key(org))
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Sets this organisation's `max_offline` (the caller checked its range).
+pub async fn set_max_offline_ms(conn: &mut Conn, org: OrgId, millis: i64) -> Result<()> {
+    sqlx::query("UPDATE organisations SET max_offline_ms = ? WHERE id = ?")
+        .bind(millis)
+        .bind(org_key(org))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -2,21 +2,26 @@
 //! its decisions. The caller holds one write transaction around both, so a batch is applied whole or not at all,
 //! and two copies of a batch sent at once apply once.
 //!
-//! Exactly once: every redemption that is not a `duplicate` gets a row keyed by its client-made id, with a hash of
-//! its payload (token text, device, scan time). An id seen before with the same payload is a retry (the core
-//! answers `duplicate`); with another payload it is an [`IdConflict`], and nothing of the batch is written.
+//! Exactly once: every redemption that is not a `duplicate` gets a row keyed by its client-made id, scoped to the
+//! caller's organisation and [`PrincipalKey`], with a hash of its payload (token text, device, scan time). An id this
+//! caller sent before with the same payload is a retry (the core answers `duplicate`); with another payload it is an
+//! [`IdConflict`], and nothing of the batch is written. Another caller's ids are never seen here: they can neither
+//! block a batch nor be probed.
+//!
+//! Time: each principal has one clock mark (`sync_marks`), which the core's `sync_mark` moves; each organisation has
+//! its `max_offline`, loaded with its tokens' creation times for the core's rules.
 
 use std::collections::{BTreeSet, HashMap};
 
 use fieldtoken_core::sync::{
     BatchNeeds, ScanMark, ServerState, StoredDevice, StoredToken, SyncOutcome,
 };
-use fieldtoken_core::{OrgId, Redemption, RedemptionId, SyncStatus, Timestamp};
+use fieldtoken_core::{DeviceId, OrgId, Redemption, RedemptionId, SyncStatus, Timestamp};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::audit::Actor;
-use super::{Conn, Result, fetch_in, org_key};
+use super::{CHUNK, Conn, Result, fetch_in, org_key, placeholders};
 use crate::clock::rfc3339;
 use crate::seal::MasterKey;
 
@@ -27,6 +32,58 @@ fn payload_hash(r: &Redemption) -> Vec<u8> {
     h.update(r.device_id.get().to_be_bytes());
     h.update(r.scanned_at.as_millis().to_be_bytes());
     h.finalize().to_vec()
+}
+
+/// Who carries a batch, as its redemption ids and its clock mark are scoped (within its organisation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrincipalKey {
+    /// An enrolled device signing for itself: its id.
+    Device(DeviceId),
+    /// An operator: the number of the access token it signed in with, whichever session (a new sign-in keeps the
+    /// mark).
+    Operator(u32),
+    /// An API token: its row id.
+    ApiToken(i64),
+    /// No credentials.
+    Anonymous,
+}
+
+impl PrincipalKey {
+    /// The key of a caller: its device when it signed as one (`None` until device signatures exist, or when the
+    /// caller is not a device), else the operator's access token number, else its API token; else anonymous.
+    pub fn of(device: Option<DeviceId>, operator: Option<u32>, api_token: Option<i64>) -> Self {
+        match (device, operator, api_token) {
+            (Some(device), _, _) => PrincipalKey::Device(device),
+            (None, Some(number), _) => PrincipalKey::Operator(number),
+            (None, None, Some(id)) => PrincipalKey::ApiToken(id),
+            (None, None, None) => PrincipalKey::Anonymous,
+        }
+    }
+
+    /// The stored form: `device:ID`, `operator:NUMBER`, `api:ID` or `anonymous`.
+    pub fn to_text(&self) -> String {
+        match self {
+            PrincipalKey::Device(id) => format!("device:{id}"),
+            PrincipalKey::Operator(number) => format!("operator:{number}"),
+            PrincipalKey::ApiToken(id) => format!("api:{id}"),
+            PrincipalKey::Anonymous => "anonymous".to_owned(),
+        }
+    }
+}
+
+/// The scope of a caller's redemption ids and clock mark: its organisation (`None` when anonymous) and principal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncScope {
+    /// The caller's organisation.
+    pub org: Option<OrgId>,
+    /// Who the caller is.
+    pub principal: PrincipalKey,
+}
+
+impl SyncScope {
+    fn org_column(&self) -> i64 {
+        self.org.map_or(0, org_key)
+    }
 }
 
 /// A redemption id used for another payload (token, device or scan time), in the batch or before it.
@@ -44,14 +101,15 @@ type DeviceRow = (
     Option<String>,
 );
 
-/// What the core needs to decide `batch`: the ids received before, the tokens it names (deleted ones included),
-/// its devices (only `scope`'s when the caller belongs to an organisation), and the keys and fleets of the tokens'
-/// organisations. An id that repeats with another payload is `Err(IdConflict)`.
+/// What the core needs to decide `batch`: the ids this caller (`scope`) sent before, the tokens it names (deleted
+/// ones included, with their creation times), its devices (only the caller's organisation's when it has one), and the
+/// keys, fleets and `max_offline` of the tokens' organisations. An id that repeats with another payload is
+/// `Err(IdConflict)`.
 pub async fn load(
     conn: &mut Conn,
     master: &MasterKey,
     batch: &[Redemption],
-    scope: Option<OrgId>,
+    scope: &SyncScope,
 ) -> Result<std::result::Result<ServerState, IdConflict>> {
     let mut hashes: HashMap<&RedemptionId, Vec<u8>> = HashMap::new();
     for r in batch {
@@ -66,24 +124,25 @@ pub async fn load(
     let needs = BatchNeeds::of(batch);
     let mut server = ServerState::default();
 
-    // Owned, because a bound `&str` would have to outlive every statement `fetch_in` makes.
-    let ids: Vec<String> = needs
-        .redemption_ids
-        .iter()
-        .map(|id| id.as_str().to_owned())
-        .collect();
-    let seen: Vec<(String, Vec<u8>)> = fetch_in(
-        conn,
-        "SELECT id, payload_hash FROM redemptions WHERE id",
-        &ids,
-    )
-    .await?;
-    for (id, hash) in seen {
-        let id = RedemptionId::new(&id)?;
-        if hashes.get(&id).is_some_and(|h| *h != hash) {
-            return Ok(Err(IdConflict(id)));
+    let ids: Vec<&RedemptionId> = needs.redemption_ids.iter().collect();
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT id, payload_hash FROM redemptions WHERE scope_org = ? AND principal = ? AND id IN ({})",
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (String, Vec<u8>)>(&sql)
+            .bind(scope.org_column())
+            .bind(scope.principal.to_text());
+        for id in chunk {
+            query = query.bind(id.as_str());
         }
-        server.seen.insert(id);
+        for (id, hash) in query.fetch_all(&mut *conn).await? {
+            let id = RedemptionId::new(&id)?;
+            if hashes.get(&id).is_some_and(|h| *h != hash) {
+                return Ok(Err(IdConflict(id)));
+            }
+            server.seen.insert(id);
+        }
     }
 
     let mut orgs = BTreeSet::new();
@@ -101,6 +160,7 @@ pub async fn load(
             StoredToken {
                 token: record.token,
                 deleted: record.deleted,
+                created_at: record.created_at,
             },
         );
     }
@@ -110,7 +170,7 @@ pub async fn load(
         .iter()
         .map(|id| i64::from(id.get()))
         .collect();
-    let scope = scope.map(org_key);
+    let device_scope = scope.org.map(org_key);
     let devices: Vec<DeviceRow> = fetch_in(
         conn,
         "SELECT id, org_id, state, fleet_id, certificate, last_scan_at, last_scan_id FROM devices WHERE id",
@@ -119,7 +179,7 @@ pub async fn load(
     .await?;
     for (id, org, state, fleet, certificate, scan_at, scan_id) in devices {
         // A scoped caller does not see another organisation's devices: to it they do not exist.
-        if scope.is_some_and(|scope| scope != org) {
+        if device_scope.is_some_and(|scope| scope != org) {
             continue;
         }
         let device =
@@ -141,23 +201,34 @@ pub async fn load(
         for fleet in super::fleets::list(conn, org).await? {
             server.fleets.insert(fleet.id, fleet);
         }
+        server
+            .max_offline_ms
+            .insert(org, super::orgs::max_offline_ms(conn, org).await?);
     }
     Ok(Ok(server))
 }
 
-/// The newest accepted scan of an earlier sync by this API token: the clock rule's mark.
-pub async fn previous_sync(conn: &mut Conn, api_token: i64) -> Result<Option<Timestamp>> {
-    let at: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT last_sync_at FROM api_tokens WHERE id = ?")
-            .bind(api_token)
-            .fetch_optional(conn)
-            .await?;
-    Ok(at.flatten().map(Timestamp::from_millis))
+/// This caller's clock mark: the newest accepted scan of its earlier syncs (none for an anonymous caller, which
+/// has no mark of its own).
+pub async fn previous_sync(conn: &mut Conn, scope: &SyncScope) -> Result<Option<Timestamp>> {
+    if scope.principal == PrincipalKey::Anonymous {
+        return Ok(None);
+    }
+    let at: Option<i64> = sqlx::query_scalar(
+        "SELECT last_sync_at FROM sync_marks WHERE scope_org = ? AND principal = ?",
+    )
+    .bind(scope.org_column())
+    .bind(scope.principal.to_text())
+    .fetch_optional(conn)
+    .await?;
+    Ok(at.map(Timestamp::from_millis))
 }
 
 /// Who sent a batch, as its rows and the audit log record it.
 #[derive(Clone, Debug)]
 pub struct Sender {
+    /// The scope of its redemption ids and clock mark.
+    pub scope: SyncScope,
     /// The API token (or operator session), when signed in.
     pub api_token: Option<i64>,
     /// The caller's organisation, when signed in.
@@ -170,7 +241,7 @@ pub struct Sender {
 
 /// Writes the core's decisions on `batch`: a row per redemption that is not a `duplicate`, an audit entry per
 /// applied one, the devices the core changed (their organisations' bundles change too), and the sender's new
-/// clock mark when the core gave one.
+/// clock mark when the core gave one (never for an anonymous sender).
 pub async fn record(
     conn: &mut Conn,
     batch: &[Redemption],
@@ -189,9 +260,11 @@ pub async fn record(
         let token = result.token_id.and_then(|id| server.tokens.get(&id));
         let org = device_org.or(token.map(|t| t.token.org())).or(sender.org);
         sqlx::query(
-            "INSERT INTO redemptions (id, payload_hash, org_id, status, reason, token_id, device_id, scanned_at, received_at, client_id, operator)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO redemptions (scope_org, principal, id, payload_hash, org_id, status, reason, token_id, device_id, scanned_at, received_at, client_id, operator)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
+        .bind(sender.scope.org_column())
+        .bind(sender.scope.principal.to_text())
         .bind(r.id.as_str())
         .bind(payload_hash(r))
         .bind(org.map(org_key))
@@ -249,12 +322,18 @@ pub async fn record(
     for org in changed {
         super::orgs::bump_revision(conn, org).await?;
     }
-    if let (Some(api_token), Some(mark)) = (sender.api_token, mark) {
-        sqlx::query("UPDATE api_tokens SET last_sync_at = ? WHERE id = ?")
-            .bind(mark.as_millis())
-            .bind(api_token)
-            .execute(conn)
-            .await?;
+    if let Some(mark) = mark
+        && sender.scope.principal != PrincipalKey::Anonymous
+    {
+        sqlx::query(
+            "INSERT INTO sync_marks (scope_org, principal, last_sync_at) VALUES (?, ?, ?)
+             ON CONFLICT (scope_org, principal) DO UPDATE SET last_sync_at = MAX(last_sync_at, excluded.last_sync_at)",
+        )
+        .bind(sender.scope.org_column())
+        .bind(sender.scope.principal.to_text())
+        .bind(mark.as_millis())
+        .execute(conn)
+        .await?;
     }
     Ok(())
 }

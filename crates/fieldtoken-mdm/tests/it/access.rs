@@ -967,9 +967,18 @@ async fn operators_sign_in_only_with_effective_tokens() {
         "forbidden",
     );
 
-    // By the authentication code alone.
-    let (status, by_code) = sign_in(&server, json!({ "authentication_code": auth_code })).await;
+    // By the authentication code alone: only a token with no identifier and no pass code (issue 18: this token's
+    // code alone used to sign in).
+    refused(
+        &sign_in(&server, json!({ "authentication_code": auth_code })).await,
+        StatusCode::UNAUTHORIZED,
+        "bad_credentials",
+    );
+    let badge = new_token(&server, &admin, json!({})).await;
+    let badge_code = badge["authentication_code"].as_str().unwrap().to_owned();
+    let (status, by_code) = sign_in(&server, json!({ "authentication_code": badge_code })).await;
     assert_eq!(status, StatusCode::CREATED, "{by_code}");
+    assert_eq!(by_code["operator"]["number"], number(&badge));
 
     // Wrong or unknown credentials are one answer.
     for body in [
@@ -1011,8 +1020,9 @@ async fn operators_sign_in_only_with_effective_tokens() {
         "{}",
         answer.1
     );
+    action(&server, &admin, number(&badge), "set-not-effective").await;
     refused(
-        &sign_in(&server, json!({ "authentication_code": auth_code })).await,
+        &sign_in(&server, json!({ "authentication_code": badge_code })).await,
         StatusCode::FORBIDDEN,
         "access_token_not_effective",
     );
@@ -1091,8 +1101,7 @@ async fn redemptions_synced_with_an_operator_session_carry_the_operator() {
     let at = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_millis() as i64
-        - 1000;
+        .as_millis() as i64; // not earlier: a scan dated before its token was created is `clock`
     let (status, answer) = call(
         &server,
         Method::POST,
@@ -1119,6 +1128,194 @@ async fn redemptions_synced_with_an_operator_session_carry_the_operator() {
         "{line}"
     );
     assert!(line.contains(&format!("\"\"operator\"\":{n}")), "{line}");
+    server.stop().await;
+}
+
+/// Issue 18: "org B's admin sets its own access token's pass code to guess G, then signs in with org A's identifier
+/// and G: 201 while G is wrong, 409 org_required when G is A's pass code". The organisation comes first: without
+/// `org`, an identifier of several organisations is 409 whatever the pass code; with `org`, only that
+/// organisation's token is tried.
+#[tokio::test]
+async fn sign_in_names_its_organisation_first_and_never_tells_another_organisations_pass_code() {
+    let server = TestServer::start().await;
+    let admin_a = server.seed("Acme").await;
+    let admin_b = server.seed("Beta").await;
+    let typed = json!({
+        "name": "Operators",
+        "settings": {
+            "identifier": { "source": "email" },
+            "pass_code": { "generated": false, "min_length": 10, "min_digits": 2 },
+            "authentication_code": { "source": "auto_id", "min_length": 16 }
+        }
+    });
+    define(&server, &admin_a, typed.clone()).await;
+    define(&server, &admin_b, typed).await;
+    let a_pass = "alpha-secret-42";
+    new_token(
+        &server,
+        &admin_a,
+        json!({ "identifier": "ana@example.com", "pass_code": a_pass }),
+    )
+    .await;
+    let (_, me_a) = get(&server, "/api/v1/me", &admin_a).await;
+    let (_, me_b) = get(&server, "/api/v1/me", &admin_b).await;
+    let (org_a, org_b) = (&me_a["org"]["id"], &me_b["org"]["id"]);
+    // Org B's admin gives its own token A's identifier and a guess as pass code, guess after guess.
+    let b_token = new_token(
+        &server,
+        &admin_b,
+        json!({ "identifier": "ana@example.com", "pass_code": "guess-number-01" }),
+    )
+    .await;
+    for guess in ["guess-number-01", a_pass] {
+        call(
+            &server,
+            Method::PATCH,
+            &format!("/api/v1/access-tokens/{}", number(&b_token)),
+            Some(&admin_b),
+            Some(json!({ "pass_code": guess })),
+        )
+        .await;
+        // Without `org`: the same answer whether the guess is A's pass code or not.
+        refused(
+            &sign_in(
+                &server,
+                json!({ "identifier": "ana@example.com", "pass_code": guess }),
+            )
+            .await,
+            StatusCode::CONFLICT,
+            "org_required",
+        );
+    }
+    // With `org`, each organisation's own token.
+    let (status, session) = sign_in(
+        &server,
+        json!({ "identifier": "ana@example.com", "pass_code": a_pass, "org": org_b }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{session}");
+    assert_eq!(&session["org"]["id"], org_b);
+    let (status, session) = sign_in(
+        &server,
+        json!({ "identifier": "ana@example.com", "pass_code": a_pass, "org": org_a }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{session}");
+    assert_eq!(&session["org"]["id"], org_a);
+    refused(
+        &sign_in(
+            &server,
+            json!({ "identifier": "ana@example.com", "pass_code": "guess-number-02", "org": org_a }),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+        "bad_credentials",
+    );
+    server.stop().await;
+}
+
+/// Issue 18: "with auto-numbered codes that code is `000002`": an auto-numbered authentication code never signs in
+/// alone, nor does any code while the active definition does not allow tokens without identifier and pass code.
+#[tokio::test]
+async fn the_authentication_code_alone_never_signs_in_an_auto_numbered_code() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    define(
+        &server,
+        &admin,
+        json!({
+            "name": "Badges",
+            "settings": {
+                "identifier": { "source": "email" },
+                "pass_code": { "generated": true, "min_length": 10, "min_digits": 2 },
+                "authentication_code": { "source": "auto_number", "min_length": 6 }
+            }
+        }),
+    )
+    .await;
+    let badge = new_token(&server, &admin, json!({})).await;
+    let code = badge["authentication_code"].as_str().unwrap();
+    assert_eq!(code.len(), 6);
+    refused(
+        &sign_in(&server, json!({ "authentication_code": code })).await,
+        StatusCode::UNAUTHORIZED,
+        "bad_credentials",
+    );
+    // A random code signs in alone while the active definition allows it, and no longer once it does not.
+    define(&server, &admin, generated_definition("Random")).await;
+    let random = new_token(&server, &admin, json!({})).await;
+    let code = random["authentication_code"].as_str().unwrap().to_owned();
+    let (status, session) = sign_in(&server, json!({ "authentication_code": code })).await;
+    assert_eq!(status, StatusCode::CREATED, "{session}");
+    let mut strict = generated_definition("Strict");
+    strict["allow_without_identifier_and_pass_code"] = json!(false);
+    define(&server, &admin, strict).await;
+    refused(
+        &sign_in(&server, json!({ "authentication_code": code })).await,
+        StatusCode::UNAUTHORIZED,
+        "bad_credentials",
+    );
+    let csv = audit_csv(&server, &admin).await;
+    assert!(csv.contains("code_alone_not_allowed"), "{csv}");
+    server.stop().await;
+}
+
+/// Issue 18: with an operator session a scan was "bounded only by that session's previous sync; every sign-in
+/// starts a new session with no bound". The mark belongs to the operator's access token: signing in again keeps it.
+#[tokio::test]
+async fn an_operators_clock_mark_survives_a_new_sign_in() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    define(&server, &admin, generated_definition("Operators")).await;
+    let token = new_token(&server, &admin, json!({ "identifier": "ana@example.com" })).await;
+    let credentials = json!({ "identifier": "ana@example.com", "pass_code": token["pass_code"] });
+    // The seeded action tokens are made a day old: only the operator's mark bounds these scans.
+    sqlx::query("UPDATE action_tokens SET created_at = created_at - 86400000")
+        .execute(&server.db)
+        .await
+        .unwrap();
+    let (_, actions) = get(&server, "/api/v1/action-tokens", &admin).await;
+    let (_, devices) = get(&server, "/api/v1/devices", &admin).await;
+    let code = actions["items"][0]["code"].as_str().unwrap();
+    let device = devices["items"][0]["id"].as_u64().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let sync = |bearer: String, id: &'static str, at: i64| {
+        let server = &server;
+        async move {
+            let (status, answer) = call(
+                server,
+                Method::POST,
+                "/api/v1/sync",
+                Some(&bearer),
+                Some(json!({ "redemptions": [{ "id": id, "token": code, "device_id": device, "scanned_at": at }] })),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{answer}");
+            answer["results"][0].clone()
+        }
+    };
+    let (_, first) = sign_in(&server, credentials.clone()).await;
+    let first = first["token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        sync(first.clone(), "m-1", now - 1_000).await["status"],
+        "applied"
+    );
+
+    // A new sign-in, a scan dated an hour before the accepted one: refused, as it would be in the first session.
+    let (_, second) = sign_in(&server, credentials).await;
+    let second = second["token"].as_str().unwrap().to_owned();
+    assert_ne!(first, second);
+    let result = sync(second.clone(), "m-2", now - 3_600_000).await;
+    assert_eq!(
+        (&result["status"], &result["reason"]),
+        (&json!("rejected"), &json!("clock")),
+        "{result}"
+    );
+    assert_eq!(sync(first, "m-3", now - 3_600_000).await["reason"], "clock");
+    assert_eq!(sync(second, "m-4", now).await["status"], "applied");
     server.stop().await;
 }
 

@@ -133,7 +133,8 @@ async fn a_sync_without_a_carrier_is_refused_and_a_token_needs_the_redeem_permis
     let seeded = seeded(&server, &admin).await;
     let device = seeded.devices[0];
     let before = state_of(&server, &admin, device).await["state"].clone();
-    let (card, _) = redemption("anon-1", &seeded.repair, device, now_ms() - 1000);
+    // Dated now: a scan from before the token existed would be `clock` whoever carried it.
+    let (card, _) = redemption("anon-1", &seeded.repair, device, now_ms());
     let body = json!({ "redemptions": [card] });
 
     let (status, answer) = post(&server, None, body.clone()).await;

@@ -279,3 +279,80 @@ async fn wrong_operator_sign_ins_are_limited_per_address() {
     assert_status(&two.sign_in(correct).await, StatusCode::CREATED);
     server.stop().await;
 }
+
+/// Issue 18: failed sign-ins are limited per identifier as well as per address, so guesses at one operator's pass
+/// code cannot be shared out among many addresses.
+#[tokio::test]
+async fn wrong_operator_sign_ins_are_limited_per_identifier_too() {
+    let server = TestServer::start_with_limits(Limits {
+        sync: Rate::new(0, Duration::from_secs(60)),
+        guesses: Rate::new(3, Duration::from_secs(60)),
+    })
+    .await;
+    let admin = server.seed("Acme").await;
+    let definition = json!({
+        "name": "Operators",
+        "settings": {
+            "identifier": { "source": "email" },
+            "pass_code": { "generated": true, "min_length": 10, "min_digits": 2 },
+            "authentication_code": { "source": "auto_id", "min_length": 16 }
+        }
+    });
+    call(
+        &server,
+        Method::POST,
+        "/api/v1/access-token-definitions",
+        Some(&admin),
+        Some(definition),
+    )
+    .await;
+    let (_, token) = call(
+        &server,
+        Method::POST,
+        "/api/v1/access-tokens",
+        Some(&admin),
+        Some(json!({ "identifier": "ana@example.com" })),
+    )
+    .await;
+    let correct = json!({ "identifier": "ana@example.com", "pass_code": token["pass_code"] });
+    // Three addresses, one wrong guess each, all at ana.
+    for (i, ip) in ["127.0.0.11", "127.0.0.12", "127.0.0.13"]
+        .into_iter()
+        .enumerate()
+    {
+        let answer = Client::at(&server, ip)
+            .sign_in(
+                json!({ "identifier": "ana@example.com", "pass_code": format!("wrong-pass-{i}") }),
+            )
+            .await;
+        assert_status(&answer, StatusCode::UNAUTHORIZED);
+    }
+    // A fourth address, with its whole budget, is not heard about ana (the identifier's case and spaces do not
+    // make another bucket) ...
+    let fourth = Client::at(&server, "127.0.0.14");
+    let answer = fourth
+        .sign_in(json!({ "identifier": " ANA@example.com", "pass_code": "wrong-pass-4" }))
+        .await;
+    assert_status(&answer, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(answer.body["error"]["code"], "rate_limited");
+    assert_status(
+        &fourth.sign_in(correct).await,
+        StatusCode::TOO_MANY_REQUESTS,
+    );
+    // ... but signs in as anyone else.
+    let (_, other) = call(
+        &server,
+        Method::POST,
+        "/api/v1/access-tokens",
+        Some(&admin),
+        Some(json!({ "identifier": "bea@example.com" })),
+    )
+    .await;
+    assert_status(
+        &fourth
+            .sign_in(json!({ "identifier": "bea@example.com", "pass_code": other["pass_code"] }))
+            .await,
+        StatusCode::CREATED,
+    );
+    server.stop().await;
+}

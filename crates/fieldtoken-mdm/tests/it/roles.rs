@@ -280,6 +280,12 @@ async fn roles_and_users_need_admin_and_nobody_grants_what_they_lack() {
             format!("/api/v1/users/{user_id}/api-tokens"),
             Some(json!({ "name": "T", "permissions": [] })),
         ),
+        (Method::GET, "/api/v1/org-settings".to_owned(), None),
+        (
+            Method::PATCH,
+            "/api/v1/org-settings".to_owned(),
+            Some(json!({ "max_offline_minutes": 60 })),
+        ),
     ];
     let all = fieldtoken_core::PermissionSet::all().names();
     let others: Vec<&str> = all.iter().copied().filter(|p| *p != "fms.admin").collect();

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestServer, call, listening_url};
+use crate::support::{TestServer, call, listening_url, token_with};
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -15,8 +15,14 @@ fn now_ms() -> i64 {
         .as_millis() as i64
 }
 
-/// The seeded organisation's first token (put_in_fleet, as listed newest first: the second) and devices.
+/// The seeded organisation's first token (put_in_fleet, as listed newest first: the second) and devices. The
+/// tokens are made a day old, so that the scans the tests date a little back are inside their life (a scan dated
+/// before its token was created is `clock`).
 async fn fixtures(server: &TestServer, admin: &str) -> (Vec<Value>, Vec<u64>) {
+    sqlx::query("UPDATE action_tokens SET created_at = created_at - 86400000")
+        .execute(&server.db)
+        .await
+        .unwrap();
     let (_, tokens) = call(
         server,
         Method::GET,
@@ -120,6 +126,8 @@ async fn sync_applies_once_latest_scan_wins_and_every_reason_is_stable() {
             device,
             now + 3_600_000,
         ),
+        // Issue 18: this 2020 scan used to be applied; it is dated before its token existed, so it is `clock`
+        // whoever carries it (and its RFC 3339 time is still read).
         json!({ "id": "r-rfc3339", "token": fleet["code"], "device_id": devices[2], "scanned_at": "2020-01-01T00:00:00Z" }),
     ];
     let (status, answer) = sync(&server, Some(&admin), batch.clone()).await;
@@ -133,7 +141,7 @@ async fn sync_applies_once_latest_scan_wins_and_every_reason_is_stable() {
             s("rejected", Some("unknown_device")),
             s("rejected", Some("unknown_token")),
             s("rejected", Some("clock")),
-            s("applied", None),
+            s("rejected", Some("clock")),
         ]
     );
     assert!(answer["server_time"].as_str().unwrap().ends_with('Z'));
@@ -552,5 +560,233 @@ async fn a_queue_uploaded_in_several_batches_applies_whole() {
     )
     .await;
     assert_eq!(statuses(&answer), vec![s("rejected", Some("clock"))]);
+    server.stop().await;
+}
+
+/// Issue 18: "a token that expired 5 s ago, scan dated 2020-01-01 (before the token existed)" was `applied`,
+/// anonymous or not. A scan dated before its token was created is `clock` whoever carries it.
+#[tokio::test]
+async fn a_scan_dated_before_its_token_existed_is_clock_whoever_carries_it() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    let (_, devices) = fixtures(&server, &admin).await;
+    let expires = std::time::SystemTime::now() + std::time::Duration::from_secs(2);
+    let expires = chrono_like_rfc3339(expires);
+    let (status, token) = call(
+        &server,
+        Method::POST,
+        "/api/v1/action-tokens",
+        Some(&admin),
+        Some(json!({ "name": "Soon gone", "action": { "type": "put_in_repair" }, "expires_at": expires })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{token}");
+    tokio::time::sleep(std::time::Duration::from_millis(3_500)).await;
+    let in_2020 = 1_577_836_800_000;
+    let code = token["code"].as_str().unwrap();
+    // Carried by a token that may only redeem (a sync is never anonymous): the rule holds whoever carries it.
+    let redeemer = token_with(&server, &admin, &["fms.actiontoken.redeem"]).await;
+    let (_, answer) = sync(
+        &server,
+        Some(&redeemer),
+        vec![redemption("old-a", code, devices[0], in_2020)],
+    )
+    .await;
+    assert_eq!(
+        statuses(&answer),
+        vec![s("rejected", Some("clock"))],
+        "{answer}"
+    );
+    let (_, answer) = sync(
+        &server,
+        Some(&admin),
+        vec![redemption("old-b", code, devices[0], in_2020)],
+    )
+    .await;
+    assert_eq!(
+        statuses(&answer),
+        vec![s("rejected", Some("clock"))],
+        "{answer}"
+    );
+    // Dated now, it is what it is: expired.
+    let (_, answer) = sync(
+        &server,
+        Some(&admin),
+        vec![redemption("now-b", code, devices[0], now_ms())],
+    )
+    .await;
+    assert_eq!(
+        statuses(&answer),
+        vec![s("rejected", Some("expired"))],
+        "{answer}"
+    );
+    server.stop().await;
+}
+
+/// An RFC 3339 UTC time, to the second.
+fn chrono_like_rfc3339(at: std::time::SystemTime) -> String {
+    let seconds = at.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// DESIGN: a scan may not be dated "further back than the organisation's `max_offline`" (72 hours unless an admin
+/// sets it, at `/api/v1/org-settings`), whoever carries it.
+#[tokio::test]
+async fn max_offline_is_the_organisations_and_an_admin_sets_it() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    let (tokens, devices) = fixtures(&server, &admin).await;
+    let code = tokens[0]["code"].as_str().unwrap();
+    // The seeded tokens are minutes old: make this one ten days old, so that only max_offline bounds its scans.
+    sqlx::query("UPDATE action_tokens SET created_at = ? WHERE id = ?")
+        .bind(now_ms() - 10 * 86_400_000)
+        .bind(tokens[0]["id"].as_i64().unwrap())
+        .execute(&server.db)
+        .await
+        .unwrap();
+    let (status, settings) = call(
+        &server,
+        Method::GET,
+        "/api/v1/org-settings",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{settings}");
+    assert_eq!(settings, json!({ "max_offline_minutes": 4320 }));
+
+    let hour = 3_600_000;
+    let device = devices[0];
+    let redeemer = token_with(&server, &admin, &["fms.actiontoken.redeem"]).await;
+    let check = |id: &'static str, back: i64, expected: (String, Option<String>)| {
+        let server = &server;
+        let redeemer = &redeemer;
+        async move {
+            let (_, answer) = sync(
+                server,
+                Some(redeemer),
+                vec![redemption(id, code, device, now_ms() - back)],
+            )
+            .await;
+            assert_eq!(statuses(&answer), vec![expected], "{id}: {answer}");
+        }
+    };
+    check("d-73h", 73 * hour, s("rejected", Some("clock"))).await;
+    check("d-71h", 71 * hour, s("applied", None)).await;
+
+    let (status, settings) = call(
+        &server,
+        Method::PATCH,
+        "/api/v1/org-settings",
+        Some(&admin),
+        Some(json!({ "max_offline_minutes": 60 })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{settings}");
+    assert_eq!(settings["max_offline_minutes"], 60);
+    check("s-61m", 61 * 60_000, s("rejected", Some("clock"))).await;
+    check("s-59m", 59 * 60_000, s("applied", None)).await;
+
+    for body in [
+        json!({ "max_offline_minutes": 0 }),
+        json!({ "max_offline_minutes": 525_601 }),
+        json!({ "max_offline": 5 }),
+    ] {
+        let (status, answer) = call(
+            &server,
+            Method::PATCH,
+            "/api/v1/org-settings",
+            Some(&admin),
+            Some(body.clone()),
+        )
+        .await;
+        assert!(status.is_client_error(), "{body} {answer}");
+        assert_eq!(answer["error"]["code"], "invalid_body", "{body} {answer}");
+    }
+    let (_, settings) = call(
+        &server,
+        Method::GET,
+        "/api/v1/org-settings",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(settings["max_offline_minutes"], 60);
+    let (status, _) = call(&server, Method::GET, "/api/v1/org-settings", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    server.stop().await;
+}
+
+/// Issue 18: "org B syncs with a redemption id org A already used: org A's whole batch is refused
+/// idempotency_conflict; any caller can probe which ids exist." Ids are scoped to the organisation and the
+/// principal: another caller's id never conflicts, nor reads as a duplicate.
+#[tokio::test]
+async fn redemption_ids_are_scoped_to_the_organisation_and_the_principal() {
+    let server = TestServer::start().await;
+    let admin_a = server.seed("Acme").await;
+    let admin_b = server.seed("Beta").await;
+    let (tokens_a, devices_a) = fixtures(&server, &admin_a).await;
+    let (tokens_b, devices_b) = fixtures(&server, &admin_b).await;
+    let at = now_ms() - 1_000;
+    let a = redemption(
+        "shared-1",
+        tokens_a[0]["code"].as_str().unwrap(),
+        devices_a[0],
+        at,
+    );
+    let (status, answer) = sync(&server, Some(&admin_a), vec![a.clone()]).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(statuses(&answer), vec![s("applied", None)]);
+
+    // Org B uses the same id for its own scan: applied, not 409, and it learns nothing of A's.
+    let b = redemption(
+        "shared-1",
+        tokens_b[0]["code"].as_str().unwrap(),
+        devices_b[0],
+        at,
+    );
+    let (status, answer) = sync(&server, Some(&admin_b), vec![b.clone()]).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(statuses(&answer), vec![s("applied", None)]);
+    // B sending A's exact payload under that id is B's own retry or conflict, never A's duplicate.
+    let (status, answer) = sync(&server, Some(&admin_b), vec![a.clone()]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert_eq!(answer["error"]["code"], "idempotency_conflict");
+
+    // Another API token of org A is another principal: its id is its own.
+    let (status, other) = call(
+        &server,
+        Method::POST,
+        "/api/v1/api-tokens",
+        Some(&admin_a),
+        Some(json!({ "name": "second phone", "permissions": ["fms.actiontoken.redeem"] })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{other}");
+    let other = other["token"].as_str().unwrap();
+    let (status, answer) = sync(&server, Some(other), vec![a.clone()]).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_ne!(statuses(&answer), vec![s("duplicate", None)], "{answer}");
+
+    // A's own retry is still a duplicate.
+    let (status, answer) = sync(&server, Some(&admin_a), vec![a]).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(statuses(&answer), vec![s("duplicate", None)]);
     server.stop().await;
 }

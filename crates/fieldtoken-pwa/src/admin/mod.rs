@@ -14,6 +14,7 @@ mod org_model;
 mod panel;
 mod parties;
 mod roles;
+mod settings;
 mod sign_in;
 mod signing_keys;
 mod time;
@@ -24,6 +25,7 @@ pub use access_config::{ClassificationsPage, DefinitionsPage};
 pub use devices::{DevicesPage, FleetsPage};
 pub use parties::{AccountsPage, ParticipantsPage};
 pub use roles::RolesPage;
+pub use settings::SettingsPage;
 pub use sign_in::SignIn;
 pub use signing_keys::SigningKeysPage;
 
@@ -45,6 +47,7 @@ pub fn AdminNav() -> impl IntoView {
             <A href="/admin/rewards-participants">"Rewards Participants"</A>
             <A href="/admin/roles">"Roles & Users"</A>
             <A href="/admin/signing-keys">"Signing Keys"</A>
+            <A href="/admin/settings">"Settings"</A>
         </nav>
     }
 }

@@ -5,7 +5,7 @@
 use fieldtoken_api::RequestTime;
 use fieldtoken_api::devices::DeviceState as WireState;
 use fieldtoken_api::sync::{RejectReason, SyncRedemption, SyncStatus};
-use fieldtoken_core::sync::ClockOffset;
+use fieldtoken_core::sync::{ClockOffset, PhoneClock};
 use fieldtoken_core::{
     Action, ActionTokenId, Certificate, CodeDirectory, CodeHash, Device, DeviceId, DeviceState,
     DirectoryEntry, DirectoryKey, Error, ErrorKind, Expiry, Fleet, FleetId, KeyId, KeyRing,
@@ -365,29 +365,76 @@ pub fn after_failure(status: u16, retry_after: Option<u32>, failures: u32) -> Af
 pub use fieldtoken_api::sync::SyncResponse as SyncAnswer;
 
 const CLOCK_KEY: &str = "fieldtoken.clock_offset_ms";
+const FLOOR_KEY: &str = "fieldtoken.clock_floor_ms";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-/// The MDM's time now, as this phone best knows it (its clock corrected by the last sync).
-pub fn server_now() -> Timestamp {
-    let offset = storage()
-        .and_then(|s| s.get_item(CLOCK_KEY).ok().flatten())
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(0);
-    ClockOffset::from_sync(Timestamp::from_millis(offset), Timestamp::from_millis(0))
-        .server_time(Timestamp::from_millis(js_sys::Date::now() as i64))
+fn stored_millis(key: &str) -> Option<i64> {
+    storage()?.get_item(key).ok()??.parse().ok()
 }
 
-/// Learns the clock offset from a sync answer's `server_time`.
-pub fn learn_clock(server_time: &str) {
-    if let (Some(server), Some(storage)) = (millis_of(server_time), storage()) {
+fn wall_now() -> Timestamp {
+    Timestamp::from_millis(js_sys::Date::now() as i64)
+}
+
+/// `performance.now()`: a clock that setting the date does not move (it restarts with each page load).
+fn monotonic_now() -> i64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0, |p| p.now() as i64)
+}
+
+thread_local! {
+    /// The phone's clock as this page load knows it (the monotonic anchor lives only here).
+    static CLOCK: std::cell::Cell<Option<PhoneClock>> = const { std::cell::Cell::new(None) };
+}
+
+fn phone_clock() -> PhoneClock {
+    CLOCK.with(|c| c.get()).unwrap_or_else(|| {
         let offset = ClockOffset::from_sync(
-            Timestamp::from_millis(server),
-            Timestamp::from_millis(js_sys::Date::now() as i64),
+            Timestamp::from_millis(stored_millis(CLOCK_KEY).unwrap_or(0)),
+            Timestamp::from_millis(0),
         );
-        let _ = storage.set_item(CLOCK_KEY, &offset.millis().to_string());
+        PhoneClock::restored(
+            offset,
+            Timestamp::from_millis(stored_millis(FLOOR_KEY).unwrap_or(0)),
+        )
+    })
+}
+
+fn keep_clock(clock: PhoneClock) {
+    CLOCK.with(|c| c.set(Some(clock)));
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(CLOCK_KEY, &clock.offset().millis().to_string());
+        let _ = storage.set_item(FLOOR_KEY, &clock.floor().as_millis().to_string());
+    }
+}
+
+/// The MDM's time now, as this phone best knows it (its clock corrected by the last sync), for verdicts on screen.
+pub fn server_now() -> Timestamp {
+    phone_clock().offset().server_time(wall_now())
+}
+
+/// The time to date a scan with: the MDM's time by this phone's corrected clock, unless that clock went back since
+/// the phone last knew the time (the core's [`PhoneClock`]); then the words to show instead of queueing a wrong time.
+pub fn scan_time() -> Result<Timestamp, String> {
+    let (at, clock) = phone_clock()
+        .read(wall_now(), monotonic_now())
+        .map_err(|e| format!("Not saved: {e}."))?;
+    keep_clock(clock);
+    Ok(at)
+}
+
+/// Learns the clock from a sync answer's `server_time`.
+pub fn learn_clock(server_time: &str) {
+    if let Some(server) = millis_of(server_time) {
+        keep_clock(PhoneClock::from_sync(
+            Timestamp::from_millis(server),
+            wall_now(),
+            monotonic_now(),
+        ));
     }
 }
 

@@ -1,6 +1,9 @@
 //! `/sign-in`: operators identify themselves with their access token (CRM.COM model): identifier and pass
 //! code, or the authentication code alone. Only an Effective token opens a session; the MDM says why
 //! another does not (the core's words), and the screen shows that sentence as it is.
+//!
+//! The organisation comes first: from the sign-in address (`/sign-in?org=3`, a link an administrator hands out),
+//! or typed when the MDM answers that these details exist in several organisations.
 
 use fieldtoken_api::operator::OperatorSession;
 use leptos::prelude::*;
@@ -25,6 +28,8 @@ pub fn OperatorSignIn() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let signed_in = RwSignal::new(None::<u32>);
     let busy = RwSignal::new(false);
+    let org = RwSignal::new(org_of_address().unwrap_or_default());
+    let ask_org = RwSignal::new(!org.get_untracked().is_empty());
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -37,6 +42,10 @@ pub fn OperatorSignIn() -> impl IntoView {
                 json!({ "authentication_code": code.get_untracked().trim() })
             }
         };
+        let mut body = body;
+        if let Ok(id) = org.get_untracked().trim().parse::<u32>() {
+            body["org"] = json!(id);
+        }
         busy.set(true);
         error.set(None);
         spawn_local(async move {
@@ -49,6 +58,13 @@ pub fn OperatorSignIn() -> impl IntoView {
                     "These credentials do not match an access token: check them and try again."
                         .into(),
                 )),
+                Err(why) if why.code == "org_required" => {
+                    ask_org.set(true);
+                    error.set(Some(
+                        "These details exist in several organisations: type your organisation's number, then sign in again."
+                            .into(),
+                    ));
+                }
                 // 403 carries the core's sentence: Not Effective, or Pending Verification.
                 Err(why) => error.set(Some(format!("You cannot sign in: {why}."))),
             }
@@ -91,6 +107,11 @@ pub fn OperatorSignIn() -> impl IntoView {
                     <input id="operator-pass-code" type="password" autocomplete="current-password"
                         prop:value=pass_code on:input=move |event| pass_code.set(event_target_value(&event))/>
                 </Show>
+                <Show when=move || ask_org.get()>
+                    <label for="operator-org">"Organisation number"</label>
+                    <input id="operator-org" type="text" inputmode="numeric" autocomplete="organization"
+                        prop:value=org on:input=move |event| org.set(event_target_value(&event))/>
+                </Show>
                 <Show when=move || error.get().is_some()>
                     <p role="alert" class="error">{move || error.get()}</p>
                 </Show>
@@ -98,4 +119,15 @@ pub fn OperatorSignIn() -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// The organisation named by the sign-in address's `org` query parameter, if any.
+fn org_of_address() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("org="))
+        .map(|value| value.trim().to_owned())
+        .filter(|value| value.parse::<u32>().is_ok())
 }

@@ -11,7 +11,7 @@ use super::camera::Camera;
 use super::enrol::{Standing, this_device};
 use super::model::{
     Bundle, BundleWire, Feedback, QueueItem, code_feedback, display_time, new_redemption_id,
-    rfc3339, server_now, to_bundle, verdict_words,
+    rfc3339, scan_time, server_now, to_bundle, verdict_words,
 };
 use super::nfc::CardTap;
 use super::queue::{Queue, QueueView};
@@ -172,7 +172,14 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
             )));
             return;
         };
-        let at = server_now();
+        // A phone whose clock went back while offline says so instead of queueing a wrong time.
+        let at = match scan_time() {
+            Ok(at) => at,
+            Err(words) => {
+                saved.set(Some(Err(words)));
+                return;
+            }
+        };
         let (serial_text, action) = offline.bundle.with_untracked(|b| {
             let b = b.as_ref();
             (
