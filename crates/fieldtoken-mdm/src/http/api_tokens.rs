@@ -1,25 +1,58 @@
-//! `POST /api/v1/api-tokens`: a new API token of the caller's organisation. The secret is shown this once, and
-//! nobody grants a permission they do not hold.
+//! The organisation's API tokens (`/api/v1/api-tokens`): create one (the secret is shown this once, and nobody grants
+//! a permission they do not hold), list them without secrets, revoke one (`DELETE`). Operator sessions are API tokens
+//! too, but not an admin's to list or revoke here: they end at sign-out, at their expiry, or when their access token
+//! stops being 'Effective'.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use fieldtoken_api::Permission;
-use fieldtoken_api::devices::{CreatedApiToken, NewApiToken};
+use fieldtoken_api::devices::{ApiToken, CreatedApiToken, NewApiToken};
+use fieldtoken_api::{Items, Permission, ServerCode, Time};
+use fieldtoken_core::PermissionSet;
 use serde_json::json;
 
 use super::auth::{Admin, Authorized};
-use super::doc::{Always, Guarded, WithBody};
-use super::extract::{Body, checked_name};
-use crate::clock::now;
+use super::doc::{Always, ById, Guarded, WithBody};
+use super::extract::{Body, IdPath, checked_name};
+use crate::clock::{now, request_time, rfc3339};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::store;
 
+fn wire(token: store::api_tokens::Listed) -> ApiToken {
+    ApiToken {
+        id: token.id,
+        name: token.name,
+        permissions: Permission::list(token.permissions),
+        created_at: Time(rfc3339(token.created_at)),
+        created_by: token.created_by,
+        user_id: token.user_id,
+        expires_at: token.expires_at.map(|at| Time(rfc3339(at))),
+        last_used_at: token.last_used_at.map(|at| Time(rfc3339(at))),
+        revoked: token.revoked,
+    }
+}
+
+/// The organisation's API tokens.
+///
+/// Permission `fms.admin`. Oldest first, revoked ones included, never a secret. Operator sessions are not listed.
+/// `last_used_at` is recorded at most once a minute per token.
+#[utoipa::path(get, path = "/v1/api-tokens", operation_id = "list_api_tokens", tag = "organisation",
+    responses((status = 200, description = "The API tokens, oldest first", body = Items<ApiToken>), Guarded, Always))]
+pub async fn list(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<Admin>,
+) -> Result<Json<Items<ApiToken>>, ApiError> {
+    let mut tx = state.store.read().await?;
+    let tokens = store::api_tokens::list(&mut tx, p.org).await?;
+    Ok(Json(Items::of(tokens.into_iter().map(wire).collect())))
+}
+
 /// Creates an API token.
 ///
-/// Permission `fms.admin`. The token may hold only permissions the caller holds (403 otherwise); the secret is
-/// in this answer only.
+/// Permission `fms.admin`. The token may hold only permissions the caller holds (403 otherwise), and acts at each
+/// request within what the caller may do then: revoking the caller stops it too. `expires_at`, when given, must be
+/// in the future (422 `invalid_body`). The secret is in this answer only.
 #[utoipa::path(post, path = "/v1/api-tokens", operation_id = "create_api_token", tag = "organisation", request_body = NewApiToken,
     responses((status = 201, description = "The new token and its secret, shown this once", body = CreatedApiToken),
         WithBody, Guarded, Always))]
@@ -32,14 +65,34 @@ pub async fn create(
     let wanted = Permission::parse_set(&body.permissions)?;
     p.ensure_can_grant(wanted)?;
     let now = now();
+    let expires_at = body
+        .expires_at
+        .as_ref()
+        .map(|at| {
+            request_time(at).filter(|at| *at > now).ok_or_else(|| {
+                ApiError::server(
+                    ServerCode::InvalidBody,
+                    "expires_at must be a time in the future, in RFC 3339 such as 2026-12-31T23:59:59Z or milliseconds since 1970",
+                )
+            })
+        })
+        .transpose()?;
     let mut tx = state.store.write().await?;
-    let (id, secret) =
-        store::api_tokens::create(&mut tx, p.org, &name, wanted, Some(p.token_id), now).await?;
+    let (id, secret) = store::api_tokens::create_expiring(
+        &mut tx,
+        p.org,
+        &name,
+        wanted,
+        Some(p.token_id),
+        expires_at,
+        now,
+    )
+    .await?;
     p.audit(
         &mut tx,
         "api_token.create",
         &format!("api_token/{id}"),
-        json!({ "name": name, "permissions": wanted.names() }),
+        json!({ "name": name, "permissions": wanted.names(), "expires_at": expires_at.map(rfc3339) }),
         now,
     )
     .await?;
@@ -48,4 +101,38 @@ pub async fn create(
         StatusCode::CREATED,
         Json(CreatedApiToken { id, token: secret }),
     ))
+}
+
+/// Revokes an API token.
+///
+/// Permission `fms.admin`, and every permission the token holds: revoking takes them away, so only an admin holding
+/// them may (403 `forbidden`). The token and every token it created stop working at once. Revoking a revoked token
+/// changes nothing (204 again). An operator session is not an API token here (404).
+#[utoipa::path(delete, path = "/v1/api-tokens/{id}", operation_id = "revoke_api_token", tag = "organisation",
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The API token's id")),
+    responses((status = 204, description = "Revoked"), ById, Guarded, Always))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<Admin>,
+    IdPath(id): IdPath,
+) -> Result<StatusCode, ApiError> {
+    let now = now();
+    let mut tx = state.store.write().await?;
+    let token = store::api_tokens::get(&mut tx, p.org, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("API token"))?;
+    p.ensure_can_change(token.permissions, PermissionSet::empty())?;
+    if !token.revoked {
+        store::api_tokens::revoke(&mut tx, id, now).await?;
+        p.audit(
+            &mut tx,
+            "api_token.revoke",
+            &format!("api_token/{id}"),
+            json!({ "name": token.name, "permissions": token.permissions.names() }),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -2,6 +2,7 @@
 
 mod access;
 mod api;
+mod credentials;
 mod enrolment;
 mod keys;
 mod limits;
