@@ -12,7 +12,7 @@ use fieldtoken_core::PermissionSet;
 use serde_json::json;
 
 use super::auth::{Admin, Authorized};
-use super::doc::{Always, ById, Guarded, WithBody};
+use super::doc::{Always, ById, Guarded, Stateful, WithBody};
 use super::extract::{Body, IdPath, checked_name};
 use crate::clock::{now, request_time, rfc3339};
 use crate::http::AppState;
@@ -107,10 +107,11 @@ pub async fn create(
 ///
 /// Permission `fms.admin`, and every permission the token holds: revoking takes them away, so only an admin holding
 /// them may (403 `forbidden`). The token and every token it created stop working at once. Revoking a revoked token
-/// changes nothing (204 again). An operator session is not an API token here (404).
+/// changes nothing (204 again). The calling token cannot revoke itself nor a token it was created by (409
+/// `own_token`: it would lock its holder out). An operator session is not an API token here (404).
 #[utoipa::path(delete, path = "/v1/api-tokens/{id}", operation_id = "revoke_api_token", tag = "organisation",
     params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The API token's id")),
-    responses((status = 204, description = "Revoked"), ById, Guarded, Always))]
+    responses((status = 204, description = "Revoked"), ById, Stateful, Guarded, Always))]
 pub async fn revoke(
     State(state): State<AppState>,
     Authorized(p, _): Authorized<Admin>,
@@ -122,6 +123,15 @@ pub async fn revoke(
         .await?
         .ok_or_else(|| ApiError::not_found("API token"))?;
     p.ensure_can_change(token.permissions, PermissionSet::empty())?;
+    if store::api_tokens::lineage(&mut tx, p.token_id)
+        .await?
+        .contains(&id)
+    {
+        return Err(ApiError::server(
+            ServerCode::OwnToken,
+            "a token cannot revoke itself nor the token it was created by: revoke it with another admin's token",
+        ));
+    }
     if !token.revoked {
         store::api_tokens::revoke(&mut tx, id, now).await?;
         p.audit(

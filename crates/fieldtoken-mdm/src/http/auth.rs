@@ -131,7 +131,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principa
         .await?
         .ok_or_else(bad)?;
     drop(conn);
-    if store::api_tokens::use_is_news(live.last_used_at, now) {
+    if store::api_tokens::use_worth_recording(live.last_used_at, now) {
         record_use(state, live.id, now).await;
     }
     Ok(Some(Principal {

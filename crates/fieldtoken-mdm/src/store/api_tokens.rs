@@ -167,7 +167,7 @@ pub async fn find_live(conn: &mut Conn, secret: &str, now: Timestamp) -> Result<
 pub const LAST_USED_PRECISION_MS: i64 = 60_000;
 
 /// Whether a token last used at `last_used_at` should have its use recorded again at `now`.
-pub fn use_is_news(last_used_at: Option<Timestamp>, now: Timestamp) -> bool {
+pub fn use_worth_recording(last_used_at: Option<Timestamp>, now: Timestamp) -> bool {
     last_used_at.is_none_or(|at| now.as_millis() - at.as_millis() >= LAST_USED_PRECISION_MS)
 }
 
@@ -254,6 +254,27 @@ pub async fn get(conn: &mut Conn, org: OrgId, id: i64) -> Result<Option<Listed>>
         .fetch_optional(conn)
         .await?;
     Ok(row.map(listed))
+}
+
+/// The token with this id and the tokens it descends from (its creator, the creator's creator, ...), itself first.
+pub async fn lineage(conn: &mut Conn, id: i64) -> Result<Vec<i64>> {
+    let mut line = vec![id];
+    let mut current = id;
+    loop {
+        let creator: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT created_by FROM api_tokens WHERE id = ?")
+                .bind(current)
+                .fetch_optional(&mut *conn)
+                .await?;
+        match creator.flatten() {
+            // Creators are older: a larger id would not be a chain to follow.
+            Some(creator) if creator < current => {
+                line.push(creator);
+                current = creator;
+            }
+            _ => return Ok(line),
+        }
+    }
 }
 
 /// Revokes a token (once: a second revocation keeps the first time).

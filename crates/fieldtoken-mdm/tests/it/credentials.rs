@@ -254,6 +254,35 @@ async fn api_tokens_are_listed_without_secrets_expire_are_revoked_and_record_the
         "not_found",
     );
 
+    // No token revokes itself or the token it was created by: its holder would be locked out.
+    let admin_id = listed_first(&server, &admin).await;
+    let child = created(
+        &server,
+        &admin,
+        "/api/v1/api-tokens",
+        json!({ "name": "Child", "permissions": fieldtoken_core::PermissionSet::all().names() }),
+    )
+    .await;
+    let child_secret = child["token"].as_str().unwrap();
+    for (bearer, target) in [
+        (&admin[..], &admin_id),
+        (child_secret, &admin_id),
+        (child_secret, &child["id"]),
+    ] {
+        refused(
+            call(
+                &server,
+                Method::DELETE,
+                &format!("/api/v1/api-tokens/{target}"),
+                Some(bearer),
+                None,
+            )
+            .await,
+            StatusCode::CONFLICT,
+            "own_token",
+        );
+    }
+
     // Only an admin lists or revokes, and never another organisation's tokens.
     let plain = token_with(&server, &admin, &[READ]).await;
     refused(
