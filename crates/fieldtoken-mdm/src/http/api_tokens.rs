@@ -7,8 +7,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use fieldtoken_api::devices::{ApiToken, CreatedApiToken, NewApiToken};
-use fieldtoken_api::{Items, Permission, ServerCode, Time};
-use fieldtoken_core::PermissionSet;
+use fieldtoken_api::{Items, Permission, RequestTime, ServerCode, Time};
+use fieldtoken_core::{ErrorKind, Expiry, PermissionSet, Timestamp};
 use serde_json::json;
 
 use super::auth::{Admin, Authorized};
@@ -52,7 +52,7 @@ pub async fn list(
 ///
 /// Permission `fms.admin`. The token may hold only permissions the caller holds (403 otherwise), and acts at each
 /// request within what the caller may do then: revoking the caller stops it too. `expires_at`, when given, must be
-/// in the future (422 `invalid_body`). The secret is in this answer only.
+/// in the future and before 2106 (422 `bad_expiry`). The secret is in this answer only.
 #[utoipa::path(post, path = "/v1/api-tokens", operation_id = "create_api_token", tag = "organisation", request_body = NewApiToken,
     responses((status = 201, description = "The new token and its secret, shown this once", body = CreatedApiToken),
         WithBody, Guarded, Always))]
@@ -68,14 +68,7 @@ pub async fn create(
     let expires_at = body
         .expires_at
         .as_ref()
-        .map(|at| {
-            request_time(at).filter(|at| *at > now).ok_or_else(|| {
-                ApiError::server(
-                    ServerCode::InvalidBody,
-                    "expires_at must be a time in the future, in RFC 3339 such as 2026-12-31T23:59:59Z or milliseconds since 1970",
-                )
-            })
-        })
+        .map(|at| expiry(at, now))
         .transpose()?;
     let mut tx = state.store.write().await?;
     let (id, secret) = store::api_tokens::create_expiring(
@@ -101,6 +94,25 @@ pub async fn create(
         StatusCode::CREATED,
         Json(CreatedApiToken { id, token: secret }),
     ))
+}
+
+/// A requested expiry: a time (422 `invalid_body` otherwise) within the range action token expiries take and in the
+/// future (422 `bad_expiry` otherwise).
+fn expiry(at: &RequestTime, now: Timestamp) -> Result<Timestamp, ApiError> {
+    let at = request_time(at).ok_or_else(|| {
+        ApiError::server(
+            ServerCode::InvalidBody,
+            "expires_at is not an RFC 3339 time such as 2026-12-31T23:59:59Z, nor milliseconds since 1970",
+        )
+    })?;
+    Expiry::from_millis(at.as_millis())?;
+    if at <= now {
+        return Err(ApiError::core(
+            ErrorKind::BadExpiry,
+            "expires_at must be in the future: a token that never works is of no use",
+        ));
+    }
+    Ok(at)
 }
 
 /// Revokes an API token.

@@ -212,7 +212,13 @@ async fn api_tokens_are_listed_without_secrets_expire_are_revoked_and_record_the
     assert_eq!(listed(&server, &admin, &id).await["last_used_at"], first);
 
     // An expiry must lie ahead.
-    for past in [json!("2020-01-01T00:00:00Z"), json!(0), json!("yesterday")] {
+    for (past, code) in [
+        (json!("2020-01-01T00:00:00Z"), "bad_expiry"),
+        (json!(0), "bad_expiry"),
+        (json!(-9_223_372_036_854_775_807_i64), "bad_expiry"),
+        (json!("9999-12-31T23:59:59Z"), "bad_expiry"),
+        (json!("yesterday"), "invalid_body"),
+    ] {
         refused(
             call(
                 &server,
@@ -223,7 +229,7 @@ async fn api_tokens_are_listed_without_secrets_expire_are_revoked_and_record_the
             )
             .await,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
+            code,
         );
     }
 
