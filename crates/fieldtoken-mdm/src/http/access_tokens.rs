@@ -30,7 +30,7 @@ use serde_json::{Value, json};
 
 use super::auth::{AccessCreate, AccessDelete, AccessRead, AccessUpdate, Authorized, Principal};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody, WithQuery};
-use super::extract::{Body, IdPath, Query};
+use super::extract::{Body, IdPath, Query, page_cursor, page_limit};
 use crate::clock::{now, rfc3339};
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -40,9 +40,6 @@ use crate::store::{self, Conn, Tx};
 
 /// Wrong verification codes accepted before verification is locked until the code is reset.
 pub const MAX_VERIFY_ATTEMPTS: u32 = 5;
-/// The most tokens one page lists.
-pub const MAX_PAGE: u32 = 200;
-const DEFAULT_PAGE: u32 = 50;
 
 /// The name the core's log and verification information record for this caller.
 pub fn by(p: &Principal) -> By {
@@ -274,6 +271,20 @@ impl TokenChange {
         self.tx.commit().await?;
         Ok(token_json(&self.stored.token))
     }
+
+    /// [`TokenChange::commit`] for a change of life-cycle state alone: the pass code stays and the audit row
+    /// records the state the token is in now.
+    pub async fn commit_state(
+        self,
+        state: &AppState,
+        p: &Principal,
+        action: &str,
+        now: Timestamp,
+    ) -> Result<wire::AccessToken, ApiError> {
+        let detail = json!({ "state": self.stored.token.state().as_str() });
+        self.commit(state, p, PassCodeHash::Keep, action, detail, now)
+            .await
+    }
 }
 
 /// List access tokens.
@@ -287,13 +298,7 @@ pub async fn list(
     Authorized(p, _): Authorized<AccessRead>,
     Query(query): Query<wire::AccessTokenQuery>,
 ) -> Result<Json<Page<wire::AccessToken>>, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::server(
-            ServerCode::BadQuery,
-            format!("limit is 1 to {MAX_PAGE}, not {limit}"),
-        ));
-    }
+    let limit = page_limit(query.limit)?;
     let filter = tokens::Filter {
         state: query
             .state
@@ -307,12 +312,7 @@ pub async fn list(
             .map(str::trim)
             .filter(|q| !q.is_empty())
             .map(str::to_owned),
-        below: match query.cursor.as_deref() {
-            None | Some("") => None,
-            Some(c) => Some(c.parse::<i64>().ok().filter(|&c| c > 0).ok_or_else(|| {
-                ApiError::server(ServerCode::BadCursor, "this cursor is not one the API gave")
-            })?),
-        },
+        below: page_cursor(query.cursor.as_deref())?,
     };
     let mut tx = state.store.read().await?;
     let found = tokens::list(&mut tx, &state.master, p.org, &filter, limit + 1).await?;
@@ -527,16 +527,8 @@ pub async fn set_effective(
     let now = now();
     let mut change = TokenChange::begin(&state, p.org, number).await?;
     change.stored.token.set_effective(&by(&p), now)?;
-    let detail = json!({ "state": change.stored.token.state().as_str() });
     let token = change
-        .commit(
-            &state,
-            &p,
-            PassCodeHash::Keep,
-            "access_token.set_effective",
-            detail,
-            now,
-        )
+        .commit_state(&state, &p, "access_token.set_effective", now)
         .await?;
     Ok(Json(token))
 }
@@ -564,16 +556,8 @@ pub async fn set_not_effective(
         .stored
         .token
         .set_not_effective(rewards.as_ref(), &by(&p), now)?;
-    let detail = json!({ "state": change.stored.token.state().as_str() });
     let token = change
-        .commit(
-            &state,
-            &p,
-            PassCodeHash::Keep,
-            "access_token.set_not_effective",
-            detail,
-            now,
-        )
+        .commit_state(&state, &p, "access_token.set_not_effective", now)
         .await?;
     Ok(Json(token))
 }

@@ -21,17 +21,13 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use super::doc::{Always, ById, Guarded, WithBody, WithQuery};
-use super::extract::{Body, IdPath, Query};
+use super::extract::{Body, IdPath, Query, page_cursor, page_limit};
 use crate::clock::{now, request_time, rfc3339};
 use crate::http::AppState;
 use crate::http::auth::{Authorized, CreateTokens, DeleteTokens, ReadTokens};
 use crate::http::error::ApiError;
 use crate::store::action_tokens::{ListFilter, NewToken, TokenRecord};
 use crate::store::{self, Conn};
-
-/// The most tokens one page lists.
-pub const MAX_PAGE: u32 = 200;
-const DEFAULT_PAGE: u32 = 50;
 
 /// Renders tokens for the wire, opening each signing key once.
 struct Renderer<'a> {
@@ -116,19 +112,8 @@ pub async fn list(
     Authorized(p, _): Authorized<ReadTokens>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page<WireToken>>, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::server(
-            ServerCode::BadQuery,
-            format!("limit is 1 to {MAX_PAGE}, not {limit}"),
-        ));
-    }
-    let before = match query.cursor.as_deref() {
-        None | Some("") => None,
-        Some(c) => Some(c.parse::<i64>().ok().filter(|&c| c > 0).ok_or_else(|| {
-            ApiError::server(ServerCode::BadCursor, "this cursor is not one the API gave")
-        })?),
-    };
+    let limit = page_limit(query.limit)?;
+    let before = page_cursor(query.cursor.as_deref())?;
     let filter = ListFilter {
         name_contains: query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()),
         before,

@@ -43,7 +43,7 @@ pub async fn offline_bundle(
 ) -> Result<Response, ApiError> {
     // One read transaction: the version and the content come from the same snapshot.
     let mut tx = state.store.read().await?;
-    let revision = store::bundle::revision(&mut tx, p.org).await?;
+    let revision = store::orgs::revision(&mut tx, p.org).await?;
     let etag = format!("\"bundle-{}-{revision}\"", p.org);
     let matches = headers
         .get(header::IF_NONE_MATCH)

@@ -75,6 +75,39 @@ impl Peer {
     }
 }
 
+/// The most items one page of a list holds.
+pub const MAX_PAGE: u32 = 200;
+/// The items a page holds when the query names no `limit`.
+const DEFAULT_PAGE: u32 = 50;
+
+/// A page's size from the query's `limit`: [`DEFAULT_PAGE`] when absent, else 1 to [`MAX_PAGE`] or 400 `bad_query`.
+pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::server(
+            ServerCode::BadQuery,
+            format!("limit is 1 to {MAX_PAGE}, not {limit}"),
+        ));
+    }
+    Ok(limit)
+}
+
+/// A page's cursor from the query: none or empty is the first page, else the positive number a `next` gave, or
+/// 400 `bad_cursor`.
+pub fn page_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
+    match cursor {
+        None | Some("") => Ok(None),
+        Some(c) => c
+            .parse::<i64>()
+            .ok()
+            .filter(|&c| c > 0)
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::server(ServerCode::BadCursor, "this cursor is not one the API gave")
+            }),
+    }
+}
+
 /// A row id in the path (`/things/{id}`): 1 to 4294967295, else 400 `bad_id`.
 pub struct IdPath(pub i64);
 

@@ -12,7 +12,7 @@ use fieldtoken_core::access::{
 };
 use fieldtoken_core::{OrgId, Timestamp};
 
-use super::{Conn, Result, StoreError, org_key};
+use super::{Conn, Result, StoreError, contains_pattern, org_key};
 use crate::seal::MasterKey;
 
 fn authentication_code_label(org: OrgId, number: AccessTokenNumber) -> String {
@@ -168,14 +168,7 @@ pub async fn list(
     filter: &Filter,
     limit: u32,
 ) -> Result<Vec<AccessToken>> {
-    let pattern = filter.identifier_contains.as_deref().map(|q| {
-        format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        )
-    });
+    let pattern = filter.identifier_contains.as_deref().map(contains_pattern);
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM access_tokens
          WHERE org_id = ?1 AND deleted_at IS NULL AND (?2 IS NULL OR state = ?2)

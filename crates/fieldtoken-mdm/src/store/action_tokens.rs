@@ -9,16 +9,8 @@ use fieldtoken_core::{
     TokenName,
 };
 
-use super::{Conn, Result, StoreError, org_key};
+use super::{Conn, Result, StoreError, contains_pattern, fetch_in, org_key};
 use crate::seal::MasterKey;
-
-/// SQLite's bound-parameter budget per `IN (...)` look-up.
-pub(super) const CHUNK: usize = 500;
-
-/// `?, ?, ...`: `n` bound parameters of an `IN (...)` list.
-pub(super) fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(", ")
-}
 
 fn code_label(org: OrgId, id: ActionTokenId) -> String {
     format!("fieldtoken/token-code/{org}/{id}")
@@ -158,14 +150,7 @@ pub async fn list(
     org: OrgId,
     filter: &ListFilter<'_>,
 ) -> Result<Vec<TokenRecord>> {
-    let pattern = filter.name_contains.map(|q| {
-        format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        )
-    });
+    let pattern = filter.name_contains.map(contains_pattern);
     let rows: Vec<TokenRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM action_tokens
          WHERE org_id = ?1 AND deleted_at IS NULL AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\') AND (?3 IS NULL OR id < ?3)
@@ -254,29 +239,20 @@ pub async fn find(
         .into_iter()
         .map(|code| master.code_lookup(&code.to_bytes()))
         .collect();
-    let mut rows: Vec<TokenRow> = Vec::new();
-    for chunk in ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM action_tokens WHERE id IN ({})",
-            placeholders(chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, TokenRow>(&sql);
-        for id in chunk {
-            query = query.bind(id);
-        }
-        rows.extend(query.fetch_all(&mut *conn).await?);
-    }
-    for chunk in lookups.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM action_tokens WHERE code_lookup IN ({})",
-            placeholders(chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, TokenRow>(&sql);
-        for lookup in chunk {
-            query = query.bind(lookup);
-        }
-        rows.extend(query.fetch_all(&mut *conn).await?);
-    }
+    let mut rows: Vec<TokenRow> = fetch_in(
+        conn,
+        &format!("SELECT {COLUMNS} FROM action_tokens WHERE id"),
+        &ids,
+    )
+    .await?;
+    rows.extend(
+        fetch_in::<TokenRow, _>(
+            conn,
+            &format!("SELECT {COLUMNS} FROM action_tokens WHERE code_lookup"),
+            &lookups,
+        )
+        .await?,
+    );
     rows.into_iter()
         .map(|row| record_of_row(master, row))
         .collect()

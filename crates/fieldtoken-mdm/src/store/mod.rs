@@ -14,7 +14,6 @@ pub mod access_tokens;
 pub mod action_tokens;
 pub mod api_tokens;
 pub mod audit;
-pub mod bundle;
 pub mod devices;
 pub mod enrolment;
 pub mod fleets;
@@ -289,4 +288,41 @@ pub async fn name_taken(
     .fetch_optional(conn)
     .await?;
     Ok(found.is_some())
+}
+
+/// SQLite's bound-parameter budget per `IN (...)` look-up.
+const CHUNK: usize = 500;
+
+/// `?, ?, ...`: `n` bound parameters of an `IN (...)` list.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// Every row `select` finds for any of `values`, asked [`CHUNK`] values at a time so that no statement passes
+/// SQLite's parameter limit: `select` ends with the column, and `IN (?, ...)` is added to it.
+async fn fetch_in<R, V>(conn: &mut Conn, select: &str, values: &[V]) -> Result<Vec<R>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    V: for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + Sync,
+{
+    let mut rows = Vec::new();
+    for chunk in values.chunks(CHUNK) {
+        let sql = format!("{select} IN ({})", placeholders(chunk.len()));
+        let mut query = sqlx::query_as::<_, R>(&sql);
+        for value in chunk {
+            query = query.bind(value);
+        }
+        rows.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(rows)
+}
+
+/// A `LIKE ... ESCAPE '\'` pattern that finds `text` anywhere, its own `%`, `_` and `\` taken literally.
+fn contains_pattern(text: &str) -> String {
+    format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
 }

@@ -52,6 +52,16 @@ pub async fn name(conn: &mut Conn, org: OrgId) -> Result<String> {
         .ok_or_else(|| StoreError::damaged(format!("organisation {org} is missing")))
 }
 
+/// The organisation's revision, its offline bundle's version: raised by every change a phone's offline checks
+/// depend on.
+pub async fn revision(conn: &mut Conn, org: OrgId) -> Result<i64> {
+    sqlx::query_scalar::<_, i64>("SELECT revision FROM organisations WHERE id = ?")
+        .bind(org_key(org))
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| StoreError::damaged(format!("organisation {org} is missing")))
+}
+
 /// Marks the organisation's offline bundle as changed.
 pub async fn bump_revision(conn: &mut Conn, org: OrgId) -> Result<()> {
     sqlx::query("UPDATE organisations SET revision = revision + 1 WHERE id = ?")

@@ -15,9 +15,8 @@ use fieldtoken_core::{OrgId, Redemption, RedemptionId, SyncStatus, Timestamp};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::action_tokens::{CHUNK, placeholders};
 use super::audit::Actor;
-use super::{Conn, Result, org_key};
+use super::{Conn, Result, fetch_in, org_key};
 use crate::clock::rfc3339;
 use crate::seal::MasterKey;
 
@@ -67,23 +66,24 @@ pub async fn load(
     let needs = BatchNeeds::of(batch);
     let mut server = ServerState::default();
 
-    let ids: Vec<&RedemptionId> = needs.redemption_ids.iter().collect();
-    for chunk in ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT id, payload_hash FROM redemptions WHERE id IN ({})",
-            placeholders(chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, (String, Vec<u8>)>(&sql);
-        for id in chunk {
-            query = query.bind(id.as_str());
+    // Owned, because a bound `&str` would have to outlive every statement `fetch_in` makes.
+    let ids: Vec<String> = needs
+        .redemption_ids
+        .iter()
+        .map(|id| id.as_str().to_owned())
+        .collect();
+    let seen: Vec<(String, Vec<u8>)> = fetch_in(
+        conn,
+        "SELECT id, payload_hash FROM redemptions WHERE id",
+        &ids,
+    )
+    .await?;
+    for (id, hash) in seen {
+        let id = RedemptionId::new(&id)?;
+        if hashes.get(&id).is_some_and(|h| *h != hash) {
+            return Ok(Err(IdConflict(id)));
         }
-        for (id, hash) in query.fetch_all(&mut *conn).await? {
-            let id = RedemptionId::new(&id)?;
-            if hashes.get(&id).is_some_and(|h| *h != hash) {
-                return Ok(Err(IdConflict(id)));
-            }
-            server.seen.insert(id);
-        }
+        server.seen.insert(id);
     }
 
     let mut orgs = BTreeSet::new();
@@ -111,37 +111,29 @@ pub async fn load(
         .map(|id| i64::from(id.get()))
         .collect();
     let scope = scope.map(org_key);
-    for chunk in device_ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT id, org_id, state, fleet_id, certificate, last_scan_at, last_scan_id FROM devices
-             WHERE id IN ({}) AND (? IS NULL OR org_id = ?)",
-            placeholders(chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, DeviceRow>(&sql);
-        for id in chunk {
-            query = query.bind(id);
+    let devices: Vec<DeviceRow> = fetch_in(
+        conn,
+        "SELECT id, org_id, state, fleet_id, certificate, last_scan_at, last_scan_id FROM devices WHERE id",
+        &device_ids,
+    )
+    .await?;
+    for (id, org, state, fleet, certificate, scan_at, scan_id) in devices {
+        // A scoped caller does not see another organisation's devices: to it they do not exist.
+        if scope.is_some_and(|scope| scope != org) {
+            continue;
         }
-        for (id, org, state, fleet, certificate, scan_at, scan_id) in
-            query.bind(scope).bind(scope).fetch_all(&mut *conn).await?
-        {
-            let device = super::devices::device_of_row(
-                id,
-                OrgId::from_i64(org)?,
-                &state,
-                fleet,
-                certificate,
-            )?;
-            let last_scan = match (scan_at, scan_id) {
-                (Some(at), Some(id)) => Some(ScanMark {
-                    scanned_at: Timestamp::from_millis(at),
-                    id: RedemptionId::new(&id)?,
-                }),
-                _ => None,
-            };
-            server
-                .devices
-                .insert(device.id, StoredDevice { device, last_scan });
-        }
+        let device =
+            super::devices::device_of_row(id, OrgId::from_i64(org)?, &state, fleet, certificate)?;
+        let last_scan = match (scan_at, scan_id) {
+            (Some(at), Some(id)) => Some(ScanMark {
+                scanned_at: Timestamp::from_millis(at),
+                id: RedemptionId::new(&id)?,
+            }),
+            _ => None,
+        };
+        server
+            .devices
+            .insert(device.id, StoredDevice { device, last_scan });
     }
 
     for &org in &orgs {

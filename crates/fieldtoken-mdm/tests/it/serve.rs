@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use reqwest::header::CACHE_CONTROL;
 use serde_json::Value;
 
-use crate::support::TestServer;
+use crate::support::{TestServer, listening_url};
 
 #[tokio::test]
 async fn health_answers_with_the_core_version_and_a_working_database() {
@@ -124,15 +124,7 @@ fn the_binary_serves_and_stops_cleanly_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("fieldtoken MDM listening on ")
-        .expect(&line)
-        .to_owned();
+    let url = listening_url(&mut child);
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let status = runtime.block_on(async {
@@ -288,15 +280,7 @@ fn requests_are_logged_by_default_and_secrets_never_are() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("fieldtoken MDM listening on ")
-        .unwrap()
-        .to_owned();
+    let url = listening_url(&mut child);
     let secret = format!("ftk_{}", "ab".repeat(32));
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let status = runtime.block_on(async {

@@ -1,6 +1,8 @@
 //! A server for one test: its own SQLite file and PWA folder in a temporary directory, on a free port.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::process::Child;
 
 use tokio::sync::oneshot;
 
@@ -183,4 +185,16 @@ pub async fn token_with(server: &TestServer, admin: &str, permissions: &[&str]) 
     .await;
     assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
     body["token"].as_str().unwrap().to_owned()
+}
+
+/// The URL a `fieldtoken-mdm serve` child prints as its first line once it listens (its stdout must be piped).
+pub fn listening_url(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line.trim()
+        .strip_prefix("fieldtoken MDM listening on ")
+        .expect(&line)
+        .to_owned()
 }

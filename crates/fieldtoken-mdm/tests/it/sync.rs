@@ -1,13 +1,12 @@
 //! Sync: rules decided by the core and stored once, idempotency, concurrency, organisations kept apart, the offline
 //! bundle's versioning, and a server killed in the middle of a batch.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestServer, call};
+use crate::support::{TestServer, call, listening_url};
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -429,15 +428,7 @@ fn a_server_killed_mid_batch_leaves_no_partial_write() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("fieldtoken MDM listening on ")
-            .expect(&line)
-            .to_owned();
+        let url = listening_url(&mut child);
         (child, url)
     };
     let runtime = tokio::runtime::Runtime::new().unwrap();
