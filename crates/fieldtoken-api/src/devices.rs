@@ -126,8 +126,6 @@ pub struct ApiToken {
     pub created_at: Time,
     /// The token that created it; none for one the MDM made itself (the first admin token).
     pub created_by: Option<i64>,
-    /// The user it acts for, if any.
-    pub user_id: Option<i64>,
     /// When it stops working; none: it works until revoked.
     pub expires_at: Option<Time>,
     /// When it was last used, to the minute; none: never.

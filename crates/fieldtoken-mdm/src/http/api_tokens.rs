@@ -26,7 +26,6 @@ fn wire(token: store::api_tokens::Listed) -> ApiToken {
         permissions: Permission::list(token.permissions),
         created_at: Time(rfc3339(token.created_at)),
         created_by: token.created_by,
-        user_id: token.user_id,
         expires_at: token.expires_at.map(|at| Time(rfc3339(at))),
         last_used_at: token.last_used_at.map(|at| Time(rfc3339(at))),
         revoked: token.revoked,

@@ -195,8 +195,6 @@ pub struct Listed {
     pub created_at: Timestamp,
     /// The token that created it.
     pub created_by: Option<i64>,
-    /// The user it acts for.
-    pub user_id: Option<i64>,
     /// When it stops working.
     pub expires_at: Option<Timestamp>,
     /// When it was last used.
@@ -205,6 +203,7 @@ pub struct Listed {
     pub revoked: bool,
 }
 
+/// id, name, permissions, created, creator, expiry, last use, revoked.
 type ListedRow = (
     i64,
     String,
@@ -213,16 +212,15 @@ type ListedRow = (
     Option<i64>,
     Option<i64>,
     Option<i64>,
-    Option<i64>,
     bool,
 );
 
 const LISTED: &str =
-    "SELECT id, name, permissions, created_at, created_by, user_id, expires_at, last_used_at,
+    "SELECT id, name, permissions, created_at, created_by, expires_at, last_used_at,
     revoked_at IS NOT NULL FROM api_tokens WHERE org_id = ? AND access_token_id IS NULL";
 
 fn listed(
-    (id, name, permissions, created_at, created_by, user_id, expires_at, last_used_at, revoked): ListedRow,
+    (id, name, permissions, created_at, created_by, expires_at, last_used_at, revoked): ListedRow,
 ) -> Listed {
     Listed {
         id,
@@ -230,7 +228,6 @@ fn listed(
         permissions: parse_permissions(&permissions),
         created_at: Timestamp::from_millis(created_at),
         created_by,
-        user_id,
         expires_at: expires_at.map(Timestamp::from_millis),
         last_used_at: last_used_at.map(Timestamp::from_millis),
         revoked,
