@@ -79,8 +79,10 @@ async function sendQueue() {
       .filter((item) => (item.state?.status ?? "waiting") === "waiting");
     if (waiting.length === 0) return;
     const session = await readOne(db, "bundle", "session");
+    // Without a session the page carries the queue, signing with the device key, which this worker never reads.
+    if (!session) return;
     const headers = { "Content-Type": "application/json", Accept: "application/json" };
-    if (session) headers.Authorization = `Bearer ${session}`;
+    headers.Authorization = `Bearer ${session}`;
     for (let start = 0; start < waiting.length; start += 1000) {
       const batch = waiting.slice(start, start + 1000);
       const body = JSON.stringify({

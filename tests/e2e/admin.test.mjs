@@ -206,7 +206,9 @@ test("Devices lists the organisation's devices; Fleets needs its own permission"
 
 test("a device whose certificate was reset gets an enrolment QR that reads back to its code", async () => {
   await signIn(server.admin.admin_token);
-  // Reset one device's certificate the way the field does: a reset_certificate token, redeemed and synced.
+  // Reset one device's certificate the way the field does: a reset_certificate token, redeemed and synced. Redeemed
+  // through the API with the admin token (which holds fms.actiontoken.redeem) on purpose: this test is about the
+  // admin's enrolment QR, not about who carries a redemption (enrol.test.mjs is).
   const { body: devices } = await server.api("GET", "/api/v1/devices");
   const device = devices.items[0];
   const reset = await server.api("POST", "/api/v1/action-tokens", {

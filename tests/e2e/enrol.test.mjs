@@ -264,3 +264,67 @@ test("a phone enrolled before WebCrypto keys (its seed kept as JSON text) is sti
   // Loading it left the record as it was.
   assert.deepEqual(await keptDevice(page), { text: old });
 });
+
+test("an enrolled phone with nobody signed in redeems for itself with its device signature, offline then online; refused after a reset until it enrols again", async () => {
+  const [, , , target] = (await server.api("GET", "/api/v1/devices")).body.items;
+  // The reset that sends the device to enrolment is set up through the API with the admin token, standing for a
+  // reset_certificate redemption made elsewhere; the phone's own redemptions below carry no token at all.
+  const issued = await enrolmentCode(target, "Reset for device signing");
+  const other = await startBrowser();
+  try {
+    const phone = await other.context.newPage();
+    // An admin sets the phone up (the offline bundle is downloaded by a signed-in client), then signs out.
+    await signInAsAdmin(phone, server);
+    await phone.goto(new URL("/enrol", server.url).href);
+    await phone.getByLabel("Enrolment code").fill(issued.code);
+    await phone.getByRole("button", { name: "Enrol" }).click();
+    await phone.getByRole("status").filter({ hasText: `Enrolled: this phone is device #${target.id} of the MDM.` }).waitFor();
+    const repair = await createToken("Repair, device-signed", { type: "put_in_repair" });
+    const stock = await createToken("Stock, device-signed", { type: "put_in_stock" });
+    await tokenScreen(phone);
+    await phone.evaluate(() => localStorage.removeItem("fieldtoken.session"));
+    const queue = phone.getByRole("region", { name: "Queue" });
+    const redeem = async (code) => {
+      await phone.getByLabel("Token code").fill(code);
+      await phone.getByRole("button", { name: "This device" }).click();
+      assert.equal(await phone.getByLabel("Device serial").inputValue(), target.serial);
+      await phone.getByRole("button", { name: "Redeem" }).click();
+      await phone.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
+    };
+
+    // Offline: kept and waiting. Online: the phone's signature carries it.
+    await other.context.setOffline(true);
+    await redeem(repair.code);
+    await queue.getByRole("listitem").filter({ hasText: "waiting" }).waitFor();
+    assert.notEqual((await device(target.id)).state, "in_repair", "nothing reached the MDM while offline");
+    await other.context.setOffline(false);
+    await phone.getByRole("button", { name: "Sync now" }).click();
+    await queue.getByRole("listitem").filter({ hasText: /repair/i }).filter({ hasText: "applied" }).waitFor();
+    assert.equal((await device(target.id)).state, "in_repair");
+
+    // The certificate is reset: the phone's signature is refused, in words, and the redemption waits.
+    const again = await enrolmentCode(target, "Reset while the phone works");
+    await redeem(stock.code);
+    await phone.getByRole("button", { name: "Sync now" }).click();
+    await queue
+      .getByRole("alert")
+      .filter({ hasText: "this device's certificate was reset, so the MDM no longer accepts its signature. Enrol it again" })
+      .waitFor();
+    await queue.getByRole("listitem").filter({ hasText: /stock/i }).filter({ hasText: "waiting" }).waitFor();
+    assert.equal((await device(target.id)).state, "in_repair");
+    await screenshot(phone, "operator-device-signature-refused");
+
+    // Enrolled again (a new key): the waiting redemption is signed with it and applied.
+    await phone.goto(new URL("/enrol", server.url).href);
+    await phone.getByLabel("Enrolment code").fill(again.code);
+    await phone.getByRole("button", { name: "Enrol" }).click();
+    await phone.getByRole("status").filter({ hasText: `Enrolled: this phone is device #${target.id} of the MDM.` }).waitFor();
+    await phone.goto(server.url);
+    await phone.getByRole("button", { name: "Sync now" }).click();
+    await queue.getByRole("listitem").filter({ hasText: /stock/i }).filter({ hasText: "applied" }).waitFor();
+    assert.equal((await device(target.id)).state, "in_stock");
+    assert.equal(await phone.evaluate(() => localStorage.getItem("fieldtoken.session")), null, "nobody signed in");
+  } finally {
+    await other.close();
+  }
+});

@@ -98,11 +98,35 @@ export async function startBrowser(args = []) {
     args: [...CHROMIUM_ARGS, ...args],
     viewport: { width: 412, height: 860 },
   });
+  // The MDM's Content-Security-Policy must never stop the PWA: any violation, in a page or its workers, fails
+  // the test at `close()`. Chromium reports each on the console; the event listener catches what it words
+  // differently.
+  const violations = [];
+  const csp = /Content[- ]Security[- ]Policy|CSP violation/i;
+  const watchConsole = (source, where) => source.on("console", (message) => {
+    if (csp.test(message.text())) violations.push(`${where()}: ${message.text()}`);
+  });
+  const watch = (page) => {
+    watchConsole(page, () => page.url());
+    page.on("worker", (worker) => watchConsole(worker, () => worker.url()));
+  };
+  context.pages().forEach(watch);
+  context.on("page", watch);
+  await context.addInitScript(() => {
+    addEventListener("securitypolicyviolation", (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+    });
+  });
   return {
     context,
+    /** The Content-Security-Policy violations seen so far. */
+    cspViolations: () => [...violations],
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+      if (violations.length) {
+        throw new Error(`Content-Security-Policy violations:\n${violations.join("\n")}`);
+      }
     },
   };
 }

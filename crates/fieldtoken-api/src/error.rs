@@ -101,6 +101,10 @@ server_codes! {
     BatchTooLarge = "batch_too_large" => Invalid,
     /// No credentials, or a token that is not (or no longer) valid.
     Unauthenticated = "unauthenticated" => Unauthenticated,
+    /// A device-signed sync from a device whose certificate was reset (or that never enrolled): its key is no
+    /// credential any more, and it must enrol again. Unauthenticated, not a conflict: what is missing is a valid
+    /// credential, and the remedy is the one for every 401 (get a new one, here by enrolling), not a change of state.
+    CertificateReset = "certificate_reset" => Unauthenticated,
     /// An operator's credentials that do not open a session.
     BadCredentials = "bad_credentials" => Unauthenticated,
     /// The access token's identifier is used in several organisations: the sign-in must name one.

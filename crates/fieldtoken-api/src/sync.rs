@@ -12,6 +12,23 @@ pub struct SyncRequest {
     /// The queued redemptions, in any order.
     #[cfg_attr(feature = "openapi", schema(max_items = 5000))]
     pub redemptions: Vec<SyncRedemption>,
+    /// An enrolled device's signature of the batch, when the device uploads its own redemptions without a bearer
+    /// token (see docs/FORMATS.md, "Device-signed sync"). Never together with `Authorization`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_signature: Option<DeviceSignature>,
+}
+
+/// An enrolled device's signature of the redemptions it uploads for itself.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeviceSignature {
+    /// The signer: every redemption of the batch must act on this device.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 4294967295_i64))]
+    pub device_id: i64,
+    /// The Ed25519 signature (RFC 8032, 128 hex digits) of the batch's sync message by the device's enrolled key.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9a-fA-F]{128}$"))]
+    pub signature: String,
 }
 
 /// One queued redemption.

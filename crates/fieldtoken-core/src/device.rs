@@ -10,6 +10,7 @@ use crate::action::Action;
 use crate::code::TokenCode;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{DeviceId, FleetId, OrgId};
+use crate::sync::Redemption;
 
 /// Where a device is.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -85,6 +86,44 @@ impl Certificate {
                 )
             })
     }
+
+    /// Checks an enrolled device's signature of the redemptions it uploads for itself: an Ed25519 signature,
+    /// verified strictly, of [`sync_message`] for `org`, `device` and `batch`. `forbidden` when a redemption acts on
+    /// another device (a device signs only for itself), `bad_signature` when the signature is not this key's of
+    /// exactly this batch.
+    pub fn verify_sync(
+        &self,
+        org: OrgId,
+        device: DeviceId,
+        batch: &[Redemption],
+        signature: &[u8; 64],
+    ) -> Result<()> {
+        if let Some((i, r)) = batch
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.device_id != device)
+        {
+            return Err(Error::new(
+                ErrorKind::Forbidden,
+                format!(
+                    "redemption {} acts on device {}: device {device} signs only for itself",
+                    i + 1,
+                    r.device_id
+                ),
+            ));
+        }
+        verifying_key(self.0)?
+            .verify_strict(
+                &sync_message(org, device, batch),
+                &Signature::from_bytes(signature),
+            )
+            .map_err(|_| {
+                Error::new(
+                    ErrorKind::BadSignature,
+                    format!("the signature is not device {device}'s current key's signature of this batch"),
+                )
+            })
+    }
 }
 
 fn verifying_key(bytes: [u8; 32]) -> Result<VerifyingKey> {
@@ -108,6 +147,38 @@ pub fn enrolment_message(code: &TokenCode) -> Vec<u8> {
 /// The context that opens every [`enrolment_message`], so an enrolment proof is never a valid signature of
 /// anything else.
 pub const ENROLMENT_CONTEXT: &str = "fieldtoken/enrolment/v1:";
+
+/// What an enrolled device signs to upload redemptions for itself (see `docs/FORMATS.md`, "Device-signed sync"):
+/// the ASCII bytes of [`SYNC_CONTEXT`], then its organisation, its id and the number of redemptions (each 4 bytes,
+/// big-endian), then each redemption in the order sent: its id's length (1 byte) and ASCII bytes, its token text's
+/// length (4 bytes, big-endian) and UTF-8 bytes, its device id (4 bytes) and its scan time in milliseconds since
+/// 1970 (8 bytes, signed, big-endian). Every field of every redemption is covered, so a signature is good for this
+/// exact batch only, and the redemption ids (random, and the idempotency keys) make a replay a `duplicate`.
+pub fn sync_message(org: OrgId, device: DeviceId, batch: &[Redemption]) -> Vec<u8> {
+    let mut message = Vec::with_capacity(SYNC_CONTEXT.len() + 12 + batch.len() * 100);
+    message.extend_from_slice(SYNC_CONTEXT.as_bytes());
+    message.extend_from_slice(&org.get().to_be_bytes());
+    message.extend_from_slice(&device.get().to_be_bytes());
+    message.extend_from_slice(&count_u32(batch.len()).to_be_bytes());
+    for r in batch {
+        let id = r.id.as_str().as_bytes();
+        // A redemption id is at most 64 ASCII characters (`RedemptionId::new`).
+        message.push(u8::try_from(id.len()).unwrap_or(u8::MAX));
+        message.extend_from_slice(id);
+        message.extend_from_slice(&count_u32(r.token.len()).to_be_bytes());
+        message.extend_from_slice(r.token.as_bytes());
+        message.extend_from_slice(&r.device_id.get().to_be_bytes());
+        message.extend_from_slice(&r.scanned_at.as_millis().to_be_bytes());
+    }
+    message
+}
+
+fn count_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The context that opens every [`sync_message`]: no signature of it is a valid enrolment proof, nor the reverse.
+pub const SYNC_CONTEXT: &str = "fieldtoken/sync/v1:";
 
 /// A device's own Ed25519 key, as the device keeps it: it enrols with the public half ([`DeviceKey::certificate`])
 /// and proves that it holds the secret half by signing the enrolment code ([`DeviceKey::enrolment_proof`]).
@@ -139,6 +210,12 @@ impl DeviceKey {
     /// The proof of possession sent with the enrolment: the signature of [`enrolment_message`] for `code`.
     pub fn enrolment_proof(&self, code: &TokenCode) -> [u8; 64] {
         self.0.sign(&enrolment_message(code)).to_bytes()
+    }
+
+    /// The signature that carries `batch` to the MDM as this device's own (`org` and `device` being its
+    /// organisation and id): the signature of [`sync_message`].
+    pub fn sign_sync(&self, org: OrgId, device: DeviceId, batch: &[Redemption]) -> [u8; 64] {
+        self.0.sign(&sync_message(org, device, batch)).to_bytes()
     }
 }
 

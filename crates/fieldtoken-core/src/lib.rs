@@ -69,7 +69,9 @@ pub mod token;
 pub use access::{AccessToken, AccessTokenDefinition, Actor, LifeCycleState};
 pub use action::{Action, ActionToken, TokenName, TokenStatus};
 pub use code::{TokenCode, normalize_code};
-pub use device::{Certificate, Device, DeviceKey, DeviceState, Fleet, enrolment_message};
+pub use device::{
+    Certificate, Device, DeviceKey, DeviceState, Fleet, enrolment_message, sync_message,
+};
 pub use directory::{CodeDirectory, CodeHash, DirectoryEntry, DirectoryKey};
 pub use error::{Error, ErrorClass, ErrorKind, Result};
 pub use ids::{ActionTokenId, DeviceId, Expiry, FleetId, KeyId, OrgId, Timestamp};

@@ -33,14 +33,18 @@ pub enum Permission {
     AccessTokenDelete,
     /// Administer the organisation: API tokens, custom roles, signing keys.
     Admin,
+    /// Redeem action tokens: carry operators' or devices' redemptions to the MDM (sync) and read the offline bundle
+    /// that checks them. Declared last because a variant's position is its bit; [`Permission::ALL`] sets the order.
+    ActionTokenRedeem,
 }
 
 impl Permission {
     /// Every permission, in display order.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::ActionTokenRead,
         Permission::ActionTokenCreate,
         Permission::ActionTokenDelete,
+        Permission::ActionTokenRedeem,
         Permission::DeviceRead,
         Permission::DeviceWrite,
         Permission::FleetRead,
@@ -58,6 +62,7 @@ impl Permission {
             Permission::ActionTokenRead => "fms.actiontoken.read",
             Permission::ActionTokenCreate => "fms.actiontoken.create",
             Permission::ActionTokenDelete => "fms.actiontoken.delete",
+            Permission::ActionTokenRedeem => "fms.actiontoken.redeem",
             Permission::DeviceRead => "fms.device.read",
             Permission::DeviceWrite => "fms.device.write",
             Permission::FleetRead => "fms.fleet.read",
@@ -171,6 +176,12 @@ impl PermissionSet {
     /// subset within its user's role as the role is at the time of each request.
     pub const fn intersection(self, other: PermissionSet) -> Self {
         PermissionSet(self.0 & other.0)
+    }
+
+    /// Whether a holder may download the offline bundle (every live token's name, action and expiry, every
+    /// device's serial): only who reads action tokens or redeems them.
+    pub const fn reads_offline_bundle(self) -> bool {
+        self.contains(Permission::ActionTokenRead) || self.contains(Permission::ActionTokenRedeem)
     }
 
     /// What the Action Tokens screen shows to a holder of this set.

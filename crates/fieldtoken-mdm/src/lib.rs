@@ -4,9 +4,11 @@
 //! `fieldtoken-core`. It owns storage, authentication and transport, never a product rule.
 //!
 //! Layers (docs/ARCHITECTURE.md): [`http`] (handlers, extractors, errors, the OpenAPI document) over [`store`] (the
-//! only SQL) over the core; `clock`, `seal`, `secret` and `pass_code` are leaves; `seed_demo` sits on top.
+//! only SQL) over the core; [`edge`] serves connections (timeouts); `clock`, `seal`, `secret` and `pass_code` are
+//! leaves; `seed_demo` sits on top.
 
 pub mod clock;
+pub mod edge;
 pub mod http;
 pub mod pass_code;
 pub mod seal;
@@ -16,30 +18,13 @@ pub mod store;
 mod web;
 
 use std::future::Future;
-use std::net::SocketAddr;
-
-use axum::Router;
 
 // The crate's entry points, for `main.rs` and the tests: modules inside the crate use the canonical paths.
+pub use edge::{Timeouts, serve, serve_with};
 pub use http::error::ApiError;
 pub use http::{AppState, router};
 pub use seal::MasterKey;
 pub use store::Store;
-
-/// Serves `app` until `shutdown` completes, then lets requests in flight finish.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    // The client's address reaches handlers for the audit log.
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-}
 
 /// Completes on Ctrl-C or SIGTERM, the two ways a server is asked to stop.
 ///

@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use fieldtoken_core::LinkBase;
 use fieldtoken_mdm::http::limits::{Limits, Rate};
-use fieldtoken_mdm::{MasterKey, Store, clock, seal};
+use fieldtoken_mdm::{MasterKey, Store, Timeouts, clock, seal};
 
 /// The reference MDM of fieldtoken: action tokens, devices, fleets, and the operators' PWA.
 #[derive(Parser)]
@@ -66,7 +66,8 @@ enum Command {
     },
 }
 
-/// Rate limits per client (its API token, else its IP address); 0 turns a limit off.
+/// Limits on clients: rates per client (its API token, else its IP address; 0 turns a rate off), and how long a
+/// client may take to send a request (slower clients are dropped).
 #[derive(clap::Args)]
 struct LimitArgs {
     /// Sync requests per client per window (also the burst).
@@ -78,6 +79,12 @@ struct LimitArgs {
     /// The window of both limits, in seconds.
     #[arg(long, env = "FIELDTOKEN_LIMIT_WINDOW", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     limit_window: u64,
+    /// Seconds a connection may take to send a request's headers (and stay idle between requests).
+    #[arg(long, env = "FIELDTOKEN_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Seconds a request's body may take to arrive after its headers.
+    #[arg(long, env = "FIELDTOKEN_BODY_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    body_timeout: u64,
 }
 
 impl LimitArgs {
@@ -86,6 +93,13 @@ impl LimitArgs {
         Limits {
             sync: Rate::new(self.sync_limit, window),
             guesses: Rate::new(self.guess_limit, window),
+        }
+    }
+
+    fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            headers: Duration::from_secs(self.header_timeout),
+            body: Duration::from_secs(self.body_timeout),
         }
     }
 }
@@ -109,18 +123,7 @@ async fn main() -> ExitCode {
             public_url,
             demo,
             limits,
-        } => {
-            serve(
-                &db,
-                listen,
-                web,
-                master_key,
-                public_url,
-                demo,
-                limits.limits(),
-            )
-            .await
-        }
+        } => serve(&db, listen, web, master_key, public_url, demo, &limits).await,
         Command::SeedDemo {
             org,
             db,
@@ -152,7 +155,7 @@ async fn serve(
     master_key: Option<PathBuf>,
     public_url: Option<String>,
     demo: bool,
-    limits: Limits,
+    limits: &LimitArgs,
 ) -> Result<(), String> {
     let (store, master) = open(db_url, master_key).await?;
     let listener = tokio::net::TcpListener::bind(listen)
@@ -191,7 +194,8 @@ async fn serve(
         None
     };
     let app = fieldtoken_mdm::router(
-        fieldtoken_mdm::AppState::new(store.clone(), master, link_base).with_limits(limits),
+        fieldtoken_mdm::AppState::new(store.clone(), master, link_base)
+            .with_limits(limits.limits()),
         &web,
     );
     // Tests and scripts read this line to learn the port: keep its shape.
@@ -211,7 +215,7 @@ async fn serve(
         );
         println!();
     }
-    fieldtoken_mdm::serve(listener, app, shutdown)
+    fieldtoken_mdm::serve_with(listener, app, limits.timeouts(), shutdown)
         .await
         .map_err(|e| format!("serving: {e}"))?;
     store.close().await;

@@ -59,12 +59,57 @@ async fn cache_headers(request: Request<Body>, next: Next) -> Response {
     if response.status().is_success() {
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
-        headers.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
     }
     response
+}
+
+/// The Content-Security-Policy of every answer. Scripts come from this origin, plus the inline scripts of the two
+/// shells by their hashes (Trunk's loader, whose file names change with every build, and the service worker's
+/// glue), read from `dir` once at start: restart the server after a new build. `'wasm-unsafe-eval'` lets the apps
+/// and the scan worker compile their wasm; nothing allows `eval`. Images may also be `data:` and `blob:` URLs (drawn
+/// QR codes; an image runs no script). The camera and NFC need no source.
+pub fn content_security_policy(dir: &Path) -> String {
+    let mut scripts = String::from("'self' 'wasm-unsafe-eval'");
+    for shell in ["index.html", "admin/index.html"] {
+        if let Ok(html) = std::fs::read_to_string(dir.join(shell)) {
+            for script in inline_scripts(&html) {
+                scripts.push_str(&format!(" 'sha256-{}'", script_hash(script)));
+            }
+        }
+    }
+    format!(
+        "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; \
+         worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// The texts of the `<script>` elements without a `src`, as the browser hashes them (between the tags, as is).
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let attributes = &after[..open_end];
+        let body = &after[open_end + 1..];
+        let Some(close) = body.find("</script") else {
+            break;
+        };
+        if !attributes.contains("src=") {
+            scripts.push(&body[..close]);
+        }
+        rest = &body[close..];
+    }
+    scripts
+}
+
+fn script_hash(script: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()))
 }
 
 /// Whether a path is one of the admin app's client routes (`/admin`, `/admin/...`).
@@ -84,7 +129,14 @@ fn is_hashed(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_admin, is_hashed};
+    use super::{inline_scripts, is_admin, is_hashed};
+
+    #[test]
+    fn inline_scripts_are_those_without_src() {
+        let html = "<script type=\"module\">\nimport a;\n</script><script src=\"/x.js\"></script>\
+                    <SCRIPT>ignored</SCRIPT><script>b()</script>";
+        assert_eq!(inline_scripts(html), ["\nimport a;\n", "b()"]);
+    }
 
     #[test]
     fn admin_routes_get_the_admin_app() {

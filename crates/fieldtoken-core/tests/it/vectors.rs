@@ -35,7 +35,120 @@ fn vectors() -> Vec<(&'static str, String)> {
         ("device public key", hex(&device.certificate().to_bytes())),
         ("enrolment message", hex(&enrolment_message(&code()))),
         ("enrolment proof", hex(&device.enrolment_proof(&code()))),
+        (
+            "sync message",
+            hex(&sync_message(org(), sync_device(), &sync_batch())),
+        ),
+        (
+            "sync signature",
+            hex(&device.sign_sync(org(), sync_device(), &sync_batch())),
+        ),
     ]
+}
+
+/// The device of the sync vector: 42, of organisation 7.
+fn sync_device() -> DeviceId {
+    DeviceId::new(42).unwrap()
+}
+
+/// The batch of the sync vector: the token's code, scanned by device 42 at 2026-12-31T23:00:00Z.
+fn sync_batch() -> Vec<Redemption> {
+    vec![Redemption {
+        id: RedemptionId::new("r-1").unwrap(),
+        token: code().to_string(),
+        device_id: sync_device(),
+        scanned_at: Timestamp::from_millis(1_798_758_000_000),
+    }]
+}
+
+#[test]
+fn sync_signature_binds_the_batch_and_the_device() {
+    let device = DeviceKey::from_seed(DEVICE_SEED);
+    let certificate = device.certificate();
+    let batch = sync_batch();
+    let signature = device.sign_sync(org(), sync_device(), &batch);
+    assert_eq!(
+        certificate.verify_sync(org(), sync_device(), &batch, &signature),
+        Ok(())
+    );
+    let mut later = batch.clone();
+    later[0].scanned_at = later[0].scanned_at.plus_millis(1);
+    let mut other_token = batch.clone();
+    other_token[0].token.push('0');
+    let mut other_id = batch.clone();
+    other_id[0].id = RedemptionId::new("r-2").unwrap();
+    let mut longer = batch.clone();
+    longer.push(batch[0].clone());
+    let other_device = DeviceId::new(43).unwrap();
+    let mut for_other = batch.clone();
+    for_other[0].device_id = other_device;
+    let cases: [(&str, OrgId, DeviceId, &Vec<Redemption>, &str); 7] = [
+        (
+            "another scan time",
+            org(),
+            sync_device(),
+            &later,
+            "bad_signature",
+        ),
+        (
+            "another token",
+            org(),
+            sync_device(),
+            &other_token,
+            "bad_signature",
+        ),
+        (
+            "another id",
+            org(),
+            sync_device(),
+            &other_id,
+            "bad_signature",
+        ),
+        (
+            "one more redemption",
+            org(),
+            sync_device(),
+            &longer,
+            "bad_signature",
+        ),
+        (
+            "another organisation",
+            other_org(),
+            sync_device(),
+            &batch,
+            "bad_signature",
+        ),
+        (
+            "another signer",
+            org(),
+            other_device,
+            &for_other,
+            "bad_signature",
+        ),
+        (
+            "a redemption for another device",
+            org(),
+            sync_device(),
+            &for_other,
+            "forbidden",
+        ),
+    ];
+    for (what, org, signer, batch, code) in cases {
+        assert_eq!(
+            certificate
+                .verify_sync(org, signer, batch, &signature)
+                .map_err(|e| e.code()),
+            Err(code),
+            "{what}"
+        );
+    }
+    // An enrolment proof is never a sync signature, whatever the batch.
+    let proof = device.enrolment_proof(&code());
+    assert!(
+        certificate
+            .verify_sync(org(), sync_device(), &batch, &proof)
+            .is_err()
+    );
 }
 
 /// The code table of FORMATS.md: bytes and canonical code, as a table row.

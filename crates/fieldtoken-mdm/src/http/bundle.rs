@@ -16,7 +16,7 @@ use fieldtoken_api::bundle::{
     TokenName,
 };
 use fieldtoken_api::devices::{Device as WireDevice, Fleet as WireFleet};
-use fieldtoken_core::{CodeDirectory, DeviceId, KeyRing, OfflineBundle};
+use fieldtoken_core::{CodeDirectory, DeviceId, ErrorKind, KeyRing, OfflineBundle};
 
 use super::doc::{Always, Guarded};
 use crate::clock::{now, rfc3339};
@@ -27,7 +27,8 @@ use crate::store;
 
 /// The organisation's offline bundle.
 ///
-/// Any valid token. Versioned: the ETag carries `version`, so `If-None-Match` with it gets 304 while nothing a
+/// Permission `fms.actiontoken.read` or `fms.actiontoken.redeem`, or an operator session (else 403): the bundle
+/// names every live token and every device's serial. Versioned: the ETag carries `version`, so `If-None-Match` with it gets 304 while nothing a
 /// phone's checks depend on has changed.
 #[utoipa::path(get, path = "/v1/offline-bundle", tag = "phones",
     params(("If-None-Match" = Option<String>, Header, description = "The ETag of the bundle the phone holds")),
@@ -41,6 +42,17 @@ pub async fn offline_bundle(
     p: Principal,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    if p.operator.is_none() && !p.permissions.reads_offline_bundle() {
+        tracing::info!(
+            token_id = p.token_id,
+            "refused: the offline bundle needs an operator session, fms.actiontoken.read or fms.actiontoken.redeem"
+        );
+        return Err(ApiError::core(
+            ErrorKind::Forbidden,
+            "the offline bundle needs an operator session or the permission fms.actiontoken.read or \
+             fms.actiontoken.redeem",
+        ));
+    }
     // One read transaction: the version and the content come from the same snapshot.
     let mut tx = state.store.read().await?;
     let revision = store::orgs::revision(&mut tx, p.org).await?;

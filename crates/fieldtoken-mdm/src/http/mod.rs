@@ -106,14 +106,37 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .with_state(state);
-    Router::new()
-        .nest("/api", api)
-        .merge(web::router(web_dir))
+    let router = Router::new().nest("/api", api).merge(web::router(web_dir));
+    security_headers(router, &web::content_security_policy(web_dir))
         .layer(CompressionLayer::new())
         // The last layer runs first: a request gets its id (the client's, or a new UUID) before its log span opens.
         .layer(request_log::trace())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The headers every answer carries, API and PWA alike: the content policy (scripts only from this origin and
+/// the PWA's own inline scripts, wasm compiled, no frames), no embedding, no referrer, no type sniffing.
+fn security_headers(router: Router, policy: &str) -> Router {
+    let policy = HeaderValue::from_str(policy)
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"));
+    router
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            policy,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
 }
 
 /// Health and who the caller is.

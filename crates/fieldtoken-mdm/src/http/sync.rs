@@ -6,13 +6,15 @@
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use fieldtoken_api::sync::{SyncRequest, SyncResponse, SyncResult};
+use fieldtoken_api::sync::{DeviceSignature, SyncRequest, SyncResponse, SyncResult};
 use fieldtoken_api::{ErrorBody, ServerCode, Time};
 use fieldtoken_core::sync::sync_mark;
-use fieldtoken_core::{DeviceId, ErrorKind, Redemption, RedemptionId, decide_batch};
+use fieldtoken_core::{
+    Device, DeviceId, ErrorKind, OrgId, Permission, Redemption, RedemptionId, decide_batch,
+};
 
 use super::doc::{Always, Stateful, WithBody};
-use super::extract::Body;
+use super::extract::{Body, Peer};
 use crate::clock::{now, request_time, rfc3339};
 use crate::http::AppState;
 use crate::http::auth::{MaybePrincipal, Principal};
@@ -67,8 +69,10 @@ fn parse_batch(request: SyncRequest) -> Result<Vec<Redemption>, ApiError> {
         .collect()
 }
 
-/// The caller of a sync, after its request was counted against its sync budget (its API token's, or its address's
-/// when anonymous); the count comes before the body is read, so a refused request costs no parsing.
+/// The bearer caller of a sync, if any, after its request was counted against its sync budget (its API token's, or
+/// its address's for a device signing for itself); the count comes before the body is read, so a refused request
+/// costs no parsing. A bearer caller may sync when it is an operator session or holds `fms.actiontoken.redeem`
+/// (403 before the body is read otherwise); without a bearer token the body must carry a device signature.
 pub struct SyncCaller(pub Option<Principal>);
 
 impl FromRequestParts<AppState> for SyncCaller {
@@ -76,6 +80,11 @@ impl FromRequestParts<AppState> for SyncCaller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let MaybePrincipal(principal) = MaybePrincipal::from_request_parts(parts, state).await?;
+        if let Some(p) = &principal
+            && p.operator.is_none()
+        {
+            p.require(Permission::ActionTokenRedeem)?;
+        }
         let client = principal
             .as_ref()
             .map_or_else(|| Client::of_peer(parts), |p| Client::Token(p.token_id));
@@ -84,26 +93,118 @@ impl FromRequestParts<AppState> for SyncCaller {
     }
 }
 
+/// Who carries a batch: a bearer token (an operator session or an API token holding `fms.actiontoken.redeem`), or
+/// an enrolled device that signed it for itself.
+enum Carrier {
+    Bearer(Principal),
+    Device(Device),
+}
+
+impl Carrier {
+    fn org(&self) -> OrgId {
+        match self {
+            Carrier::Bearer(p) => p.org,
+            Carrier::Device(d) => d.org,
+        }
+    }
+}
+
+/// The signature's device, checked inside the sync's transaction against its current certificate (see
+/// docs/FORMATS.md, "Device-signed sync"): 401 `unauthenticated` for an unknown device or a bad signature, 401
+/// `certificate_reset` for a device without a certificate, 403 `forbidden` for a redemption of another device.
+async fn signing_device(
+    conn: &mut store::Conn,
+    signature: &DeviceSignature,
+    batch: &[Redemption],
+) -> Result<Device, ApiError> {
+    let refused = || {
+        ApiError::unauthenticated(
+            "the device signature is not the signature of this batch by an enrolled device's current key",
+        )
+    };
+    let bytes = hex::decode(signature.signature.trim())
+        .ok()
+        .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
+        .ok_or_else(|| {
+            ApiError::server(
+                ServerCode::InvalidBody,
+                "device_signature.signature is an Ed25519 signature in 128 hex digits",
+            )
+        })?;
+    let signer = DeviceId::from_i64(signature.device_id)?;
+    let device = store::enrolment::device(conn, None, i64::from(signer.get()))
+        .await?
+        .ok_or_else(refused)?;
+    let Some(certificate) = device.certificate else {
+        tracing::info!(device = %signer, "refused: a device signature from a device without a certificate");
+        return Err(ApiError::server(
+            ServerCode::CertificateReset,
+            format!(
+                "device {signer} has no certificate (it was reset, or the device never enrolled): enrol it again to sync as this device"
+            ),
+        ));
+    };
+    certificate
+        .verify_sync(device.org, signer, batch, &bytes)
+        .map_err(|error| match error.kind() {
+            ErrorKind::Forbidden => ApiError::from(error),
+            // `bad_signature`, or `bad_format` for a stored certificate that is no key (seeded demo devices).
+            _ => {
+                tracing::info!(device = %signer, "refused: a device signature that does not verify");
+                refused()
+            }
+        })?;
+    Ok(device)
+}
+
 /// Uploads queued redemptions; answers the server's decision on each, in order.
 ///
-/// Anonymous, or any valid token (then only its organisation's devices are acted on, and the clock rule uses its
-/// previous sync). One transaction per batch of at most 5000; idempotent by redemption id: an id sent again with the
-/// same payload is `duplicate`, with another payload the batch is refused with 409 `idempotency_conflict` and
-/// nothing is applied. Rate limited per client (429).
+/// Never anonymous: Permission `fms.actiontoken.redeem` (an API token without it is 403), an operator session, or, with no
+/// bearer token, an enrolled device's signature of the batch in `device_signature` (docs/FORMATS.md, "Device-signed
+/// sync"), which acts only on that device. No credential, an unknown device or a bad signature is 401
+/// `unauthenticated`; a device whose certificate was reset is 401 `certificate_reset` until it enrols again; a device
+/// signature with a redemption for another device is 403 `forbidden`. Only the carrier's organisation's devices are
+/// acted on. One transaction per batch of at most 5000; idempotent by redemption id: an id sent again with the same
+/// payload is `duplicate`, with another payload the batch is refused with 409 `idempotency_conflict` and nothing is
+/// applied. Rate limited per client (429).
 #[utoipa::path(post, path = "/v1/sync", tag = "phones", security((), ("bearer" = [])),
     request_body = SyncRequest,
     responses((status = 200, description = "One result per redemption, in order", body = SyncResponse),
-        (status = 401, description = "A token that is not (or no longer) valid", body = ErrorBody),
+        (status = 401, description = "No credential, a token that is not (or no longer) valid, a device signature that does not verify, or `certificate_reset`", body = ErrorBody),
+        (status = 403, description = "A token without `fms.actiontoken.redeem`, or a device signature over another device's redemption", body = ErrorBody),
         WithBody, Stateful, Always))]
 pub async fn sync(
     State(state): State<AppState>,
     SyncCaller(principal): SyncCaller,
-    Body(request): Body<SyncRequest>,
+    Peer(peer): Peer,
+    Body(mut request): Body<SyncRequest>,
 ) -> Result<Json<SyncResponse>, ApiError> {
+    // Who claims to carry the batch is settled before the body is parsed and the write lock taken; a device's claim
+    // is checked inside the transaction, against the certificate the sync sees.
+    let claimed = match (principal, request.device_signature.take()) {
+        (Some(p), None) => Ok(p),
+        (None, Some(signature)) => Err(signature),
+        // Two credentials: which one carries the batch is unclear, so neither does (401, as for any credential
+        // that does not authenticate; the document cannot state "not both" across a header and the body).
+        (Some(_), Some(_)) => {
+            return Err(ApiError::unauthenticated(
+                "send either a bearer token or a device signature, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(ApiError::unauthenticated(
+                "a sync needs a carrier: an operator session, an API token holding fms.actiontoken.redeem, or the enrolled device's signature of the batch",
+            ));
+        }
+    };
     let batch = parse_batch(request)?;
     let mut tx = state.store.write().await?;
+    let carrier = match claimed {
+        Ok(p) => Carrier::Bearer(p),
+        Err(signature) => Carrier::Device(signing_device(&mut tx, &signature, &batch).await?),
+    };
     let now = now();
-    let scope = principal.as_ref().map(|p| p.org);
+    let scope = Some(carrier.org());
     let server = store::redemptions::load(&mut tx, &state.master, &batch, scope)
         .await?
         .map_err(|IdConflict(id)| {
@@ -114,26 +215,36 @@ pub async fn sync(
                 ),
             )
         })?;
-    let previous_sync = match &principal {
-        Some(p) => store::redemptions::previous_sync(&mut tx, p.token_id).await?,
-        None => None,
+    let previous_sync = match &carrier {
+        Carrier::Bearer(p) => store::redemptions::previous_sync(&mut tx, p.token_id).await?,
+        Carrier::Device(_) => None,
     };
 
     let outcome = decide_batch(&server, now, previous_sync, &batch);
 
     // The clock rule's mark is the core's to decide: the newest accepted scan, not this request's time, so a phone
     // may upload one queue in several batches.
-    let mark = principal
-        .as_ref()
-        .and_then(|_| sync_mark(previous_sync, now, &batch, &outcome.results));
-    let sender = Sender {
-        api_token: principal.as_ref().map(|p| p.token_id),
-        org: scope,
-        operator: principal.as_ref().and_then(|p| p.operator),
-        actor: principal
-            .as_ref()
-            .map(Actor::from)
-            .unwrap_or_else(|| Actor::system("sync")),
+    let mark = match &carrier {
+        Carrier::Bearer(_) => sync_mark(previous_sync, now, &batch, &outcome.results),
+        Carrier::Device(_) => None,
+    };
+    let sender = match &carrier {
+        Carrier::Bearer(p) => Sender {
+            api_token: Some(p.token_id),
+            org: scope,
+            operator: p.operator,
+            actor: Actor::from(p),
+        },
+        Carrier::Device(d) => Sender {
+            api_token: None,
+            org: scope,
+            operator: None,
+            actor: Actor {
+                id: None,
+                name: format!("device {}", d.id),
+                remote: peer.map(|addr| addr.ip().to_string()),
+            },
+        },
     };
     store::redemptions::record(&mut tx, &batch, &server, &outcome, &sender, mark, now).await?;
     tx.commit().await?;

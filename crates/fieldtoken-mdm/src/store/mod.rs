@@ -133,6 +133,38 @@ impl Tx {
     }
 }
 
+/// Creates the database file empty (SQLite makes it a database) with mode 0600 when it is missing: it holds
+/// sealed keys, codes' hashes and the audit log, for this server's user only.
+fn create_private(file: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(file) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
+/// Sets mode 0600 on the database file and on its WAL and shared-memory files where they exist.
+fn make_private(file: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mut path = file.as_os_str().to_owned();
+        path.push(suffix);
+        match std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(error),
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating when missing) and migrates the database at `url`, e.g. `sqlite://data/fieldtoken.db`.
     pub async fn open(url: &str) -> Result<Store> {
@@ -149,10 +181,20 @@ impl Store {
         {
             std::fs::create_dir_all(parent).map_err(|e| StoreError::Unavailable(e.into()))?;
         }
+        let file = options.get_filename().to_path_buf();
+        let on_disk = file.as_os_str() != ":memory:";
+        if on_disk {
+            create_private(&file).map_err(|e| StoreError::Unavailable(e.into()))?;
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
+        if on_disk {
+            // SQLite gives the WAL and shared-memory files the database file's mode; a database made before
+            // files were created private is made private here.
+            make_private(&file).map_err(|e| StoreError::Unavailable(e.into()))?;
+        }
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await

@@ -131,13 +131,45 @@ async fn every_endpoint_tells_401_from_403() {
             call(&server, method.clone(), &path, Some(&with), body.clone()).await;
         assert!(status.is_success(), "{method} {path}: {status} {answer}");
     }
-    // The offline bundle and /me need only a valid token.
+    // /me needs only a valid token.
     let nothing = token_with(&server, &admin, &[]).await;
-    for path in ["/api/v1/offline-bundle", "/api/v1/me"] {
-        let (status, _) = call(&server, Method::GET, path, None, None).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
-        let (status, _) = call(&server, Method::GET, path, Some(&nothing), None).await;
-        assert_eq!(status, StatusCode::OK, "{path}");
+    let (status, _) = call(&server, Method::GET, "/api/v1/me", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = call(&server, Method::GET, "/api/v1/me", Some(&nothing), None).await;
+    assert_eq!(status, StatusCode::OK);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_offline_bundle_is_only_for_who_reads_or_redeems_tokens() {
+    // Issue 18: "a token with no permission at all downloads the offline bundle: every live token's name, action
+    // and expiry, every device serial". (An operator session reads it too: access.rs,
+    // operators_sign_in_only_with_effective_tokens.)
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    let path = "/api/v1/offline-bundle";
+    let (status, _) = call(&server, Method::GET, path, None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for permissions in [
+        &[][..],
+        &["fms.device.read", "fms.fleet.read"],
+        &["fms.actiontoken.create", "fms.actiontoken.delete"],
+        &["fms.admin"],
+    ] {
+        let token = token_with(&server, &admin, permissions).await;
+        let (status, answer) = call(&server, Method::GET, path, Some(&token), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{permissions:?}: {answer}");
+        assert_eq!(answer["error"]["code"], "forbidden", "{permissions:?}");
+        assert!(answer.get("devices").is_none(), "{permissions:?}");
+    }
+    for permission in ["fms.actiontoken.read", "fms.actiontoken.redeem"] {
+        let token = token_with(&server, &admin, &[permission]).await;
+        let (status, bundle) = call(&server, Method::GET, path, Some(&token), None).await;
+        assert_eq!(status, StatusCode::OK, "{permission}: {bundle}");
+        assert!(
+            !bundle["devices"].as_array().unwrap().is_empty(),
+            "{permission}"
+        );
     }
     server.stop().await;
 }

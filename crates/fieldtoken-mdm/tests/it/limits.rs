@@ -126,13 +126,15 @@ async fn sync_requests_are_limited_per_client() {
     let server = TestServer::start_with_limits(tight()).await;
     let admin = server.seed("Acme").await;
     let (one, two) = two_clients(&server);
+    // Without a bearer token (a device signing for itself) the address's budget is spent, even by a request then
+    // refused for want of a carrier.
     for _ in 0..3 {
-        assert_status(&one.sync(None).await, StatusCode::OK);
+        assert_status(&one.sync(None).await, StatusCode::UNAUTHORIZED);
     }
     let wait = assert_limited(&one.sync(None).await);
 
     // Another address, and a signed-in client on the same address, have their own budgets.
-    assert_status(&two.sync(None).await, StatusCode::OK);
+    assert_status(&two.sync(None).await, StatusCode::UNAUTHORIZED);
     for _ in 0..3 {
         assert_status(&one.sync(Some(&admin)).await, StatusCode::OK);
     }
@@ -145,7 +147,7 @@ async fn sync_requests_are_limited_per_client() {
     let answer = one.sync(None).await;
     assert_eq!(
         answer.status,
-        StatusCode::OK,
+        StatusCode::UNAUTHORIZED,
         "allowed again after Retry-After: {}",
         answer.body
     );
@@ -187,13 +189,11 @@ async fn failed_bearer_tokens_are_limited_per_address() {
 async fn the_default_limits_let_a_phone_upload_its_queue() {
     let server = TestServer::start().await;
     let admin = server.seed("Acme").await;
-    // More requests than the benchmark's 10 batches, back to back, anonymous and signed in.
-    for bearer in [None, Some(admin.as_str())] {
-        for _ in 0..20 {
-            let batch = Some(json!({ "redemptions": [] }));
-            let (status, body) = call(&server, Method::POST, "/api/v1/sync", bearer, batch).await;
-            assert_eq!(status, StatusCode::OK, "{body}");
-        }
+    // More requests than the benchmark's 10 batches, back to back.
+    for _ in 0..20 {
+        let batch = Some(json!({ "redemptions": [] }));
+        let (status, body) = call(&server, Method::POST, "/api/v1/sync", Some(&admin), batch).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
     }
     server.stop().await;
 }

@@ -2,7 +2,9 @@
 
 mod access;
 mod api;
+mod carriers;
 mod credentials;
+mod edge;
 mod enrolment;
 mod keys;
 mod limits;

@@ -38,6 +38,19 @@ impl TestServer {
 
     /// [`TestServer::start`] with these rate limits.
     pub async fn start_with_limits(limits: fieldtoken_mdm::http::limits::Limits) -> TestServer {
+        TestServer::start_with(limits, fieldtoken_mdm::Timeouts::default()).await
+    }
+
+    /// [`TestServer::start`] with these timeouts for slow clients.
+    #[allow(dead_code)]
+    pub async fn start_with_timeouts(timeouts: fieldtoken_mdm::Timeouts) -> TestServer {
+        TestServer::start_with(fieldtoken_mdm::http::limits::Limits::default(), timeouts).await
+    }
+
+    async fn start_with(
+        limits: fieldtoken_mdm::http::limits::Limits,
+        timeouts: fieldtoken_mdm::Timeouts,
+    ) -> TestServer {
         let dir = tempfile::tempdir().expect("temporary directory");
         let web = dir.path().join("dist");
         write_pwa(&web);
@@ -62,7 +75,7 @@ impl TestServer {
         );
         let master = std::sync::Arc::new(store.master_key(&key_path).await.expect("master key"));
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(fieldtoken_mdm::serve(listener, app, async {
+        let task = tokio::spawn(fieldtoken_mdm::serve_with(listener, app, timeouts, async {
             let _ = stopped.await;
         }));
         TestServer {
@@ -99,13 +112,17 @@ impl TestServer {
     }
 }
 
+/// The operator's shell's inline script (Trunk's loader stands for it): the CSP must allow it by its hash.
+#[allow(dead_code)]
+pub const INLINE_SCRIPT: &str = "window.started = true;";
+
 /// The files of a Trunk build that the server treats differently: the operator's shell, a hashed script,
 /// the worker, and the admin's shell.
 fn write_pwa(web: &Path) {
     std::fs::create_dir_all(web).unwrap();
     std::fs::write(
         web.join("index.html"),
-        "<!doctype html><title>fieldtoken</title>",
+        format!("<!doctype html><title>fieldtoken</title><script>{INLINE_SCRIPT}</script>"),
     )
     .unwrap();
     std::fs::write(web.join("fieldtoken-pwa-0123456789abcdef.js"), "export {};").unwrap();

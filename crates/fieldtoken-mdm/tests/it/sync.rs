@@ -122,7 +122,7 @@ async fn sync_applies_once_latest_scan_wins_and_every_reason_is_stable() {
         ),
         json!({ "id": "r-rfc3339", "token": fleet["code"], "device_id": devices[2], "scanned_at": "2020-01-01T00:00:00Z" }),
     ];
-    let (status, answer) = sync(&server, None, batch.clone()).await;
+    let (status, answer) = sync(&server, Some(&admin), batch.clone()).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(
         statuses(&answer),
@@ -158,7 +158,7 @@ async fn sync_applies_once_latest_scan_wins_and_every_reason_is_stable() {
     assert_eq!(d1["state"], "in_repair");
 
     // A retry of the whole batch changes nothing.
-    let (status, again) = sync(&server, None, batch).await;
+    let (status, again) = sync(&server, Some(&admin), batch).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         statuses(&again)
@@ -179,12 +179,13 @@ async fn sync_applies_once_latest_scan_wins_and_every_reason_is_stable() {
     .await;
     let (_, answer) = sync(
         &server,
-        None,
+        Some(&admin),
         vec![redemption(
             "r-deleted",
             repair["qr"]["new"].as_str().unwrap(),
             devices[3],
-            now,
+            // After the carrier's previous sync (the admin's), so that the clock rule does not answer first.
+            now_ms(),
         )],
     )
     .await;
@@ -201,7 +202,7 @@ async fn a_reused_id_with_another_payload_is_refused_whole() {
     let now = now_ms();
     let (status, _) = sync(
         &server,
-        None,
+        Some(&admin),
         vec![redemption("same-id", code, devices[0], now)],
     )
     .await;
@@ -209,7 +210,7 @@ async fn a_reused_id_with_another_payload_is_refused_whole() {
     // Same id, other device; the other redemption of the batch must not be applied either.
     let (status, answer) = sync(
         &server,
-        None,
+        Some(&admin),
         vec![
             redemption("fresh", code, devices[1], now),
             redemption("same-id", code, devices[2], now),
@@ -220,7 +221,7 @@ async fn a_reused_id_with_another_payload_is_refused_whole() {
     assert_eq!(answer["error"]["code"], "idempotency_conflict");
     let (_, answer) = sync(
         &server,
-        None,
+        Some(&admin),
         vec![redemption("fresh", code, devices[1], now)],
     )
     .await;
@@ -232,7 +233,7 @@ async fn a_reused_id_with_another_payload_is_refused_whole() {
     // Within one batch too.
     let (status, _) = sync(
         &server,
-        None,
+        Some(&admin),
         vec![
             redemption("twice", code, devices[1], now),
             redemption("twice", code, devices[1], now - 1),
@@ -260,7 +261,7 @@ async fn the_same_batch_sent_concurrently_applies_exactly_once() {
             )
         })
         .collect();
-    let answers = futures_join(&server, batch, 8).await;
+    let answers = futures_join(&server, &admin, batch, 8).await;
     let mut applied_total = 0;
     let mut first = None;
     for answer in &answers {
@@ -295,14 +296,21 @@ async fn the_same_batch_sent_concurrently_applies_exactly_once() {
     server.stop().await;
 }
 
-async fn futures_join(server: &TestServer, batch: Vec<Value>, clients: usize) -> Vec<Value> {
+async fn futures_join(
+    server: &TestServer,
+    bearer: &str,
+    batch: Vec<Value>,
+    clients: usize,
+) -> Vec<Value> {
     let mut tasks = Vec::new();
     for _ in 0..clients {
         let url = format!("{}/api/v1/sync", server.url);
         let body = json!({ "redemptions": batch });
+        let bearer = bearer.to_owned();
         tasks.push(tokio::spawn(async move {
             let response = reqwest::Client::new()
                 .post(url)
+                .bearer_auth(bearer)
                 .json(&body)
                 .send()
                 .await
@@ -327,10 +335,10 @@ async fn organisations_never_act_on_or_see_each_others_devices() {
     let (_, b_devices) = fixtures(&server, &b).await;
     let now = now_ms();
     let code = a_tokens[0]["code"].as_str().unwrap();
-    // Anonymous: the core refuses the other organisation's token on B's device.
+    // Signed in as B: the core refuses the other organisation's token on B's device.
     let (_, answer) = sync(
         &server,
-        None,
+        Some(&b),
         vec![redemption("x-1", code, b_devices[0], now)],
     )
     .await;
@@ -471,7 +479,11 @@ fn a_server_killed_mid_batch_leaves_no_partial_write() {
         .collect();
     let body = json!({ "redemptions": batch });
     runtime.block_on(async {
-        let send = client.post(format!("{url}/api/v1/sync")).json(&body).send();
+        let send = client
+            .post(format!("{url}/api/v1/sync"))
+            .bearer_auth(&admin)
+            .json(&body)
+            .send();
         // Kill the server while the request is being read or decided.
         let kill = async {
             tokio::time::sleep(std::time::Duration::from_millis(150)).await;
@@ -485,6 +497,7 @@ fn a_server_killed_mid_batch_leaves_no_partial_write() {
     let answer: Value = runtime.block_on(async {
         client
             .post(format!("{url}/api/v1/sync"))
+            .bearer_auth(&admin)
             .json(&body)
             .send()
             .await

@@ -10,7 +10,9 @@
 //! before WebCrypto keys does. The page says which kind the phone holds, so an admin knows.
 
 use fieldtoken_api::enrolment::{EnrolRequest, EnrolledDevice};
-use fieldtoken_core::{DeviceId, DeviceKey, TokenCode, enrolment_message};
+use fieldtoken_core::{
+    DeviceId, DeviceKey, OrgId, Redemption, TokenCode, enrolment_message, sync_message,
+};
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -145,6 +147,55 @@ fn hex(bytes: &[u8]) -> String {
 /// This phone as a device, if it enrolled.
 pub async fn this_device() -> Option<ThisDevice> {
     ThisDevice::from_kept(&store::load_value(store::DEVICE_KEY).await.ok()?)
+}
+
+/// This device's signature of `batch` (redemptions for itself, in the order sent) as a member of `org`, with the key
+/// it enrolled with (docs/FORMATS.md, "Device-signed sync"): `Ok(None)` when this phone is not enrolled, `Err` in
+/// words when its key cannot sign. The batch carries itself to the MDM without anyone signed in.
+pub async fn sign_sync(
+    org: OrgId,
+    batch: &[Redemption],
+) -> Result<Option<(DeviceId, [u8; 64])>, String> {
+    let Ok(kept) = store::load_value(store::DEVICE_KEY).await else {
+        return Ok(None);
+    };
+    let Some(this) = ThisDevice::from_kept(&kept) else {
+        return Ok(None);
+    };
+    let Ok(id) = DeviceId::new(this.id) else {
+        return Ok(None);
+    };
+    if let Some(text) = kept.as_string() {
+        let record: SeedRecord = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        let seed: [u8; 32] = fieldtoken_core::hex::decode_array(&record.seed)
+            .map_err(|_| "this phone's kept key is damaged: enrol it again".to_owned())?;
+        return Ok(Some((
+            id,
+            DeviceKey::from_seed(seed).sign_sync(org, id, batch),
+        )));
+    }
+    let private_key: CryptoKey = Reflect::get(&kept, &"keys".into())
+        .and_then(|keys| Reflect::get(&keys, &"privateKey".into()))
+        .map_err(|e| described(&e))?
+        .unchecked_into();
+    let subtle = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.subtle())
+        .ok_or("this browser has no WebCrypto here")?;
+    let message = sync_message(org, id, batch);
+    let signature = settled(subtle.sign_with_str_and_u8_array(ED25519, &private_key, &message))
+        .await
+        .map_err(|e| {
+            format!(
+                "this browser could not sign with the device key ({})",
+                described(&e)
+            )
+        })?;
+    let signature: [u8; 64] = Uint8Array::new(&signature)
+        .to_vec()
+        .try_into()
+        .map_err(|_| "this browser made an Ed25519 signature of the wrong length".to_owned())?;
+    Ok(Some((id, signature)))
 }
 
 /// A key made for one enrolment: what the MDM gets, and what the phone keeps once the MDM has it.

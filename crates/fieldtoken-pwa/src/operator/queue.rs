@@ -7,12 +7,16 @@
 
 use std::time::Duration;
 
-use fieldtoken_api::sync::SyncRequest;
+use fieldtoken_api::RequestTime;
+use fieldtoken_api::sync::{DeviceSignature, SyncRedemption, SyncRequest};
+use fieldtoken_core::{DeviceId, OrgId, Redemption, RedemptionId, Timestamp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::enrol;
 use super::model::{
-    AfterFailure, ItemState, QueueItem, SyncAnswer, after_failure, display_time, learn_clock,
+    AfterFailure, BundleWire, ItemState, QueueItem, SyncAnswer, after_failure, display_time,
+    learn_clock,
 };
 use super::store::{self, QUEUE, StoreError};
 use crate::{api, session, worker};
@@ -153,14 +157,40 @@ impl Queue {
     }
 
     async fn send_waiting(self) {
-        let waiting = self.waiting();
+        let mut waiting = self.waiting();
         if waiting.is_empty() {
             return;
         }
+        // Nobody signed in: an enrolled phone carries its own redemptions with its device key; those for other
+        // devices wait for an operator's sign-in.
+        let carrier = if session::token().is_none() {
+            device_carrier().await
+        } else {
+            None
+        };
+        let mut for_operator = 0usize;
+        if let Some((_, this)) = carrier {
+            let total = waiting.len();
+            waiting.retain(|i| i.device_id == this);
+            for_operator = total - waiting.len();
+        }
         let mut done = 0usize;
         for batch in waiting.chunks(BATCH) {
-            let request = SyncRequest {
-                redemptions: batch.iter().map(QueueItem::to_wire).collect(),
+            let request = match carrier {
+                None => SyncRequest {
+                    redemptions: batch.iter().map(QueueItem::to_wire).collect(),
+                    device_signature: None,
+                },
+                Some((org, _)) => match signed_request(org, batch).await {
+                    Ok(request) => request,
+                    Err(why) => {
+                        self.note.set(Some((
+                            true,
+                            format!("Not synced: {why}. Redemptions stay on this phone."),
+                        )));
+                        return;
+                    }
+                },
             };
             let body = serde_json::to_value(&request).unwrap_or_default();
             let outcome = match api::post::<SyncAnswer>("/api/v1/sync", &body).await {
@@ -179,6 +209,16 @@ impl Queue {
                     return;
                 }
             }
+        }
+        if for_operator > 0 {
+            let _ = self.failures.try_set(0);
+            let _ = self.note.try_set(Some((
+                false,
+                format!(
+                    "Synced this device's redemptions ({done}). {for_operator} for other devices wait for an operator: sign in (Operator sign-in), then press Sync now."
+                ),
+            )));
+            return;
         }
         let _ = self.failures.try_set(0);
         let _ = self.note.try_set(Some((
@@ -223,7 +263,9 @@ impl Queue {
         let delay = match after_failure(error.status, error.retry_after, failures) {
             AfterFailure::RetryIn(seconds) => seconds,
             AfterFailure::WaitForOperator => {
-                let what = if error.is_unauthenticated() {
+                let what = if error.code == "certificate_reset" {
+                    "this device's certificate was reset, so the MDM no longer accepts its signature. Enrol it again (Enrol device), then press Sync now".to_owned()
+                } else if error.is_unauthenticated() {
                     "the MDM no longer accepts this phone's sign-in. Sign in again (Operator sign-in), then press Sync now".to_owned()
                 } else {
                     format!(
@@ -330,4 +372,46 @@ pub fn QueueView(queue: Queue) -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// The organisation and id this phone signs as, when it is enrolled and holds a bundle (which names its
+/// organisation).
+async fn device_carrier() -> Option<(OrgId, u32)> {
+    let this = enrol::this_device().await?;
+    let text = store::load_bundle().await.ok()??;
+    let wire: BundleWire = serde_json::from_str(&text).ok()?;
+    Some((OrgId::new(wire.org).ok()?, this.id))
+}
+
+/// `batch` (this device's own redemptions) signed with the device key; scan times are sent as the milliseconds
+/// that were signed, so the MDM reads exactly what the signature covers.
+async fn signed_request(org: OrgId, batch: &[QueueItem]) -> Result<SyncRequest, String> {
+    let core = batch
+        .iter()
+        .map(|i| {
+            Ok(Redemption {
+                id: RedemptionId::new(&i.id)?,
+                token: i.token.clone(),
+                device_id: DeviceId::new(i.device_id)?,
+                scanned_at: Timestamp::from_millis(i.scanned_at_ms),
+            })
+        })
+        .collect::<Result<Vec<_>, fieldtoken_core::Error>>()
+        .map_err(|e| e.to_string())?;
+    let (signer, signature) = enrol::sign_sync(org, &core)
+        .await?
+        .ok_or("this phone is no longer enrolled: enrol it again (Enrol device)")?;
+    Ok(SyncRequest {
+        redemptions: batch
+            .iter()
+            .map(|i| SyncRedemption {
+                scanned_at: RequestTime::Millis(i.scanned_at_ms),
+                ..i.to_wire()
+            })
+            .collect(),
+        device_signature: Some(DeviceSignature {
+            device_id: i64::from(signer.get()),
+            signature: fieldtoken_core::hex::encode(&signature),
+        }),
+    })
 }
