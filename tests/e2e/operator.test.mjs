@@ -159,11 +159,11 @@ async function openPhone(name) {
   assert.equal(made.status, 201, JSON.stringify(made.body));
   const phone = await startBrowser();
   const p = await phone.context.newPage();
-  await p.goto(new URL("/admin/sign-in", server.url).href);
-  await p.getByLabel("API token").fill(made.body.token);
-  await p.getByRole("button", { name: "Sign in" }).click();
-  await p.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
+  // The admin's and the operator's sessions are apart (issue 18): until these phones sign in as operators, the API
+  // token is planted as the operator's session by hand, as no screen would do it.
   await p.goto(server.url);
+  await p.evaluate((token) => localStorage.setItem("fieldtoken.session", token), made.body.token);
+  await p.reload();
   await p.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
   return { phone, page: p };
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::common::Permission;
+use crate::common::{Permission, RequestTime, Time};
 
 /// A fleet.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -97,6 +97,9 @@ pub struct NewApiToken {
     pub name: String,
     /// Only permissions the caller holds.
     pub permissions: Vec<Permission>,
+    /// When it stops working, in the future; none: it works until revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<RequestTime>,
 }
 
 /// A new API token; the secret is shown this once.
@@ -107,4 +110,26 @@ pub struct CreatedApiToken {
     pub id: i64,
     /// The bearer secret (`ftk_` and 64 hex digits).
     pub token: String,
+}
+
+/// An API token of the organisation as an admin sees it: never its secret. Operator sessions are not listed.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiToken {
+    /// Its id.
+    pub id: i64,
+    /// Its name, for people.
+    pub name: String,
+    /// Its own permissions. It acts with fewer where its user's role or the token that created it holds fewer.
+    pub permissions: Vec<Permission>,
+    /// When it was created.
+    pub created_at: Time,
+    /// The token that created it; none for one the MDM made itself (the first admin token).
+    pub created_by: Option<i64>,
+    /// When it stops working; none: it works until revoked.
+    pub expires_at: Option<Time>,
+    /// When it was last used, to the minute; none: never.
+    pub last_used_at: Option<Time>,
+    /// Whether it was revoked: it works no more.
+    pub revoked: bool,
 }

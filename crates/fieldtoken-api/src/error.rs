@@ -125,6 +125,8 @@ server_codes! {
     VerificationLocked = "verification_locked" => Conflict,
     /// The role is still given to users.
     RoleInUse = "role_in_use" => Conflict,
+    /// An API token cannot revoke itself nor a token it was created by: it would lock its holder out.
+    OwnToken = "own_token" => Conflict,
     /// An organisation of this name exists.
     OrgExists = "org_exists" => Conflict,
     /// The current signing key cannot be retired: rotate first.

@@ -166,10 +166,10 @@ impl PermissionSet {
         other.0 & !self.0 == 0
     }
 
-    /// Whether someone holding `self` may change a set (a custom role) from `before` to `after`: anyone may take
-    /// permissions away, but only add those they hold.
+    /// Whether someone holding `self` may change a set (a custom role, a user's role) from `before` to `after`:
+    /// only the permissions they hold may be added or taken away, so nobody narrows what they cannot judge.
     pub const fn can_change(self, before: PermissionSet, after: PermissionSet) -> bool {
-        self.can_grant(PermissionSet(after.0 & !before.0))
+        self.can_grant(PermissionSet(after.0 ^ before.0))
     }
 
     /// The permissions both sets hold. An API token issued for a user acts with `token.intersection(role)`, its own

@@ -103,13 +103,29 @@ pub async fn delete(path: &str) -> Result<(), ApiError> {
     send("DELETE", path, None).await.map(drop)
 }
 
+/// `DELETE path` as `token` rather than the running session (sign-out, once the session is forgotten here).
+pub async fn delete_as(path: &str, token: Option<&str>) -> Result<(), ApiError> {
+    send_as("DELETE", path, None, token.map(str::to_owned))
+        .await
+        .map(drop)
+}
+
 async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
+    send_as(method, path, body, session::token()).await
+}
+
+async fn send_as(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    token: Option<String>,
+) -> Result<String, ApiError> {
     let window = web_sys::window().ok_or_else(ApiError::network)?;
     let headers = Headers::new().map_err(|_| ApiError::network())?;
     headers
         .set("Accept", "application/json")
         .map_err(|_| ApiError::network())?;
-    if let Some(token) = session::token() {
+    if let Some(token) = token {
         headers
             .set("Authorization", &format!("Bearer {token}"))
             .map_err(|_| ApiError::network())?;

@@ -6,12 +6,14 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::{admin, api, operator, worker};
+use crate::{admin, api, operator, session, worker};
 
 /// The operator's app (`/`, `/sign-in`, deep links): the PWA that installs and starts offline. The admin
 /// screens are a second app under `/admin/` (see [`AdminApp`]), so the phone never downloads them.
 #[component]
 pub fn OperatorApp() -> impl IntoView {
+    session::serve_as(session::Kind::Operator);
+    provide_context(operator::SignedIn::remembered());
     view! {
         <Router>
             <UpdatePrompt/>
@@ -24,6 +26,7 @@ pub fn OperatorApp() -> impl IntoView {
                 <a href="/admin" rel="external">"Admin"</a>
             </Frame>
             <main id="main" tabindex="-1">
+                <operator::OperatorSessionBar/>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/t/:payload") view=operator::DeepLink/>
@@ -44,6 +47,8 @@ pub fn OperatorApp() -> impl IntoView {
 /// admins, from the MDM, so the operator's first load does not carry it.
 #[component]
 pub fn AdminApp() -> impl IntoView {
+    // The admin's own session: never the operator's (see `session`).
+    session::serve_as(session::Kind::Admin);
     view! {
         <Router>
             <Frame>
@@ -63,6 +68,7 @@ pub fn AdminApp() -> impl IntoView {
                     <Route path=path!("/admin/rewards-participants") view=admin::ParticipantsPage/>
                     <Route path=path!("/admin/roles") view=admin::RolesPage/>
                     <Route path=path!("/admin/signing-keys") view=admin::SigningKeysPage/>
+                    <Route path=path!("/admin/api-tokens") view=admin::ApiTokensPage/>
                     <Route path=path!("/admin/settings") view=admin::SettingsPage/>
                 </Routes>
             </main>

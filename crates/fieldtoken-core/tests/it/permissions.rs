@@ -122,9 +122,12 @@ fn custom_roles_narrow_their_users_tokens_and_are_changed_only_within_what_the_c
     }
     // (changer holds, role before, role after, allowed)
     for (holds, before, after, allowed) in [
-        (&[read][..], &[read, delete][..], &[read][..], true),
-        (&[read], &[read, delete], &[][..], true),
+        (&[read][..], &[read, delete][..], &[read][..], false),
+        (&[read], &[read, delete], &[][..], false),
         (&[read], &[read, delete], &[read, delete], true),
+        (&[read, delete], &[read, delete], &[delete], true),
+        (&[read], &[read, create], &[create], true),
+        (&[read], &[read, create], &[], false),
         (&[read], &[read], &[read, delete], false),
         (&[read, delete], &[read], &[read, delete], true),
         (&[], &[create], &[read], false),

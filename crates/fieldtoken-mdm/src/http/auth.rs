@@ -1,6 +1,6 @@
 //! Who is calling: `Authorization: Bearer <secret>` names an API token (the admin UI's session is one too), which
-//! carries an organisation and a permission subset (for a user's token, that subset within the user's role, read at
-//! every request). No or a bad token is 401 `unauthenticated`; a valid token without the permission an endpoint
+//! carries an organisation and a permission subset (for a user's token, that subset within the user's role, and for
+//! a token another token created, within what its creator may do: both read at every request). No or a bad token is 401 `unauthenticated`; a valid token without the permission an endpoint
 //! needs is 403 `forbidden` (the UI shows a sign-in screen for the first and hides the feature for the second).
 
 use axum::extract::FromRequestParts;
@@ -125,10 +125,15 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principa
             "use Authorization: Bearer <token>",
         ));
     }
+    let now = crate::clock::now();
     let mut conn = state.store.read().await?;
-    let live = store::api_tokens::find_live(&mut conn, secret.trim(), crate::clock::now())
+    let live = store::api_tokens::find_live(&mut conn, secret.trim(), now)
         .await?
         .ok_or_else(bad)?;
+    drop(conn);
+    if store::api_tokens::use_worth_recording(live.last_used_at, now) {
+        record_use(state, live.id, now).await;
+    }
     Ok(Some(Principal {
         token_id: live.id,
         name: live.name,
@@ -137,6 +142,23 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principa
         remote: Peer::of(parts).ip(),
         operator: live.operator,
     }))
+}
+
+/// Writes when a token was used, at most once a minute per token. Best effort: a busy database delays the record,
+/// it does not refuse the request.
+async fn record_use(state: &AppState, token: i64, now: Timestamp) {
+    let recorded = async {
+        let mut tx = state.store.write().await?;
+        store::api_tokens::record_use(&mut tx, token, now).await?;
+        tx.commit().await
+    };
+    if let Err(error) = recorded.await {
+        tracing::warn!(
+            token_id = token,
+            ?error,
+            "could not record when the token was used"
+        );
+    }
 }
 
 impl From<&Principal> for Actor {

@@ -1,7 +1,7 @@
 //! Custom roles (issue 5): an organisation's name for any subset of the core's permissions. The tokens of a role's
 //! users act within the role as it is at each request, so narrowing a role takes effect at once. A role that
-//! users hold is not deleted (409 `role_in_use`): move them to another role first. Nobody grants what they lack
-//! (403 `forbidden`). Every change is in the audit log.
+//! users hold is not deleted (409 `role_in_use`): move them to another role first. Nobody grants or takes away what
+//! they lack (403 `forbidden`). Every change is in the audit log.
 
 use axum::Json;
 use axum::extract::State;
@@ -83,8 +83,8 @@ pub async fn create(
 
 /// Renames a role or changes its permissions.
 ///
-/// Permission `fms.admin`. The caller may remove any permission but add only those it holds; the tokens of the
-/// role's users act with the new permissions from their next request.
+/// Permission `fms.admin`. The caller may add or remove only permissions it holds (403 `forbidden`); the tokens of
+/// the role's users act with the new permissions from their next request.
 #[utoipa::path(patch, path = "/v1/roles/{id}", operation_id = "edit_role", tag = "roles", request_body = RoleEdit,
     params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The role's id")),
     responses((status = 200, description = "The role as it is now", body = Role),
@@ -129,7 +129,8 @@ pub async fn edit(
 
 /// Deletes a role.
 ///
-/// Permission `fms.admin`. Refused with 409 `role_in_use` while users hold it (their tokens would lose every
+/// Permission `fms.admin`, and every permission the role holds (403 `forbidden`). Refused with 409 `role_in_use`
+/// while users hold it (their tokens would lose every
 /// permission without anyone deciding so).
 #[utoipa::path(delete, path = "/v1/roles/{id}", operation_id = "delete_role", tag = "roles",
     params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The role's id")),
@@ -142,6 +143,8 @@ pub async fn delete(
     let now = now();
     let mut tx = state.store.write().await?;
     let role = load(&mut tx, p.org, id).await?;
+    // Deleting a role takes its permissions away: only those the caller holds.
+    p.ensure_can_change(role.permissions, fieldtoken_core::PermissionSet::empty())?;
     if role.users > 0 {
         return Err(ApiError::server(
             ServerCode::RoleInUse,

@@ -1,6 +1,7 @@
 //! Users and their API tokens (issue 5). A user has one role; an API token issued for a user acts with its own
 //! permissions within its user's role, read at every request, so giving a user another role takes effect at once.
-//! Giving someone a role grants its permissions, so only within what the caller holds (403 `forbidden`). A
+//! Giving someone a role grants its permissions, and taking one away removes them: so only within what the caller
+//! holds (403 `forbidden`). A
 //! `role_id` the organisation does not have is 422 `unknown_role`. Every change is in the audit log.
 
 use axum::Json;
@@ -98,8 +99,9 @@ pub async fn create(
 
 /// Renames a user or gives it another role.
 ///
-/// Permission `fms.admin`. Only a role whose permissions the caller holds; the user's tokens act within the new
-/// role from their next request.
+/// Permission `fms.admin`. Moving a user to another role grants and takes away the permissions in which the two
+/// roles differ: only those the caller holds (403 `forbidden`). The user's tokens act within the new role from their
+/// next request.
 #[utoipa::path(patch, path = "/v1/users/{id}", operation_id = "edit_user", tag = "roles", request_body = UserEdit,
     params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The user's id")),
     responses((status = 200, description = "The user as it is now", body = User),
@@ -121,7 +123,7 @@ pub async fn edit(
     let role = match body.role_id {
         Some(role) if role != old.role_id => {
             let role = body_role(&mut tx, p.org, role).await?;
-            p.ensure_can_grant(role.permissions)?;
+            p.ensure_can_change(old.permissions, role.permissions)?;
             role.id
         }
         _ => old.role_id,

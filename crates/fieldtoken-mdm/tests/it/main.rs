@@ -3,6 +3,7 @@
 mod access;
 mod api;
 mod carriers;
+mod credentials;
 mod edge;
 mod enrolment;
 mod keys;

@@ -431,22 +431,30 @@ async fn roles_and_users_need_admin_and_nobody_grants_what_they_lack() {
         StatusCode::OK,
         "keeping a user's role grants nothing: {renamed}"
     );
-    // Taking away is always allowed, even from a role holding more than the sub-administrator.
+    // Nor does it take away what it never held (issue 18): it cannot judge those rights.
+    refused(
+        call(
+            &server,
+            Method::PATCH,
+            &format!("/api/v1/roles/{role_id}"),
+            Some(&sub),
+            Some(json!({ "permissions": fieldtoken_core::PermissionSet::all().names().into_iter().filter(|p| *p != DELETE).collect::<Vec<_>>() })),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    // What it holds, it may take away.
     let (status, narrowed) = call(
         &server,
         Method::PATCH,
-        &format!("/api/v1/roles/{role_id}"),
+        &format!("/api/v1/roles/{lead_id}"),
         Some(&sub),
-        Some(json!({ "permissions": fieldtoken_core::PermissionSet::all().names().into_iter().filter(|p| *p != DELETE).collect::<Vec<_>>() })),
+        Some(json!({ "permissions": [] })),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{narrowed}");
-    assert!(
-        !narrowed["permissions"]
-            .as_array()
-            .unwrap()
-            .contains(&json!(DELETE))
-    );
+    assert_eq!(narrowed["permissions"], json!([]));
     server.stop().await;
 }
 

@@ -1,11 +1,12 @@
 //! The admin screens under `/admin`: sign-in, the Action Tokens page of seed 000 (data table, "+ New", the
 //! side panel with both QR formats, download, print, delete), devices and fleets, and the access token pages
 //! of seed 002 (tokens, definitions, classifications, accounts receivable, rewards participants), and the
-//! organisation's roles, users and signing keys.
+//! organisation's roles, users, signing keys and API tokens.
 
 mod access;
 mod access_config;
 mod access_model;
+mod api_tokens;
 mod devices;
 mod kit;
 mod model;
@@ -22,6 +23,7 @@ mod tokens;
 
 pub use access::AccessTokensPage;
 pub use access_config::{ClassificationsPage, DefinitionsPage};
+pub use api_tokens::ApiTokensPage;
 pub use devices::{DevicesPage, FleetsPage};
 pub use parties::{AccountsPage, ParticipantsPage};
 pub use roles::RolesPage;
@@ -47,6 +49,7 @@ pub fn AdminNav() -> impl IntoView {
             <A href="/admin/rewards-participants">"Rewards Participants"</A>
             <A href="/admin/roles">"Roles & Users"</A>
             <A href="/admin/signing-keys">"Signing Keys"</A>
+            <A href="/admin/api-tokens">"API Tokens"</A>
             <A href="/admin/settings">"Settings"</A>
         </nav>
     }

@@ -18,7 +18,7 @@ use leptos::prelude::*;
 
 pub use activator::Activator;
 pub use enrol::EnrolPage;
-pub use sign_in::OperatorSignIn;
+pub use sign_in::{OperatorSessionBar, OperatorSignIn, SignedIn};
 pub use token::OperatorScreen;
 
 /// `/t/{payload}` (links are printed upper-case, `/T/...`): the page's own address is the token, so the

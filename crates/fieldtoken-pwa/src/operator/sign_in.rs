@@ -18,6 +18,44 @@ enum Method {
     AuthenticationCode,
 }
 
+/// Who is signed in on the operator screens (see [`OperatorSessionBar`]); the shell provides it.
+#[derive(Clone, Copy)]
+pub struct SignedIn(pub RwSignal<Option<String>>);
+
+impl SignedIn {
+    /// As this browser remembers it.
+    pub fn remembered() -> SignedIn {
+        SignedIn(RwSignal::new(session::operator()))
+    }
+}
+
+/// On every operator screen while a session is open: who is signed in, and "Sign out", which ends the session on
+/// the MDM when it can be reached and on this phone in any case (the queue then waits for the next sign-in).
+#[component]
+pub fn OperatorSessionBar() -> impl IntoView {
+    let SignedIn(who) = use_context::<SignedIn>().unwrap_or_else(SignedIn::remembered);
+    let sign_out = move |_| {
+        let token = session::token();
+        session::sign_out();
+        who.set(None);
+        spawn_local(async move {
+            let _ = super::store::save_session(None).await;
+            if token.is_some() {
+                // Best effort: offline, the session still ends on the MDM at its expiry.
+                let _ = api::delete_as("/api/v1/operator/session", token.as_deref()).await;
+            }
+        });
+    };
+    view! {
+        <Show when=move || who.get().is_some()>
+            <div class="session-bar">
+                <span>"Signed in as " <strong>{move || who.get()}</strong></span>
+                <button type="button" on:click=sign_out>"Sign out"</button>
+            </div>
+        </Show>
+    }
+}
+
 /// The operator's sign-in screen.
 #[component]
 pub fn OperatorSignIn() -> impl IntoView {
@@ -30,6 +68,7 @@ pub fn OperatorSignIn() -> impl IntoView {
     let busy = RwSignal::new(false);
     let org = RwSignal::new(org_of_address().unwrap_or_default());
     let ask_org = RwSignal::new(!org.get_untracked().is_empty());
+    let bar = use_context::<SignedIn>();
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -51,7 +90,16 @@ pub fn OperatorSignIn() -> impl IntoView {
         spawn_local(async move {
             match api::post::<OperatorSession>("/api/v1/operator/session", &body).await {
                 Ok(answer) => {
-                    session::sign_in(&answer.token);
+                    let who = match &answer.operator.identifier {
+                        Some(identifier) => {
+                            format!("operator #{} ({identifier})", answer.operator.number)
+                        }
+                        None => format!("operator #{}", answer.operator.number),
+                    };
+                    session::sign_in_operator(&answer.token, &who);
+                    if let Some(SignedIn(bar)) = bar {
+                        bar.set(Some(who));
+                    }
                     signed_in.set(Some(answer.operator.number));
                 }
                 Err(why) if why.status == 401 => error.set(Some(
