@@ -155,7 +155,11 @@ test("a token the bundle refuses shows why, and cannot be redeemed", async () =>
  * once online so it holds the offline bundle.
  */
 async function openPhone(name) {
-  const made = await server.api("POST", "/api/v1/api-tokens", { name, permissions: ["fms.actiontoken.read"] });
+  // A sync is never anonymous (issue 18): a machine token carries redemptions only with fms.actiontoken.redeem.
+  const made = await server.api("POST", "/api/v1/api-tokens", {
+    name,
+    permissions: ["fms.actiontoken.read", "fms.actiontoken.redeem"],
+  });
   assert.equal(made.status, 201, JSON.stringify(made.body));
   const phone = await startBrowser();
   const p = await phone.context.newPage();
