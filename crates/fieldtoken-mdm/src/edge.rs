@@ -79,8 +79,14 @@ pub async fn serve_with(
             request.extensions_mut().insert(ConnectInfo(remote));
             app.clone().call(request)
         });
+        // One request per connection: hyper's header timer also runs while a kept-alive connection waits for its
+        // next request, and closing an idle connection after `timeouts.headers` races with a browser reusing it
+        // (Chromium keeps idle sockets for minutes and does not retry a service worker's update fetch: the e2e
+        // suite's "new release" test failed that way). Without keep-alive the timer bounds only a request's own
+        // headers, which is what it is for; a reverse proxy in front keeps client connections alive if wanted.
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
+            .keep_alive(false)
             .header_read_timeout(timeouts.headers)
             .serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
