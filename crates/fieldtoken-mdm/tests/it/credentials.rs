@@ -7,16 +7,10 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestServer, call, token_with};
+use crate::support::{TestServer, call, created, token_with};
 
 const READ: &str = "fms.actiontoken.read";
 const ADMIN: &str = "fms.admin";
-
-async fn created(server: &TestServer, bearer: &str, path: &str, body: Value) -> Value {
-    let (status, answer) = call(server, Method::POST, path, Some(bearer), Some(body)).await;
-    assert_eq!(status, StatusCode::CREATED, "{path}: {answer}");
-    answer
-}
 
 fn refused(answer: (StatusCode, Value), status: StatusCode, code: &str) {
     assert_eq!(answer.0, status, "{}", answer.1);

@@ -215,3 +215,23 @@ pub fn listening_url(child: &mut Child) -> String {
         .expect(&line)
         .to_owned()
 }
+
+/// POSTs `body` to `path` as `bearer` and returns the answer, asserting 201 Created.
+#[allow(dead_code)]
+pub async fn created(
+    server: &TestServer,
+    bearer: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let (status, answer) = call(
+        server,
+        reqwest::Method::POST,
+        path,
+        Some(bearer),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{path}: {answer}");
+    answer
+}
