@@ -1,6 +1,6 @@
 //! fieldtoken's automation, in Rust so it runs wherever `cargo` does.
 //!
-//! `cargo xtask setup | run | test | schemathesis | pkg | bench | precache`. Every command says what it does before it does
+//! `cargo xtask setup | run | test | e2e | schemathesis | pkg | bench | precache`. Every command says what it does before it does
 //! it, and installs only what is missing, so a second run takes seconds.
 
 mod bench;
@@ -23,6 +23,7 @@ commands:
   run [--listen ADDR] build pkg/ and the PWA in release mode and start the MDM (default 127.0.0.1:8080)
   test               setup, then every suite: cargo test, wasm tests in Chromium, Node tests of pkg/,
                      Schemathesis against the MDM's OpenAPI document, Playwright
+  e2e [FILES]        build the release PWA and MDM, then run these Playwright files of tests/e2e (all when none)
   schemathesis [ARGS] the Schemathesis suite alone; ARGS go to `st run` (e.g. --include-path-regex roles)
   pkg                build the npm package into pkg/
   bench              every benchmark of DESIGN's budgets (QR decoding beside jsQR and zxing-wasm, sync, PWA size, browser) into docs/BENCHMARKS.md
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::install(setup::Needs::everything()).map(drop),
         Some("run") => build::run_server(&args[1..]),
         Some("test") => test::run(),
+        Some("e2e") => test::e2e(&args[1..]),
         Some("schemathesis") => schemathesis::run(&args[1..]),
         Some("bench") => bench::run(),
         Some("pkg") => setup::install(setup::Needs::build()).and_then(|_| build::pkg()),

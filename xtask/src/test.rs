@@ -118,21 +118,48 @@ pub fn run() -> Result<(), String> {
     if !browser {
         report.suites.push(("playwright e2e", browser_missing()));
     } else {
-        let result = build::pwa()
-            .and_then(|()| build::server())
-            .and_then(|server| {
-                let env = [
-                    ("FIELDTOKEN_MDM", server),
-                    ("FIELDTOKEN_DIST", root().join("dist")),
-                    ("FIELDTOKEN_CHROMIUM", PathBuf::from(CHROMIUM)),
-                    ("FIELDTOKEN_ARTIFACTS", target_dir().join("e2e-artifacts")),
-                ];
-                node_tests(&root().join("tests/e2e"), &env, &mut report.summaries)
-            });
+        let result = e2e_suite(&[], &mut report.summaries);
         report.suite("playwright e2e", result);
     }
 
     finish(report)
+}
+
+/// `cargo xtask e2e [FILES]`: builds the release PWA and MDM, then runs the named e2e files (all when none), for
+/// working on one screen without the other suites.
+pub fn e2e(files: &[String]) -> Result<(), String> {
+    setup::install(Needs::everything())?;
+    let mut report = Report::default();
+    let result = e2e_suite(files, &mut report.summaries);
+    report.suite("playwright e2e", result);
+    finish(report)
+}
+
+/// The Playwright suite (or `only` its named files) against fresh release builds of the PWA and the MDM.
+fn e2e_suite(only: &[String], summaries: &mut Vec<String>) -> Result<SuiteRun, String> {
+    let server = build::pwa().and_then(|()| build::server())?;
+    let env = [
+        ("FIELDTOKEN_MDM", server),
+        ("FIELDTOKEN_DIST", root().join("dist")),
+        ("FIELDTOKEN_CHROMIUM", PathBuf::from(CHROMIUM)),
+        ("FIELDTOKEN_ARTIFACTS", target_dir().join("e2e-artifacts")),
+    ];
+    let dir = root().join("tests/e2e");
+    if only.is_empty() {
+        return node_tests(&dir, &env, summaries);
+    }
+    let files: Vec<PathBuf> = only
+        .iter()
+        .map(|name| {
+            let path = Path::new(name);
+            if path.exists() {
+                path.to_path_buf()
+            } else {
+                dir.join(name)
+            }
+        })
+        .collect();
+    run_node(&files, &env, summaries)
 }
 
 fn no_browser(ci: bool, setup_said: Option<&str>) -> Outcome {
@@ -163,10 +190,19 @@ fn node_tests(
     if files.is_empty() {
         return Err(format!("no *.test.mjs files in {}", dir.display()));
     }
+    run_node(&files, env, summaries)
+}
+
+/// `node --test` over `files`, one at a time, with `env` set.
+fn run_node(
+    files: &[PathBuf],
+    env: &[(&str, PathBuf)],
+    summaries: &mut Vec<String>,
+) -> Result<SuiteRun, String> {
     let mut command = cmd("node");
     command
         .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
-        .args(&files);
+        .args(files);
     for (key, value) in env {
         command.env(key, value);
     }
