@@ -196,3 +196,32 @@ impl utoipa::PartialSchema for Action {
 
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for Action {}
+
+/// The most tokens one `POST /api/v1/action-tokens/batch` creates. One batch is one transaction, which holds the
+/// database's only write lock while every token is signed and stored, and one answer, which carries every token's
+/// QR texts; 500 keeps both short (well under a second and about 300 KB) and is about 21 A4 sheets of 24 tokens,
+/// more than one print run needs. Larger runs are several batches.
+pub const MAX_BATCH: usize = 500;
+
+/// `POST /api/v1/action-tokens/batch` body: the tokens to create, all or none (unknown fields are refused).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewActionTokens {
+    /// 1 to 500 tokens, each as `POST /api/v1/action-tokens` takes it.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 500))]
+    pub items: Vec<NewActionToken>,
+}
+
+/// `POST /api/v1/action-tokens/{id}/duplicate` body: the copy's expiry, and optionally another name (unknown
+/// fields are refused).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateActionToken {
+    /// When the copy stops working; must be in the future.
+    pub expires_at: RequestTime,
+    /// The copy's name; the original's when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}

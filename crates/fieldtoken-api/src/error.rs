@@ -97,7 +97,7 @@ server_codes! {
     BadProof = "bad_proof" => Invalid,
     /// A sign-in body that does not name one access token.
     BadSignIn = "bad_sign_in" => Invalid,
-    /// More redemptions in one sync request than the server takes.
+    /// More items in one batch request than the server takes (redemptions in a sync, tokens in a batch create).
     BatchTooLarge = "batch_too_large" => Invalid,
     /// No credentials, or a token that is not (or no longer) valid.
     Unauthenticated = "unauthenticated" => Unauthenticated,

@@ -1,4 +1,5 @@
-//! Action tokens: list (cursor paging, search by name), create, get, delete, and the QR images. Each answer
+//! Action tokens: list (cursor paging, search by name, chosen ids), create (one, a batch, a duplicate), get, delete,
+//! and the QR images. Each answer
 //! carries the code and both QR texts: the signed deep link (new format), signed with the key recorded for the
 //! token, and the code (old format).
 
@@ -9,9 +10,10 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use fieldtoken_api::action_tokens::{
-    Action as WireAction, ActionToken as WireToken, NewActionToken, QrTexts,
+    Action as WireAction, ActionToken as WireToken, DuplicateActionToken, MAX_BATCH,
+    NewActionToken, NewActionTokens, QrTexts,
 };
-use fieldtoken_api::{Page, ServerCode, Time};
+use fieldtoken_api::{Items, Page, ServerCode, Time};
 use fieldtoken_core::{
     ActionToken, Ecc, ErrorKind, Expiry, KeyId, OrgSigningKey, QrMatrix, Timestamp, TokenCode,
     TokenName,
@@ -98,11 +100,30 @@ pub struct ListQuery {
     /// How many per page, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
+    /// Only these tokens: up to 500 ids, comma-separated (a print sheet of chosen tokens). Ids of other
+    /// organisations or of deleted tokens are left out, as unknown ones are.
+    #[param(pattern = "^[0-9]{1,10}(,[0-9]{1,10}){0,499}$")]
+    ids: Option<String>,
+}
+
+/// The ids of `?ids=`, or 400 `bad_query`.
+fn ids_of(text: &str) -> Result<Vec<i64>, ApiError> {
+    let ids = text
+        .split(',')
+        .map(|id| id.parse::<u32>().ok().filter(|&id| id != 0).map(i64::from))
+        .collect::<Option<Vec<_>>>()
+        .filter(|ids| ids.len() <= MAX_BATCH);
+    ids.ok_or_else(|| {
+        ApiError::server(
+            ServerCode::BadQuery,
+            "ids is 1 to 500 token ids (1 to 4294967295), separated by commas",
+        )
+    })
 }
 
 /// The organisation's live action tokens, newest first.
 ///
-/// Permission `fms.actiontoken.read`. Search by name with `q`; `next` is the cursor of the following page, absent on
+/// Permission `fms.actiontoken.read`. Search by name with `q`, choose tokens with `ids`; `next` is the cursor of the following page, absent on
 /// the last.
 #[utoipa::path(get, path = "/v1/action-tokens", tag = "action-tokens", params(ListQuery),
     responses((status = 200, description = "One page of tokens", body = Page<WireToken>),
@@ -114,7 +135,9 @@ pub async fn list(
 ) -> Result<Json<Page<WireToken>>, ApiError> {
     let limit = page_limit(query.limit)?;
     let before = page_cursor(query.cursor.as_deref())?;
+    let ids = query.ids.as_deref().map(ids_of).transpose()?;
     let filter = ListFilter {
+        ids: ids.as_deref(),
         name_contains: query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()),
         before,
         // One more than shown tells whether a next page exists.
@@ -134,30 +157,49 @@ pub async fn list(
     Ok(Json(Page { items, next }))
 }
 
-/// Creates an action token, signed with the organisation's current key.
-///
-/// Permission `fms.actiontoken.create`. The core checks the name, the action and the expiry (in the future); a
-/// `put_in_fleet` token must name a fleet of the organisation (422 `unknown_fleet`).
-#[utoipa::path(post, path = "/v1/action-tokens", tag = "action-tokens", request_body = NewActionToken,
-    responses((status = 201, description = "The new token", body = WireToken), WithBody, Guarded, Always))]
-pub async fn create(
-    State(state): State<AppState>,
-    Authorized(p, _): Authorized<CreateTokens>,
-    Body(body): Body<NewActionToken>,
-) -> Result<(StatusCode, Json<WireToken>), ApiError> {
-    let name = TokenName::new(&body.name)?;
-    let action = body.action.to_core()?;
-    let expires_at = request_time(&body.expires_at).ok_or_else(|| {
+/// A new token's parts, each checked by the core: name, action, and an expiry read from the request.
+struct Checked {
+    name: TokenName,
+    action: fieldtoken_core::Action,
+    expires_at: Expiry,
+}
+
+fn expiry_of(time: &fieldtoken_api::RequestTime) -> Result<Expiry, ApiError> {
+    let at = request_time(time).ok_or_else(|| {
         ApiError::server(
             ServerCode::InvalidBody,
             "expires_at is not an RFC 3339 time such as 2026-12-31T23:59:59Z, nor milliseconds since 1970",
         )
     })?;
-    let expires_at = Expiry::from_millis(expires_at.as_millis())?;
-    let now = now();
-    let mut tx = state.store.write().await?;
+    Ok(Expiry::from_millis(at.as_millis())?)
+}
+
+fn check(body: &NewActionToken) -> Result<Checked, ApiError> {
+    Ok(Checked {
+        name: TokenName::new(&body.name)?,
+        action: body.action.to_core()?,
+        expires_at: expiry_of(&body.expires_at)?,
+    })
+}
+
+/// Stores one checked token of the caller's organisation in the caller's transaction, lets the core accept it
+/// (a refusal drops the transaction, unwritten), audits it and renders it.
+async fn store_new(
+    state: &AppState,
+    tx: &mut Conn,
+    p: &crate::http::auth::Principal,
+    renderer: &mut Renderer<'_>,
+    parts: Checked,
+    audit: (&str, serde_json::Value),
+    now: Timestamp,
+) -> Result<WireToken, ApiError> {
+    let Checked {
+        name,
+        action,
+        expires_at,
+    } = parts;
     if let Some(fleet) = action.fleet()
-        && !store::action_tokens::fleet_exists(&mut tx, p.org, fleet).await?
+        && !store::action_tokens::fleet_exists(tx, p.org, fleet).await?
     {
         return Err(ApiError::core(
             ErrorKind::UnknownFleet,
@@ -171,19 +213,148 @@ pub async fn create(
         code: TokenCode::generate(&mut rand::rng()),
         created_by: Some(p.token_id),
     };
-    let id = store::action_tokens::insert(&mut tx, &state.master, p.org, &new, now).await?;
+    let id = store::action_tokens::insert(tx, &state.master, p.org, &new, now).await?;
     // The core decides whether this token may exist; on refusal the transaction is dropped, unwritten.
     let token = ActionToken::create(id, p.org, name, action, expires_at, new.code, now)?;
+    let (event, mut details) = audit;
+    details["name"] = json!(token.name().as_str());
+    details["action"] = json!(WireAction::from(action));
+    details["expires_at"] = json!(rfc3339(expires_at.as_timestamp()));
     p.audit(
-        &mut tx,
-        "action_token.create",
+        tx,
+        event,
         &format!("action_token/{}", token.id()),
-        json!({ "name": token.name().as_str(), "action": WireAction::from(action), "expires_at": rfc3339(expires_at.as_timestamp()) }),
+        details,
         now,
     )
     .await?;
-    let record = live(&state, &mut tx, p.org, i64::from(id.get())).await?;
-    let rendered = Renderer::new(&state).render(&mut tx, &record).await?;
+    let record = live(state, tx, p.org, i64::from(id.get())).await?;
+    renderer.render(tx, &record).await
+}
+
+/// Creates an action token, signed with the organisation's current key.
+///
+/// Permission `fms.actiontoken.create`. The core checks the name, the action and the expiry (in the future); a
+/// `put_in_fleet` token must name a fleet of the organisation (422 `unknown_fleet`).
+#[utoipa::path(post, path = "/v1/action-tokens", tag = "action-tokens", request_body = NewActionToken,
+    responses((status = 201, description = "The new token", body = WireToken), WithBody, Guarded, Always))]
+pub async fn create(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<CreateTokens>,
+    Body(body): Body<NewActionToken>,
+) -> Result<(StatusCode, Json<WireToken>), ApiError> {
+    let parts = check(&body)?;
+    let now = now();
+    let mut tx = state.store.write().await?;
+    let mut renderer = Renderer::new(&state);
+    let rendered = store_new(
+        &state,
+        &mut tx,
+        &p,
+        &mut renderer,
+        parts,
+        ("action_token.create", json!({})),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(rendered)))
+}
+
+/// Creates several action tokens at once, all or none: one per fleet, numbered copies, or any mix.
+///
+/// Permission `fms.actiontoken.create`. Each item is checked as `POST /api/v1/action-tokens` checks one; the first
+/// refused item refuses the whole batch with that item's code and its place (`items[3]: ...`), and nothing is
+/// written. At most 500 items (422 `batch_too_large`): one batch is one transaction holding the database's write
+/// lock, and one answer carrying every token's QR texts.
+#[utoipa::path(post, path = "/v1/action-tokens/batch", tag = "action-tokens", request_body = NewActionTokens,
+    responses((status = 201, description = "The new tokens, in the order asked", body = Items<WireToken>),
+        WithBody, Guarded, Always))]
+pub async fn batch(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<CreateTokens>,
+    Body(body): Body<NewActionTokens>,
+) -> Result<(StatusCode, Json<Items<WireToken>>), ApiError> {
+    if body.items.len() > MAX_BATCH {
+        return Err(ApiError::server(
+            ServerCode::BatchTooLarge,
+            format!(
+                "{} tokens in one batch; at most {MAX_BATCH}: send the rest in another batch",
+                body.items.len()
+            ),
+        ));
+    }
+    if body.items.is_empty() {
+        return Err(ApiError::server(
+            ServerCode::InvalidBody,
+            "items is empty: a batch creates 1 to 500 tokens",
+        ));
+    }
+    // Every item is checked before the transaction opens, so a bad one costs no write lock.
+    let checked = body
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| check(item).map_err(|e| e.within(&format!("items[{i}]"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let now = now();
+    let mut tx = state.store.write().await?;
+    let mut renderer = Renderer::new(&state);
+    let mut items = Vec::with_capacity(checked.len());
+    let count = checked.len();
+    for (i, parts) in checked.into_iter().enumerate() {
+        let audit = json!({ "batch": { "index": i, "of": count } });
+        let rendered = store_new(
+            &state,
+            &mut tx,
+            &p,
+            &mut renderer,
+            parts,
+            ("action_token.create", audit),
+            now,
+        )
+        .await
+        .map_err(|e| e.within(&format!("items[{i}]")))?;
+        items.push(rendered);
+    }
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(Items::of(items))))
+}
+
+/// Creates a copy of an action token with a new expiry: the same action (and fleet), a new code and QR.
+///
+/// Permission `fms.actiontoken.create`. The original stays as it is; the copy keeps its name unless `name` is given.
+#[utoipa::path(post, path = "/v1/action-tokens/{id}/duplicate", tag = "action-tokens",
+    params(("id" = i64, Path, minimum = 1, maximum = 4294967295.0, description = "The token to copy")),
+    request_body = DuplicateActionToken,
+    responses((status = 201, description = "The copy", body = WireToken), ById, WithBody, Guarded, Always))]
+pub async fn duplicate(
+    State(state): State<AppState>,
+    Authorized(p, _): Authorized<CreateTokens>,
+    IdPath(id): IdPath,
+    Body(body): Body<DuplicateActionToken>,
+) -> Result<(StatusCode, Json<WireToken>), ApiError> {
+    let expires_at = expiry_of(&body.expires_at)?;
+    let name = body.name.as_deref().map(TokenName::new).transpose()?;
+    let now = now();
+    let mut tx = state.store.write().await?;
+    let original = live(&state, &mut tx, p.org, id).await?;
+    let parts = Checked {
+        name: name.unwrap_or_else(|| original.token.name().clone()),
+        action: original.token.action(),
+        expires_at,
+    };
+    let mut renderer = Renderer::new(&state);
+    let rendered = store_new(
+        &state,
+        &mut tx,
+        &p,
+        &mut renderer,
+        parts,
+        ("action_token.duplicate", json!({ "from": id })),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(rendered)))
 }

@@ -109,6 +109,12 @@ impl ApiError {
         self
     }
 
+    /// The same error, its message prefixed with where it happened (`items[3]: ...` in a batch).
+    pub fn within(mut self, place: &str) -> ApiError {
+        self.message = format!("{place}: {}", self.message);
+        self
+    }
+
     /// The `Retry-After` seconds, if any.
     pub fn retry_after(&self) -> Option<u64> {
         self.retry_after

@@ -166,6 +166,8 @@ fn tokens_and_phones() -> OpenApiRouter<AppState> {
         .routes(routes!(action_tokens::list, action_tokens::create))
         .routes(routes!(action_tokens::get, action_tokens::delete))
         .routes(routes!(action_tokens::qr))
+        .routes(routes!(action_tokens::batch))
+        .routes(routes!(action_tokens::duplicate))
         .routes(routes!(signing_keys::list))
         .routes(routes!(signing_keys::rotate))
         .routes(routes!(signing_keys::retire))

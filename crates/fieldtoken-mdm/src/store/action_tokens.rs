@@ -139,6 +139,8 @@ pub struct ListFilter<'a> {
     pub name_contains: Option<&'a str>,
     /// Only tokens older than this one (the paging cursor).
     pub before: Option<i64>,
+    /// Only these tokens (a print sheet of chosen ones).
+    pub ids: Option<&'a [i64]>,
     /// At most this many.
     pub limit: u32,
 }
@@ -151,15 +153,23 @@ pub async fn list(
     filter: &ListFilter<'_>,
 ) -> Result<Vec<TokenRecord>> {
     let pattern = filter.name_contains.map(contains_pattern);
+    // The chosen ids as one JSON array, read by `json_each`, so any number of them is one bound parameter; the
+    // primary key answers each.
+    let ids = filter.ids.map(|ids| {
+        let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
+        format!("[{}]", listed.join(","))
+    });
     let rows: Vec<TokenRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM action_tokens
          WHERE org_id = ?1 AND deleted_at IS NULL AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\') AND (?3 IS NULL OR id < ?3)
+           AND (?5 IS NULL OR id IN (SELECT value FROM json_each(?5)))
          ORDER BY id DESC LIMIT ?4"
     ))
     .bind(org_key(org))
     .bind(pattern)
     .bind(filter.before)
     .bind(i64::from(filter.limit))
+    .bind(ids)
     .fetch_all(conn)
     .await?;
     rows.into_iter()

@@ -2,6 +2,7 @@
 
 mod access;
 mod api;
+mod batch;
 mod carriers;
 mod credentials;
 mod edge;
