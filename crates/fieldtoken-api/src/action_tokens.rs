@@ -199,8 +199,7 @@ impl utoipa::ToSchema for Action {}
 
 /// The most tokens one `POST /api/v1/action-tokens/batch` creates. One batch is one transaction, which holds the
 /// database's only write lock while every token is signed and stored, and one answer, which carries every token's
-/// QR texts; 500 keeps both short (well under a second and about 300 KB) and is about 21 A4 sheets of 24 tokens,
-/// more than one print run needs. Larger runs are several batches.
+/// QR texts; 500 keeps both short (about 300 KB of answer) and is about 56 print sheets of 9 tokens. Larger runs are several batches.
 pub const MAX_BATCH: usize = 500;
 
 /// `POST /api/v1/action-tokens/batch` body: the tokens to create, all or none (unknown fields are refused).

@@ -70,6 +70,8 @@ pub fn AdminApp() -> impl IntoView {
                     <Route path=path!("/admin/signing-keys") view=admin::SigningKeysPage/>
                     <Route path=path!("/admin/api-tokens") view=admin::ApiTokensPage/>
                     <Route path=path!("/admin/settings") view=admin::SettingsPage/>
+                    <Route path=path!("/admin/sheets/tokens") view=admin::TokenSheetPage/>
+                    <Route path=path!("/admin/sheets/devices") view=admin::DeviceSheetPage/>
                 </Routes>
             </main>
         </Router>

@@ -101,24 +101,32 @@ pub struct ListQuery {
     #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
     /// Only these tokens: up to 500 ids, comma-separated (a print sheet of chosen tokens). Ids of other
-    /// organisations or of deleted tokens are left out, as unknown ones are.
-    #[param(pattern = "^[0-9]{1,10}(,[0-9]{1,10}){0,499}$")]
+    /// organisations, of deleted tokens, and numbers that are no id (0, or above 4294967295) are left out, as
+    /// unknown ones are.
+    #[param(pattern = "^[0-9]{1,20}(,[0-9]{1,20}){0,499}$")]
     ids: Option<String>,
 }
 
-/// The ids of `?ids=`, or 400 `bad_query`.
+/// The ids of `?ids=` (numbers that can be no id dropped: they name nothing), or 400 `bad_query` when it is not
+/// 1 to 500 numbers separated by commas.
 fn ids_of(text: &str) -> Result<Vec<i64>, ApiError> {
-    let ids = text
-        .split(',')
-        .map(|id| id.parse::<u32>().ok().filter(|&id| id != 0).map(i64::from))
-        .collect::<Option<Vec<_>>>()
-        .filter(|ids| ids.len() <= MAX_BATCH);
-    ids.ok_or_else(|| {
-        ApiError::server(
+    let parts: Vec<&str> = text.split(',').collect();
+    let numbers = parts.len() <= MAX_BATCH
+        && parts
+            .iter()
+            .all(|part| (1..=20).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()));
+    if !numbers {
+        return Err(ApiError::server(
             ServerCode::BadQuery,
-            "ids is 1 to 500 token ids (1 to 4294967295), separated by commas",
-        )
-    })
+            "ids is 1 to 500 token ids separated by commas, such as 12,15,31",
+        ));
+    }
+    Ok(parts
+        .iter()
+        .filter_map(|part| part.parse::<u32>().ok())
+        .filter(|&id| id != 0)
+        .map(i64::from)
+        .collect())
 }
 
 /// The organisation's live action tokens, newest first.

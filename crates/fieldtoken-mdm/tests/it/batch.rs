@@ -354,7 +354,20 @@ async fn the_list_returns_chosen_ids_only() {
         .collect();
     assert_eq!(got, vec![ids[3], ids[0]], "newest first");
 
-    for bad in ["1,,2", "x", "0"] {
+    // Numbers that can be no id name nothing, as unknown ids do.
+    for none in ["0", "99999999999", "4294967296"] {
+        let (status, page) = call(
+            &server,
+            Method::GET,
+            &format!("/api/v1/action-tokens?ids={none}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{none}");
+        assert_eq!(page["items"], json!([]));
+    }
+    for bad in ["1,,2", "x", "1;2", ""] {
         let (status, answer) = call(
             &server,
             Method::GET,

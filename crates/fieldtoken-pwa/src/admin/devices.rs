@@ -90,6 +90,7 @@ pub fn DevicesPage() -> impl IntoView {
         <section aria-labelledby="devices-title" class="wide">
             <super::AdminNav/>
             <h1 id="devices-title">"Devices"</h1>
+            <p><a href="/admin/sheets/devices">"Print device labels"</a></p>
             {gated(Permission::DeviceRead, "/api/v1/devices", |devices: Vec<Device>, fleets, held| {
                 let can_enrol = held.contains(Permission::DeviceWrite);
                 let enrolment = RwSignal::new(None::<(String, Result<Enrolment, api::ApiError>)>);

@@ -16,6 +16,7 @@ mod panel;
 mod parties;
 mod roles;
 mod settings;
+mod sheets;
 mod sign_in;
 mod signing_keys;
 mod time;
@@ -28,6 +29,7 @@ pub use devices::{DevicesPage, FleetsPage};
 pub use parties::{AccountsPage, ParticipantsPage};
 pub use roles::RolesPage;
 pub use settings::SettingsPage;
+pub use sheets::{DeviceSheetPage, TokenSheetPage};
 pub use sign_in::SignIn;
 pub use signing_keys::SigningKeysPage;
 

@@ -1,6 +1,7 @@
 //! The side panel of seed 000: the selected token's QR code rendered here by the core (no image from the
 //! server), a toggle between "New format" and "Old format" with each one's compatibility, a big "Download"
-//! button (PNG, SVG as a second choice), the code with a copy button, a print view, and "Delete".
+//! button (PNG, SVG as a second choice), the code with a copy button, a print view, "Duplicate" (the same action
+//! with a new expiry and a new code) and "Delete".
 
 use fieldtoken_core::{Ecc, QrMatrix};
 use leptos::prelude::*;
@@ -10,6 +11,8 @@ use wasm_bindgen::JsCast;
 use super::model::{ActionToken, TokenStatus, action_words};
 use super::time;
 use crate::api;
+use fieldtoken_api::RequestTime;
+use fieldtoken_api::action_tokens::DuplicateActionToken;
 
 /// Pixels per QR module in the downloaded PNG: big enough to print sharp on a label.
 const PNG_SCALE: u32 = 10;
@@ -27,9 +30,13 @@ enum Format {
 pub fn TokenPanel(
     token: ActionToken,
     can_delete: bool,
+    can_create: bool,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
     on_deleted: impl Fn(u32) + Copy + Send + Sync + 'static,
+    on_duplicated: impl Fn(ActionToken) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let duplicating = RwSignal::new(false);
+    let copy_expiry = RwSignal::new(time::local_input_in_days(7.0));
     let format = RwSignal::new(Format::New);
     let confirming = RwSignal::new(false);
     let message = RwSignal::new(None::<String>);
@@ -98,6 +105,35 @@ pub fn TokenPanel(
             }
         });
     };
+    let duplicate = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(expires_at) = time::local_input_to_utc(&copy_expiry.get_untracked()) else {
+            message.set(Some(
+                "Select a valid expiry date and time for the copy.".into(),
+            ));
+            return;
+        };
+        let body = serde_json::to_value(DuplicateActionToken {
+            expires_at: RequestTime::Text(expires_at),
+            name: None,
+        })
+        .unwrap_or_default();
+        message.set(Some("Creating the copy…".into()));
+        spawn_local(async move {
+            match api::post::<ActionToken>(&format!("/api/v1/action-tokens/{id}/duplicate"), &body)
+                .await
+            {
+                Ok(copy) => {
+                    duplicating.set(false);
+                    on_duplicated(copy);
+                }
+                Err(why) if why.is_forbidden() => {
+                    message.set(Some("You are not allowed to create action tokens.".into()))
+                }
+                Err(why) => message.set(Some(format!("The copy was not created: {why}."))),
+            }
+        });
+    };
     let print = move |_| {
         if let Some(window) = web_sys::window() {
             let _ = window.print();
@@ -148,6 +184,20 @@ pub fn TokenPanel(
                 <button type="button" on:click=copy>"Copy code"</button>
             </p>
             <button type="button" on:click=print>"Print"</button>
+            {can_create.then(|| view! {
+                <Show when=move || duplicating.get() fallback=move || view! {
+                    <button type="button" on:click=move |_| duplicating.set(true)>"Duplicate"</button>
+                }>
+                    <form class="confirm" aria-labelledby="duplicate-title" on:submit=duplicate>
+                        <p id="duplicate-title">"A copy with the same action, a new code and this expiry:"</p>
+                        <label for="copy-expiry">"Copy expires"</label>
+                        <input id="copy-expiry" type="datetime-local" required
+                            prop:value=copy_expiry on:input=move |event| copy_expiry.set(event_target_value(&event))/>
+                        <button type="submit" class="primary">"Create copy"</button>
+                        <button type="button" on:click=move |_| duplicating.set(false)>"Cancel"</button>
+                    </form>
+                </Show>
+            })}
             {can_delete.then(|| view! {
                 <Show when=move || confirming.get() fallback=move || view! {
                     <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete"</button>

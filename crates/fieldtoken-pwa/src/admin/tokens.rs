@@ -1,5 +1,6 @@
 //! `/admin`: the Action Tokens page of seed 000 — a data table (search by name, sort, paging), the
-//! "+ New" button, and the side panel of the selected token.
+//! "+ New" button, and the side panel of the selected token. Rows have checkboxes: the chosen tokens, or every
+//! token the search finds, open as a print sheet (`sheets`).
 //!
 //! What the page shows for a permission set is the core's decision (`PermissionSet::action_token_screen`):
 //! without read no page, without create no "+ New", without delete no "Delete".
@@ -114,6 +115,8 @@ fn Tokens(can_create: bool, can_delete: bool) -> impl IntoView {
     let sort = RwSignal::new((Column::Expiry, true));
     let selected = RwSignal::new(None::<ActionToken>);
     let creating = RwSignal::new(false);
+    // The rows ticked for a print sheet, by id.
+    let checked = RwSignal::new(std::collections::BTreeSet::<u32>::new());
     let fleets = RwSignal::new(Vec::<Fleet>::new());
     // Fleet names for the table and the form; without fleet read the table shows fleet ids.
     spawn_local(async move {
@@ -190,14 +193,39 @@ fn Tokens(can_create: bool, can_delete: bool) -> impl IntoView {
         }
     };
 
-    let created = move |token: ActionToken| {
+    // New tokens (one, a batch or a duplicate) go on top, ticked, so "Print sheet" takes them at once.
+    let created = move |made: Vec<ActionToken>| {
         creating.set(false);
-        tokens.update(|list| list.insert(0, token.clone()));
-        selected.set(Some(token));
+        checked.set(made.iter().map(|token| token.id).collect());
+        let first = made.first().cloned();
+        tokens.update(|list| {
+            for token in made.into_iter().rev() {
+                list.insert(0, token);
+            }
+        });
+        selected.set(first);
     };
     let deleted = move |id: u32| {
         tokens.update(|list| list.retain(|token| token.id != id));
+        checked.update(|set| {
+            set.remove(&id);
+        });
         selected.set(None);
+    };
+    let sheet_of_checked = move || {
+        let ids: Vec<String> = checked.with(|set| set.iter().map(u32::to_string).collect());
+        format!("/admin/sheets/tokens?ids={}", ids.join(","))
+    };
+    let sheet_of_search = move || {
+        format!(
+            "/admin/sheets/tokens?q={}",
+            js_sys::encode_uri_component(query.get().trim())
+        )
+    };
+    let all_checked = move || {
+        tokens.with(|list| {
+            !list.is_empty() && checked.with(|set| list.iter().all(|t| set.contains(&t.id)))
+        })
     };
 
     view! {
@@ -224,6 +252,15 @@ fn Tokens(can_create: bool, can_delete: bool) -> impl IntoView {
                     }
                 />
             </form>
+            <div class="sheet-links" role="group" aria-label="Print sheets">
+                <a href=sheet_of_checked class="button" class:disabled=move || checked.with(|set| set.is_empty())
+                    aria-disabled=move || checked.with(|set| set.is_empty()).to_string()>
+                    {move || format!("Print sheet of selected ({})", checked.with(|set| set.len()))}
+                </a>
+                <a href=sheet_of_search class="button">
+                    {move || if query.with(|q| q.trim().is_empty()) { "Print sheet of all tokens" } else { "Print sheet of search results" }}
+                </a>
+            </div>
             <Show when=move || creating.get()>
                 <NewTokenForm fleets=fleets on_created=created on_cancel=move || creating.set(false)/>
             </Show>
@@ -241,6 +278,17 @@ fn Tokens(can_create: bool, can_delete: bool) -> impl IntoView {
                     <caption class="visually-hidden">"Action tokens; select a name to open its QR codes"</caption>
                     <thead>
                         <tr>
+                            <th scope="col">
+                                <input type="checkbox" aria-label="Select every token shown"
+                                    prop:checked=all_checked
+                                    on:change=move |event| {
+                                        let on = event_target_checked(&event);
+                                        let shown: Vec<u32> = tokens.with(|list| list.iter().map(|t| t.id).collect());
+                                        checked.update(|set| for id in shown {
+                                            if on { set.insert(id); } else { set.remove(&id); }
+                                        });
+                                    }/>
+                            </th>
                             {header(Column::Name, "Name")}
                             {header(Column::Action, "Action")}
                             <th scope="col">"Fleet"</th>
@@ -250,7 +298,7 @@ fn Tokens(can_create: bool, can_delete: bool) -> impl IntoView {
                     </thead>
                     <tbody>
                         <For each=sorted key=|token| token.id let:token>
-                            <TokenRow token=token selected=selected fleets=fleets/>
+                            <TokenRow token=token selected=selected fleets=fleets checked=checked/>
                         </For>
                     </tbody>
                 </table>
@@ -272,6 +320,8 @@ fn Tokens(can_create: bool, can_delete: bool) -> impl IntoView {
                 <TokenPanel
                     token=token
                     can_delete=can_delete
+                    can_create=can_create
+                    on_duplicated=move |copy: ActionToken| created(vec![copy])
                     on_close=move || selected.set(None)
                     on_deleted=deleted
                 />
@@ -285,8 +335,10 @@ fn TokenRow(
     token: ActionToken,
     selected: RwSignal<Option<ActionToken>>,
     fleets: RwSignal<Vec<Fleet>>,
+    checked: RwSignal<std::collections::BTreeSet<u32>>,
 ) -> impl IntoView {
     let id = token.id;
+    let ticked = move || checked.with(|set| set.contains(&id));
     let is_selected = move || selected.with(|s| s.as_ref().is_some_and(|s| s.id == id));
     let fleet_id = token.action.fleet_id;
     let fleet = move || match fleet_id {
@@ -310,6 +362,13 @@ fn TokenRow(
     let open = token.clone();
     view! {
         <tr class:selected=is_selected>
+            <td>
+                <input type="checkbox" aria-label=format!("Select {}", token.name) prop:checked=ticked
+                    on:change=move |event| {
+                        let on = event_target_checked(&event);
+                        checked.update(|set| if on { set.insert(id); } else { set.remove(&id); });
+                    }/>
+            </td>
             <td>
                 <button type="button" class="link" on:click=move |_| selected.set(Some(open.clone()))>
                     {token.name.clone()}
