@@ -1,7 +1,8 @@
 // What every end-to-end test needs: the real MDM (release build, fresh SQLite file, serving the release
 // PWA) on a free loopback port, and Debian's Chromium driven by playwright-core with a fresh profile.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -187,4 +188,27 @@ export async function y4mOf(page, png, path) {
   const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
   const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\nFRAME\n`);
   writeFileSync(path, Buffer.concat([header, luma, chroma]));
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * axe-core's WCAG 2.x A/AA rules (and best practices) on `page` as it is now; throws, naming each rule and its
+ * elements, on any serious or critical violation. axe is evaluated through the DevTools protocol, which the
+ * MDM's Content-Security-Policy does not govern, so the page under test keeps its real policy.
+ */
+export async function checkA11y(page, where = page.url()) {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const result = await globalThis.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map(({ id, impact, help, nodes }) => ({
+      id, impact, help, targets: nodes.slice(0, 5).map((node) => node.target.join(" ")),
+    }));
+  });
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (serious.length) {
+    const lines = serious.map((v) => `  ${v.impact} ${v.id}: ${v.help}\n    at ${v.targets.join("\n    at ")}`);
+    throw new Error(`axe-core on ${where}:\n${lines.join("\n")}`);
+  }
+  return violations;
 }
