@@ -202,6 +202,9 @@ pub async fn sync(
             ));
         }
         (None, None) => {
+            // Anonymous and carrying nothing: counted against its address's sync budget (not its guesses, which
+            // would lock out the signed-in phones behind the same address), so a flood of them is refused with 429.
+            state.limiter.spend(Budget::Sync, Client::of_addr(peer))?;
             return Err(ApiError::unauthenticated(
                 "a sync needs a carrier: an operator session, an API token holding fms.actiontoken.redeem, or the enrolled device's signature of the batch",
             ));
