@@ -3,7 +3,7 @@
 // side panel) are checked in those states too. The other suites check behaviour; this one walks every route.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, checkA11y } from "./support.mjs";
+import { startServer, startBrowser, checkA11y, signInAsOperator } from "./support.mjs";
 
 let server;
 let browser;
@@ -61,7 +61,15 @@ test("every operator page, at a phone size, has no serious or critical axe-core 
   for (const path of ["/sign-in", "/", "/enrol", "/activator"]) {
     await page.goto(new URL(path, server.url).href);
     await page.getByRole("heading", { level: 1 }).first().waitFor();
-    await checkA11y(page, path);
+    await checkA11y(page, `${path}, signed out`);
+  }
+  // Signed in, the token screen holds the bundle, the session bar and the queue.
+  await signInAsOperator(page, server);
+  await checkA11y(page, "/, an operator signed in");
+  for (const path of ["/enrol", "/activator"]) {
+    await page.goto(new URL(path, server.url).href);
+    await page.getByRole("heading", { level: 1 }).first().waitFor();
+    await checkA11y(page, `${path}, an operator signed in`);
   }
   await page.close();
 });
