@@ -41,10 +41,10 @@ pub struct AuditFilterQuery {
     /// (`action_token`).
     #[param(max_length = 100)]
     kind: Option<String>,
-    /// At or after this time (RFC 3339, any offset, or milliseconds since 1970).
+    /// At or after this time (RFC 3339, any offset).
     #[param(value_type = Option<String>, format = DateTime)]
     from: Option<String>,
-    /// Before this time (RFC 3339, any offset, or milliseconds since 1970).
+    /// Before this time (RFC 3339, any offset); before `from`, nothing is found.
     #[param(value_type = Option<String>, format = DateTime)]
     to: Option<String>,
 }
@@ -52,16 +52,20 @@ pub struct AuditFilterQuery {
 impl AuditFilterQuery {
     fn filter(&self) -> Result<AuditFilter, ApiError> {
         let (from, to) = query_range(self.from.as_deref(), self.to.as_deref())?;
-        let text = |value: &Option<String>| {
-            value
-                .as_deref()
+        // The longest value the document allows: an actor's name, a kind.
+        let text = |value: &Option<String>, what: &str, longest: usize| match value.as_deref() {
+            Some(v) if v.chars().count() > longest => Err(ApiError::server(
+                ServerCode::BadQuery,
+                format!("{what} is at most {longest} characters"),
+            )),
+            v => Ok(v
                 .map(str::trim)
                 .filter(|v| !v.is_empty())
-                .map(str::to_owned)
+                .map(str::to_owned)),
         };
         Ok(AuditFilter {
-            actor: text(&self.actor),
-            kind: text(&self.kind),
+            actor: text(&self.actor, "actor", 200)?,
+            kind: text(&self.kind, "kind", 100)?,
             from,
             to,
         })
@@ -80,10 +84,10 @@ pub struct AuditQuery {
     /// (`action_token`).
     #[param(max_length = 100)]
     kind: Option<String>,
-    /// At or after this time (RFC 3339, any offset, or milliseconds since 1970).
+    /// At or after this time (RFC 3339, any offset).
     #[param(value_type = Option<String>, format = DateTime)]
     from: Option<String>,
-    /// Before this time (RFC 3339, any offset, or milliseconds since 1970).
+    /// Before this time (RFC 3339, any offset); before `from`, nothing is found.
     #[param(value_type = Option<String>, format = DateTime)]
     to: Option<String>,
     /// `next` of the previous page.
@@ -174,7 +178,8 @@ pub async fn csv(
     let filter = query.filter()?;
     // The first page is read before answering, so a database that cannot answer is a 503, not a cut download.
     let first = read_page(&state, p.org, &filter, None).await?;
-    let stream = futures_util::stream::unfold(
+    // Fused: the compression layer may poll once more after the end, which a bare `unfold` does not allow.
+    let stream = futures_util::StreamExt::fuse(futures_util::stream::unfold(
         Export {
             state,
             org: p.org,
@@ -184,7 +189,7 @@ pub async fn csv(
             header: true,
         },
         next_chunk,
-    );
+    ));
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -213,7 +213,7 @@ async fn every_outcome_is_recorded_with_its_carrier_token_and_device() {
             entry["scanned_at"].as_str().unwrap().ends_with('Z'),
             "{entry}"
         );
-        assert!(entry["received_at"].as_str().unwrap() >= entry["scanned_at"].as_str().unwrap());
+        assert!(entry["received_at"].as_str().unwrap().ends_with('Z'));
     }
     server.stop().await;
 }
@@ -334,6 +334,8 @@ async fn history_filters_and_pages_newest_first() {
     for (query, code) in [
         ("?outcome=lost", "bad_query"),
         ("?from=yesterday", "bad_query"),
+        ("?to=", "bad_query"),
+        ("?from=1790000000000", "bad_query"),
         ("?carrier=robot:1", "bad_query"),
         ("?carrier=operator:0", "bad_query"),
         ("?token=0", "bad_query"),
@@ -346,19 +348,15 @@ async fn history_filters_and_pages_newest_first() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
         assert_eq!(body["error"]["code"], code, "{query}: {body}");
     }
-    let (status, body) = get(
-        &server,
-        &format!(
-            "/api/v1/redemptions?from={}&to={}",
+    // A range that ends before it starts holds nothing.
+    assert_eq!(
+        only(format!(
+            "?from={}&to={}",
             enc(received(0)),
             enc(received(5))
-        ),
-        &admin,
-    )
-    .await;
-    assert_eq!(
-        (status, &body["error"]["code"]),
-        (StatusCode::BAD_REQUEST, &json!("bad_query"))
+        ))
+        .await,
+        Vec::<String>::new()
     );
     server.stop().await;
 }
@@ -522,7 +520,9 @@ async fn the_audit_log_is_filtered_and_paged() {
         30
     );
     // A time range: at + 10 (inclusive) to at + 20 (exclusive).
-    let ranged = page(&format!("?from={}&to={}", at + 10, at + 20)).await;
+    let time =
+        |ms: i64| fieldtoken_mdm::clock::rfc3339(fieldtoken_core::Timestamp::from_millis(ms));
+    let ranged = page(&format!("?from={}&to={}", time(at + 10), time(at + 20))).await;
     let targets: Vec<&str> = ranged["items"]
         .as_array()
         .unwrap()
@@ -596,11 +596,18 @@ async fn the_audit_log_is_filtered_and_paged() {
             "{path}"
         );
     }
-    let (status, body) = get(&server, "/api/v1/audit?from=soon", &admin).await;
-    assert_eq!(
-        (status, &body["error"]["code"]),
-        (StatusCode::BAD_REQUEST, &json!("bad_query"))
-    );
+    for query in [
+        "?from=soon".to_owned(),
+        "?to=".to_owned(),
+        format!("?actor={}", "a".repeat(201)),
+    ] {
+        let (status, body) = get(&server, &format!("/api/v1/audit{query}"), &admin).await;
+        assert_eq!(
+            (status, &body["error"]["code"]),
+            (StatusCode::BAD_REQUEST, &json!("bad_query")),
+            "{query}"
+        );
+    }
     server.stop().await;
 }
 
