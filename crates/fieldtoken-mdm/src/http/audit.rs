@@ -18,9 +18,9 @@ use utoipa::IntoParams;
 
 use super::auth::{Admin, Authorized};
 use super::doc::{Always, Guarded, WithQuery};
-use super::extract::{Query, page_cursor, page_limit};
-use super::redemptions::query_range;
-use crate::clock::rfc3339;
+use super::extract::{Query, page_limit};
+use super::redemptions::{query_range, time_cursor};
+use crate::clock::{parse_rfc3339, rfc3339};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::store;
@@ -91,7 +91,7 @@ pub struct AuditQuery {
     #[param(value_type = Option<String>, format = DateTime)]
     to: Option<String>,
     /// `next` of the previous page.
-    #[param(pattern = "^(0*[1-9][0-9]{0,17})?$")]
+    #[param(pattern = "^([0-9]{1,15}_[0-9]{1,18})?$")]
     cursor: Option<String>,
     /// How many per page, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -133,18 +133,8 @@ pub async fn list(
         to: query.to,
     }
     .filter()?;
-    let before = page_cursor(query.cursor.as_deref())?;
+    let after = time_cursor(query.cursor.as_deref())?;
     let mut tx = state.store.read().await?;
-    let after = match before {
-        None => None,
-        Some(id) => Some(
-            store::audit::cursor(&mut tx, p.org, id)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::server(ServerCode::BadCursor, "this cursor is not one the API gave")
-                })?,
-        ),
-    };
     let entries = store::audit::page(
         &mut tx,
         p.org,
@@ -156,7 +146,14 @@ pub async fn list(
     let more = entries.len() > limit as usize;
     let items: Vec<AuditEntry> = entries.into_iter().take(limit as usize).map(wire).collect();
     let next = more
-        .then(|| items.last().map(|e| e.id.to_string()))
+        .then(|| {
+            let last = items.last()?;
+            Some(format!(
+                "{}_{}",
+                parse_rfc3339(&last.at.0)?.as_millis(),
+                last.id
+            ))
+        })
         .flatten();
     Ok(Json(Page { items, next }))
 }

@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{Authorized, Principal, ReadTokens};
 use super::doc::{Always, Guarded, WithQuery};
-use super::extract::{Query, page_cursor, page_limit};
+use super::extract::{Query, page_limit};
 use crate::clock::{parse_rfc3339, rfc3339};
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -77,7 +77,7 @@ pub struct HistoryQuery {
     #[param(value_type = Option<String>, format = DateTime)]
     to: Option<String>,
     /// `next` of the previous page.
-    #[param(pattern = "^(0*[1-9][0-9]{0,17})?$")]
+    #[param(pattern = "^([0-9]{1,15}_[0-9]{1,18})?$")]
     cursor: Option<String>,
     /// How many per page, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -134,11 +134,34 @@ fn carrier_filter(query: &HistoryQuery) -> Result<Option<(history::CarrierKind, 
         Some(number) => Some((history::CarrierKind::Operator, i64::from(number))),
     };
     match (carrier, operator) {
-        (Some(a), Some(b)) if a != b => Err(bad_query(
-            "carrier and operator name different carriers: give one",
-        )),
+        // Both must hold: two different carriers match nothing (no carrier has id 0).
+        (Some(a), Some(b)) if a != b => Ok(Some((a.0, 0))),
         (carrier, operator) => Ok(carrier.or(operator)),
     }
+}
+
+/// A page's cursor of a list in time order: `TIME_ID` (the last entry's time in milliseconds and its id), as a
+/// `next` gave it; none or empty is the first page. The cursor is a position, not a reference: any well-formed one
+/// reads the caller's own entries from there, so nothing needs looking up and nothing of another organisation can be
+/// probed with it. Else 400 `bad_cursor`.
+pub fn time_cursor(cursor: Option<&str>) -> Result<Option<(i64, i64)>, ApiError> {
+    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    cursor
+        .split_once('_')
+        .and_then(|(at, id)| Some((at.parse::<i64>().ok()?, id.parse::<i64>().ok()?)))
+        .filter(|&(at, id)| at >= 0 && id >= 0)
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::server(ServerCode::BadCursor, "this cursor is not one the API gave")
+        })
+}
+
+/// The cursor of the page after `items`: the last one's receive time and entry id.
+fn records_last(items: &[RedemptionEntry]) -> Option<(i64, u64)> {
+    let last = items.last()?;
+    Some((parse_rfc3339(&last.received_at.0)?.as_millis(), last.entry))
 }
 
 fn positive(id: Option<u32>, what: &str) -> Result<Option<i64>, ApiError> {
@@ -210,16 +233,8 @@ pub async fn list(
     let limit = page_limit(query.limit)?;
     let (from, to) = query_range(query.from.as_deref(), query.to.as_deref())?;
     let carrier = carrier_filter(&query)?;
-    let before = page_cursor(query.cursor.as_deref())?;
+    let after = time_cursor(query.cursor.as_deref())?;
     let mut tx = state.store.read().await?;
-    let after =
-        match before {
-            None => None,
-            // A cursor names an entry of this organisation's history, or it is not one the API gave.
-            Some(entry) => Some(history::cursor(&mut tx, p.org, entry).await?.ok_or_else(
-                || ApiError::server(ServerCode::BadCursor, "this cursor is not one the API gave"),
-            )?),
-        };
     let filter = HistoryFilter {
         token: positive(query.token, "token")?,
         device: positive(query.device, "device")?,
@@ -239,7 +254,7 @@ pub async fn list(
         .map(|record| entry_of(&p, record))
         .collect();
     let next = more
-        .then(|| items.last().map(|e| e.entry.to_string()))
+        .then(|| records_last(&items).map(|(at, entry)| format!("{at}_{entry}")))
         .flatten();
     Ok(Json(Page { items, next }))
 }

@@ -95,17 +95,6 @@ pub enum Direction {
     OldestFirst(Option<(i64, i64)>),
 }
 
-/// The time of entry `id` of `org`, as a paging cursor; `None` for another organisation's entry or none.
-pub async fn cursor(conn: &mut Conn, org: OrgId, id: i64) -> Result<Option<(i64, i64)>> {
-    let at: Option<i64> =
-        sqlx::query_scalar("SELECT at FROM audit_log WHERE id = ? AND org_id = ?")
-            .bind(id)
-            .bind(org_key(org))
-            .fetch_optional(conn)
-            .await?;
-    Ok(at.map(|at| (at, id)))
-}
-
 /// One page of `org`'s audit log: at most `limit` entries that pass `filter`, in time order (then id) as
 /// `direction` says. Every filter is an index range (migration 0010), so a page costs the same at any size.
 pub async fn page(

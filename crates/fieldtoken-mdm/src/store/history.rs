@@ -171,19 +171,6 @@ type Row = (
     Option<String>,
 );
 
-/// The receive time of the history row `entry` of `org`, as a paging cursor; `None` for a row of another
-/// organisation or none at all.
-pub async fn cursor(conn: &mut Conn, org: OrgId, entry: i64) -> Result<Option<(i64, i64)>> {
-    let at: Option<i64> = sqlx::query_scalar(
-        "SELECT received_at FROM redemption_history WHERE id = ? AND org_id = ?",
-    )
-    .bind(entry)
-    .bind(org_key(org))
-    .fetch_optional(conn)
-    .await?;
-    Ok(at.map(|at| (at, entry)))
-}
-
 /// One page of `org`'s history, newest first (receive time, then row id).
 pub async fn list(
     conn: &mut Conn,
