@@ -69,7 +69,7 @@ after(async () => {
 
 /** The History table's rows, as the texts of their cells. */
 async function historyRows() {
-  const region = page.getByRole("region", { name: "Redemption history" });
+  const region = page.getByRole("region", { name: "Redemptions received" });
   await page.getByRole("status").filter({ hasText: /^Page \d|^No redemptions/ }).waitFor();
   return region.locator("tbody tr").evaluateAll((rows) =>
     rows.map((row) => [...row.querySelectorAll("td")].map((cell) => cell.textContent.trim())),
@@ -79,7 +79,7 @@ async function historyRows() {
 test("the History page lists each redemption with its outcome, token, device and carrier", async () => {
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "History" }).click();
   await page.getByRole("heading", { level: 1, name: "Redemption history" }).waitFor();
-  const region = page.getByRole("region", { name: "Redemption history" });
+  const region = page.getByRole("region", { name: "Redemptions received" });
   assert.equal(await region.getAttribute("tabindex"), "0");
   const rows = await historyRows();
   const byId = Object.fromEntries(rows.map((cells) => [cells[6], cells]));
@@ -127,7 +127,7 @@ test("a token's last uses are in its panel, and its history and a device's are a
 test("the Audit log page filters by actor and kind, and exports the filter as CSV", async () => {
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Audit Log" }).click();
   await page.getByRole("heading", { level: 1, name: "Audit log" }).waitFor();
-  const region = page.getByRole("region", { name: "Audit log" });
+  const region = page.getByRole("region", { name: "Audit log entries" });
   assert.equal(await region.getAttribute("tabindex"), "0");
   await page.getByRole("status").filter({ hasText: /^Page 1: \d+ entries\.$/ }).waitFor();
   const cells = () =>

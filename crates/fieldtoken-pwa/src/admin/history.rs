@@ -359,7 +359,7 @@ fn history_table(query: String) -> AnyView {
     };
     view! {
         {scroll_table(
-            "Redemption history",
+            "Redemptions received",
             &["Received", "Outcome", "Action token", "Device", "Carried by", "Scanned", "Redemption id"],
             rows.into_any(),
         )}
@@ -405,7 +405,7 @@ fn audit_table(query: String) -> AnyView {
         })
     };
     view! {
-        {scroll_table("Audit log", &["When", "Actor", "Kind", "Target", "Detail", "From"], rows.into_any())}
+        {scroll_table("Audit log entries", &["When", "Actor", "Kind", "Target", "Detail", "From"], rows.into_any())}
         {pager_controls("entries", page, cursors, loading)}
     }
     .into_any()
