@@ -693,3 +693,92 @@ async fn the_audit_csv_streams_every_entry_of_the_filter_with_formulas_neutralis
     assert!(all.lines().nth(1).unwrap().contains("seed-demo"));
     server.stop().await;
 }
+
+/// Migration 0010 files what was received before it (without duplicates, which were never kept) under the
+/// carrier's organisation, naming a token only when it is that organisation's; anonymous rows have no organisation.
+#[tokio::test]
+async fn the_migration_files_earlier_redemptions_in_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    // The database as it was before migration 0010.
+    let options = url
+        .parse::<sqlx::sqlite::SqliteConnectOptions>()
+        .unwrap()
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let mut before = sqlx::migrate!("./migrations");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(&pool).await.unwrap();
+    for statement in [
+        "INSERT INTO organisations (id, name, sealed_directory_key, created_at) VALUES (1, 'Acme', x'00', 0), (2, 'Beta', x'00', 0)",
+        "INSERT INTO signing_keys (id, org_id, public_key, sealed_seed, status, created_at) VALUES (1, 2, zeroblob(32), x'00', 'active', 0)",
+        "INSERT INTO action_tokens (id, org_id, name, action, expires_at_s, key_id, sealed_code, code_lookup, created_at)
+         VALUES (7, 1, 'Repair', 'put_in_repair', 0, 1, x'00', x'01', 0), (8, 2, 'Beta stock', 'put_in_stock', 0, 1, x'00', x'02', 0)",
+        "INSERT INTO api_tokens (id, org_id, name, secret_hash, permissions, created_at) VALUES (4, 1, 'Phone', zeroblob(32), '', 0)",
+        "INSERT INTO redemptions (scope_org, principal, id, payload_hash, org_id, status, reason, token_id, device_id, scanned_at, received_at, client_id, operator) VALUES
+            (1, 'device:5', 'r-1', x'00', 1, 'applied', NULL, 7, 5, 1000, 1100, NULL, NULL),
+            (1, 'api:4', 'r-2', x'00', 2, 'rejected', 'other_org', 8, 6, 2000, 2100, 4, NULL),
+            (1, 'operator:3', 'r-3', x'00', 1, 'superseded', NULL, 7, 5, 3000, 3100, 4, 3),
+            (0, 'anonymous', 'r-4', x'00', 1, 'rejected', 'unknown_token', NULL, 5, 4000, 4100, NULL, NULL)",
+    ] {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+
+    let store = fieldtoken_mdm::Store::open(&url).await.unwrap();
+    let mut tx = store.read().await.unwrap();
+    let org = |id| fieldtoken_core::OrgId::new(id).unwrap();
+    let filter = fieldtoken_mdm::store::history::HistoryFilter {
+        limit: 10,
+        ..Default::default()
+    };
+    let acme = fieldtoken_mdm::store::history::list(&mut tx, org(1), &filter)
+        .await
+        .unwrap();
+    let seen: Vec<_> = acme
+        .iter()
+        .map(|r| {
+            (
+                r.redemption_id.as_str(),
+                r.status.as_str(),
+                r.carrier_kind.as_str(),
+                r.carrier_id,
+                r.token.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "r-3",
+                "superseded",
+                "operator",
+                3,
+                Some((7, "Repair".to_owned()))
+            ),
+            // Beta's token, scanned by Acme's phone: Acme's history does not name it.
+            ("r-2", "rejected", "api_token", 4, None),
+            (
+                "r-1",
+                "applied",
+                "device",
+                5,
+                Some((7, "Repair".to_owned()))
+            ),
+        ]
+    );
+    assert_eq!(acme[1].carrier_name.as_deref(), Some("Phone"));
+    assert!(
+        fieldtoken_mdm::store::history::list(&mut tx, org(2), &filter)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -173,24 +173,30 @@ fn filtered(
     view! {
         <form class="card filters" aria-labelledby="filters-title" novalidate on:submit=submit>
             <h2 id="filters-title">"Filters"</h2>
-            {inputs.into_iter().map(|(name, label, kind, value)| {
-                let id = format!("filter-{name}");
-                view! {
-                    <label for=id.clone()>{label}</label>
-                    <input id=id type=kind autocomplete="off" prop:value=value
-                        on:input=move |event| value.set(event_target_value(&event))/>
-                }
-            }).collect_view()}
-            {outcome.then(|| view! {
-                <label for="filter-outcome">"Outcome"</label>
-                <select id="filter-outcome" prop:value=chosen_outcome
-                    on:change=move |event| chosen_outcome.set(event_target_value(&event))>
-                    {OUTCOMES.iter().map(|&(value, label)| {
-                        let selected = chosen_outcome.get_untracked() == value;
-                        view! { <option value=value selected=selected>{label}</option> }
-                    }).collect_view()}
-                </select>
-            })}
+            <div class="filter-fields">
+                {inputs.into_iter().map(|(name, label, kind, value)| {
+                    let id = format!("filter-{name}");
+                    view! {
+                        <div>
+                            <label for=id.clone()>{label}</label>
+                            <input id=id type=kind autocomplete="off" prop:value=value
+                                on:input=move |event| value.set(event_target_value(&event))/>
+                        </div>
+                    }
+                }).collect_view()}
+                {outcome.then(|| view! {
+                    <div>
+                        <label for="filter-outcome">"Outcome"</label>
+                        <select id="filter-outcome" prop:value=chosen_outcome
+                            on:change=move |event| chosen_outcome.set(event_target_value(&event))>
+                            {OUTCOMES.iter().map(|&(value, label)| {
+                                let selected = chosen_outcome.get_untracked() == value;
+                                view! { <option value=value selected=selected>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                })}
+            </div>
             <div class="actions">
                 <button type="submit" class="primary">"Apply filters"</button>
                 <button type="button" on:click=clear>"Clear"</button>
