@@ -59,6 +59,8 @@ export async function startServer({ org, mdm = MDM, web = DIST, serveArgs = [] }
   return {
     url,
     admin,
+    /** The SQLite URL of its database (benchmarks fill it behind the API's back). */
+    db,
     /** Calls the API as `token` (default: the seeded admin; `null`: anonymous); resolves to `{ status, body }`. */
     async api(method, path, body, token = admin?.admin_token) {
       const response = await fetch(new URL(path, url), {

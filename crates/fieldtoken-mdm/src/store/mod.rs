@@ -23,6 +23,7 @@ pub mod audit;
 pub mod devices;
 pub mod enrolment;
 pub mod fleets;
+pub mod history;
 pub mod orgs;
 pub mod parties;
 pub mod redemptions;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::enrolment::{device_key, enrol_body};
 use crate::support::{TestServer, call, token_with};
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -16,14 +16,14 @@ fn now_ms() -> i64 {
 }
 
 /// The seeded organisation's id, its devices' ids, and the codes of its put_in_repair and put_in_stock tokens.
-struct Seeded {
-    org: u32,
-    devices: Vec<u64>,
-    repair: String,
-    stock: String,
+pub(crate) struct Seeded {
+    pub(crate) org: u32,
+    pub(crate) devices: Vec<u64>,
+    pub(crate) repair: String,
+    pub(crate) stock: String,
 }
 
-async fn seeded(server: &TestServer, admin: &str) -> Seeded {
+pub(crate) async fn seeded(server: &TestServer, admin: &str) -> Seeded {
     let (_, me) = call(server, Method::GET, "/api/v1/me", Some(admin), None).await;
     let (_, devices) = call(server, Method::GET, "/api/v1/devices", Some(admin), None).await;
     let mut code_of = Vec::new();
@@ -68,7 +68,13 @@ async fn state_of(server: &TestServer, admin: &str, device: u64) -> Value {
 
 /// Resets the device's certificate with a new reset_certificate token, redeemed by the admin (an API token with
 /// every permission), then enrols it with `key`.
-async fn reset_and_enrol(server: &TestServer, admin: &str, device: u64, key: &DeviceKey, n: u32) {
+pub(crate) async fn reset_and_enrol(
+    server: &TestServer,
+    admin: &str,
+    device: u64,
+    key: &DeviceKey,
+    n: u32,
+) {
     reset(server, admin, device, n).await;
     enrol_with(server, admin, device, key).await;
 }
@@ -98,7 +104,7 @@ async fn reset(server: &TestServer, admin: &str, device: u64, n: u32) {
 }
 
 /// One redemption as sent, and as the core reads it (for the signature).
-fn redemption(id: &str, token: &str, device: u64, at: i64) -> (Value, Redemption) {
+pub(crate) fn redemption(id: &str, token: &str, device: u64, at: i64) -> (Value, Redemption) {
     (
         json!({ "id": id, "token": token, "device_id": device, "scanned_at": at }),
         Redemption {
@@ -111,7 +117,12 @@ fn redemption(id: &str, token: &str, device: u64, at: i64) -> (Value, Redemption
 }
 
 /// A sync body signed by `key` as device `signer` of organisation `org`.
-fn signed(key: &DeviceKey, org: u32, signer: u64, batch: &[(Value, Redemption)]) -> Value {
+pub(crate) fn signed(
+    key: &DeviceKey,
+    org: u32,
+    signer: u64,
+    batch: &[(Value, Redemption)],
+) -> Value {
     let core: Vec<Redemption> = batch.iter().map(|(_, r)| r.clone()).collect();
     let signer_id = DeviceId::new(u32::try_from(signer).unwrap()).unwrap();
     let signature = key.sign_sync(OrgId::new(org).unwrap(), signer_id, &core);

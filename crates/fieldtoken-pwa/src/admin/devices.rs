@@ -102,6 +102,7 @@ pub fn DevicesPage() -> impl IntoView {
                                 <th scope="col">"State"</th>
                                 <th scope="col">"Fleet"</th>
                                 <th scope="col">"Certificate"</th>
+                                <th scope="col">"History"</th>
                             </tr></thead>
                             <tbody>
                                 {devices.into_iter().map(|device| {
@@ -122,6 +123,8 @@ pub fn DevicesPage() -> impl IntoView {
                                                     </button>
                                                 })}
                                             </td>
+                                            <td><a href=format!("/admin/history?device={id}")
+                                                aria-label=format!("Redemption history of {}", device.serial)>"History"</a></td>
                                         </tr>
                                     }
                                 }).collect_view()}
