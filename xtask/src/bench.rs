@@ -2,16 +2,27 @@
 //! (`../shared/qr-samples`) to RGBA once in Rust (so the three decoders read identical pixels and Node needs no
 //! image library), then runs `bench/qr.mjs`, which times fieldtoken's `scanRgba`, jsQR and zxing-wasm in one Node
 //! process and writes the table into `docs/BENCHMARKS.md`; then `bench/sync.mjs` syncs 10,000 queued redemptions to
-//! the release MDM on loopback and writes the sync table beside it; last, `bench/browser.mjs` times the installed
-//! PWA's offline start to its first decoded camera frame, and in-page decoding beside jsQR, in Debian's Chromium.
+//! the release MDM on loopback and writes the sync table beside it, and `bench/burst.mjs` has 10 to 500 clients sync
+//! at once while health is timed; last, `bench/browser.mjs` times the installed
+//! PWA's offline start to its first decoded camera frame, and in-page decoding beside jsQR, in Debian's Chromium;
+//! and `bench/history.mjs` times the redemption history's first pages at 1,000,000 rows (`cargo xtask bench
+//! history` runs that part alone).
 
 use crate::build::{self, gzipped_size, target_dir};
 use crate::setup::{self, Needs};
 use crate::shell::{cmd, output, run as run_command};
 use crate::{root, step};
 
-/// Runs the benchmark and rewrites its section of `docs/BENCHMARKS.md`.
-pub fn run() -> Result<(), String> {
+/// Runs the benchmark (or, with `history`, only [`history`]) and rewrites its sections of `docs/BENCHMARKS.md`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    match args {
+        [] => {}
+        [part] if part == "history" => {
+            setup::install(Needs::build())?;
+            return history(&build::server()?);
+        }
+        _ => return Err("usage: cargo xtask bench [history]".into()),
+    }
     setup::install(Needs::build())?;
     build::pkg()?;
 
@@ -63,9 +74,39 @@ pub fn run() -> Result<(), String> {
     let server = build::server()?;
     step("bench: 10,000 queued redemptions synced to a local MDM (node bench/sync.mjs)");
     run_command(cmd("node").arg("bench/sync.mjs").arg(&server))?;
+    step("bench: a shift-end burst, 10 to 500 clients syncing at once (node bench/burst.mjs)");
+    run_command(cmd("node").arg("bench/burst.mjs").arg(&server))?;
     browser(&server)?;
+    history(&server)?;
     println!("\nbench: docs/BENCHMARKS.md updated");
     Ok(())
+}
+
+/// Issue 19: the redemption history's first pages at 1,000,000 rows, each filter the admin pages use, over HTTP
+/// against the release `server` (the history is filled in bulk by the `history_fill` example).
+fn history(server: &std::path::Path) -> Result<(), String> {
+    step("bench: building the history filler (release example history_fill)");
+    run_command(cmd("cargo").args([
+        "build",
+        "--release",
+        "--package",
+        "fieldtoken-mdm",
+        "--example",
+        "history_fill",
+    ]))?;
+    let fill = target_dir().join("release/examples/history_fill");
+    let report = target_dir().join("bench-history.md");
+    step("bench: the redemption history at 1,000,000 rows (node bench/history.mjs)");
+    run_command(
+        cmd("node")
+            .arg("bench/history.mjs")
+            .arg(server)
+            .arg(&fill)
+            .arg(&report),
+    )?;
+    let body = std::fs::read_to_string(&report)
+        .map_err(|e| format!("reading {}: {e}", report.display()))?;
+    replace_section("bench-history", "Redemption history", body.trim_end())
 }
 
 /// Issue #7's budget: the installed app, offline, from navigation to the camera's first decoded token in

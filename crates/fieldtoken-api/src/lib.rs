@@ -13,6 +13,7 @@ pub mod common;
 pub mod devices;
 pub mod enrolment;
 pub mod error;
+pub mod history;
 pub mod operator;
 pub mod org;
 pub mod server;

@@ -60,6 +60,8 @@ pub fn AdminApp() -> impl IntoView {
                     <Route path=path!("/admin") view=admin::TokensPage/>
                     <Route path=path!("/admin/sign-in") view=admin::SignIn/>
                     <Route path=path!("/admin/devices") view=admin::DevicesPage/>
+                    <Route path=path!("/admin/history") view=admin::HistoryPage/>
+                    <Route path=path!("/admin/audit") view=admin::AuditPage/>
                     <Route path=path!("/admin/fleets") view=admin::FleetsPage/>
                     <Route path=path!("/admin/access-tokens") view=admin::AccessTokensPage/>
                     <Route path=path!("/admin/access-definitions") view=admin::DefinitionsPage/>

@@ -23,6 +23,7 @@ pub mod me;
 pub mod operator;
 pub mod org_settings;
 pub mod parties;
+pub mod redemptions;
 pub mod request_log;
 pub mod roles;
 pub mod signing_keys;
@@ -173,6 +174,7 @@ fn tokens_and_phones() -> OpenApiRouter<AppState> {
         .routes(routes!(signing_keys::retire))
         .routes(routes!(bundle::offline_bundle))
         .routes(routes!(sync::sync))
+        .routes(routes!(redemptions::list))
         .routes(routes!(enrolment::issue))
         .routes(routes!(enrolment::enrol))
 }
@@ -192,6 +194,7 @@ fn organisation() -> OpenApiRouter<AppState> {
         .routes(routes!(users::edit))
         .routes(routes!(users::create_token))
         .routes(routes!(audit::csv))
+        .routes(routes!(audit::list))
         .routes(routes!(org_settings::get, org_settings::edit))
 }
 

@@ -81,7 +81,7 @@ pub struct SyncScope {
 }
 
 impl SyncScope {
-    fn org_column(&self) -> i64 {
+    pub(super) fn org_column(&self) -> i64 {
         self.org.map_or(0, org_key)
     }
 }
@@ -239,7 +239,8 @@ pub struct Sender {
     pub actor: Actor,
 }
 
-/// Writes the core's decisions on `batch`: a row per redemption that is not a `duplicate`, an audit entry per
+/// Writes the core's decisions on `batch`: a history row per redemption (see [`super::history`]), a row per
+/// redemption that is not a `duplicate`, an audit entry per
 /// applied one, the devices the core changed (their organisations' bundles change too), and the sender's new
 /// clock mark when the core gave one (never for an anonymous sender).
 pub async fn record(
@@ -253,11 +254,13 @@ pub async fn record(
 ) -> Result<()> {
     let operator = sender.operator.map(i64::from);
     for (r, result) in batch.iter().zip(&outcome.results) {
+        let token = result.token_id.and_then(|id| server.tokens.get(&id));
+        // Every receipt, a retry too, goes to the carrier's organisation's history.
+        super::history::append(conn, sender, r, result, token.map(|t| t.token.org()), now).await?;
         if result.status == SyncStatus::Duplicate {
             continue;
         }
         let device_org = server.devices.get(&r.device_id).map(|d| d.device.org);
-        let token = result.token_id.and_then(|id| server.tokens.get(&id));
         let org = device_org.or(token.map(|t| t.token.org())).or(sender.org);
         sqlx::query(
             "INSERT INTO redemptions (scope_org, principal, id, payload_hash, org_id, status, reason, token_id, device_id, scanned_at, received_at, client_id, operator)

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::support::{self, TestServer, call, token_with};
 
 /// A definition with generated pass codes (10 characters, 2 digits) and random authentication codes.
-fn generated_definition(name: &str) -> Value {
+pub(crate) fn generated_definition(name: &str) -> Value {
     json!({
         "name": name,
         "settings": {
@@ -54,13 +54,13 @@ fn refused(answer: &(StatusCode, Value), status: StatusCode, code: &str) {
     );
 }
 
-async fn define(server: &TestServer, admin: &str, body: Value) -> Value {
+pub(crate) async fn define(server: &TestServer, admin: &str, body: Value) -> Value {
     let (status, definition) = post(server, "/api/v1/access-token-definitions", admin, body).await;
     assert_eq!(status, StatusCode::CREATED, "{definition}");
     definition
 }
 
-async fn new_token(server: &TestServer, admin: &str, body: Value) -> Value {
+pub(crate) async fn new_token(server: &TestServer, admin: &str, body: Value) -> Value {
     let (status, token) = post(server, "/api/v1/access-tokens", admin, body).await;
     assert_eq!(status, StatusCode::CREATED, "{token}");
     token
@@ -90,7 +90,7 @@ async fn participant(server: &TestServer, admin: &str, name: &str, account: u64)
     p["id"].as_u64().unwrap()
 }
 
-async fn sign_in(server: &TestServer, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn sign_in(server: &TestServer, body: Value) -> (StatusCode, Value) {
     call(
         server,
         Method::POST,

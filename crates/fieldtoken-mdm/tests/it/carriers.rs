@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::enrolment::{device_key, enrol_body};
 use crate::support::{TestServer, call, token_with};
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -16,14 +16,14 @@ fn now_ms() -> i64 {
 }
 
 /// The seeded organisation's id, its devices' ids, and the codes of its put_in_repair and put_in_stock tokens.
-struct Seeded {
-    org: u32,
-    devices: Vec<u64>,
-    repair: String,
-    stock: String,
+pub(crate) struct Seeded {
+    pub(crate) org: u32,
+    pub(crate) devices: Vec<u64>,
+    pub(crate) repair: String,
+    pub(crate) stock: String,
 }
 
-async fn seeded(server: &TestServer, admin: &str) -> Seeded {
+pub(crate) async fn seeded(server: &TestServer, admin: &str) -> Seeded {
     let (_, me) = call(server, Method::GET, "/api/v1/me", Some(admin), None).await;
     let (_, devices) = call(server, Method::GET, "/api/v1/devices", Some(admin), None).await;
     let mut code_of = Vec::new();
@@ -68,7 +68,13 @@ async fn state_of(server: &TestServer, admin: &str, device: u64) -> Value {
 
 /// Resets the device's certificate with a new reset_certificate token, redeemed by the admin (an API token with
 /// every permission), then enrols it with `key`.
-async fn reset_and_enrol(server: &TestServer, admin: &str, device: u64, key: &DeviceKey, n: u32) {
+pub(crate) async fn reset_and_enrol(
+    server: &TestServer,
+    admin: &str,
+    device: u64,
+    key: &DeviceKey,
+    n: u32,
+) {
     reset(server, admin, device, n).await;
     enrol_with(server, admin, device, key).await;
 }
@@ -98,7 +104,7 @@ async fn reset(server: &TestServer, admin: &str, device: u64, n: u32) {
 }
 
 /// One redemption as sent, and as the core reads it (for the signature).
-fn redemption(id: &str, token: &str, device: u64, at: i64) -> (Value, Redemption) {
+pub(crate) fn redemption(id: &str, token: &str, device: u64, at: i64) -> (Value, Redemption) {
     (
         json!({ "id": id, "token": token, "device_id": device, "scanned_at": at }),
         Redemption {
@@ -111,7 +117,12 @@ fn redemption(id: &str, token: &str, device: u64, at: i64) -> (Value, Redemption
 }
 
 /// A sync body signed by `key` as device `signer` of organisation `org`.
-fn signed(key: &DeviceKey, org: u32, signer: u64, batch: &[(Value, Redemption)]) -> Value {
+pub(crate) fn signed(
+    key: &DeviceKey,
+    org: u32,
+    signer: u64,
+    batch: &[(Value, Redemption)],
+) -> Value {
     let core: Vec<Redemption> = batch.iter().map(|(_, r)| r.clone()).collect();
     let signer_id = DeviceId::new(u32::try_from(signer).unwrap()).unwrap();
     let signature = key.sign_sync(OrgId::new(org).unwrap(), signer_id, &core);
@@ -286,4 +297,60 @@ async fn enrol_with(server: &TestServer, admin: &str, device: u64, key: &DeviceK
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// Issue 14: devices behind one address (a warehouse's NAT) that sign their own syncs are limited each as itself,
+/// not all together as that address; forged signatures are guesses of that address, and once its guesses are
+/// spent, no unsigned-by-bearer sync from it is even read.
+#[tokio::test]
+async fn signing_devices_behind_one_address_each_have_their_own_sync_budget() {
+    use fieldtoken_mdm::http::limits::{Limits, Rate};
+    let minute = std::time::Duration::from_secs(60);
+    let server = TestServer::start_with_limits(Limits {
+        sync: Rate::new(2, minute),
+        guesses: Rate::new(2, minute),
+    })
+    .await;
+    let admin = server.seed("Acme").await;
+    let seeded = seeded(&server, &admin).await;
+    let (first, second) = (seeded.devices[0], seeded.devices[1]);
+    let key_of = |byte: u8| DeviceKey::from_seed([byte; 32]);
+    let (first_key, second_key) = (key_of(1), key_of(2));
+    reset_and_enrol(&server, &admin, first, &first_key, 1).await;
+    reset_and_enrol(&server, &admin, second, &second_key, 2).await;
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let at = now_ms();
+    let sync_as = |key: &DeviceKey, device: u64, n: u32| {
+        let id = format!("nat-{device}-{n}");
+        signed(
+            key,
+            seeded.org,
+            device,
+            &[redemption(&id, &seeded.repair, device, at + i64::from(n))],
+        )
+    };
+
+    // The first device uses its whole budget; the third sync is 429.
+    for n in 0..2 {
+        let (status, answer) = post(&server, None, sync_as(&first_key, first, n)).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+    let (status, answer) = post(&server, None, sync_as(&first_key, first, 2)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
+    assert_eq!(answer["error"]["code"], "rate_limited");
+
+    // From the same address, the second device still syncs: its budget is its own.
+    let (status, answer) = post(&server, None, sync_as(&second_key, second, 0)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
+
+    // Signatures that do not verify spend the address's guesses; then even a good one from there is 429.
+    let wrong_key = key_of(3);
+    for n in 10..12 {
+        let (status, answer) = post(&server, None, sync_as(&wrong_key, second, n)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
+    }
+    let (status, answer) = post(&server, None, sync_as(&second_key, second, 1)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
+    server.stop().await;
 }

@@ -7,6 +7,7 @@ mod carriers;
 mod credentials;
 mod edge;
 mod enrolment;
+mod history;
 mod keys;
 mod limits;
 mod openapi;

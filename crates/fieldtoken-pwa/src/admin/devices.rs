@@ -95,7 +95,7 @@ pub fn DevicesPage() -> impl IntoView {
                 let can_enrol = held.contains(Permission::DeviceWrite);
                 let enrolment = RwSignal::new(None::<(String, Result<Enrolment, api::ApiError>)>);
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="The organisation's devices">
                         <table>
                             <caption class="visually-hidden">"The organisation's devices"</caption>
                             <thead><tr>
@@ -103,6 +103,7 @@ pub fn DevicesPage() -> impl IntoView {
                                 <th scope="col">"State"</th>
                                 <th scope="col">"Fleet"</th>
                                 <th scope="col">"Certificate"</th>
+                                <th scope="col">"History"</th>
                             </tr></thead>
                             <tbody>
                                 {devices.into_iter().map(|device| {
@@ -123,6 +124,8 @@ pub fn DevicesPage() -> impl IntoView {
                                                     </button>
                                                 })}
                                             </td>
+                                            <td><a href=format!("/admin/history?device={id}")
+                                                aria-label=format!("Redemption history of {}", device.serial)>"History"</a></td>
                                         </tr>
                                     }
                                 }).collect_view()}

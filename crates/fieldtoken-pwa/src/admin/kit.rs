@@ -51,6 +51,11 @@ pub fn admin_page(title: &'static str, body: fn() -> AnyView) -> AnyView {
     guarded_page(title, Permission::Admin, Arc::new(move |_| body()))
 }
 
+/// A page that needs `need` (the redemption history: `fms.actiontoken.read`): like [`admin_page`].
+pub fn permission_page(title: &'static str, need: Permission, body: fn() -> AnyView) -> AnyView {
+    guarded_page(title, need, Arc::new(move |_| body()))
+}
+
 /// The frame of every page that needs one permission: the admin navigation, the `title` heading, then `body`
 /// with the session's permissions once the MDM confirmed it holds `need` (else `need` is named).
 fn guarded_page(
@@ -458,8 +463,9 @@ pub fn table(
     headers: Vec<&'static str>,
     rows: Arc<dyn Fn() -> Vec<Vec<Cell>> + Send + Sync>,
 ) -> AnyView {
+    let label = caption.clone();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=label>
             <table>
                 <caption class="visually-hidden">{caption}</caption>
                 <thead><tr>

@@ -8,6 +8,7 @@ mod access_config;
 mod access_model;
 mod api_tokens;
 mod devices;
+mod history;
 mod kit;
 mod model;
 mod new_token;
@@ -26,6 +27,7 @@ pub use access::AccessTokensPage;
 pub use access_config::{ClassificationsPage, DefinitionsPage};
 pub use api_tokens::ApiTokensPage;
 pub use devices::{DevicesPage, FleetsPage};
+pub use history::{AuditPage, HistoryPage};
 pub use parties::{AccountsPage, ParticipantsPage};
 pub use roles::RolesPage;
 pub use settings::SettingsPage;
@@ -42,6 +44,7 @@ pub fn AdminNav() -> impl IntoView {
     view! {
         <nav aria-label="Admin" class="admin-nav">
             <A href="/admin" exact=true>"Action Tokens"</A>
+            <A href="/admin/history">"History"</A>
             <A href="/admin/devices">"Devices"</A>
             <A href="/admin/fleets">"Fleets"</A>
             <A href="/admin/access-tokens">"Access Tokens"</A>
@@ -52,6 +55,7 @@ pub fn AdminNav() -> impl IntoView {
             <A href="/admin/roles">"Roles & Users"</A>
             <A href="/admin/signing-keys">"Signing Keys"</A>
             <A href="/admin/api-tokens">"API Tokens"</A>
+            <A href="/admin/audit">"Audit Log"</A>
             <A href="/admin/settings">"Settings"</A>
         </nav>
     }

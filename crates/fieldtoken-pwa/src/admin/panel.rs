@@ -210,6 +210,7 @@ pub fn TokenPanel(
                 </Show>
             })}
             <p role="status" aria-live="polite" class="help">{move || message.get()}</p>
+            <super::history::LastUses token=token.id/>
         </aside>
     }
 }
@@ -268,7 +269,7 @@ fn png_data_url(matrix: &QrMatrix) -> Option<String> {
 }
 
 /// Saves `url` as `name` through a temporary link (the way browsers let a page download).
-fn save(url: &str, name: &str) {
+pub(super) fn save(url: &str, name: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

@@ -30,11 +30,24 @@ pub fn local_input_to_utc(value: &str) -> Option<String> {
         .then(|| String::from(date.to_iso_string()))
 }
 
+/// An RFC 3339 instant as a `datetime-local` value in the browser's zone (empty when it is not a date).
+pub fn utc_to_local_input(instant: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_str(instant));
+    if !date.get_time().is_finite() {
+        return String::new();
+    }
+    local_input(&date)
+}
+
 /// The `datetime-local` value for a moment `days` from now, rounded to the minute (the form's default).
 pub fn local_input_in_days(days: f64) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(
         js_sys::Date::now() + days * 86_400_000.0,
     ));
+    local_input(&date)
+}
+
+fn local_input(date: &js_sys::Date) -> String {
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}",
         date.get_full_year(),
