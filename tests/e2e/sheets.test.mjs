@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { initSync, scanRgba } from "fieldtoken";
-import { startServer, startBrowser, screenshot } from "./support.mjs";
+import { startServer, startBrowser, screenshot, checkA11y } from "./support.mjs";
 import { decodePng } from "../node/png.mjs";
 
 const require = createRequire(import.meta.url);
@@ -91,6 +91,7 @@ test("+ New makes numbered copies at once, all in one batch, ticked for a sheet"
   await form.getByRole("radio", { name: "Put in Stock" }).check();
   await form.getByRole("radio", { name: "Numbered copies" }).check();
   await form.getByLabel("Copies (1 to 500)").fill("11");
+  await checkA11y(page, "+ New with numbered copies");
   await form.getByRole("button", { name: "Create tokens" }).click();
   await page.getByRole("button", { name: "Gate 11", exact: true }).waitFor();
   const { body } = await server.api("GET", "/api/v1/action-tokens?q=Gate&limit=200");
@@ -127,6 +128,7 @@ test("the chosen tokens' sheet prints every QR code as the API's signed text, on
   assert.ok(await page.getByRole("button", { name: "Print" }).isVisible());
   assert.equal(await page.getByRole("radio", { name: "A4" }).isChecked(), true);
   await screenshot(page, "sheet-tokens-screen");
+  await checkA11y(page, "/admin/sheets/tokens");
 
   const { body } = await server.api("GET", "/api/v1/action-tokens?q=Gate&limit=200");
   const expected = new Map(body.items.filter((t) => t.name !== "Gate 3").map((t) => [t.id, t]));
@@ -167,6 +169,7 @@ test("Duplicate in the panel makes a copy with the same action and the new expir
   const panel = page.getByRole("complementary");
   await panel.getByRole("button", { name: "Duplicate" }).click();
   await panel.getByLabel("Copy expires").fill("2031-05-06T07:08");
+  await checkA11y(page, "the token panel's Duplicate form");
   await panel.getByRole("button", { name: "Create copy" }).click();
   // The copy is a new row of the same name.
   await page.waitForFunction(
@@ -198,9 +201,13 @@ test("the device label sheet prints each device's serial as the QR code the oper
 
   await page.goto(new URL(`/admin/sheets/devices?fleet=${fleet.id}`, server.url).href);
   await page.getByRole("heading", { level: 1, name: "Device labels" }).waitFor();
+  // The page says which devices it shows, and its filter holds the choice.
+  await page.getByText(`Showing the devices of ${fleet.name}.`).waitFor();
+  assert.equal(await page.getByLabel("Fleet", { exact: true }).inputValue(), String(fleet.id));
   const pages = Math.ceil(inFleet.length / LABELS_PER_PAGE);
   await page.getByRole("status").filter({ hasText: `${inFleet.length} on ${pages} page` }).waitFor();
   await screenshot(page, "sheet-labels-screen");
+  await checkA11y(page, "/admin/sheets/devices");
   const cells = await decodePrintedCells();
   const serials = new Map(inFleet.map((d) => [d.id, d.serial]));
   assert.equal(cells.length, inFleet.length);

@@ -177,11 +177,11 @@ pub fn TokenSheetPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
     let ids = query.get("ids").map(|text| ids_of(&text));
     let search = query.get("q").unwrap_or_default();
-    let chosen = match &ids {
+    let chosen = Signal::stored(match &ids {
         Some(ids) => format!("{} chosen tokens", ids.len()),
         None if search.trim().is_empty() => "every token".to_owned(),
         None => format!("tokens whose name holds “{}”", search.trim()),
-    };
+    });
     let path = match &ids {
         Some(ids) => {
             let list: Vec<String> = ids.iter().map(u32::to_string).collect();
@@ -239,21 +239,31 @@ pub fn DeviceSheetPage() -> impl IntoView {
     let fleet = query.get("fleet").and_then(|f| f.parse::<u32>().ok());
     let search = query.get("q").unwrap_or_default().trim().to_lowercase();
     let fleets = RwSignal::new(Vec::<Fleet>::new());
-    let mut said = Vec::new();
-    if let Some(ids) = &ids {
-        said.push(format!("{} chosen devices", ids.len()));
-    }
-    if let Some(fleet) = fleet {
-        said.push(format!("the devices of fleet #{fleet}"));
-    }
-    if !search.is_empty() {
-        said.push(format!("serials holding “{search}”"));
-    }
-    let chosen = if said.is_empty() {
-        "every device".to_owned()
-    } else {
-        said.join(", ")
+    let chosen = {
+        let (ids, search) = (ids.clone(), search.clone());
+        Signal::derive(move || {
+            let mut said = Vec::new();
+            if let Some(ids) = &ids {
+                said.push(format!("{} chosen devices", ids.len()));
+            }
+            if let Some(fleet) = fleet {
+                // The fleet's name once the fleets are loaded.
+                said.push(format!(
+                    "the devices of {}",
+                    fleets.with(|list| fleet_name(list, fleet))
+                ));
+            }
+            if !search.is_empty() {
+                said.push(format!("serials holding “{search}”"));
+            }
+            if said.is_empty() {
+                "every device".to_owned()
+            } else {
+                said.join(", ")
+            }
+        })
     };
+    let (shown_fleet, shown_search) = (fleet, search.clone());
     let loaded = LocalResource::new(move || {
         let (ids, search) = (ids.clone(), search.clone());
         async move {
@@ -285,7 +295,7 @@ pub fn DeviceSheetPage() -> impl IntoView {
             back="/admin/devices"
             back_label="Back to Devices"
         >
-            <DeviceFilter fleets=fleets/>
+            <DeviceFilter fleets=fleets fleet=shown_fleet search=shown_search/>
         </Sheet>
     }
     .into_any()
@@ -294,7 +304,7 @@ pub fn DeviceSheetPage() -> impl IntoView {
 /// Choosing the devices of the label sheet by fleet or serial: a plain GET form, so the address says what the
 /// sheet holds and can be bookmarked.
 #[component]
-fn DeviceFilter(fleets: RwSignal<Vec<Fleet>>) -> impl IntoView {
+fn DeviceFilter(fleets: RwSignal<Vec<Fleet>>, fleet: Option<u32>, search: String) -> impl IntoView {
     view! {
         <form class="card" method="get" action="/admin/sheets/devices" aria-labelledby="label-filter-title">
             <h2 id="label-filter-title">"Choose devices"</h2>
@@ -302,11 +312,11 @@ fn DeviceFilter(fleets: RwSignal<Vec<Fleet>>) -> impl IntoView {
             <select id="label-fleet" name="fleet">
                 <option value="">"Every fleet"</option>
                 <For each=move || fleets.get() key=|f| f.id let:f>
-                    <option value=f.id.to_string()>{f.name.clone()}</option>
+                    <option value=f.id.to_string() selected=fleet == Some(f.id)>{f.name.clone()}</option>
                 </For>
             </select>
             <label for="label-serial">"Serial contains"</label>
-            <input id="label-serial" name="q" type="search"/>
+            <input id="label-serial" name="q" type="search" value=search/>
             <div class="actions">
                 <button type="submit">"Show labels"</button>
             </div>
@@ -318,7 +328,7 @@ fn DeviceFilter(fleets: RwSignal<Vec<Fleet>>) -> impl IntoView {
 #[component]
 fn Sheet(
     title: &'static str,
-    what: String,
+    what: Signal<String>,
     per_page: usize,
     qr_mm: f64,
     kind: &'static str,
