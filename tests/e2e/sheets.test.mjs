@@ -50,6 +50,15 @@ async function decodePrintedCells() {
   try {
     const cells = page.locator(".sheet-cell");
     await cells.first().waitFor();
+    // Printed sizes are what the sheet promises: no page box wider than A4's printable width (210 mm less 10 mm
+    // margins; a wider one makes Chromium shrink everything to fit), and QR codes of 48 mm (tokens) or 30 mm
+    // (labels) with their quiet zone, so the modules print at the size the page states.
+    const mm = 96 / 25.4;
+    const widest = await page.locator(".sheet-page").evaluateAll((nodes) => Math.max(...nodes.map((n) => n.getBoundingClientRect().width)));
+    assert.ok(widest <= 190 * mm + 0.5, `a printed page is ${widest / mm} mm wide`);
+    const kind = await page.locator(".sheet-pages").getAttribute("data-kind");
+    const side = await page.locator(".sheet-qr svg").first().evaluate((svg) => svg.getBoundingClientRect().width);
+    assert.ok(Math.abs(side - (kind === "tokens" ? 48 : 30) * mm) < 0.5, `a ${kind} QR code is ${side / mm} mm`);
     const shot = decodePng(await page.screenshot({ fullPage: true }));
     const boxes = await cells.evaluateAll((nodes) =>
       nodes.map((node) => {
