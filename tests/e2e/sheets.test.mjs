@@ -89,8 +89,14 @@ function crop(image, x, y, width, height) {
 }
 
 async function pdfPages(options) {
+  return (await pdfOf(options)).pages;
+}
+
+/** Chromium's PDF of the page: its page count and the first page's size in points. */
+async function pdfOf(options) {
   const pdf = (await page.pdf(options)).toString("latin1");
-  return (pdf.match(/\/Type\s*\/Page\b/g) ?? []).length;
+  const [width, height] = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/.exec(pdf).slice(1).map(Number);
+  return { pages: (pdf.match(/\/Type\s*\/Page\b/g) ?? []).length, width, height };
 }
 
 test("+ New makes numbered copies at once, all in one batch, ticked for a sheet", async () => {
@@ -155,8 +161,13 @@ test("the chosen tokens' sheet prints every QR code as the API's signed text, on
 
   // Printed by Chromium: 10 tokens at 9 a page are 2 pages, on A4 and on Letter.
   assert.equal(await pdfPages({ format: "A4" }), sheetPages);
+  // The paper chosen on the page is the paper printed on: A4 is 595 x 842 points, Letter 612 x 792.
+  const a4 = await pdfOf({ preferCSSPageSize: true });
+  assert.ok(Math.abs(a4.width - 595.3) < 1 && Math.abs(a4.height - 841.9) < 1, `A4: ${a4.width} x ${a4.height}`);
   await page.getByRole("radio", { name: "Letter" }).check();
-  assert.equal(await pdfPages({ preferCSSPageSize: true }), sheetPages);
+  const letter = await pdfOf({ preferCSSPageSize: true });
+  assert.ok(Math.abs(letter.width - 612) < 1 && Math.abs(letter.height - 792) < 1, `Letter: ${letter.width} x ${letter.height}`);
+  assert.equal(letter.pages, sheetPages);
   await page.emulateMedia({ media: "print" });
   await page.setViewportSize(A4);
   await screenshot(page, "sheet-tokens-print");
