@@ -119,6 +119,27 @@ test("+ New makes numbered copies at once, all in one batch, ticked for a sheet"
   await page.getByRole("link", { name: "Print sheet of selected (11)" }).waitFor();
 });
 
+test("+ New makes one Put in Fleet token for each fleet at once", async () => {
+  const { body: fleets } = await server.api("GET", "/api/v1/fleets");
+  await page.getByRole("button", { name: "+ New" }).click();
+  const form = page.getByRole("form", { name: "New action token" });
+  await form.getByLabel("Name").fill("Dock");
+  await form.getByRole("radio", { name: "Put in Fleet" }).check();
+  await form.getByRole("radio", { name: "One for each fleet" }).check();
+  await form.getByRole("button", { name: "Create tokens" }).click();
+  await page.getByRole("checkbox", { name: `Select Dock · ${fleets.items[0].name}`, exact: true }).waitFor();
+  const { body } = await server.api("GET", "/api/v1/action-tokens?q=Dock&limit=200");
+  const made = new Map(body.items.map((t) => [t.action.fleet_id, t]));
+  assert.equal(body.items.length, fleets.items.length);
+  for (const fleet of fleets.items) {
+    assert.equal(made.get(fleet.id)?.name, `Dock · ${fleet.name}`);
+    assert.equal(made.get(fleet.id).action.type, "put_in_fleet");
+  }
+  // The per-fleet tokens are the ones ticked now; the copies made before are ticked again for the sheet below.
+  for (let n = 1; n <= 11; n++) await page.getByRole("checkbox", { name: `Select Gate ${n}`, exact: true }).check();
+  for (const fleet of fleets.items) await page.getByRole("checkbox", { name: `Select Dock · ${fleet.name}`, exact: true }).uncheck();
+});
+
 test("too many copies is refused on the form, and nothing is made", async () => {
   await page.getByRole("button", { name: "+ New" }).click();
   const form = page.getByRole("form", { name: "New action token" });
