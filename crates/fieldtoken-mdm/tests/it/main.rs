@@ -13,3 +13,4 @@ mod roles;
 mod serve;
 mod support;
 mod sync;
+mod trust;
