@@ -27,80 +27,80 @@ pub struct OperatorSignIn {
 /// The two shapes of the sign-in credentials, each with a required `verification_code` when `verifying`.
 #[cfg(feature = "openapi")]
 fn credentials_schema(verifying: bool) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{
-            AdditionalProperties, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
-        };
-        // Spaces around an identifier or a code are trimmed: it needs one other character.
-        let trimmed = |description: &str| {
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .pattern(Some("\\S"))
-                .description(Some(description))
-        };
-        let absent = || ObjectBuilder::new().schema_type(Type::Null);
-        let org = || {
-            ObjectBuilder::new()
-                .schema_type(
-                    [Type::Integer, Type::Null]
-                        .into_iter()
-                        .collect::<utoipa::openapi::schema::SchemaType>(),
-                )
-                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
-                .minimum(Some(0))
-                .maximum(Some(4_294_967_295_i64))
-                .description(Some(
-                    "The organisation's id; required when the server holds several organisations.",
-                ))
-        };
-        let verification_code = || {
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .pattern(Some("\\S"))
-                .description(Some("The verification code the operator was sent."))
-        };
-        let with_code = |shape: ObjectBuilder| {
-            if verifying {
-                shape
-                    .property("verification_code", verification_code())
-                    .required("verification_code")
-            } else {
-                shape
-            }
-        };
-        let by_pass_code = ObjectBuilder::new()
-            .title(Some("Identifier and pass code"))
-            .property("identifier", trimmed("The access token's identifier."))
-            .required("identifier")
-            .property(
-                "pass_code",
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .min_length(Some(1))
-                    .description(Some("The access token's pass code.")),
+    use utoipa::openapi::schema::{
+        AdditionalProperties, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+    };
+    // Spaces around an identifier or a code are trimmed: it needs one other character.
+    let trimmed = |description: &str| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("\\S"))
+            .description(Some(description))
+    };
+    let absent = || ObjectBuilder::new().schema_type(Type::Null);
+    let org = || {
+        ObjectBuilder::new()
+            .schema_type(
+                [Type::Integer, Type::Null]
+                    .into_iter()
+                    .collect::<utoipa::openapi::schema::SchemaType>(),
             )
-            .required("pass_code")
-            .property("authentication_code", absent())
-            .property("org", org())
-            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
-        let by_code = ObjectBuilder::new()
-            .title(Some("Authentication code"))
-            .property(
-                "authentication_code",
-                trimmed("The access token's authentication code."),
-            )
-            .required("authentication_code")
-            .property("identifier", absent())
-            .property("pass_code", absent())
-            .property("org", org())
-            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
-        OneOfBuilder::new()
-            .item(with_code(by_pass_code))
-            .item(with_code(by_code))
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(0))
+            .maximum(Some(4_294_967_295_i64))
             .description(Some(
-                "An identifier with its pass code, or an authentication code alone; `org` names the \
-                 organisation (required when the server holds several).",
+                "The organisation's id; required when the server holds several organisations.",
             ))
-            .into()
+    };
+    let verification_code = || {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("\\S"))
+            .description(Some("The verification code the operator was sent."))
+    };
+    let with_code = |shape: ObjectBuilder| {
+        if verifying {
+            shape
+                .property("verification_code", verification_code())
+                .required("verification_code")
+        } else {
+            shape
+        }
+    };
+    let by_pass_code = ObjectBuilder::new()
+        .title(Some("Identifier and pass code"))
+        .property("identifier", trimmed("The access token's identifier."))
+        .required("identifier")
+        .property(
+            "pass_code",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .description(Some("The access token's pass code.")),
+        )
+        .required("pass_code")
+        .property("authentication_code", absent())
+        .property("org", org())
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    let by_code = ObjectBuilder::new()
+        .title(Some("Authentication code"))
+        .property(
+            "authentication_code",
+            trimmed("The access token's authentication code."),
+        )
+        .required("authentication_code")
+        .property("identifier", absent())
+        .property("pass_code", absent())
+        .property("org", org())
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    OneOfBuilder::new()
+        .item(with_code(by_pass_code))
+        .item(with_code(by_code))
+        .description(Some(
+            "An identifier with its pass code, or an authentication code alone; `org` names the \
+                 organisation (required when the server holds several).",
+        ))
+        .into()
 }
 
 #[cfg(feature = "openapi")]

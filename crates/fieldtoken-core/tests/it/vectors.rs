@@ -71,21 +71,56 @@ fn request_signature_binds_method_path_org_device_and_time() {
     let signature = device.sign_request(&request);
     assert_eq!(certificate.verify_request(&request, &signature), Ok(()));
     let changed: [(&str, SignedRequest<'static>); 5] = [
-        ("another method", SignedRequest { method: "POST", ..request }),
-        ("another path", SignedRequest { path: "/api/v1/sync", ..request }),
-        ("another organisation", SignedRequest { org: other_org(), ..request }),
-        ("another device", SignedRequest { device: DeviceId::new(43).unwrap(), ..request }),
-        ("another time", SignedRequest { at: request.at.plus_millis(1), ..request }),
+        (
+            "another method",
+            SignedRequest {
+                method: "POST",
+                ..request
+            },
+        ),
+        (
+            "another path",
+            SignedRequest {
+                path: "/api/v1/sync",
+                ..request
+            },
+        ),
+        (
+            "another organisation",
+            SignedRequest {
+                org: other_org(),
+                ..request
+            },
+        ),
+        (
+            "another device",
+            SignedRequest {
+                device: DeviceId::new(43).unwrap(),
+                ..request
+            },
+        ),
+        (
+            "another time",
+            SignedRequest {
+                at: request.at.plus_millis(1),
+                ..request
+            },
+        ),
     ];
     for (what, other) in changed {
         assert_eq!(
-            certificate.verify_request(&other, &signature).map_err(|e| e.code()),
+            certificate
+                .verify_request(&other, &signature)
+                .map_err(|e| e.code()),
             Err("bad_signature"),
             "{what}"
         );
     }
     // Neither a sync signature nor an enrolment proof is ever a request signature.
-    assert_ne!(request_message(&request), sync_message(org(), sync_device(), &[]));
+    assert_ne!(
+        request_message(&request),
+        sync_message(org(), sync_device(), &[])
+    );
     assert!(request_message(&request).starts_with(b"fieldtoken/request/v1:"));
 }
 
@@ -96,8 +131,16 @@ fn a_signed_request_is_good_only_within_five_minutes_of_the_server_time() {
         ("now", 0, Ok(())),
         ("five minutes ago", -REQUEST_WINDOW_MS, Ok(())),
         ("five minutes ahead", REQUEST_WINDOW_MS, Ok(())),
-        ("a copy replayed later", -REQUEST_WINDOW_MS - 1, Err("clock")),
-        ("dated ahead to be replayed", REQUEST_WINDOW_MS + 1, Err("clock")),
+        (
+            "a copy replayed later",
+            -REQUEST_WINDOW_MS - 1,
+            Err("clock"),
+        ),
+        (
+            "dated ahead to be replayed",
+            REQUEST_WINDOW_MS + 1,
+            Err("clock"),
+        ),
     ];
     for (what, offset, expected) in cases {
         assert_eq!(

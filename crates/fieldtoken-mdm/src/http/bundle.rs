@@ -10,13 +10,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use fieldtoken_api::ServerCode;
 use fieldtoken_api::Time;
 use fieldtoken_api::bundle::{
     BundleKey, CodeDirectory as WireDirectory, DirectoryEntry, OfflineBundle as WireBundle,
     TokenName,
 };
 use fieldtoken_api::devices::{Device as WireDevice, Fleet as WireFleet};
-use fieldtoken_api::ServerCode;
 use fieldtoken_core::{
     CodeDirectory, DeviceId, ErrorKind, KeyRing, OfflineBundle, OrgId, SignedRequest, Timestamp,
     request_time_fresh,
@@ -45,7 +45,12 @@ const BUNDLE_PATH: &str = "/api/v1/offline-bundle";
 /// this request, or a time more than [`fieldtoken_core::REQUEST_WINDOW_MS`] from the server's; 401
 /// `certificate_reset` for a device without a certificate.
 async fn signing_device(state: &AppState, headers: &HeaderMap) -> Result<OrgId, ApiError> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     let malformed = || {
         ApiError::unauthenticated(format!(
             "a device signs this request with three headers: {DEVICE_HEADER} (its id), {TIME_HEADER} (milliseconds \
@@ -149,9 +154,7 @@ pub async fn offline_bundle(
         }
         (None, true) => {
             // Counted per address before any check, as a device's sync is.
-            state
-                .limiter
-                .spend(Budget::Sync, Client::of_addr(peer.0))?;
+            state.limiter.spend(Budget::Sync, Client::of_addr(peer.0))?;
             signing_device(&state, &headers).await?
         }
         (None, false) => {

@@ -19,6 +19,7 @@ use fieldtoken_core::access::{Actor as By, LifeCycleState, MAX_CREDENTIAL_CHARS}
 use fieldtoken_core::{ErrorKind, OrgId, Timestamp};
 use serde_json::{Value, json};
 
+use super::access_tokens::MAX_VERIFY_ATTEMPTS;
 use super::auth::Principal;
 use super::doc::{Always, WithBody};
 use super::extract::Peer;
@@ -26,7 +27,6 @@ use crate::clock::{now, rfc3339};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::limits::{Budget, Client};
-use super::access_tokens::MAX_VERIFY_ATTEMPTS;
 use crate::store::access_tokens::{self as tokens, Credential, PassCodeHash, Stored};
 use crate::store::audit::Actor;
 use crate::{pass_code, store};
@@ -308,7 +308,10 @@ fn failure(credentials: &Credentials, reason: &str) -> Value {
 /// The organisation a sign-in means: the one it names (`None` for an id no organisation has, which then matches
 /// nothing), else the server's only one; 409 `org_required` when it names none and the server holds several,
 /// decided before any credential is looked at.
-async fn sign_in_org(conn: &mut store::Conn, named: Option<u32>) -> Result<Option<OrgId>, ApiError> {
+async fn sign_in_org(
+    conn: &mut store::Conn,
+    named: Option<u32>,
+) -> Result<Option<OrgId>, ApiError> {
     match named {
         Some(id) => Ok(store::orgs::find(conn, id).await?),
         None => match store::orgs::only(conn).await? {

@@ -71,8 +71,13 @@ async fn a_pending_operator_verifies_with_the_sign_in_credentials_and_the_code_t
     assert_eq!(token["state"], "pending_verification");
     let pass_code = token["pass_code"].as_str().unwrap();
     let code = token["verification_code"].as_str().unwrap();
-    let wrong = if code == "00000000" { "11111111" } else { "00000000" };
-    let credentials = json!({ "identifier": "ana@example.com", "pass_code": pass_code, "org": org });
+    let wrong = if code == "00000000" {
+        "11111111"
+    } else {
+        "00000000"
+    };
+    let credentials =
+        json!({ "identifier": "ana@example.com", "pass_code": pass_code, "org": org });
     let with_code = |code: &str| {
         let mut body = credentials.clone();
         body["verification_code"] = json!(code);
@@ -172,11 +177,13 @@ async fn wrong_verification_codes_lock_the_token_and_spend_the_identifiers_guess
     .await;
     let pass_code = token["pass_code"].as_str().unwrap();
     let code = token["verification_code"].as_str().unwrap();
-    let wrong = if code == "00000000" { "11111111" } else { "00000000" };
-    // The only organisation of the server: `org` may be left out.
-    let body = |code: &str| {
-        json!({ "identifier": "bo@example.com", "pass_code": pass_code, "verification_code": code })
+    let wrong = if code == "00000000" {
+        "11111111"
+    } else {
+        "00000000"
     };
+    // The only organisation of the server: `org` may be left out.
+    let body = |code: &str| json!({ "identifier": "bo@example.com", "pass_code": pass_code, "verification_code": code });
     for _ in 0..5 {
         refused(
             &post(&server, "/api/v1/operator/verify", body(wrong)).await,
@@ -251,7 +258,8 @@ async fn wrong_verification_codes_lock_the_token_and_spend_the_identifiers_guess
 /// "Sign-in names its organisation first (from the PWA's configuration or the sign-in address); nothing an answer
 /// says may depend on another organisation's data."
 #[tokio::test]
-async fn without_org_a_server_of_several_organisations_answers_the_same_whoever_the_identifier_belongs_to() {
+async fn without_org_a_server_of_several_organisations_answers_the_same_whoever_the_identifier_belongs_to()
+ {
     let server = TestServer::start().await;
     let admin_a = server.seed("Acme").await;
     // One organisation: a sign-in without `org` means it.
@@ -305,8 +313,7 @@ async fn without_org_a_server_of_several_organisations_answers_the_same_whoever_
         let (status, answer) = post(&server, "/api/v1/operator/session", body.clone()).await;
         let mut verify = body.clone();
         verify["verification_code"] = json!("12345678");
-        let (verify_status, verify_answer) =
-            post(&server, "/api/v1/operator/verify", verify).await;
+        let (verify_status, verify_answer) = post(&server, "/api/v1/operator/verify", verify).await;
         answers.push((status, answer, verify_status, verify_answer));
     }
     for (body, answer) in bodies.iter().zip(&answers) {
@@ -370,7 +377,8 @@ async fn signed_bundle(
 }
 
 #[tokio::test]
-async fn an_enrolled_device_downloads_its_bundle_by_signing_the_request_until_its_certificate_is_reset() {
+async fn an_enrolled_device_downloads_its_bundle_by_signing_the_request_until_its_certificate_is_reset()
+ {
     let server = TestServer::start().await;
     let admin = server.seed("Acme").await;
     let org = org_of(&server, &admin).await;
@@ -393,7 +401,10 @@ async fn an_enrolled_device_downloads_its_bundle_by_signing_the_request_until_it
         Some(sync("reset-1")),
     )
     .await;
-    assert_eq!(answer["results"][0]["status"], "applied", "{status} {answer}");
+    assert_eq!(
+        answer["results"][0]["status"], "applied",
+        "{status} {answer}"
+    );
     let issued = created(
         &server,
         &admin,
@@ -409,13 +420,22 @@ async fn an_enrolled_device_downloads_its_bundle_by_signing_the_request_until_it
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{enrolled}");
-    assert_eq!(enrolled["org"], org, "the phone learns which organisation it signs as");
+    assert_eq!(
+        enrolled["org"], org,
+        "the phone learns which organisation it signs as"
+    );
 
     let path = "/api/v1/offline-bundle";
     let (status, bundle) = signed_bundle(&server, &key, (org, device), now_ms(), path, None).await;
     assert_eq!(status, StatusCode::OK, "{bundle}");
     assert_eq!(bundle["org"], org);
-    assert!(bundle["devices"].as_array().unwrap().iter().any(|d| d["id"] == device));
+    assert!(
+        bundle["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["id"] == device)
+    );
 
     // What is not exactly this request by this device's key, now, is refused.
     let stranger = DeviceKey::from_seed([7; 32]);
@@ -424,10 +444,34 @@ async fn an_enrolled_device_downloads_its_bundle_by_signing_the_request_until_it
     let ahead = now_ms() + 6 * 60 * 1000;
     let cases: [(&str, &DeviceKey, (u64, u64), i64, &str); 5] = [
         ("another key", &stranger, (org, device), now_ms(), path),
-        ("another path", &key, (org, device), now_ms(), "/api/v1/sync"),
-        ("another organisation", &key, (other_org, device), now_ms(), path),
-        ("a copy replayed six minutes later", &key, (org, device), stale, path),
-        ("dated ahead to be replayed", &key, (org, device), ahead, path),
+        (
+            "another path",
+            &key,
+            (org, device),
+            now_ms(),
+            "/api/v1/sync",
+        ),
+        (
+            "another organisation",
+            &key,
+            (other_org, device),
+            now_ms(),
+            path,
+        ),
+        (
+            "a copy replayed six minutes later",
+            &key,
+            (org, device),
+            stale,
+            path,
+        ),
+        (
+            "dated ahead to be replayed",
+            &key,
+            (org, device),
+            ahead,
+            path,
+        ),
     ];
     for (what, signer, who, at, signed_path) in cases {
         let answer = signed_bundle(&server, signer, who, at, signed_path, None).await;

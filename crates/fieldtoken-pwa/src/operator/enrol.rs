@@ -11,7 +11,8 @@
 
 use fieldtoken_api::enrolment::{EnrolRequest, EnrolledDevice};
 use fieldtoken_core::{
-    DeviceId, DeviceKey, OrgId, Redemption, TokenCode, enrolment_message, sync_message,
+    DeviceId, DeviceKey, OrgId, Redemption, SignedRequest, Timestamp, TokenCode, enrolment_message,
+    request_message, sync_message,
 };
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use leptos::prelude::*;
@@ -36,6 +37,8 @@ pub struct ThisDevice {
     pub public_key: String,
     /// How the phone holds the key's secret half.
     pub key: KeyKind,
+    /// Its organisation, as the MDM said at enrolment (`None` for a phone enrolled before the MDM said it).
+    pub org: Option<u32>,
 }
 
 /// How the phone holds its device key's secret half.
@@ -69,6 +72,9 @@ struct SeedRecord {
     public_key: String,
     /// The device key's seed, 64 hex digits.
     seed: String,
+    /// The device's organisation (absent in records kept before it was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    org: Option<u32>,
 }
 
 /// Where this phone stands as a device, for the token screen.
@@ -122,6 +128,7 @@ impl ThisDevice {
                 id: record.id,
                 public_key: record.public_key,
                 key: KeyKind::Software,
+                org: record.org,
             });
         }
         if !value.is_object() {
@@ -136,6 +143,10 @@ impl ThisDevice {
             id: field(value, "id")?.as_f64()? as u32,
             public_key: field(value, "public_key")?.as_string()?,
             key: KeyKind::WebCrypto,
+            org: field(value, "org")
+                .and_then(|org| org.as_f64())
+                .map(|org| org as u32)
+                .filter(|&org| org > 0),
         })
     }
 }
@@ -156,6 +167,62 @@ pub async fn sign_sync(
     org: OrgId,
     batch: &[Redemption],
 ) -> Result<Option<(DeviceId, [u8; 64])>, String> {
+    sign_as_device(ToSign::Sync(org, batch)).await
+}
+
+/// This device's signature of `GET path` as a member of `org` at `at` (docs/FORMATS.md, "Device-signed requests"),
+/// as [`sign_sync`] answers: the phone fetches what it may read without anyone signed in.
+pub async fn sign_get(
+    org: OrgId,
+    path: &str,
+    at: Timestamp,
+) -> Result<Option<(DeviceId, [u8; 64])>, String> {
+    sign_as_device(ToSign::Get(org, path, at)).await
+}
+
+/// What a device signs: only the core's domain-separated messages, never arbitrary bytes.
+enum ToSign<'a> {
+    /// A batch of its own redemptions.
+    Sync(OrgId, &'a [Redemption]),
+    /// A `GET` of this path at this time.
+    Get(OrgId, &'a str, Timestamp),
+}
+
+impl ToSign<'_> {
+    fn request(&self, device: DeviceId) -> Option<SignedRequest<'_>> {
+        match *self {
+            ToSign::Sync(..) => None,
+            ToSign::Get(org, path, at) => Some(SignedRequest {
+                method: "GET",
+                path,
+                org,
+                device,
+                at,
+            }),
+        }
+    }
+
+    /// The bytes a WebCrypto key signs.
+    fn message(&self, device: DeviceId) -> Vec<u8> {
+        match (self, self.request(device)) {
+            (ToSign::Sync(org, batch), _) => sync_message(*org, device, batch),
+            (_, Some(request)) => request_message(&request),
+            (ToSign::Get(..), None) => Vec::new(),
+        }
+    }
+
+    /// The signature by a software key.
+    fn by(&self, key: &DeviceKey, device: DeviceId) -> [u8; 64] {
+        match (self, self.request(device)) {
+            (ToSign::Sync(org, batch), _) => key.sign_sync(*org, device, batch),
+            (_, Some(request)) => key.sign_request(&request),
+            (ToSign::Get(..), None) => [0; 64],
+        }
+    }
+}
+
+/// Signs `what` as this device with the key it keeps: `Ok(None)` when this phone is not enrolled.
+async fn sign_as_device(what: ToSign<'_>) -> Result<Option<(DeviceId, [u8; 64])>, String> {
     let Ok(kept) = store::load_value(store::DEVICE_KEY).await else {
         return Ok(None);
     };
@@ -169,10 +236,7 @@ pub async fn sign_sync(
         let record: SeedRecord = serde_json::from_str(&text).map_err(|e| e.to_string())?;
         let seed: [u8; 32] = fieldtoken_core::hex::decode_array(&record.seed)
             .map_err(|_| "this phone's kept key is damaged: enrol it again".to_owned())?;
-        return Ok(Some((
-            id,
-            DeviceKey::from_seed(seed).sign_sync(org, id, batch),
-        )));
+        return Ok(Some((id, what.by(&DeviceKey::from_seed(seed), id))));
     }
     let private_key: CryptoKey = Reflect::get(&kept, &"keys".into())
         .and_then(|keys| Reflect::get(&keys, &"privateKey".into()))
@@ -182,7 +246,7 @@ pub async fn sign_sync(
         .and_then(|w| w.crypto().ok())
         .map(|c| c.subtle())
         .ok_or("this browser has no WebCrypto here")?;
-    let message = sync_message(org, id, batch);
+    let message = what.message(id);
     let signature = settled(subtle.sign_with_str_and_u8_array(ED25519, &private_key, &message))
         .await
         .map_err(|e| {
@@ -295,12 +359,13 @@ fn software_key(code: &TokenCode) -> Result<NewKey, String> {
     })
 }
 
-/// What is kept under `device` for a WebCrypto key: `{ id, public_key, keys }`, `keys` being the
+/// What is kept under `device` for a WebCrypto key: `{ id, org, public_key, keys }`, `keys` being the
 /// `CryptoKeyPair`, which IndexedDB clones without ever exposing the private half.
-fn web_crypto_record(id: u32, public_key: &str, keys: &CryptoKeyPair) -> JsValue {
+fn web_crypto_record(id: u32, org: u32, public_key: &str, keys: &CryptoKeyPair) -> JsValue {
     let record = Object::new();
     for (name, value) in [
         ("id", JsValue::from(id)),
+        ("org", JsValue::from(org)),
         ("public_key", public_key.into()),
         ("keys", keys.into()),
     ] {
@@ -328,7 +393,7 @@ async fn enrol(code: &TokenCode) -> Result<(u32, KeyKind), String> {
         .map_err(|e| e.message)?;
     let (record, kind) = match key.secret {
         Secret::WebCrypto(keys) => (
-            web_crypto_record(answer.id, &public_key, &keys),
+            web_crypto_record(answer.id, answer.org, &public_key, &keys),
             KeyKind::WebCrypto,
         ),
         Secret::Software(seed) => {
@@ -336,6 +401,7 @@ async fn enrol(code: &TokenCode) -> Result<(u32, KeyKind), String> {
                 id: answer.id,
                 public_key,
                 seed: hex(&seed),
+                org: Some(answer.org).filter(|&org| org > 0),
             };
             let text = serde_json::to_string(&record).map_err(|e| e.to_string())?;
             (JsValue::from_str(&text), KeyKind::Software)
