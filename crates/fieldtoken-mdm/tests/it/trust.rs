@@ -335,6 +335,10 @@ async fn without_org_a_server_of_several_organisations_answers_the_same_whoever_
     server.stop().await;
 }
 
+/// A device-signed request that must be refused: what differs, the signing key, the organisation and device named,
+/// the signed time and the signed path.
+type Case<'a> = (&'a str, &'a DeviceKey, (u64, u64), i64, &'a str);
+
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -442,7 +446,7 @@ async fn an_enrolled_device_downloads_its_bundle_by_signing_the_request_until_it
     let other_org = org_of(&server, &server.seed("Beta").await).await;
     let stale = now_ms() - 6 * 60 * 1000;
     let ahead = now_ms() + 6 * 60 * 1000;
-    let cases: [(&str, &DeviceKey, (u64, u64), i64, &str); 5] = [
+    let cases: [Case; 5] = [
         ("another key", &stranger, (org, device), now_ms(), path),
         (
             "another path",
