@@ -237,6 +237,13 @@ pub async fn verify(
     super::extract::Body(body): super::extract::Body<OperatorVerify>,
 ) -> Result<(StatusCode, Json<OperatorSession>), ApiError> {
     let (sign_in, code) = body.split();
+    // A blank code is a slip, not a guess: refused before anything is looked up or counted.
+    if code.trim().is_empty() {
+        return Err(ApiError::server(
+            ServerCode::BadSignIn,
+            "send the verification code you were sent as `verification_code`",
+        ));
+    }
     let identifier = sign_in.identifier.clone();
     let attempt = async {
         let (credentials, found) = identify(&state, &remote, sign_in).await?;

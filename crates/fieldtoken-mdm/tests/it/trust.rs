@@ -84,6 +84,12 @@ async fn a_pending_operator_verifies_with_the_sign_in_credentials_and_the_code_t
         body
     };
 
+    // A blank code is refused as a malformed request, and costs no attempt.
+    refused(
+        &post(&server, "/api/v1/operator/verify", with_code("  ")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "bad_sign_in",
+    );
     // Sign-in says it needs verification; a wrong code or wrong credentials do not verify.
     refused(
         &post(&server, "/api/v1/operator/session", credentials.clone()).await,

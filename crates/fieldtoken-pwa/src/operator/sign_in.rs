@@ -115,6 +115,11 @@ pub fn OperatorSignIn() -> impl IntoView {
         if let Ok(id) = org.get_untracked().trim().parse::<u32>() {
             body["org"] = json!(id);
         }
+        if verifying.get_untracked() && verification_code.get_untracked().trim().is_empty() {
+            error.set(Some("Type the verification code you were sent.".into()));
+            focus("operator-verification-code");
+            return;
+        }
         let path = if verifying.get_untracked() {
             body["verification_code"] = json!(verification_code.get_untracked().trim());
             "/api/v1/operator/verify"
