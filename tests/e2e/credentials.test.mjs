@@ -4,7 +4,7 @@
 // screens saying who is signed in, with "Sign out".
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, signInAsAdmin, screenshot } from "./support.mjs";
+import { startServer, startBrowser, signInAsAdmin, signInAsOperator, screenshot } from "./support.mjs";
 
 let server;
 let browser;
@@ -93,23 +93,21 @@ test("the admin's session is not the operator's, and an idle admin session is fo
   }
 });
 
-test("the operator screens show who is signed in and sign out", async () => {
+test("the operator screens show who is signed in and sign out, which ends the session on the MDM too", async () => {
   const b = await startBrowser();
   try {
     const p = await b.context.newPage();
-    await p.goto(server.url);
-    // A session as the operator sign-in screen leaves it (the token here is any live one: sign-in is tested in
-    // access.test.mjs).
-    await p.evaluate((token) => {
-      localStorage.setItem("fieldtoken.session", token);
-      localStorage.setItem("fieldtoken.session.who", "operator #7 (ana@example.com)");
-    }, server.admin.admin_token);
-    await p.reload();
-    await p.getByText("Signed in as operator #7 (ana@example.com)").waitFor();
+    const operator = await signInAsOperator(p, server);
+    await p.getByText(`Signed in as operator #${operator.number} (${operator.identifier})`).waitFor();
     await screenshot(p, "operator-signed-in-bar");
+    const session = await p.evaluate(() => localStorage.getItem("fieldtoken.session"));
+    assert.equal((await server.api("GET", "/api/v1/offline-bundle", null, session)).status, 200);
+    const ended = p.waitForResponse((r) => new URL(r.url()).pathname === "/api/v1/operator/session" && r.request().method() === "DELETE");
     await p.getByRole("button", { name: "Sign out" }).click();
     await p.getByText("Signed in as").waitFor({ state: "detached" });
     assert.equal(await p.evaluate(() => localStorage.getItem("fieldtoken.session")), null);
+    assert.equal((await ended).status(), 204);
+    assert.equal((await server.api("GET", "/api/v1/offline-bundle", null, session)).status, 401);
   } finally {
     await b.close();
   }

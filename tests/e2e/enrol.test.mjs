@@ -1,12 +1,13 @@
 // The phone as a device, against the real MDM: it enrols with the one-time code an admin shows (making its own
 // Ed25519 key, non-extractable in WebCrypto, and proving it holds it), then "This device" redeems for itself;
 // after a reset_certificate redemption the token screen asks it to enrol again, and a wrong code is refused in
-// words. Where WebCrypto has no Ed25519 the phone enrols with a software key and says so, and a phone enrolled
+// words. Redemptions are carried by an operator's session or, with nobody signed in, by the phone's own device
+// signature; never by an admin's API token. Where WebCrypto has no Ed25519 the phone enrols with a software key and says so, and a phone enrolled
 // before WebCrypto keys (its seed kept as JSON text) still redeems as "This device".
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync, sign } from "node:crypto";
-import { startServer, startBrowser, signInAsAdmin, screenshot } from "./support.mjs";
+import { startServer, startBrowser, signInAsOperator, createOperator, auditLog, screenshot } from "./support.mjs";
 
 let server;
 let browser;
@@ -58,12 +59,36 @@ async function repairAsThisDevice(name, target) {
   assert.equal((await device(target.id)).state, "in_repair");
 }
 
-/** Resets `target`'s certificate the way the field does (a reset_certificate redemption) and issues a code. */
+let fieldSession;
+
+/**
+ * The session of a field operator working elsewhere (signed in through the API, as the PWA's sign-in screen does):
+ * the carrier of the resets this file sets up, which happen away from the phone under test.
+ */
+async function fieldOperator() {
+  if (!fieldSession) {
+    const operator = await createOperator(server);
+    const { status, body } = await server.api(
+      "POST",
+      "/api/v1/operator/session",
+      { identifier: operator.identifier, pass_code: operator.pass_code },
+      null,
+    );
+    assert.equal(status, 201, JSON.stringify(body));
+    fieldSession = body.token;
+  }
+  return fieldSession;
+}
+
+/**
+ * Resets `target`'s certificate the way the field does (an administrator's reset_certificate token, redeemed and
+ * synced by an operator elsewhere) and issues a code.
+ */
 async function enrolmentCode(target, name) {
   const reset = await createToken(name, { type: "reset_certificate" });
   const synced = await server.api("POST", "/api/v1/sync", {
     redemptions: [{ id: `${name.toLowerCase().replace(/\W+/g, "-")}-${target.id}`, token: reset.code, device_id: target.id, scanned_at: new Date().toISOString() }],
-  });
+  }, await fieldOperator());
   assert.equal(synced.body.results[0].status, "applied", JSON.stringify(synced.body));
   assert.equal((await device(target.id)).enrolled, false);
   const issued = await server.api("POST", `/api/v1/devices/${target.id}/enrolment`);
@@ -144,8 +169,8 @@ test("the phone enrols with the admin's code, redeems as 'This device', and is a
   const issued = await enrolmentCode(target, "Reset certificate");
   const wrong = await createToken("Never an enrolment code", { type: "put_in_repair" });
 
-  await signInAsAdmin(page, server);
-  await tokenScreen();
+  // An operator signs in on the phone (downloading the offline bundle); their session carries its redemptions.
+  await signInAsOperator(page, server);
 
   // A code with a right check symbol that the MDM never issued: refused, in words, nothing kept.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Enrol device" }).click();
@@ -214,8 +239,7 @@ test("where WebCrypto has no Ed25519, the phone enrols with a software key and s
         return generateKey.call(this, algorithm, ...rest);
       };
     });
-    await signInAsAdmin(phone, server);
-    await tokenScreen(phone);
+    await signInAsOperator(phone, server);
     await phone.goto(new URL("/enrol", server.url).href);
     await phone.getByText("This phone is not enrolled as a device.").waitFor();
     await phone.getByLabel("Enrolment code").fill(issued.code);
@@ -267,22 +291,25 @@ test("a phone enrolled before WebCrypto keys (its seed kept as JSON text) is sti
 
 test("an enrolled phone with nobody signed in redeems for itself with its device signature, offline then online; refused after a reset until it enrols again", async () => {
   const [, , , target] = (await server.api("GET", "/api/v1/devices")).body.items;
-  // The reset that sends the device to enrolment is set up through the API with the admin token, standing for a
-  // reset_certificate redemption made elsewhere; the phone's own redemptions below carry no token at all.
+  // The reset that sends the device to enrolment is redeemed by an operator elsewhere; the phone's own redemptions
+  // below carry no token at all, only the phone's signature.
   const issued = await enrolmentCode(target, "Reset for device signing");
   const other = await startBrowser();
   try {
     const phone = await other.context.newPage();
-    // An admin sets the phone up (the offline bundle is downloaded by a signed-in client), then signs out.
-    await signInAsAdmin(phone, server);
-    await phone.goto(new URL("/enrol", server.url).href);
+    // An operator sets the phone up (the offline bundle is downloaded by a signed-in client) and enrols it at
+    // /enrol, then signs out.
+    await signInAsOperator(phone, server);
+    await phone.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Enrol device" }).click();
     await phone.getByLabel("Enrolment code").fill(issued.code);
     await phone.getByRole("button", { name: "Enrol" }).click();
     await phone.getByRole("status").filter({ hasText: `Enrolled: this phone is device #${target.id} of the MDM.` }).waitFor();
     const repair = await createToken("Repair, device-signed", { type: "put_in_repair" });
     const stock = await createToken("Stock, device-signed", { type: "put_in_stock" });
     await tokenScreen(phone);
-    await phone.evaluate(() => localStorage.removeItem("fieldtoken.session"));
+    await phone.getByRole("button", { name: "Sign out" }).click();
+    await phone.getByText("Signed in as").waitFor({ state: "detached" });
+    assert.equal(await phone.evaluate(() => localStorage.getItem("fieldtoken.session")), null, "nobody signed in");
     const queue = phone.getByRole("region", { name: "Queue" });
     const redeem = async (code) => {
       await phone.getByLabel("Token code").fill(code);
@@ -291,38 +318,67 @@ test("an enrolled phone with nobody signed in redeems for itself with its device
       await phone.getByRole("button", { name: "Redeem" }).click();
       await phone.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
     };
+    /** The next answer of the MDM to a sync from this phone, and what the phone sent. */
+    const nextSync = () =>
+      phone.waitForResponse((r) => new URL(r.url()).pathname === "/api/v1/sync" && r.request().method() === "POST")
+        .then(async (r) => ({ status: r.status(), body: await r.json(), sent: r.request() }));
+    /** The audit log's `redemption.apply` entry for `token` on the target. */
+    const applied = async (token) =>
+      (await auditLog(server)).find(
+        (e) => e.action === "redemption.apply" && e.target === `device/${target.id}` && e.detail.action_token === token.id,
+      );
 
-    // Offline: kept and waiting. Online: the phone's signature carries it.
+    // Offline: kept and waiting. Online: the phone's signature carries it, with no bearer token.
     await other.context.setOffline(true);
     await redeem(repair.code);
     await queue.getByRole("listitem").filter({ hasText: "waiting" }).waitFor();
     assert.notEqual((await device(target.id)).state, "in_repair", "nothing reached the MDM while offline");
+    // Back online the phone may sync at once, before Sync now: the first answer is awaited either way.
+    const first = nextSync();
     await other.context.setOffline(false);
     await phone.getByRole("button", { name: "Sync now" }).click();
+    const signed = await first;
+    assert.equal(signed.status, 200, JSON.stringify(signed.body));
+    assert.equal(signed.sent.headers().authorization, undefined, "no bearer token");
+    assert.equal(signed.sent.postDataJSON().device_signature.device_id, target.id);
     await queue.getByRole("listitem").filter({ hasText: /repair/i }).filter({ hasText: "applied" }).waitFor();
     assert.equal((await device(target.id)).state, "in_repair");
+    const byDevice = await applied(repair);
+    assert.equal(byDevice?.actor, `device ${target.id}`, JSON.stringify(byDevice));
+    assert.equal(byDevice.detail.operator, undefined, "no operator carried it");
 
-    // The certificate is reset: the phone's signature is refused, in words, and the redemption waits.
+    // An administrator's reset_certificate token is redeemed on the device elsewhere: the phone's next sync is
+    // refused certificate_reset, the phone says so in words and offers to enrol, and the redemption waits.
     const again = await enrolmentCode(target, "Reset while the phone works");
+    const refused = nextSync();
     await redeem(stock.code);
     await phone.getByRole("button", { name: "Sync now" }).click();
+    const answer = await refused;
+    assert.equal(answer.status, 401, JSON.stringify(answer.body));
+    assert.equal(answer.body.error.code, "certificate_reset");
     await queue
       .getByRole("alert")
-      .filter({ hasText: "this device's certificate was reset, so the MDM no longer accepts its signature. Enrol it again" })
+      .filter({ hasText: "this device's certificate was reset, so the MDM no longer accepts its signature. Enrol it again (Enrol device)" })
       .waitFor();
     await queue.getByRole("listitem").filter({ hasText: /stock/i }).filter({ hasText: "waiting" }).waitFor();
     assert.equal((await device(target.id)).state, "in_repair");
+    assert.equal(await applied(stock), undefined);
     await screenshot(phone, "operator-device-signature-refused");
 
-    // Enrolled again (a new key): the waiting redemption is signed with it and applied.
-    await phone.goto(new URL("/enrol", server.url).href);
+    // Enrolled again, from the link the message names (a new key): the waiting redemption is signed with it and
+    // applied.
+    await phone.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Enrol device" }).click();
+    await phone.getByRole("heading", { level: 1, name: "Enrol this device" }).waitFor();
     await phone.getByLabel("Enrolment code").fill(again.code);
     await phone.getByRole("button", { name: "Enrol" }).click();
     await phone.getByRole("status").filter({ hasText: `Enrolled: this phone is device #${target.id} of the MDM.` }).waitFor();
+    const accepted = nextSync();
     await phone.goto(server.url);
     await phone.getByRole("button", { name: "Sync now" }).click();
+    assert.equal((await accepted).status, 200);
     await queue.getByRole("listitem").filter({ hasText: /stock/i }).filter({ hasText: "applied" }).waitFor();
     assert.equal((await device(target.id)).state, "in_stock");
+    assert.equal((await applied(stock))?.actor, `device ${target.id}`);
     assert.equal(await phone.evaluate(() => localStorage.getItem("fieldtoken.session")), null, "nobody signed in");
   } finally {
     await other.close();

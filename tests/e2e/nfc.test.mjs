@@ -1,6 +1,7 @@
 // NFC cards of the old format against the real MDM: the Activator writes a token's code to a card in the core's
 // layout, reads it back and says so; its "Read a card" shows what a card holds, or the core's error code; a card
-// tapped on the scan page fills the token in and its redemption reaches the MDM; without Web NFC, or without
+// tapped on the scan page fills the token in and its redemption reaches the MDM (carried by the session of the
+// operator signed in on the phone); without Web NFC, or without
 // permission, the screens say so.
 //
 // This machine has no NFC hardware: `ndef-shim.js` stands in for it. Chromium runs with
@@ -14,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { initSync, ndefRecords, qrPng, tokenFromNdef } from "fieldtoken";
-import { startServer, startBrowser, signInAsAdmin, screenshot, y4mOf, cameraArgs } from "./support.mjs";
+import { startServer, startBrowser, signInAsOperator, auditLog, screenshot, y4mOf, cameraArgs } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 initSync({ module: readFileSync(require.resolve("fieldtoken/fieldtoken_bg.wasm")) });
@@ -23,6 +24,7 @@ const SHIM = new URL("./ndef-shim.js", import.meta.url).pathname;
 let server;
 let phone;
 let page;
+let operator;
 
 /**
  * A browser profile with Web NFC's interfaces and, unless `shim` is false, the stand-in NFC hardware; with `video`
@@ -38,8 +40,9 @@ before(async () => {
   server = await startServer({ org: "Acme Cards" });
   phone = await nfcBrowser();
   page = await phone.context.newPage();
-  // Signing in once, online, lets the screens download the offline bundle.
-  await signInAsAdmin(page, server);
+  // An operator signs in once, online: the screens download the offline bundle, and the session carries what the
+  // phone redeems.
+  operator = await signInAsOperator(page, server);
 });
 
 after(async () => {
@@ -144,7 +147,7 @@ test("the Activator takes the token from its old-format QR code through the came
   try {
     await master.context.grantPermissions(["camera"], { origin: server.url });
     const p = await master.context.newPage();
-    await signInAsAdmin(p, server);
+    await signInAsOperator(p, server);
     await open("/activator", p);
     await p.getByRole("button", { name: "Scan with camera" }).click();
     await p.getByRole("heading", { name: `Token #${token.id}` }).waitFor();
@@ -246,6 +249,9 @@ test("tap-to-redeem: a card tapped on the scan page fills the token in, and its 
     .filter({ hasText: "applied" }).waitFor();
   const after = (await server.api("GET", `/api/v1/devices/${device.id}`)).body;
   assert.equal(after.state, "in_stock");
+  // Carried by the operator's session: the MDM recorded who tapped the card.
+  const entry = (await auditLog(server)).find((e) => e.action === "redemption.apply" && e.detail.action_token === token.id);
+  assert.equal(entry?.detail.operator, operator.number, JSON.stringify(entry));
   await screenshot(page, "nfc-tap-to-redeem");
 });
 

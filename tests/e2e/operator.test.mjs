@@ -1,7 +1,9 @@
-// The field operator's flow against the real MDM: type a token code (live check-symbol feedback), see the offline
-// verdict, pick a device by serial, Redeem; go offline, redeem more through a deep link, reload offline (the
-// service worker serves the app, IndexedDB keeps the queue), come back online, Sync now: every redemption reaches
-// the MDM once and the devices' states changed.
+// The field operator's flow against the real MDM: an operator signs in with an access token on /sign-in, types a
+// token code (live check-symbol feedback), sees the offline verdict, picks a device by serial, Redeem; goes
+// offline, redeems more through a deep link, reloads offline (the service worker serves the app, IndexedDB keeps
+// the queue), comes back online, Sync now: every redemption reaches the MDM once, carried by the operator's session
+// (the audit log names the operator), and the devices' states changed. Every redemption here is carried by an
+// operator's session, never by an admin's API token.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -9,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { initSync, qrPng } from "fieldtoken";
-import { startServer, startBrowser, signInAsAdmin, screenshot, y4mOf, cameraArgs } from "./support.mjs";
+import { startServer, startBrowser, signInAsOperator, auditLog, screenshot, y4mOf, cameraArgs } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 initSync({ module: readFileSync(require.resolve("fieldtoken/fieldtoken_bg.wasm")) });
@@ -51,17 +53,24 @@ async function deviceState(id) {
   return body;
 }
 
-test("type a code, see the verdict, redeem offline, reload offline, sync once", async () => {
+/** The audit log's `redemption.apply` entry for `device` and `token`, if any. */
+async function applied(device, token) {
+  return (await auditLog(server)).find(
+    (e) => e.action === "redemption.apply" && e.target === `device/${device.id}` && e.detail.action_token === token.id,
+  );
+}
+
+test("an operator signs in, types a code, sees the verdict, redeems offline, reloads offline, syncs once", async () => {
   const repair = await createToken("Send for repair", { type: "put_in_repair" });
   const fleet = fleets[fleets.length - 1];
   const move = await createToken("Move to the last fleet", { type: "put_in_fleet", fleet_id: fleet.id });
   const [first, second] = devices.filter((d) => d.state !== "in_repair" && d.fleet_id !== fleet.id);
   assert.ok(first && second, "two devices that both tokens change");
 
-  // Signing in once, online, downloads the offline bundle.
-  await signInAsAdmin(page, server);
-  await page.goto(server.url);
-  await page.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
+  // The operator signs in once, online, with the access token an administrator gave them: that downloads the
+  // offline bundle.
+  const operator = await signInAsOperator(page, server);
+  await page.getByText(`Signed in as operator #${operator.number} (${operator.identifier})`).waitFor();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 
   // Live feedback on the check symbol, with the position of a wrong character.
@@ -128,6 +137,13 @@ test("type a code, see the verdict, redeem offline, reload offline, sync once", 
   assert.equal(moved.state, "in_fleet");
   assert.equal(moved.fleet_id, fleet.id);
   await screenshot(page, "operator-synced");
+  // Each redemption was carried by the operator's session: the MDM recorded who scanned it.
+  for (const [device, token] of [[first, repair], [second, move]]) {
+    const entry = await applied(device, token);
+    assert.ok(entry, `the MDM recorded ${token.name} on ${device.serial}`);
+    assert.equal(entry.detail.operator, operator.number);
+    assert.equal(entry.actor, `operator #${operator.number} (${operator.identifier})`);
+  }
 
   // Acknowledged items are never sent again: another sync and a reload change nothing.
   await page.getByRole("button", { name: "Sync now" }).click();
@@ -151,25 +167,14 @@ test("a token the bundle refuses shows why, and cannot be redeemed", async () =>
 });
 
 /**
- * Another phone: its own browser profile and its own credentials (the MDM's clock rule is per client), signed in
- * once online so it holds the offline bundle.
+ * Another phone: its own browser profile, where its own operator signs in (the MDM's clock rule is per operator),
+ * once online, so it holds the offline bundle.
  */
-async function openPhone(name) {
-  // A sync is never anonymous (issue 18): a machine token carries redemptions only with fms.actiontoken.redeem.
-  const made = await server.api("POST", "/api/v1/api-tokens", {
-    name,
-    permissions: ["fms.actiontoken.read", "fms.actiontoken.redeem"],
-  });
-  assert.equal(made.status, 201, JSON.stringify(made.body));
+async function openPhone() {
   const phone = await startBrowser();
   const p = await phone.context.newPage();
-  // The admin's and the operator's sessions are apart (issue 18): until these phones sign in as operators, the API
-  // token is planted as the operator's session by hand, as no screen would do it.
-  await p.goto(server.url);
-  await p.evaluate((token) => localStorage.setItem("fieldtoken.session", token), made.body.token);
-  await p.reload();
-  await p.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
-  return { phone, page: p };
+  const operator = await signInAsOperator(p, server);
+  return { phone, page: p, operator };
 }
 
 async function redeemOffline(p, context, text, serial) {
@@ -185,8 +190,8 @@ test("two phones act on one device offline: the later scan wins, the earlier sho
   const stock = await createToken("Conflict: stock", { type: "put_in_stock" });
   const device = devices.find((d) => d.state !== "in_stock" && d.state !== "in_repair")
     ?? (await server.api("GET", "/api/v1/devices")).body.items[0];
-  const a = await openPhone("Phone A");
-  const b = await openPhone("Phone B");
+  const a = await openPhone();
+  const b = await openPhone();
   try {
     await redeemOffline(a.page, a.phone.context, repair.code, device.serial);
     await redeemOffline(b.page, b.phone.context, stock.qr.new, device.serial);
@@ -203,6 +208,9 @@ test("two phones act on one device offline: the later scan wins, the earlier sho
       .waitFor();
     await screenshot(a.page, "operator-superseded");
     assert.equal((await deviceState(device.id)).state, "in_stock");
+    // The phone that won carried its redemption with its own operator's session.
+    assert.equal((await applied(device, stock))?.detail.operator, b.operator.number);
+    assert.equal(await applied(device, repair), undefined, "a superseded scan changed nothing");
   } finally {
     await a.phone.close();
     await b.phone.close();
@@ -212,7 +220,7 @@ test("two phones act on one device offline: the later scan wins, the earlier sho
 test("a token deleted before the sync is rejected, with the reason in words", async () => {
   const doomed = await createToken("Deleted while offline", { type: "put_in_repair" });
   const device = (await server.api("GET", "/api/v1/devices")).body.items.find((d) => d.state !== "in_repair");
-  const a = await openPhone("Phone C");
+  const a = await openPhone();
   try {
     await redeemOffline(a.page, a.phone.context, doomed.code, device.serial);
     assert.equal((await server.api("DELETE", `/api/v1/action-tokens/${doomed.id}`)).status, 204);
@@ -224,6 +232,36 @@ test("a token deleted before the sync is rejected, with the reason in words", as
       .filter({ hasText: "rejected: the token was deleted" })
       .waitFor();
     assert.equal((await deviceState(device.id)).state, device.state, "a rejected redemption changes nothing");
+  } finally {
+    await a.phone.close();
+  }
+});
+
+test("with nobody signed in an unenrolled phone's queue waits and asks for a sign-in; the next operator carries it", async () => {
+  const token = await createToken("Waits for an operator", { type: "put_in_repair" });
+  const device = (await server.api("GET", "/api/v1/devices")).body.items.find((d) => d.state !== "in_repair");
+  const a = await openPhone();
+  const queueOfA = a.page.getByRole("region", { name: "Queue" });
+  try {
+    // The operator signs out; the phone keeps its offline bundle, and it is not enrolled as a device.
+    await a.page.getByRole("button", { name: "Sign out" }).click();
+    await a.page.getByText("Signed in as").waitFor({ state: "detached" });
+    await a.page.getByLabel("Token code").fill(token.code);
+    await a.page.getByLabel("Device serial").fill(device.serial);
+    await a.page.getByRole("button", { name: "Redeem" }).click();
+    await a.page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
+    // No carrier: the MDM takes no anonymous sync, and the phone says what to do instead of retrying.
+    await a.page.getByRole("button", { name: "Sync now" }).click();
+    await queueOfA.getByRole("alert").filter({ hasText: "Sign in again (Operator sign-in)" }).waitFor();
+    await queueOfA.getByRole("listitem").filter({ hasText: device.serial }).filter({ hasText: "waiting" }).waitFor();
+    assert.equal((await deviceState(device.id)).state, device.state, "nothing was applied without a carrier");
+
+    // Another operator signs in on the phone: their session carries the redemption that waited.
+    const next = await signInAsOperator(a.page, server);
+    await a.page.getByRole("button", { name: "Sync now" }).click();
+    await queueOfA.getByRole("listitem").filter({ hasText: device.serial }).filter({ hasText: "applied" }).waitFor();
+    assert.equal((await deviceState(device.id)).state, "in_repair");
+    assert.equal((await applied(device, token))?.detail.operator, next.number);
   } finally {
     await a.phone.close();
   }
@@ -241,9 +279,7 @@ test("the back camera reads a token's QR in a worker, and the redemption reaches
   try {
     await context.grantPermissions(["camera"], { origin: server.url });
     const p = await context.newPage();
-    await signInAsAdmin(p, server);
-    await p.goto(server.url);
-    await p.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
+    const operator = await signInAsOperator(p, server);
     await p.getByRole("button", { name: "Scan with camera" }).click();
     await p.getByRole("heading", { name: `Token #${token.id}` }).waitFor();
     assert.equal(await p.getByLabel("Token code").inputValue(), token.qr.new);
@@ -252,6 +288,7 @@ test("the back camera reads a token's QR in a worker, and the redemption reaches
     await p.getByRole("button", { name: "Redeem" }).click();
     await p.getByRole("region", { name: "Queue" }).getByRole("listitem").filter({ hasText: "applied" }).waitFor();
     assert.equal((await deviceState(device.id)).state, "in_stock");
+    assert.equal((await applied(device, token))?.detail.operator, operator.number);
   } finally {
     await camera.close();
     rmSync(dir, { recursive: true, force: true });
@@ -271,9 +308,7 @@ test("a device's label QR picks the device for the token on screen", async () =>
   try {
     await context.grantPermissions(["camera"], { origin: server.url });
     const p = await context.newPage();
-    await signInAsAdmin(p, server);
-    await p.goto(server.url);
-    await p.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
+    await signInAsOperator(p, server);
     await p.getByLabel("Token code").fill(token.code);
     await p.getByRole("button", { name: "Scan with camera" }).click();
     await p.getByText(`Ready: the device will be in repair.`).waitFor();

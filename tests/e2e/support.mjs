@@ -1,10 +1,12 @@
 // What every end-to-end test needs: the real MDM (release build, fresh SQLite file, serving the release
 // PWA) on a free loopback port, and Debian's Chromium driven by playwright-core with a fresh profile.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -132,17 +134,120 @@ export async function startBrowser(args = []) {
 }
 
 /**
- * Signs `page` in to the admin app with `server`'s seeded admin token. The admin's and the operator's sessions are
- * kept apart in the browser (issue 18), so this alone opens no operator screen; but the operator, NFC and worker
- * tests written before operator sessions still redeem as the admin, so the admin token is also planted as the
- * operator's session here, by hand, as no screen would do it. Remove this once they sign in as operators.
+ * Signs `page` in to the admin app with `server`'s seeded admin token, for the admin pages. The admin's and the
+ * operator's sessions are kept apart in the browser (issue 18): this opens no operator screen, and nothing a test
+ * redeems through the operator screens is carried by the admin's token (see `signInAsOperator`).
  */
 export async function signInAsAdmin(page, server) {
   await page.goto(new URL("/admin/sign-in", server.url).href);
   await page.getByLabel("API token").fill(server.admin.admin_token);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { level: 1, name: "Action Tokens" }).waitFor();
-  await page.evaluate((token) => localStorage.setItem("fieldtoken.session", token), server.admin.admin_token);
+}
+
+let operators = 0;
+
+/**
+ * Gives a new operator an access token the way an administrator does, through the admin API with `server`'s seeded
+ * admin token: under the organisation's active access token definition, or, where it has none yet, under a new one
+ * ("Field operators": an e-mail address as identifier, a pass code the MDM generates). Resolves to the MDM's answer
+ * (`number`, `identifier`, `pass_code`, `authentication_code`, ...), the pass code being shown only this once.
+ */
+export async function createOperator(server, identifier) {
+  const definitions = await server.api("GET", "/api/v1/access-token-definitions");
+  assert.equal(definitions.status, 200, JSON.stringify(definitions.body));
+  if (!definitions.body.items.some((d) => d.active)) {
+    const made = await server.api("POST", "/api/v1/access-token-definitions", {
+      name: "Field operators",
+      settings: {
+        identifier: { source: "email" },
+        pass_code: { generated: true, min_length: 10, min_digits: 2 },
+        authentication_code: { source: "auto_id", min_length: 16 },
+      },
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+  }
+  operators += 1;
+  const created = await server.api("POST", "/api/v1/access-tokens", {
+    identifier: identifier ?? `operator${operators}.${process.pid}@example.com`,
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.ok(created.body.pass_code, "the definition generates the pass code, shown once");
+  return created.body;
+}
+
+/**
+ * Signs `page` in as a field operator, as a person does: an administrator gives the operator an access token
+ * (`createOperator`), and the operator types its identifier and pass code on the real `/sign-in` screen, then opens
+ * the token screen, which downloads the offline bundle with the new session. Resolves to the operator's access
+ * token (as `createOperator`) once the token screen holds a fresh bundle.
+ */
+export async function signInAsOperator(page, server, { identifier } = {}) {
+  const operator = await createOperator(server, identifier);
+  await page.goto(new URL("/sign-in", server.url).href);
+  await page.getByRole("heading", { level: 1, name: "Operator sign-in" }).waitFor();
+  await page.getByRole("radio", { name: "Identifier and pass code" }).check();
+  await page.getByLabel("Identifier", { exact: true }).fill(operator.identifier);
+  await page.getByLabel("Pass code", { exact: true }).fill(operator.pass_code);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const signedIn = page.getByRole("status").filter({ hasText: `Signed in as operator #${operator.number}.` });
+  await signedIn.waitFor();
+  await signedIn.getByRole("link", { name: "Go to the token screen" }).click();
+  await page.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
+  return operator;
+}
+
+/**
+ * The organisation's audit log (`GET /api/v1/audit-log.csv`, read with the seeded admin token) as objects with
+ * its columns (`at`, `actor`, `action`, `target`, `detail`, `remote`), `detail` parsed from its JSON.
+ */
+export async function auditLog(server) {
+  const response = await fetch(new URL("/api/v1/audit-log.csv", server.url), {
+    headers: { authorization: `Bearer ${server.admin.admin_token}` },
+  });
+  assert.equal(response.status, 200);
+  const rows = csvRows(await response.text());
+  const [header, ...lines] = rows;
+  return lines.map((fields) => {
+    const entry = Object.fromEntries(header.map((name, i) => [name, fields[i]]));
+    return { ...entry, detail: entry.detail ? JSON.parse(entry.detail) : null };
+  });
+}
+
+/** The records of an RFC 4180 text (quoted fields may hold commas, quotes and line breaks). */
+function csvRows(text) {
+  const rows = [];
+  let row = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      i++;
+    } else {
+      field += c;
+    }
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
 }
 
 /** Saves a screenshot as a test artifact (target/e2e-artifacts/NAME.png). */
@@ -187,4 +292,27 @@ export async function y4mOf(page, png, path) {
   const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
   const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\nFRAME\n`);
   writeFileSync(path, Buffer.concat([header, luma, chroma]));
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * axe-core's WCAG 2.x A/AA rules (and best practices) on `page` as it is now; throws, naming each rule and its
+ * elements, on any serious or critical violation. axe is evaluated through the DevTools protocol, which the
+ * MDM's Content-Security-Policy does not govern, so the page under test keeps its real policy.
+ */
+export async function checkA11y(page, where = page.url()) {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const result = await globalThis.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map(({ id, impact, help, nodes }) => ({
+      id, impact, help, targets: nodes.slice(0, 5).map((node) => node.target.join(" ")),
+    }));
+  });
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (serious.length) {
+    const lines = serious.map((v) => `  ${v.impact} ${v.id}: ${v.help}\n    at ${v.targets.join("\n    at ")}`);
+    throw new Error(`axe-core on ${where}:\n${lines.join("\n")}`);
+  }
+  return violations;
 }

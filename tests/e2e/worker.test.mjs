@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer, startBrowser, signInAsAdmin, screenshot, DIST } from "./support.mjs";
+import { startServer, startBrowser, signInAsOperator, auditLog, screenshot, DIST } from "./support.mjs";
 
 let web;
 let server;
@@ -37,12 +37,14 @@ async function createToken(srv, name, action) {
   return body;
 }
 
-/** Signs in with the seeded admin token (which downloads the offline bundle) and opens the token screen. */
+/**
+ * A new operator signs in on /sign-in (which opens the token screen and downloads the offline bundle), once the
+ * service worker controls the page; resolves to the operator's access token.
+ */
 async function openTokenScreen(page, srv) {
-  await signInAsAdmin(page, srv);
-  await page.goto(srv.url);
-  await page.getByText(/Token checks use the MDM's data of .*, just downloaded\./).waitFor();
+  const operator = await signInAsOperator(page, srv);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  return operator;
 }
 
 async function redeem(page, code, serial) {
@@ -85,7 +87,7 @@ test("Background Sync sends the queue with the app closed, exactly once", async 
   const device = devices.find((d) => d.state !== "in_stock");
   const token = await createToken(server, "Back to stock", { type: "put_in_stock" });
   const page = await browser.context.newPage();
-  await openTokenScreen(page, server);
+  const operator = await openTokenScreen(page, server);
 
   // Offline: the redemption waits on the phone, and the app asks the browser for a Background Sync.
   await browser.context.setOffline(true);
@@ -120,6 +122,9 @@ test("Background Sync sends the queue with the app closed, exactly once", async 
     assert.ok(Date.now() < deadline, "the worker's sync reached the MDM");
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  // The worker carried the queue with the operator's session, kept where it can read it with the app closed.
+  const entry = (await auditLog(server)).find((e) => e.action === "redemption.apply" && e.detail.action_token === token.id);
+  assert.equal(entry?.detail.operator, operator.number, JSON.stringify(entry));
 
   // The worker wrote the MDM's answer where the app keeps its queue.
   const again = await browser.context.newPage();
@@ -145,7 +150,7 @@ test("batch mode keeps the token; the queue waits as long as the MDM's Retry-Aft
     const devices = (await limited.api("GET", "/api/v1/devices")).body.items;
     const [first, second] = devices;
     const token = await createToken(limited, "Repair", { type: "put_in_repair" });
-    await openTokenScreen(page, limited);
+    const operator = await openTokenScreen(page, limited);
     const items = queueOf(page).getByRole("listitem");
 
     await redeem(page, token.code, first.serial);
@@ -169,8 +174,10 @@ test("batch mode keeps the token; the queue waits as long as the MDM's Retry-Aft
     await items.filter({ hasText: second.serial }).filter({ hasText: "waiting" }).waitFor();
     assert.equal(await items.count(), 1);
 
-    // A sign-in the MDM no longer accepts: the queue says what to do instead of retrying in a loop.
-    await page.evaluate(() => localStorage.setItem("fieldtoken.session", "ft_revoked_or_mistyped"));
+    // A sign-in the MDM no longer accepts (an administrator set the operator's access token 'Not Effective', which
+    // ends its sessions): the queue says what to do instead of retrying in a loop.
+    const off = await limited.api("POST", `/api/v1/access-tokens/${operator.number}/set-not-effective`);
+    assert.equal(off.status, 200, JSON.stringify(off.body));
     await page.getByRole("button", { name: "Sync now" }).click();
     await queueOf(page).getByRole("alert").filter({ hasText: "Sign in again (Operator sign-in)" }).waitFor();
     await screenshot(page, "queue-sign-in-again");

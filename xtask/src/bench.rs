@@ -2,7 +2,8 @@
 //! (`../shared/qr-samples`) to RGBA once in Rust (so the three decoders read identical pixels and Node needs no
 //! image library), then runs `bench/qr.mjs`, which times fieldtoken's `scanRgba`, jsQR and zxing-wasm in one Node
 //! process and writes the table into `docs/BENCHMARKS.md`; then `bench/sync.mjs` syncs 10,000 queued redemptions to
-//! the release MDM on loopback and writes the sync table beside it; last, `bench/browser.mjs` times the installed
+//! the release MDM on loopback and writes the sync table beside it, and `bench/burst.mjs` has 10 to 500 clients sync
+//! at once while health is timed; last, `bench/browser.mjs` times the installed
 //! PWA's offline start to its first decoded camera frame, and in-page decoding beside jsQR, in Debian's Chromium.
 
 use crate::build::{self, gzipped_size, target_dir};
@@ -63,6 +64,8 @@ pub fn run() -> Result<(), String> {
     let server = build::server()?;
     step("bench: 10,000 queued redemptions synced to a local MDM (node bench/sync.mjs)");
     run_command(cmd("node").arg("bench/sync.mjs").arg(&server))?;
+    step("bench: a shift-end burst, 10 to 500 clients syncing at once (node bench/burst.mjs)");
+    run_command(cmd("node").arg("bench/burst.mjs").arg(&server))?;
     browser(&server)?;
     println!("\nbench: docs/BENCHMARKS.md updated");
     Ok(())

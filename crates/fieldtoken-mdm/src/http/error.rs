@@ -173,6 +173,7 @@ impl From<StoreError> for ApiError {
                     ServerCode::DatabaseUnavailable,
                     "the database is not available right now; nothing was changed, try again",
                 )
+                .with_retry_after(1)
             }
             StoreError::Damaged(what) => {
                 tracing::error!(%what, "damaged row");
@@ -182,6 +183,13 @@ impl From<StoreError> for ApiError {
                 )
             }
             StoreError::Sealed(error) => error.into(),
+            // The writers' queue is full: a moment later it has room. Same code as any unavailability, so clients
+            // need not tell the two apart; `Retry-After` says when to come back.
+            StoreError::Busy => ApiError::server(
+                ServerCode::DatabaseUnavailable,
+                "the server has too many changes waiting; nothing was changed, try again in a moment",
+            )
+            .with_retry_after(1),
             StoreError::Duplicate => ApiError::server(
                 ServerCode::NameTaken,
                 "a record with this name or value already exists",

@@ -69,6 +69,9 @@ pub enum Budget {
 pub enum Client {
     /// An API token's row id.
     Token(i64),
+    /// An enrolled device whose signature verified: many devices behind one address (a warehouse's NAT) each
+    /// have their own budget.
+    Device(u32),
     /// A peer address (anonymous callers, and callers whose token did not authenticate).
     Ip(IpAddr),
     /// An operator sign-in identifier, whatever address tries it (SHA-256 of its trimmed lowercase form), so that

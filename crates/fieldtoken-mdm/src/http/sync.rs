@@ -5,6 +5,7 @@
 
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use fieldtoken_api::sync::{DeviceSignature, SyncRequest, SyncResponse, SyncResult};
 use fieldtoken_api::{ErrorBody, ServerCode, Time};
@@ -85,10 +86,16 @@ impl FromRequestParts<AppState> for SyncCaller {
         {
             p.require(Permission::ActionTokenRedeem)?;
         }
-        let client = principal
-            .as_ref()
-            .map_or_else(|| Client::of_peer(parts), |p| Client::Token(p.token_id));
-        state.limiter.spend(Budget::Sync, client)?;
+        match &principal {
+            Some(p) => state
+                .limiter
+                .spend(Budget::Sync, Client::Token(p.token_id))?,
+            // No bearer token: the body must carry a device signature, whose device is counted once it verified
+            // (see `sync`). An address whose forged signatures used up its guesses is refused before any work.
+            None => state
+                .limiter
+                .check(Budget::Guesses, Client::of_peer(parts))?,
+        }
         Ok(SyncCaller(principal))
     }
 }
@@ -195,6 +202,9 @@ pub async fn sync(
             ));
         }
         (None, None) => {
+            // Anonymous and carrying nothing: counted against its address's sync budget (not its guesses, which
+            // would lock out the signed-in phones behind the same address), so a flood of them is refused with 429.
+            state.limiter.spend(Budget::Sync, Client::of_addr(peer))?;
             return Err(ApiError::unauthenticated(
                 "a sync needs a carrier: an operator session, an API token holding fms.actiontoken.redeem, or the enrolled device's signature of the batch",
             ));
@@ -204,7 +214,21 @@ pub async fn sync(
     let mut tx = state.store.write().await?;
     let carrier = match claimed {
         Ok(p) => Carrier::Bearer(p),
-        Err(signature) => Carrier::Device(signing_device(&mut tx, &signature, &batch).await?),
+        Err(signature) => {
+            // A signature that does not verify is a guess, counted against its address; a device that signed is
+            // counted as itself, so devices sharing an address do not share one budget.
+            let device = signing_device(&mut tx, &signature, &batch)
+                .await
+                .inspect_err(|refused| {
+                    if refused.status() == StatusCode::UNAUTHORIZED {
+                        let _ = state.limiter.spend(Budget::Guesses, Client::of_addr(peer));
+                    }
+                })?;
+            state
+                .limiter
+                .spend(Budget::Sync, Client::Device(device.id.get()))?;
+            Carrier::Device(device)
+        }
     };
     let now = now();
     let scope = Some(carrier.org());

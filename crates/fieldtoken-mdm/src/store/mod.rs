@@ -8,6 +8,12 @@
 //! The HTTP layer opens exactly one transaction per request that writes (`Store::write`, SQLite's
 //! `BEGIN IMMEDIATE`, so two writers never deadlock on lock upgrades) and commits it once at the end: a request
 //! is applied whole or not at all.
+//!
+//! SQLite lets one writer in at a time. Writers therefore queue inside the server, for the one connection of a
+//! writer pool, instead of racing for the file lock and failing on its busy timeout; readers have a pool of their
+//! own and never wait behind that queue (WAL lets them read while a batch commits). The queue is bounded: when
+//! [`MAX_WAITING_WRITERS`] are already waiting, a writer is refused at once with [`StoreError::Busy`], which the
+//! HTTP layer answers 503 with `Retry-After`, rather than letting waits grow without end.
 
 pub mod access_config;
 pub mod access_tokens;
@@ -27,6 +33,7 @@ pub mod users;
 
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use fieldtoken_core::OrgId;
@@ -34,6 +41,7 @@ use sqlx::sqlite::{
     Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{SqlitePool, Transaction};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::seal::{MasterKey, SealError};
 
@@ -52,6 +60,8 @@ pub enum StoreError {
     Sealed(SealError),
     /// An insert or update would repeat a value that must be unique (a name, an identifier, a code).
     Duplicate,
+    /// Too many writers are already waiting; nothing was changed, retry shortly.
+    Busy,
 }
 
 impl StoreError {
@@ -68,6 +78,7 @@ impl std::fmt::Display for StoreError {
             StoreError::Damaged(what) => write!(f, "damaged row: {what}"),
             StoreError::Sealed(error) => write!(f, "sealed value: {error}"),
             StoreError::Duplicate => f.write_str("a unique value is taken"),
+            StoreError::Busy => f.write_str("too many writers are waiting"),
         }
     }
 }
@@ -100,16 +111,31 @@ impl From<fieldtoken_core::Error> for StoreError {
 /// The result of a store function.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Writers that may wait for the write connection at once; one more is refused with [`StoreError::Busy`]. A
+/// shift end of 500 phones syncing together fits; a write transaction takes milliseconds, so the last in line
+/// waits well under the pool's acquire timeout.
+pub const MAX_WAITING_WRITERS: usize = 1024;
+
+/// Connections for reading: SQLite in WAL mode serves them side by side with the writer.
+const READERS: u32 = 8;
+
 /// The database behind the MDM.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    /// One connection: writers queue for it in the order they came.
+    writer: SqlitePool,
+    /// Read transactions, never behind the writers' queue.
+    readers: SqlitePool,
+    /// Bounds the writers' queue (see [`MAX_WAITING_WRITERS`]).
+    waiting: Arc<Semaphore>,
 }
 
 /// An open transaction. Dropped without [`Tx::commit`], it rolls back: an error anywhere in a request leaves
 /// nothing behind.
 pub struct Tx {
     inner: Transaction<'static, Sqlite>,
+    /// A writer's place in the bounded queue, held until the transaction ends.
+    _place: Option<OwnedSemaphorePermit>,
 }
 
 impl Deref for Tx {
@@ -186,59 +212,90 @@ impl Store {
         if on_disk {
             create_private(&file).map_err(|e| StoreError::Unavailable(e.into()))?;
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
             .await?;
+        // An in-memory database exists once per connection: there, readers must share the writer's.
+        let readers = if on_disk {
+            SqlitePoolOptions::new()
+                .max_connections(READERS)
+                .connect_with(options)
+                .await?
+        } else {
+            writer.clone()
+        };
         if on_disk {
             // SQLite gives the WAL and shared-memory files the database file's mode; a database made before
             // files were created private is made private here.
             make_private(&file).map_err(|e| StoreError::Unavailable(e.into()))?;
         }
         sqlx::migrate!("./migrations")
-            .run(&pool)
+            .run(&writer)
             .await
             .map_err(|e| StoreError::Unavailable(e.into()))?;
-        Ok(Store { pool })
+        Ok(Store {
+            writer,
+            readers,
+            waiting: Arc::new(Semaphore::new(MAX_WAITING_WRITERS)),
+        })
+    }
+
+    /// The same store with a writers' queue of `places` instead of [`MAX_WAITING_WRITERS`] (for tests and small
+    /// deployments that prefer an early 503 to a long wait).
+    pub fn with_writer_queue(mut self, places: usize) -> Store {
+        self.waiting = Arc::new(Semaphore::new(places));
+        self
     }
 
     /// A transaction for reading: every query in it sees one state of the database.
     pub async fn read(&self) -> Result<Tx> {
         Ok(Tx {
-            inner: self.pool.begin().await?,
+            inner: self.readers.begin().await?,
+            _place: None,
         })
     }
 
-    /// A transaction for a request that writes. It takes the write lock at once, so a transaction that reads
-    /// then writes never fails on a lock upgrade half way.
+    /// A transaction for a request that writes, on the one write connection once its turn comes ([`StoreError::Busy`]
+    /// at once when the queue is full). It takes the write lock at once (`BEGIN IMMEDIATE`, which still matters
+    /// when another process such as the admin CLI writes the same file), so a transaction that reads then writes
+    /// never fails on a lock upgrade half way.
     pub async fn write(&self) -> Result<Tx> {
+        let place = self
+            .waiting
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| StoreError::Busy)?;
         Ok(Tx {
-            inner: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            inner: self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            _place: Some(place),
         })
     }
 
-    /// Whether the database answers at all.
+    /// Whether the database answers at all (on a reader: health never waits behind the writers).
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query("SELECT 1").execute(&self.readers).await?;
         Ok(())
     }
 
     /// Whether the database holds no organisation yet (a first start).
     pub async fn is_empty(&self) -> Result<bool> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.readers)
             .await?;
         Ok(count == 0)
     }
 
     /// Closes every connection, waiting for those in use: the last step of a clean stop.
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.writer.close().await;
+        self.readers.close().await;
     }
 
-    /// The pool itself, for tests that check behind the API's back. Product code goes through transactions.
+    /// The write pool, for tests that check (or change) the database behind the API's back. Product code goes
+    /// through transactions.
     pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+        &self.writer
     }
 
     /// Loads the master key at `path` and checks it against the database: on a database that has never sealed
@@ -248,7 +305,7 @@ impl Store {
         const CHECK_LABEL: &str = "fieldtoken/master-key-check";
         let check: Option<Vec<u8>> =
             sqlx::query_scalar("SELECT value FROM server_meta WHERE key = 'master_key_check'")
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.writer)
                 .await
                 .map_err(|e| e.to_string())?;
         let key = MasterKey::load_or_create(path, check.is_none()).map_err(|e| e.to_string())?;
@@ -264,7 +321,7 @@ impl Store {
             None => {
                 sqlx::query("INSERT INTO server_meta (key, value) VALUES ('master_key_check', ?)")
                     .bind(key.seal(CHECK_LABEL, b"fieldtoken"))
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await
                     .map_err(|e| e.to_string())?;
             }
@@ -367,4 +424,56 @@ fn contains_pattern(text: &str) -> String {
             .replace('%', "\\%")
             .replace('_', "\\_")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store(dir: &tempfile::TempDir) -> Store {
+        let url = format!("sqlite://{}", dir.path().join("mdm.db").display());
+        Store::open(&url).await.expect("the store opens")
+    }
+
+    #[tokio::test]
+    async fn a_full_writers_queue_refuses_at_once_and_frees_its_place_when_a_writer_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir).await.with_writer_queue(1);
+        let first = store
+            .write()
+            .await
+            .expect("the first writer gets the connection");
+        assert!(matches!(store.write().await, Err(StoreError::Busy)));
+        drop(first);
+        let again = store
+            .write()
+            .await
+            .expect("the place is free once the writer rolled back");
+        again.commit().await.unwrap();
+        store.write().await.expect("and once it committed");
+    }
+
+    #[tokio::test]
+    async fn readers_and_health_go_on_while_a_writer_holds_the_write_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir).await;
+        let mut writer = store.write().await.unwrap();
+        sqlx::query("INSERT INTO organisations (name, sealed_directory_key, created_at) VALUES ('Pending', x'00', 0)")
+            .execute(&mut *writer)
+            .await
+            .expect("the writer writes");
+        // Both would wait behind the writer if they shared its one connection: the time-out makes that a failure.
+        let read = tokio::time::timeout(Duration::from_secs(2), async {
+            store.ping().await?;
+            store.is_empty().await
+        })
+        .await
+        .expect("reads do not queue behind the writer");
+        assert!(
+            read.unwrap(),
+            "a reader sees the last committed state, not the open write"
+        );
+        writer.commit().await.unwrap();
+        assert!(!store.is_empty().await.unwrap());
+    }
 }

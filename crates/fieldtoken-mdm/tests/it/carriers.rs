@@ -287,3 +287,59 @@ async fn enrol_with(server: &TestServer, admin: &str, device: u64, key: &DeviceK
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+/// Issue 14: devices behind one address (a warehouse's NAT) that sign their own syncs are limited each as itself,
+/// not all together as that address; forged signatures are guesses of that address, and once its guesses are
+/// spent, no unsigned-by-bearer sync from it is even read.
+#[tokio::test]
+async fn signing_devices_behind_one_address_each_have_their_own_sync_budget() {
+    use fieldtoken_mdm::http::limits::{Limits, Rate};
+    let minute = std::time::Duration::from_secs(60);
+    let server = TestServer::start_with_limits(Limits {
+        sync: Rate::new(2, minute),
+        guesses: Rate::new(2, minute),
+    })
+    .await;
+    let admin = server.seed("Acme").await;
+    let seeded = seeded(&server, &admin).await;
+    let (first, second) = (seeded.devices[0], seeded.devices[1]);
+    let key_of = |byte: u8| DeviceKey::from_seed([byte; 32]);
+    let (first_key, second_key) = (key_of(1), key_of(2));
+    reset_and_enrol(&server, &admin, first, &first_key, 1).await;
+    reset_and_enrol(&server, &admin, second, &second_key, 2).await;
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let at = now_ms();
+    let sync_as = |key: &DeviceKey, device: u64, n: u32| {
+        let id = format!("nat-{device}-{n}");
+        signed(
+            key,
+            seeded.org,
+            device,
+            &[redemption(&id, &seeded.repair, device, at + i64::from(n))],
+        )
+    };
+
+    // The first device uses its whole budget; the third sync is 429.
+    for n in 0..2 {
+        let (status, answer) = post(&server, None, sync_as(&first_key, first, n)).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+    let (status, answer) = post(&server, None, sync_as(&first_key, first, 2)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
+    assert_eq!(answer["error"]["code"], "rate_limited");
+
+    // From the same address, the second device still syncs: its budget is its own.
+    let (status, answer) = post(&server, None, sync_as(&second_key, second, 0)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
+
+    // Signatures that do not verify spend the address's guesses; then even a good one from there is 429.
+    let wrong_key = key_of(3);
+    for n in 10..12 {
+        let (status, answer) = post(&server, None, sync_as(&wrong_key, second, n)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
+    }
+    let (status, answer) = post(&server, None, sync_as(&second_key, second, 1)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
+    server.stop().await;
+}

@@ -126,8 +126,8 @@ async fn sync_requests_are_limited_per_client() {
     let server = TestServer::start_with_limits(tight()).await;
     let admin = server.seed("Acme").await;
     let (one, two) = two_clients(&server);
-    // Without a bearer token (a device signing for itself) the address's budget is spent, even by a request then
-    // refused for want of a carrier.
+    // Without a bearer token or a device signature, a request spends its address's sync budget (a device that
+    // signed is counted as itself: tests/it/carriers.rs).
     for _ in 0..3 {
         assert_status(&one.sync(None).await, StatusCode::UNAUTHORIZED);
     }

@@ -784,6 +784,39 @@ async fn redemption_ids_are_scoped_to_the_organisation_and_the_principal() {
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_ne!(statuses(&answer), vec![s("duplicate", None)], "{answer}");
 
+    // The other way round: org B sends first an id that org A's phone is about to use (an id can be seen on a
+    // phone or guessed). A's whole batch, that id among others, is still applied, and B's scan changed nothing of
+    // A's.
+    let later = now_ms();
+    let b_first = redemption(
+        "shared-2",
+        tokens_b[0]["code"].as_str().unwrap(),
+        devices_b[1],
+        later,
+    );
+    let (status, answer) = sync(&server, Some(&admin_b), vec![b_first]).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let a_batch = vec![
+        redemption(
+            "shared-2",
+            tokens_a[0]["code"].as_str().unwrap(),
+            devices_a[1],
+            later,
+        ),
+        redemption(
+            "own-3",
+            tokens_a[0]["code"].as_str().unwrap(),
+            devices_a[2],
+            later,
+        ),
+    ];
+    let (status, answer) = sync(&server, Some(&admin_a), a_batch).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        statuses(&answer),
+        vec![s("applied", None), s("applied", None)]
+    );
+
     // A's own retry is still a duplicate.
     let (status, answer) = sync(&server, Some(&admin_a), vec![a]).await;
     assert_eq!(status, StatusCode::OK, "{answer}");

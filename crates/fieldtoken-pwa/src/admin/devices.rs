@@ -94,7 +94,7 @@ pub fn DevicesPage() -> impl IntoView {
                 let can_enrol = held.contains(Permission::DeviceWrite);
                 let enrolment = RwSignal::new(None::<(String, Result<Enrolment, api::ApiError>)>);
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="The organisation's devices">
                         <table>
                             <caption class="visually-hidden">"The organisation's devices"</caption>
                             <thead><tr>

@@ -458,8 +458,9 @@ pub fn table(
     headers: Vec<&'static str>,
     rows: Arc<dyn Fn() -> Vec<Vec<Cell>> + Send + Sync>,
 ) -> AnyView {
+    let label = caption.clone();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=label>
             <table>
                 <caption class="visually-hidden">{caption}</caption>
                 <thead><tr>

@@ -236,7 +236,7 @@ fn Tokens(can_create: bool, can_delete: bool) -> impl IntoView {
                     })}
                 </p>
             </Show>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Action tokens">
                 <table>
                     <caption class="visually-hidden">"Action tokens; select a name to open its QR codes"</caption>
                     <thead>
