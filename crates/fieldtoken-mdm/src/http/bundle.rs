@@ -40,11 +40,14 @@ pub const SIGNATURE_HEADER: &str = "fieldtoken-signature";
 /// What a device signs as this request's path.
 const BUNDLE_PATH: &str = "/api/v1/offline-bundle";
 
-/// The organisation of the enrolled device that signed this request as itself, or why not: 401
+/// The enrolled device that signed this request as itself, and its organisation, or why not: 401
 /// `unauthenticated` for malformed headers, an unknown device, a signature that is not its current key's of
 /// this request, or a time more than [`fieldtoken_core::REQUEST_WINDOW_MS`] from the server's; 401
 /// `certificate_reset` for a device without a certificate.
-async fn signing_device(state: &AppState, headers: &HeaderMap) -> Result<OrgId, ApiError> {
+async fn signing_device(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(OrgId, DeviceId), ApiError> {
     let header = |name: &str| {
         headers
             .get(name)
@@ -100,7 +103,7 @@ async fn signing_device(state: &AppState, headers: &HeaderMap) -> Result<OrgId, 
         .map_err(|_| refused())?;
     // After the signature: only the device itself learns that its clock is off.
     request_time_fresh(at, now()).map_err(|e| ApiError::unauthenticated(e.message()))?;
-    Ok(found.org)
+    Ok((found.org, device))
 }
 
 /// The organisation's offline bundle.
@@ -153,9 +156,22 @@ pub async fn offline_bundle(
             p.org
         }
         (None, true) => {
-            // Counted per address before any check, as a device's sync is.
-            state.limiter.spend(Budget::Sync, Client::of_addr(peer.0))?;
-            signing_device(&state, &headers).await?
+            // As a device's sync: an address whose forged signatures used up its guesses is refused before any
+            // work, a signature that does not verify is a guess of its address, and a device that signed is
+            // counted as itself, so devices behind one address (a warehouse's NAT) do not share one budget.
+            let address = Client::of_addr(peer.0);
+            state.limiter.check(Budget::Guesses, address)?;
+            let (org, device) = signing_device(&state, &headers)
+                .await
+                .inspect_err(|refused| {
+                    if refused.status() == StatusCode::UNAUTHORIZED {
+                        let _ = state.limiter.spend(Budget::Guesses, address);
+                    }
+                })?;
+            state
+                .limiter
+                .spend(Budget::Sync, Client::Device(device.get()))?;
+            org
         }
         (None, false) => {
             return Err(ApiError::unauthenticated(
