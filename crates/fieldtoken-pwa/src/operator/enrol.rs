@@ -37,8 +37,6 @@ pub struct ThisDevice {
     pub public_key: String,
     /// How the phone holds the key's secret half.
     pub key: KeyKind,
-    /// Its organisation, as the MDM said at enrolment (`None` for a phone enrolled before the MDM said it).
-    pub org: Option<u32>,
 }
 
 /// How the phone holds its device key's secret half.
@@ -72,9 +70,6 @@ struct SeedRecord {
     public_key: String,
     /// The device key's seed, 64 hex digits.
     seed: String,
-    /// The device's organisation (absent in records kept before it was).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    org: Option<u32>,
 }
 
 /// Where this phone stands as a device, for the token screen.
@@ -128,7 +123,6 @@ impl ThisDevice {
                 id: record.id,
                 public_key: record.public_key,
                 key: KeyKind::Software,
-                org: record.org,
             });
         }
         if !value.is_object() {
@@ -143,10 +137,6 @@ impl ThisDevice {
             id: field(value, "id")?.as_f64()? as u32,
             public_key: field(value, "public_key")?.as_string()?,
             key: KeyKind::WebCrypto,
-            org: field(value, "org")
-                .and_then(|org| org.as_f64())
-                .map(|org| org as u32)
-                .filter(|&org| org > 0),
         })
     }
 }
@@ -158,6 +148,16 @@ fn hex(bytes: &[u8]) -> String {
 /// This phone as a device, if it enrolled.
 pub async fn this_device() -> Option<ThisDevice> {
     ThisDevice::from_kept(&store::load_value(store::DEVICE_KEY).await.ok()?)
+}
+
+/// The organisation this phone enrolled in, as the MDM said (`None` for a phone enrolled before the MDM said it).
+pub async fn device_org() -> Option<u32> {
+    let org = store::load_value(store::DEVICE_ORG_KEY)
+        .await
+        .ok()?
+        .as_f64()?;
+    // Kept from a u32; anything else is not an organisation.
+    ((1.0..=f64::from(u32::MAX)).contains(&org) && org.fract() == 0.0).then_some(org as u32)
 }
 
 /// This device's signature of `batch` (redemptions for itself, in the order sent) as a member of `org`, with the key
@@ -359,13 +359,12 @@ fn software_key(code: &TokenCode) -> Result<NewKey, String> {
     })
 }
 
-/// What is kept under `device` for a WebCrypto key: `{ id, org, public_key, keys }`, `keys` being the
+/// What is kept under `device` for a WebCrypto key: `{ id, public_key, keys }`, `keys` being the
 /// `CryptoKeyPair`, which IndexedDB clones without ever exposing the private half.
-fn web_crypto_record(id: u32, org: u32, public_key: &str, keys: &CryptoKeyPair) -> JsValue {
+fn web_crypto_record(id: u32, public_key: &str, keys: &CryptoKeyPair) -> JsValue {
     let record = Object::new();
     for (name, value) in [
         ("id", JsValue::from(id)),
-        ("org", JsValue::from(org)),
         ("public_key", public_key.into()),
         ("keys", keys.into()),
     ] {
@@ -393,7 +392,7 @@ async fn enrol(code: &TokenCode) -> Result<(u32, KeyKind), String> {
         .map_err(|e| e.message)?;
     let (record, kind) = match key.secret {
         Secret::WebCrypto(keys) => (
-            web_crypto_record(answer.id, answer.org, &public_key, &keys),
+            web_crypto_record(answer.id, &public_key, &keys),
             KeyKind::WebCrypto,
         ),
         Secret::Software(seed) => {
@@ -401,7 +400,6 @@ async fn enrol(code: &TokenCode) -> Result<(u32, KeyKind), String> {
                 id: answer.id,
                 public_key,
                 seed: hex(&seed),
-                org: Some(answer.org).filter(|&org| org > 0),
             };
             let text = serde_json::to_string(&record).map_err(|e| e.to_string())?;
             (JsValue::from_str(&text), KeyKind::Software)
@@ -412,6 +410,11 @@ async fn enrol(code: &TokenCode) -> Result<(u32, KeyKind), String> {
     store::save_value(store::DEVICE_KEY, &record).await.map_err(|e| {
         format!("the MDM registered this phone, but it could not keep its key ({e}); ask for a new enrolment code")
     })?;
+    // Beside the key, so that with nobody signed in the phone knows which organisation it signs requests as; a
+    // phone that could not keep it falls back to its offline bundle's.
+    if answer.org > 0 {
+        let _ = store::save_value(store::DEVICE_ORG_KEY, &JsValue::from(answer.org)).await;
+    }
     Ok((answer.id, kind))
 }
 

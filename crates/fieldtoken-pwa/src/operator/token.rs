@@ -110,8 +110,8 @@ const BUNDLE_PATH: &str = "/api/v1/offline-bundle";
 /// (docs/FORMATS.md, "Device-signed requests"); `None` when the phone is not enrolled or does not know its
 /// organisation (`kept_org`: the organisation of the bundle it holds, for phones enrolled before the MDM said it).
 async fn device_bundle(kept_org: Option<u32>) -> Option<Result<BundleWire, api::ApiError>> {
-    let this = this_device().await?;
-    let org = OrgId::new(this.org.or(kept_org)?).ok()?;
+    this_device().await?;
+    let org = OrgId::new(super::enrol::device_org().await.or(kept_org)?).ok()?;
     // The MDM's time as this phone knows it: the MDM accepts a signed time within five minutes of its own.
     let at = server_now();
     let signed = match super::enrol::sign_get(org, BUNDLE_PATH, at).await {

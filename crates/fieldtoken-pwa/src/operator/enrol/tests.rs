@@ -29,12 +29,11 @@ async fn a_web_crypto_key_proves_the_enrolment_and_keeps_its_secret_half() {
     assert!(!keys.get_private_key().extractable());
     let public_key = hex(&key.public_key);
     assert_eq!(
-        ThisDevice::from_kept(&web_crypto_record(7, 2, &public_key, keys)),
+        ThisDevice::from_kept(&web_crypto_record(7, &public_key, keys)),
         Some(ThisDevice {
             id: 7,
             public_key,
-            key: KeyKind::WebCrypto,
-            org: Some(2),
+            key: KeyKind::WebCrypto
         })
     );
 }
@@ -54,8 +53,7 @@ fn every_kept_format_loads_and_anything_else_is_not_enrolled() {
         Some(ThisDevice {
             id: 3,
             public_key: "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c".into(),
-            key: KeyKind::Software,
-            org: None,
+            key: KeyKind::Software
         })
     );
     let without_crypto_key = js_sys::JSON::parse(
