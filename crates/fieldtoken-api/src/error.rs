@@ -107,7 +107,7 @@ server_codes! {
     CertificateReset = "certificate_reset" => Unauthenticated,
     /// An operator's credentials that do not open a session.
     BadCredentials = "bad_credentials" => Unauthenticated,
-    /// The access token's identifier is used in several organisations: the sign-in must name one.
+    /// The server holds several organisations and an operator's sign-in names none: it must send `org`.
     OrgRequired = "org_required" => Conflict,
     /// An operator-only endpoint called with another kind of credential.
     NotAnOperatorSession = "not_an_operator_session" => Forbidden,

@@ -232,4 +232,5 @@ fn access_tokens() -> OpenApiRouter<AppState> {
             parties::unlink_participant
         ))
         .routes(routes!(operator::sign_in, operator::sign_out))
+        .routes(routes!(operator::verify))
 }

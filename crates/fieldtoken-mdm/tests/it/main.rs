@@ -14,3 +14,4 @@ mod roles;
 mod serve;
 mod support;
 mod sync;
+mod trust;
