@@ -13,6 +13,7 @@ pub mod common;
 pub mod devices;
 pub mod enrolment;
 pub mod error;
+pub mod inventory;
 pub mod operator;
 pub mod org;
 pub mod server;

@@ -70,7 +70,7 @@ pub use access::{AccessToken, AccessTokenDefinition, Actor, LifeCycleState};
 pub use action::{Action, ActionToken, TokenName, TokenStatus};
 pub use code::{TokenCode, normalize_code};
 pub use device::{
-    Certificate, Device, DeviceKey, DeviceState, Fleet, enrolment_message, sync_message,
+    Certificate, Device, DeviceKey, DeviceState, Fleet, Serial, enrolment_message, sync_message,
 };
 pub use directory::{CodeDirectory, CodeHash, DirectoryEntry, DirectoryKey};
 pub use error::{Error, ErrorClass, ErrorKind, Result};

@@ -148,6 +148,7 @@ fn wire(
             .map(|f| WireFleet {
                 id: f.id.get(),
                 name: f.name.clone(),
+                device_count: None,
             })
             .collect(),
         devices: bundle
