@@ -53,7 +53,7 @@ pub fn admin_page(title: &'static str, body: fn() -> AnyView) -> AnyView {
 
 /// The frame of every page that needs one permission: the admin navigation, the `title` heading, then `body`
 /// with the session's permissions once the MDM confirmed it holds `need` (else `need` is named).
-fn guarded_page(
+pub fn guarded_page(
     title: &'static str,
     need: Permission,
     body: Arc<dyn Fn(PermissionSet) -> AnyView + Send + Sync>,
@@ -259,7 +259,8 @@ pub fn irreversible(
     }
 }
 
-fn button_view(button: Button) -> AnyView {
+/// Renders a [`Button`] (a confirming one asks first).
+pub fn button_view(button: Button) -> AnyView {
     let Button {
         label,
         name,
