@@ -63,9 +63,26 @@ pub fn run() -> Result<(), String> {
     let server = build::server()?;
     step("bench: 10,000 queued redemptions synced to a local MDM (node bench/sync.mjs)");
     run_command(cmd("node").arg("bench/sync.mjs").arg(&server))?;
+    import_with(&server)?;
     browser(&server)?;
     println!("\nbench: docs/BENCHMARKS.md updated");
     Ok(())
+}
+
+/// `cargo xtask bench import`: the device import benchmark alone (issue 19), on the release MDM.
+pub fn import() -> Result<(), String> {
+    setup::install(Needs::build())?;
+    let server = build::server()?;
+    import_with(&server)?;
+    println!("\nbench: docs/BENCHMARKS.md updated");
+    Ok(())
+}
+
+/// Imports 10,000 then 100,000 devices from CSV files through the real HTTP API (preview, then apply) into a fresh
+/// SQLite file, and times a page of the list at that size; `bench/import.mjs` writes its table.
+fn import_with(server: &std::path::Path) -> Result<(), String> {
+    step("bench: importing 10,000 and 100,000 devices from CSV (node bench/import.mjs)");
+    run_command(cmd("node").arg("bench/import.mjs").arg(server))
 }
 
 /// Issue #7's budget: the installed app, offline, from navigation to the camera's first decoded token in

@@ -27,6 +27,7 @@ commands:
   schemathesis [ARGS] the Schemathesis suite alone; ARGS go to `st run` (e.g. --include-path-regex roles)
   pkg                build the npm package into pkg/
   bench              every benchmark of DESIGN's budgets (QR decoding beside jsQR and zxing-wasm, sync, PWA size, browser) into docs/BENCHMARKS.md
+  bench import       only the device import benchmark (10,000 and 100,000 devices from CSV over HTTP)
   precache [DIR]     write the service worker's precache list into a built PWA (Trunk's post-build hook)
 ";
 
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("e2e") => test::e2e(&args[1..]),
         Some("schemathesis") => schemathesis::run(&args[1..]),
+        Some("bench") if args.get(1).map(String::as_str) == Some("import") => bench::import(),
         Some("bench") => bench::run(),
         Some("pkg") => setup::install(setup::Needs::build()).and_then(|_| build::pkg()),
         Some("precache") => precache::run(args.get(1).map(PathBuf::from)),

@@ -453,14 +453,18 @@ fn cell(cell: Cell) -> AnyView {
     }
 }
 
-/// A table with a (visually hidden) caption, column headers, and rows that follow `rows`.
+/// A table with a (visually hidden) caption, column headers, and rows that follow `rows`. It scrolls sideways in
+/// a focusable region named by its caption, so a keyboard user can scroll a wide one too; an empty one says so.
 pub fn table(
     caption: String,
     headers: Vec<&'static str>,
     rows: Arc<dyn Fn() -> Vec<Vec<Cell>> + Send + Sync>,
 ) -> AnyView {
+    let counted = rows.clone();
+    let empty = Memo::new(move |_| counted().is_empty());
+    let region = caption.clone();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=region>
             <table>
                 <caption class="visually-hidden">{caption}</caption>
                 <thead><tr>
@@ -473,6 +477,9 @@ pub fn table(
                 </tbody>
             </table>
         </div>
+        <Show when=move || empty.get()>
+            <p class="empty">"None yet."</p>
+        </Show>
     }
     .into_any()
 }
