@@ -61,7 +61,7 @@ test("fleets are created on the Fleets page", async () => {
   await page.getByLabel("Name", { exact: true }).fill("North");
   await page.getByRole("button", { name: "Create fleet" }).click();
   await page.getByRole("alert").filter({ hasText: "already has a fleet named 'North'" }).waitFor();
-  const region = page.getByRole("region", { name: "Fleets" });
+  const region = page.getByRole("region", { name: "Fleets list" });
   assert.equal(await region.getAttribute("tabindex"), "0");
   assert.equal(await region.locator("tbody tr").count(), 2);
 });
@@ -70,7 +70,7 @@ test("1,000 devices are imported from a CSV file: a report first, then all of th
   await nav("Devices");
   await page.getByRole("heading", { level: 2, name: "Import devices from a CSV file" }).waitFor();
   // A file with bad rows: the report names each by its row, and nothing can be imported.
-  await page.getByLabel("CSV file").setInputFiles(csvFile("bad.csv", "serial,fleet\nNW-1,North\nNW 2,North\nNW-3,West\nnw-1,\n"));
+  await page.getByLabel("CSV file", { exact: true }).setInputFiles(csvFile("bad.csv", "serial,fleet\nNW-1,North\nNW 2,North\nNW-3,West\nnw-1,\n"));
   const problems = page.getByRole("region", { name: "Rows that cannot be registered" });
   await problems.waitFor();
   const rows = problems.locator("tbody tr");
@@ -82,7 +82,7 @@ test("1,000 devices are imported from a CSV file: a report first, then all of th
 
   const lines = ["serial,fleet"];
   for (let n = 0; n < 1000; n++) lines.push(`NW-${String(n).padStart(4, "0")},${["North", "South", ""][n % 3]}`);
-  await page.getByLabel("CSV file").setInputFiles(csvFile("devices.csv", lines.join("\r\n")));
+  await page.getByLabel("CSV file", { exact: true }).setInputFiles(csvFile("devices.csv", lines.join("\r\n")));
   await page.getByText("All 1000 rows are ready to import.").waitFor();
   await page.getByText("1000 rows read, 1000 ready to import, 0 with a problem.").waitFor();
   await page.getByText("Fleet North: 334 device(s)").waitFor();

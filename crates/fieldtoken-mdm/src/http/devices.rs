@@ -147,8 +147,8 @@ async fn start_state(
             ErrorKind::UnknownFleet,
             "in_fleet needs the fleet_id of the fleet to put the device in",
         )),
-        (Some(WireState::InRepair | WireState::InStock), Some(_)) => Err(ApiError::core(
-            ErrorKind::BadFormat,
+        (Some(WireState::InRepair | WireState::InStock), Some(_)) => Err(ApiError::server(
+            ServerCode::InvalidBody,
             "a device in repair or in stock is in no fleet: leave fleet_id out",
         )),
         (Some(WireState::InRepair), None) => Ok(DeviceState::InRepair),

@@ -148,8 +148,8 @@ async fn a_device_is_registered_with_a_checked_serial_and_a_start() {
         ),
         (
             json!({ "serial": "SN-5", "state": "in_stock", "fleet_id": fleet["id"] }),
-            StatusCode::BAD_REQUEST,
-            "bad_format",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
         ),
         (
             json!({ "serial": "SN-5", "state": "lost" }),
@@ -316,6 +316,38 @@ async fn an_import_is_previewed_row_by_row_then_applied_whole_or_not_at_all() {
     let reader = token_with(&server, &admin, &["fms.device.read"]).await;
     let (status, _) = import(&server, &reader, false, good).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    server.stop().await;
+}
+
+/// An import has a body limit of its own, far above the API's 2 MiB: 100,000 long serials with fleet names fit.
+#[tokio::test]
+async fn a_full_size_import_fits_its_body_limit_and_a_larger_body_is_refused() {
+    let server = TestServer::start().await;
+    let admin = empty_org(&server, "Acme").await;
+    created(
+        &server,
+        &admin,
+        "/api/v1/fleets",
+        json!({ "name": "Field team with a long name" }),
+    )
+    .await;
+    let csv: String = (0..100_000)
+        .map(|n| {
+            format!(
+                "SERIAL-{n:010}-{}-X,Field team with a long name\n",
+                "0".repeat(20)
+            )
+        })
+        .collect();
+    assert!(csv.len() > 6 * 1024 * 1024, "{}", csv.len());
+    let (status, report) = import(&server, &admin, false, &csv).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(report["ok"], 100_000);
+    let (status, answer) = import(&server, &admin, false, &"A\n".repeat(9 * 1024 * 1024)).await;
+    assert_eq!(
+        (status, code(&answer)),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("body_too_large"))
+    );
     server.stop().await;
 }
 

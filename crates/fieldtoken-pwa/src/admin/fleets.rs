@@ -146,7 +146,7 @@ fn fleets(held: PermissionSet) -> AnyView {
         })}
         {kit::said_view(said)}
         <h2>"The organisation's fleets"</h2>
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Fleets">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Fleets list">
             <table>
                 <caption class="visually-hidden">"Fleets, with how many devices each holds"</caption>
                 <thead><tr>
