@@ -102,34 +102,34 @@ test("1,000 devices are imported from a CSV file: a report first, then all of th
 test("a device is found by its serial, moved by hand, then retired, with the keyboard", async () => {
   await page.getByLabel("Search by serial (start)").fill("nw-042");
   await status("Showing 10 device(s), by serial.");
-  await page.getByLabel("Search by serial (start)").fill("nw-0421");
+  await page.getByLabel("Search by serial (start)").fill("nw-0422");
   await status("Showing 1 device(s), by serial.");
   const list = page.getByRole("region", { name: "Devices list" });
   assert.equal(await list.getAttribute("tabindex"), "0");
-  await list.getByRole("cell", { name: "NW-0421", exact: true }).waitFor();
-  const [device] = (await server.api("GET", "/api/v1/devices?serial=NW-0421")).body.items;
+  await list.getByRole("cell", { name: "NW-0422", exact: true }).waitFor();
+  const [device] = (await server.api("GET", "/api/v1/devices?serial=NW-0422")).body.items;
   assert.equal(device.state, "in_stock");
 
-  await page.getByRole("button", { name: "Move NW-0421" }).focus();
+  await page.getByRole("button", { name: "Move NW-0422" }).focus();
   await page.keyboard.press("Enter");
-  const form = page.getByRole("form", { name: "Move NW-0421" });
+  const form = page.getByRole("form", { name: "Move NW-0422" });
   await form.waitFor();
   // The form takes the focus on its one choice.
   assert.equal(await page.evaluate(() => document.activeElement?.id), "move-place");
   await form.getByLabel("Put it").selectOption({ label: "Fleet: South" });
   await form.getByRole("button", { name: "Move", exact: true }).click();
-  await status("The device NW-0421 is now: Fleet: South.");
+  await status("The device NW-0422 is now: Fleet: South.");
   const south = (await server.api("GET", "/api/v1/fleets")).body.items.find((f) => f.name === "South");
   const moved = (await server.api("GET", `/api/v1/devices/${device.id}`)).body;
   assert.deepEqual([moved.state, moved.fleet_id], ["in_fleet", south.id]);
   await list.getByRole("cell", { name: "South", exact: true }).waitFor();
 
-  await page.getByRole("button", { name: "Retire NW-0421" }).focus();
+  await page.getByRole("button", { name: "Retire NW-0422" }).focus();
   await page.keyboard.press("Enter");
   const confirm = page.getByRole("alertdialog");
   await confirm.waitFor();
-  await confirm.getByRole("button", { name: "Retire NW-0421" }).click();
-  await status("The device NW-0421 is retired");
+  await confirm.getByRole("button", { name: "Retire NW-0422" }).click();
+  await status("The device NW-0422 is retired");
   await page.getByText("No device matches this search and these filters.").waitFor();
   assert.equal((await server.api("GET", `/api/v1/devices/${device.id}`)).status, 404);
   const bundle = (await server.api("GET", "/api/v1/offline-bundle")).body;
