@@ -24,8 +24,12 @@ pub struct FleetName {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewDevice {
-    /// 1 to 64 letters, digits and `- _ . / :`; stored in upper case, unique in the organisation.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
+    /// 1 to 64 letters, digits and `- _ . / :` (spaces around them are trimmed); stored in upper case, unique in
+    /// the organisation.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^\\s*[A-Za-z0-9._/:-]{1,64}\\s*$")
+    )]
     pub serial: String,
     /// Where it starts; `in_fleet` needs `fleet_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

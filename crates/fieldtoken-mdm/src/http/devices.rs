@@ -88,6 +88,16 @@ pub async fn list(
                 .map_err(|_| ApiError::server(ServerCode::BadQuery, "fleet_id is 1 to 4294967295"))
         })
         .transpose()?;
+    if query
+        .serial
+        .as_ref()
+        .is_some_and(|s| s.chars().count() > 64)
+    {
+        return Err(ApiError::server(
+            ServerCode::BadQuery,
+            "serial is at most 64 characters, as serials are",
+        ));
+    }
     // Serials are stored in upper case; a prefix that is no serial's finds nothing rather than being refused.
     let prefix = query
         .serial

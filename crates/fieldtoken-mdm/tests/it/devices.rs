@@ -410,6 +410,11 @@ async fn the_list_pages_by_serial_with_search_and_filters() {
         ("state=lost", "bad_query"),
         ("fleet_id=0", "bad_query"),
         ("colour=red", "bad_query"),
+        // 65 characters: longer than any serial.
+        (
+            "serial=SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS",
+            "bad_query",
+        ),
     ] {
         let (status, answer) = call(
             &server,
