@@ -23,8 +23,11 @@ fn fleets() -> Fleets {
     ])
 }
 
+/// Each problem row's line and outcome.
+type Problems = Vec<(u32, RowOutcome)>;
+
 /// The outcome of each problem row, by line, and the devices of an all-good file.
-fn outcomes(csv: &str, taken: &[&str]) -> (Vec<(u32, RowOutcome)>, Vec<(String, DeviceState)>) {
+fn outcomes(csv: &str, taken: &[&str]) -> (Problems, Vec<(String, DeviceState)>) {
     let rows = read(csv, &fleets()).unwrap();
     let taken: HashSet<String> = taken.iter().map(|s| (*s).to_owned()).collect();
     let (report, devices) = check(&rows, &taken);
