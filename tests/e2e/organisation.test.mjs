@@ -45,9 +45,19 @@ test("org create prints a token that signs in to an organisation with nothing in
   await page.getByText("No action tokens yet.").waitFor();
   await nav("Devices");
   await page.getByText("No devices yet.").waitFor();
+  // Every admin page opens on the empty organisation: its heading, and no error.
+  const links = await page.getByRole("navigation", { name: "Admin" }).getByRole("link").allTextContents();
+  assert.ok(links.length >= 10, links.join(", "));
+  for (const name of links) {
+    await nav(name);
+    await page.getByRole("heading", { level: 1 }).first().waitFor();
+    await page.waitForLoadState("networkidle");
+    const alerts = await page.getByRole("alert").allTextContents();
+    assert.deepEqual(alerts.filter((text) => text.trim()), [], `${name} on an empty organisation`);
+    await screenshot(page, `organisation-empty-${name.toLowerCase().replace(/\W+/g, "-")}`);
+  }
   await nav("Fleets");
   await page.getByText("No fleets yet. Create the first one above").waitFor();
-  await screenshot(page, "organisation-empty-fleets");
 });
 
 test("fleets are created on the Fleets page", async () => {

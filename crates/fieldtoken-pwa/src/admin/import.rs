@@ -259,7 +259,9 @@ pub fn ImportDevices(fleets: RwSignal<Vec<Fleet>>, on_done: Callback<()>) -> imp
                     })}
                 </button>
             </div>
+            // One live region, always in the page, so every phase and outcome is announced as it changes.
             <div role="status" aria-live="polite" class="help">
+                {move || outcome.get().and_then(Result::ok)}
                 {move || phase.get().words()}
                 {move || (phase.get() == Phase::Checking || phase.get() == Phase::Applying).then(|| {
                     let percent = progress.get().map(|p| (p * 100.0).round());
@@ -273,10 +275,7 @@ pub fn ImportDevices(fleets: RwSignal<Vec<Fleet>>, on_done: Callback<()>) -> imp
                 <progress max="1" value=move || progress.get().filter(|p| *p < 1.0)
                     aria-label=move || phase.get().words()></progress>
             </Show>
-            {move || outcome.get().map(|said| match said {
-                Ok(words) => view! { <p class="help">{words}</p> }.into_any(),
-                Err(why) => view! { <p role="alert" class="error">{why}</p> }.into_any(),
-            })}
+            {move || outcome.get().and_then(Result::err).map(|why| view! { <p role="alert" class="error">{why}</p> })}
             {move || report.get().map(|report| {
                 let more = report.problems.len().saturating_sub(SHOWN_PROBLEMS);
                 view! {
