@@ -266,6 +266,23 @@ async fn an_import_is_previewed_row_by_row_then_applied_whole_or_not_at_all() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("import_refused"))
     );
 
+    // 300 good rows and one bad one at the end: still nothing.
+    let mut one_bad: String = (0..300).map(|n| format!("G-{n},North\n")).collect();
+    one_bad.push_str("G 300,North\n");
+    let (status, answer) = import(&server, &admin, true, &one_bad).await;
+    assert_eq!(
+        (status, code(&answer)),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("import_refused"))
+    );
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("row 301"),
+        "{answer}"
+    );
+    assert_eq!(device_count(&server).await, 1);
+
     // The same file made good goes in whole.
     let good = "serial,fleet\nA-1,North\nA-2,\nA-3,north\nA-6,in_repair\n";
     let (status, report) = import(&server, &admin, true, good).await;
