@@ -51,6 +51,60 @@ impl fmt::Display for DeviceState {
     }
 }
 
+/// The most characters a serial may have.
+pub const MAX_SERIAL_CHARS: usize = 64;
+
+/// A device's serial, as printed on it: 1 to 64 ASCII letters, digits and `-` `_` `.` `/` `:`. Read without the
+/// spaces around it and in upper case, so that `ab-12` typed by hand and `AB-12` from a spreadsheet are one device
+/// (serials are printed in one case; a second case would only let duplicates in).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Serial(String);
+
+impl Serial {
+    /// Reads a serial; `bad_serial` saying what is wrong otherwise.
+    pub fn parse(text: &str) -> Result<Serial> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::new(ErrorKind::BadSerial, "the serial is empty"));
+        }
+        if let Some((pos, c)) = text
+            .chars()
+            .enumerate()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || "-_./:".contains(c)))
+        {
+            return Err(Error::at(
+                ErrorKind::BadSerial,
+                pos + 1,
+                format!(
+                    "a serial holds only letters A-Z, digits and - _ . / : (not {c:?} at position {})",
+                    pos + 1
+                ),
+            ));
+        }
+        if text.len() > MAX_SERIAL_CHARS {
+            return Err(Error::new(
+                ErrorKind::BadSerial,
+                format!(
+                    "a serial has at most {MAX_SERIAL_CHARS} characters, not {}",
+                    text.len()
+                ),
+            ));
+        }
+        Ok(Serial(text.to_ascii_uppercase()))
+    }
+
+    /// The serial, in upper case.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Serial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A device's certificate: the public key it enrolled with, which it uses to talk to the MDM securely.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Certificate([u8; 32]);

@@ -274,6 +274,7 @@ fn wire(
             .map(|f| WireFleet {
                 id: f.id.get(),
                 name: f.name.clone(),
+                device_count: None,
             })
             .collect(),
         devices: bundle
