@@ -30,17 +30,19 @@ export const CHROMIUM_ARGS = [
 /**
  * Starts the MDM; resolves once it printed its address. `stop()` sends SIGTERM and waits for a clean exit.
  * With `{ org }`, `fieldtoken-mdm seed-demo` first creates that organisation, and `admin` is its answer
- * (`{ org, admin_token }`). `mdm` and `web` default to the release build; `web: null` serves no PWA.
+ * (`{ org, admin_token }`); with `{ org, empty: true }`, `fieldtoken-mdm org create` makes it instead, with nothing
+ * in it but that admin token. `mdm` and `web` default to the release build; `web: null` serves no PWA.
  * `serveArgs` are added to `serve` (e.g. tighter limits).
  */
-export async function startServer({ org, mdm = MDM, web = DIST, serveArgs = [] } = {}) {
+export async function startServer({ org, empty = false, mdm = MDM, web = DIST, serveArgs = [] } = {}) {
   const needs = [["MDM binary", mdm], ...(web ? [["built PWA", join(web, "index.html")]] : [])];
   for (const [what, path] of needs) {
     if (!existsSync(path)) throw new Error(`${what} missing at ${path}: run \`cargo xtask test\``);
   }
   const dir = mkdtempSync(join(tmpdir(), "fieldtoken-e2e-"));
   const db = `sqlite://${join(dir, "mdm.db")}`;
-  const admin = org ? JSON.parse(execFileSync(mdm, ["seed-demo", "--org", org, "--db", db], { encoding: "utf8" })) : null;
+  const create = empty ? ["org", "create", "--name", org, "--db", db] : ["seed-demo", "--org", org, "--db", db];
+  const admin = org ? JSON.parse(execFileSync(mdm, create, { encoding: "utf8" })) : null;
   const child = spawn(
     mdm,
     ["serve", "--listen", "127.0.0.1:0", "--db", db, "--web", web || join(dir, "no-pwa"), ...serveArgs],

@@ -13,7 +13,7 @@ use crate::setup::{self, Needs};
 use crate::shell::{cmd, output, run as run_command};
 use crate::{root, step};
 
-/// Runs the benchmark (or, with `history`, only [`history`]) and rewrites its sections of `docs/BENCHMARKS.md`.
+/// Runs the benchmark (or, with `history` or `import`, only that part) and rewrites its sections of `docs/BENCHMARKS.md`.
 pub fn run(args: &[String]) -> Result<(), String> {
     match args {
         [] => {}
@@ -21,7 +21,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
             setup::install(Needs::build())?;
             return history(&build::server()?);
         }
-        _ => return Err("usage: cargo xtask bench [history]".into()),
+        [part] if part == "import" => return import(),
+        _ => return Err("usage: cargo xtask bench [history | import]".into()),
     }
     setup::install(Needs::build())?;
     build::pkg()?;
@@ -76,6 +77,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     run_command(cmd("node").arg("bench/sync.mjs").arg(&server))?;
     step("bench: a shift-end burst, 10 to 500 clients syncing at once (node bench/burst.mjs)");
     run_command(cmd("node").arg("bench/burst.mjs").arg(&server))?;
+    import_with(&server)?;
     browser(&server)?;
     history(&server)?;
     println!("\nbench: docs/BENCHMARKS.md updated");
@@ -107,6 +109,22 @@ fn history(server: &std::path::Path) -> Result<(), String> {
     let body = std::fs::read_to_string(&report)
         .map_err(|e| format!("reading {}: {e}", report.display()))?;
     replace_section("bench-history", "Redemption history", body.trim_end())
+}
+
+/// `cargo xtask bench import`: the device import benchmark alone (issue 19), on the release MDM.
+pub fn import() -> Result<(), String> {
+    setup::install(Needs::build())?;
+    let server = build::server()?;
+    import_with(&server)?;
+    println!("\nbench: docs/BENCHMARKS.md updated");
+    Ok(())
+}
+
+/// Imports 10,000 then 100,000 devices from CSV files through the real HTTP API (preview, then apply) into a fresh
+/// SQLite file, and times a page of the list at that size; `bench/import.mjs` writes its table.
+fn import_with(server: &std::path::Path) -> Result<(), String> {
+    step("bench: importing 10,000 and 100,000 devices from CSV (node bench/import.mjs)");
+    run_command(cmd("node").arg("bench/import.mjs").arg(server))
 }
 
 /// Issue #7's budget: the installed app, offline, from navigation to the camera's first decoded token in

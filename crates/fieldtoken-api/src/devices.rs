@@ -12,6 +12,10 @@ pub struct Fleet {
     pub id: u32,
     /// Its name, for people.
     pub name: String,
+    /// How many devices (not retired) it holds; in `GET /api/v1/fleets` and the fleet answers, not in the
+    /// offline bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_count: Option<u32>,
 }
 
 /// Where a device is.

@@ -53,4 +53,7 @@ pub struct EnrolledDevice {
     pub state: DeviceState,
     /// `true`: it holds a certificate now.
     pub enrolled: bool,
+    /// Its organisation, which the device names in what it signs (0 from an MDM older than this field).
+    #[serde(default)]
+    pub org: u32,
 }

@@ -99,6 +99,11 @@ server_codes! {
     BadSignIn = "bad_sign_in" => Invalid,
     /// More items in one batch request than the server takes (redemptions in a sync, tokens in a batch create).
     BatchTooLarge = "batch_too_large" => Invalid,
+    /// A device import with a row that cannot be registered: nothing was registered (preview the file for the
+    /// report of every row).
+    ImportRefused = "import_refused" => Invalid,
+    /// A device import with more rows than one import takes.
+    ImportTooLarge = "import_too_large" => Invalid,
     /// No credentials, or a token that is not (or no longer) valid.
     Unauthenticated = "unauthenticated" => Unauthenticated,
     /// A device-signed sync from a device whose certificate was reset (or that never enrolled): its key is no
@@ -107,7 +112,7 @@ server_codes! {
     CertificateReset = "certificate_reset" => Unauthenticated,
     /// An operator's credentials that do not open a session.
     BadCredentials = "bad_credentials" => Unauthenticated,
-    /// The access token's identifier is used in several organisations: the sign-in must name one.
+    /// The server holds several organisations and an operator's sign-in names none: it must send `org`.
     OrgRequired = "org_required" => Conflict,
     /// An operator-only endpoint called with another kind of credential.
     NotAnOperatorSession = "not_an_operator_session" => Forbidden,
@@ -125,6 +130,12 @@ server_codes! {
     VerificationLocked = "verification_locked" => Conflict,
     /// The role is still given to users.
     RoleInUse = "role_in_use" => Conflict,
+    /// The fleet still holds devices: move them out before deleting it.
+    FleetNotEmpty = "fleet_not_empty" => Conflict,
+    /// Live action tokens put devices in the fleet: delete them before deleting it.
+    FleetInUse = "fleet_in_use" => Conflict,
+    /// The organisation has a device with this serial (a retired one included).
+    SerialTaken = "serial_taken" => Conflict,
     /// An API token cannot revoke itself nor a token it was created by: it would lock its holder out.
     OwnToken = "own_token" => Conflict,
     /// An organisation of this name exists.

@@ -14,6 +14,7 @@ pub mod devices;
 pub mod enrolment;
 pub mod error;
 pub mod history;
+pub mod inventory;
 pub mod operator;
 pub mod org;
 pub mod server;

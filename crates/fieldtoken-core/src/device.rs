@@ -9,7 +9,7 @@ use rand_core::CryptoRng;
 use crate::action::Action;
 use crate::code::TokenCode;
 use crate::error::{Error, ErrorKind, Result};
-use crate::ids::{DeviceId, FleetId, OrgId};
+use crate::ids::{DeviceId, FleetId, OrgId, Timestamp};
 use crate::sync::Redemption;
 
 /// Where a device is.
@@ -48,6 +48,60 @@ impl fmt::Display for DeviceState {
             DeviceState::InFleet(fleet) => write!(f, "in_fleet({fleet})"),
             other => f.write_str(other.as_str()),
         }
+    }
+}
+
+/// The most characters a serial may have.
+pub const MAX_SERIAL_CHARS: usize = 64;
+
+/// A device's serial, as printed on it: 1 to 64 ASCII letters, digits and `-` `_` `.` `/` `:`. Read without the
+/// spaces around it and in upper case, so that `ab-12` typed by hand and `AB-12` from a spreadsheet are one device
+/// (serials are printed in one case; a second case would only let duplicates in).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Serial(String);
+
+impl Serial {
+    /// Reads a serial; `bad_serial` saying what is wrong otherwise.
+    pub fn parse(text: &str) -> Result<Serial> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::new(ErrorKind::BadSerial, "the serial is empty"));
+        }
+        if let Some((pos, c)) = text
+            .chars()
+            .enumerate()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || "-_./:".contains(c)))
+        {
+            return Err(Error::at(
+                ErrorKind::BadSerial,
+                pos + 1,
+                format!(
+                    "a serial holds only letters A-Z, digits and - _ . / : (not {c:?} at position {})",
+                    pos + 1
+                ),
+            ));
+        }
+        if text.len() > MAX_SERIAL_CHARS {
+            return Err(Error::new(
+                ErrorKind::BadSerial,
+                format!(
+                    "a serial has at most {MAX_SERIAL_CHARS} characters, not {}",
+                    text.len()
+                ),
+            ));
+        }
+        Ok(Serial(text.to_ascii_uppercase()))
+    }
+
+    /// The serial, in upper case.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Serial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -124,6 +178,23 @@ impl Certificate {
                 )
             })
     }
+
+    /// Checks an enrolled device's signature of a request it makes as itself (see [`request_message`]): an
+    /// Ed25519 signature, verified strictly, of exactly this method, path, organisation, device and time, which
+    /// [`request_time_fresh`] bounds. `bad_signature` otherwise.
+    pub fn verify_request(&self, request: &SignedRequest<'_>, signature: &[u8; 64]) -> Result<()> {
+        verifying_key(self.0)?
+            .verify_strict(&request_message(request), &Signature::from_bytes(signature))
+            .map_err(|_| {
+                Error::new(
+                    ErrorKind::BadSignature,
+                    format!(
+                        "the signature is not device {}'s current key's signature of this request",
+                        request.device
+                    ),
+                )
+            })
+    }
 }
 
 fn verifying_key(bytes: [u8; 32]) -> Result<VerifyingKey> {
@@ -180,6 +251,65 @@ fn count_u32(n: usize) -> u32 {
 /// The context that opens every [`sync_message`]: no signature of it is a valid enrolment proof, nor the reverse.
 pub const SYNC_CONTEXT: &str = "fieldtoken/sync/v1:";
 
+/// A request an enrolled device makes as itself, with no operator signed in (docs/FORMATS.md, "Device-signed
+/// requests"): what its signature covers.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct SignedRequest<'a> {
+    /// The HTTP method, upper-case ASCII (`GET`).
+    pub method: &'a str,
+    /// The request's path without its query (`/api/v1/offline-bundle`).
+    pub path: &'a str,
+    /// The device's organisation.
+    pub org: OrgId,
+    /// The signer.
+    pub device: DeviceId,
+    /// When the device signed it, by the server's time as the device knows it.
+    pub at: Timestamp,
+}
+
+/// The context that opens every [`request_message`]: no signature of it is a sync signature or an enrolment proof.
+pub const REQUEST_CONTEXT: &str = "fieldtoken/request/v1:";
+
+/// How far a signed request's time may be from the server's, either way: a copied request is refused once this
+/// has passed.
+pub const REQUEST_WINDOW_MS: i64 = 5 * 60 * 1000;
+
+/// What an enrolled device signs to make `request` as itself: the ASCII bytes of [`REQUEST_CONTEXT`], its
+/// organisation and id (4 bytes each, big-endian), the time (8 bytes, signed, big-endian, milliseconds since 1970),
+/// the method's length (1 byte) and ASCII bytes, and the path's length (2 bytes, big-endian) and bytes. Method and
+/// path longer than their length field are cut (no real request has them).
+pub fn request_message(request: &SignedRequest<'_>) -> Vec<u8> {
+    let method = &request.method.as_bytes()[..request.method.len().min(usize::from(u8::MAX))];
+    let path = &request.path.as_bytes()[..request.path.len().min(usize::from(u16::MAX))];
+    let mut message = Vec::with_capacity(REQUEST_CONTEXT.len() + 19 + method.len() + path.len());
+    message.extend_from_slice(REQUEST_CONTEXT.as_bytes());
+    message.extend_from_slice(&request.org.get().to_be_bytes());
+    message.extend_from_slice(&request.device.get().to_be_bytes());
+    message.extend_from_slice(&request.at.as_millis().to_be_bytes());
+    message.push(u8::try_from(method.len()).unwrap_or(u8::MAX));
+    message.extend_from_slice(method);
+    message.extend_from_slice(&u16::try_from(path.len()).unwrap_or(u16::MAX).to_be_bytes());
+    message.extend_from_slice(path);
+    message
+}
+
+/// `clock` unless a signed request's time `at` is within [`REQUEST_WINDOW_MS`] of the server's `now`: a request
+/// signed long ago (a copy replayed later) or dated far ahead (made to be replayed later) is refused.
+pub fn request_time_fresh(at: Timestamp, now: Timestamp) -> Result<()> {
+    let apart = at.as_millis().abs_diff(now.as_millis());
+    if apart > REQUEST_WINDOW_MS.unsigned_abs() {
+        let minutes = apart.div_ceil(60_000);
+        return Err(Error::new(
+            ErrorKind::Clock,
+            format!(
+                "the request was signed {minutes} minute(s) away from the server's time (at most {} allowed): set the phone's date and time right",
+                REQUEST_WINDOW_MS / 60_000
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A device's own Ed25519 key, as the device keeps it: it enrols with the public half ([`DeviceKey::certificate`])
 /// and proves that it holds the secret half by signing the enrolment code ([`DeviceKey::enrolment_proof`]).
 pub struct DeviceKey(SigningKey);
@@ -216,6 +346,11 @@ impl DeviceKey {
     /// organisation and id): the signature of [`sync_message`].
     pub fn sign_sync(&self, org: OrgId, device: DeviceId, batch: &[Redemption]) -> [u8; 64] {
         self.0.sign(&sync_message(org, device, batch)).to_bytes()
+    }
+
+    /// The signature that makes `request` as this device: the signature of [`request_message`].
+    pub fn sign_request(&self, request: &SignedRequest<'_>) -> [u8; 64] {
+        self.0.sign(&request_message(request)).to_bytes()
     }
 }
 

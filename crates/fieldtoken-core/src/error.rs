@@ -125,6 +125,8 @@ pub enum ErrorKind {
     SeveralActiveDefinitions,
     /// The name of who made a change is empty, too long or holds control characters.
     BadActor,
+    /// A device serial that is empty, too long, or holds a character serials do not have.
+    BadSerial,
 }
 
 impl ErrorKind {
@@ -190,6 +192,7 @@ impl ErrorKind {
             ErrorKind::NoActiveDefinition => "no_active_definition",
             ErrorKind::SeveralActiveDefinitions => "several_active_definitions",
             ErrorKind::BadActor => "bad_actor",
+            ErrorKind::BadSerial => "bad_serial",
         }
     }
 
@@ -233,7 +236,8 @@ impl ErrorKind {
             | K::BadAuthenticationCode
             | K::ReadOnlyField
             | K::BadDefinition
-            | K::BadActor => ErrorClass::Invalid,
+            | K::BadActor
+            | K::BadSerial => ErrorClass::Invalid,
             // The caller may not do this.
             K::Forbidden | K::AccessTokenNotEffective | K::AccessTokenPendingVerification => {
                 ErrorClass::Forbidden
@@ -265,7 +269,7 @@ impl ErrorKind {
     }
 
     /// Every kind, for tables and documentation.
-    pub const ALL: [ErrorKind; 59] = [
+    pub const ALL: [ErrorKind; 60] = [
         ErrorKind::Empty,
         ErrorKind::BadLength,
         ErrorKind::BadSymbol,
@@ -325,6 +329,7 @@ impl ErrorKind {
         ErrorKind::NoActiveDefinition,
         ErrorKind::SeveralActiveDefinitions,
         ErrorKind::BadActor,
+        ErrorKind::BadSerial,
     ];
 }
 

@@ -70,7 +70,8 @@ pub use access::{AccessToken, AccessTokenDefinition, Actor, LifeCycleState};
 pub use action::{Action, ActionToken, TokenName, TokenStatus};
 pub use code::{TokenCode, normalize_code};
 pub use device::{
-    Certificate, Device, DeviceKey, DeviceState, Fleet, enrolment_message, sync_message,
+    Certificate, Device, DeviceKey, DeviceState, Fleet, REQUEST_WINDOW_MS, Serial, SignedRequest,
+    enrolment_message, request_message, request_time_fresh, sync_message,
 };
 pub use directory::{CodeDirectory, CodeHash, DirectoryEntry, DirectoryKey};
 pub use error::{Error, ErrorClass, ErrorKind, Result};

@@ -10,6 +10,7 @@
 pub mod clock;
 pub mod edge;
 pub mod http;
+pub mod import;
 pub mod pass_code;
 pub mod seal;
 mod secret;

@@ -64,6 +64,32 @@ enum Command {
         #[arg(long, env = "FIELDTOKEN_MASTER_KEY_FILE")]
         master_key: Option<PathBuf>,
     },
+    /// Organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create an empty organisation (no fleets, devices or tokens); print `{ "org", "admin_token" }` as JSON, the
+    /// admin token holding every permission (shown only this once).
+    Create {
+        /// The organisation's name (1 to 100 characters, unique on this server).
+        #[arg(long)]
+        name: String,
+        /// SQLite database URL.
+        #[arg(
+            long,
+            env = "FIELDTOKEN_DB",
+            default_value = "sqlite://data/fieldtoken.db"
+        )]
+        db: String,
+        /// The master key file; default: `master.key` beside the database.
+        #[arg(long, env = "FIELDTOKEN_MASTER_KEY_FILE")]
+        master_key: Option<PathBuf>,
+    },
 }
 
 /// Limits on clients: rates per client (its API token, else its IP address; 0 turns a rate off), and how long a
@@ -129,6 +155,14 @@ async fn main() -> ExitCode {
             db,
             master_key,
         } => seed_demo(&org, &db, master_key).await,
+        Command::Org {
+            command:
+                OrgCommand::Create {
+                    name,
+                    db,
+                    master_key,
+                },
+        } => org_create(&name, &db, master_key).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -226,6 +260,19 @@ async fn serve(
 async fn seed_demo(org: &str, db_url: &str, master_key: Option<PathBuf>) -> Result<(), String> {
     let (store, master) = open(db_url, master_key).await?;
     let credentials = fieldtoken_mdm::seed_demo::seed_demo(&store, &master, org, clock::now())
+        .await
+        .map_err(|e| e.message().to_owned())?;
+    store.close().await;
+    println!(
+        "{}",
+        serde_json::to_string(&credentials).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+async fn org_create(name: &str, db_url: &str, master_key: Option<PathBuf>) -> Result<(), String> {
+    let (store, master) = open(db_url, master_key).await?;
+    let credentials = fieldtoken_mdm::seed_demo::create_empty(&store, &master, name, clock::now())
         .await
         .map_err(|e| e.message().to_owned())?;
     store.close().await;

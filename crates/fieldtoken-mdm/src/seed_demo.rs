@@ -135,3 +135,42 @@ pub async fn seed_demo(
         admin_token,
     })
 }
+
+/// Creates an empty organisation (`fieldtoken-mdm org create`): its keys and a first admin API token holding every
+/// permission, nothing else; the admin pages take it from there. Prints like `seed-demo`.
+pub async fn create_empty(
+    store: &crate::Store,
+    master: &MasterKey,
+    name: &str,
+    now: Timestamp,
+) -> Result<DemoCredentials, ApiError> {
+    let mut tx = store.write().await?;
+    let org = create_org(&mut tx, master, name, now).await?;
+    let (_, admin_token) = store::api_tokens::create(
+        &mut tx,
+        org,
+        "First administrator",
+        PermissionSet::all(),
+        None,
+        now,
+    )
+    .await?;
+    store::audit::record(
+        &mut tx,
+        org,
+        &Actor::system("org create"),
+        "org.create",
+        &format!("org/{org}"),
+        serde_json::json!({ "name": name.trim() }),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(DemoCredentials {
+        org: DemoOrg {
+            id: org.get(),
+            name: name.trim().to_owned(),
+        },
+        admin_token,
+    })
+}

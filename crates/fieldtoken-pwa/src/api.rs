@@ -110,6 +110,15 @@ pub async fn delete_as(path: &str, token: Option<&str>) -> Result<(), ApiError> 
         .map(drop)
 }
 
+/// `GET path` with no session and these headers (a device signing the request as itself), decoded from JSON.
+pub async fn get_signed<T: DeserializeOwned>(
+    path: &str,
+    headers: &[(&str, String)],
+) -> Result<T, ApiError> {
+    let text = send_with("GET", path, None, None, headers).await?;
+    serde_json::from_str(&text).map_err(ApiError::bad_response)
+}
+
 async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
     send_as(method, path, body, session::token()).await
 }
@@ -120,6 +129,16 @@ async fn send_as(
     body: Option<String>,
     token: Option<String>,
 ) -> Result<String, ApiError> {
+    send_with(method, path, body, token, &[]).await
+}
+
+async fn send_with(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    token: Option<String>,
+    extra: &[(&str, String)],
+) -> Result<String, ApiError> {
     let window = web_sys::window().ok_or_else(ApiError::network)?;
     let headers = Headers::new().map_err(|_| ApiError::network())?;
     headers
@@ -129,6 +148,9 @@ async fn send_as(
         headers
             .set("Authorization", &format!("Bearer {token}"))
             .map_err(|_| ApiError::network())?;
+    }
+    for (name, value) in extra {
+        headers.set(name, value).map_err(|_| ApiError::network())?;
     }
     let init = RequestInit::new();
     init.set_method(method);

@@ -34,7 +34,7 @@ export type ErrorCode =
   | "already_associated" | "accounts_receivable_terminated" | "rewards_participant_terminated"
   | "classification_mismatch" | "identifier_required" | "pass_code_required" | "authentication_code_required"
   | "bad_identifier" | "bad_pass_code" | "bad_authentication_code" | "read_only_field" | "bad_definition"
-  | "no_active_definition" | "several_active_definitions" | "bad_actor";
+  | "no_active_definition" | "several_active_definitions" | "bad_actor" | "bad_serial";
 
 /** What every function of this package throws: an `Error` with `name === "FieldTokenError"`. */
 export interface FieldTokenError extends Error {

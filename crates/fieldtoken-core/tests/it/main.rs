@@ -8,6 +8,7 @@ mod ndef;
 mod permissions;
 mod props;
 mod rules;
+mod serials;
 mod signed;
 mod sync;
 mod vectors;

@@ -43,7 +43,112 @@ fn vectors() -> Vec<(&'static str, String)> {
             "sync signature",
             hex(&device.sign_sync(org(), sync_device(), &sync_batch())),
         ),
+        ("request message", hex(&request_message(&bundle_request()))),
+        (
+            "request signature",
+            hex(&device.sign_request(&bundle_request())),
+        ),
     ]
+}
+
+/// The request of the device-signed request vector: device 42 of organisation 7 fetches its offline bundle at
+/// 2026-12-31T23:00:00Z.
+fn bundle_request() -> SignedRequest<'static> {
+    SignedRequest {
+        method: "GET",
+        path: "/api/v1/offline-bundle",
+        org: org(),
+        device: sync_device(),
+        at: Timestamp::from_millis(1_798_758_000_000),
+    }
+}
+
+#[test]
+fn request_signature_binds_method_path_org_device_and_time() {
+    let device = DeviceKey::from_seed(DEVICE_SEED);
+    let certificate = device.certificate();
+    let request = bundle_request();
+    let signature = device.sign_request(&request);
+    assert_eq!(certificate.verify_request(&request, &signature), Ok(()));
+    let changed: [(&str, SignedRequest<'static>); 5] = [
+        (
+            "another method",
+            SignedRequest {
+                method: "POST",
+                ..request
+            },
+        ),
+        (
+            "another path",
+            SignedRequest {
+                path: "/api/v1/sync",
+                ..request
+            },
+        ),
+        (
+            "another organisation",
+            SignedRequest {
+                org: other_org(),
+                ..request
+            },
+        ),
+        (
+            "another device",
+            SignedRequest {
+                device: DeviceId::new(43).unwrap(),
+                ..request
+            },
+        ),
+        (
+            "another time",
+            SignedRequest {
+                at: request.at.plus_millis(1),
+                ..request
+            },
+        ),
+    ];
+    for (what, other) in changed {
+        assert_eq!(
+            certificate
+                .verify_request(&other, &signature)
+                .map_err(|e| e.code()),
+            Err("bad_signature"),
+            "{what}"
+        );
+    }
+    // Neither a sync signature nor an enrolment proof is ever a request signature.
+    assert_ne!(
+        request_message(&request),
+        sync_message(org(), sync_device(), &[])
+    );
+    assert!(request_message(&request).starts_with(b"fieldtoken/request/v1:"));
+}
+
+#[test]
+fn a_signed_request_is_good_only_within_five_minutes_of_the_server_time() {
+    let now = Timestamp::from_millis(1_798_758_000_000);
+    let cases = [
+        ("now", 0, Ok(())),
+        ("five minutes ago", -REQUEST_WINDOW_MS, Ok(())),
+        ("five minutes ahead", REQUEST_WINDOW_MS, Ok(())),
+        (
+            "a copy replayed later",
+            -REQUEST_WINDOW_MS - 1,
+            Err("clock"),
+        ),
+        (
+            "dated ahead to be replayed",
+            REQUEST_WINDOW_MS + 1,
+            Err("clock"),
+        ),
+    ];
+    for (what, offset, expected) in cases {
+        assert_eq!(
+            request_time_fresh(now.plus_millis(offset), now).map_err(|e| e.code()),
+            expected,
+            "{what}"
+        );
+    }
 }
 
 /// The device of the sync vector: 42, of organisation 7.

@@ -233,7 +233,10 @@ needs! {
     ReadDevices => DeviceRead;
     /// `fms.fleet.read`
     ReadFleets => FleetRead;
-    /// `fms.device.write`: issuing enrolment codes changes what may talk to the MDM as a device.
+    /// `fms.fleet.write`
+    WriteFleets => FleetWrite;
+    /// `fms.device.write`: registering, importing, moving and retiring devices, and issuing enrolment codes
+    /// (which changes what may talk to the MDM as a device).
     WriteDevices => DeviceWrite;
     /// `fms.admin`
     Admin => Admin;

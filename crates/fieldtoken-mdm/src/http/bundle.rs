@@ -10,28 +10,117 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use fieldtoken_api::ServerCode;
 use fieldtoken_api::Time;
 use fieldtoken_api::bundle::{
     BundleKey, CodeDirectory as WireDirectory, DirectoryEntry, OfflineBundle as WireBundle,
     TokenName,
 };
 use fieldtoken_api::devices::{Device as WireDevice, Fleet as WireFleet};
-use fieldtoken_core::{CodeDirectory, DeviceId, ErrorKind, KeyRing, OfflineBundle};
+use fieldtoken_core::{
+    CodeDirectory, DeviceId, ErrorKind, KeyRing, OfflineBundle, OrgId, SignedRequest, Timestamp,
+    request_time_fresh,
+};
 
 use super::doc::{Always, Guarded};
+use super::extract::Peer;
 use crate::clock::{now, rfc3339};
 use crate::http::AppState;
-use crate::http::auth::Principal;
+use crate::http::auth::MaybePrincipal;
 use crate::http::error::ApiError;
+use crate::http::limits::{Budget, Client};
 use crate::store;
+
+/// The header naming the device that signs a request as itself (docs/FORMATS.md, "Device-signed requests").
+pub const DEVICE_HEADER: &str = "fieldtoken-device";
+/// The header with the signed time, in milliseconds since 1970.
+pub const TIME_HEADER: &str = "fieldtoken-time";
+/// The header with the device's Ed25519 signature, in 128 hex digits.
+pub const SIGNATURE_HEADER: &str = "fieldtoken-signature";
+/// What a device signs as this request's path.
+const BUNDLE_PATH: &str = "/api/v1/offline-bundle";
+
+/// The enrolled device that signed this request as itself, and its organisation, or why not: 401
+/// `unauthenticated` for malformed headers, an unknown device, a signature that is not its current key's of
+/// this request, or a time more than [`fieldtoken_core::REQUEST_WINDOW_MS`] from the server's; 401
+/// `certificate_reset` for a device without a certificate.
+async fn signing_device(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(OrgId, DeviceId), ApiError> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    let malformed = || {
+        ApiError::unauthenticated(format!(
+            "a device signs this request with three headers: {DEVICE_HEADER} (its id), {TIME_HEADER} (milliseconds \
+             since 1970) and {SIGNATURE_HEADER} (128 hex digits)"
+        ))
+    };
+    let device = header(DEVICE_HEADER)
+        .and_then(|v| v.parse::<u32>().ok())
+        .and_then(|id| DeviceId::new(id).ok())
+        .ok_or_else(malformed)?;
+    let at = header(TIME_HEADER)
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(Timestamp::from_millis)
+        .ok_or_else(malformed)?;
+    let signature = header(SIGNATURE_HEADER)
+        .and_then(|v| hex::decode(v).ok())
+        .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
+        .ok_or_else(malformed)?;
+    let refused = || {
+        tracing::info!(%device, "refused: a device-signed request that does not verify");
+        ApiError::unauthenticated(
+            "the device signature is not the signature of this request by an enrolled device's current key",
+        )
+    };
+    let mut tx = state.store.read().await?;
+    let found = store::enrolment::device(&mut tx, None, i64::from(device.get())).await?;
+    drop(tx);
+    let found = found.ok_or_else(refused)?;
+    let Some(certificate) = found.certificate else {
+        tracing::info!(%device, "refused: a device-signed request from a device without a certificate");
+        return Err(ApiError::server(
+            ServerCode::CertificateReset,
+            format!(
+                "device {device} has no certificate (it was reset, or the device never enrolled): enrol it again"
+            ),
+        ));
+    };
+    let request = SignedRequest {
+        method: "GET",
+        path: BUNDLE_PATH,
+        org: found.org,
+        device,
+        at,
+    };
+    certificate
+        .verify_request(&request, &signature)
+        .map_err(|_| refused())?;
+    // After the signature: only the device itself learns that its clock is off.
+    request_time_fresh(at, now()).map_err(|e| ApiError::unauthenticated(e.message()))?;
+    Ok((found.org, device))
+}
 
 /// The organisation's offline bundle.
 ///
-/// Permission `fms.actiontoken.read` or `fms.actiontoken.redeem`, or an operator session (else 403): the bundle
-/// names every live token and every device's serial. Versioned: the ETag carries `version`, so `If-None-Match` with it gets 304 while nothing a
-/// phone's checks depend on has changed.
-#[utoipa::path(get, path = "/v1/offline-bundle", tag = "phones",
-    params(("If-None-Match" = Option<String>, Header, description = "The ETag of the bundle the phone holds")),
+/// Permission `fms.actiontoken.read` or `fms.actiontoken.redeem`, or an operator session (else 403: the bundle
+/// names every live token and every device's serial), or, with no bearer token, an enrolled device signing the
+/// request as itself in the headers `Fieldtoken-Device`, `Fieldtoken-Time` and `Fieldtoken-Signature`
+/// (docs/FORMATS.md, "Device-signed requests"; 401 `unauthenticated` when they do not verify, when the time is more
+/// than 5 minutes from the server's, or when a bearer token comes too; 401 `certificate_reset` after the device's
+/// certificate was reset). Versioned: the ETag carries `version`, so `If-None-Match` with it gets 304 while nothing
+/// a phone's checks depend on has changed.
+#[utoipa::path(get, path = "/v1/offline-bundle", tag = "phones", security((), ("bearer" = [])),
+    params(("If-None-Match" = Option<String>, Header, description = "The ETag of the bundle the phone holds"),
+        ("Fieldtoken-Device" = Option<u32>, Header, description = "A device signing the request as itself: its id"),
+        ("Fieldtoken-Time" = Option<i64>, Header, description = "When the device signed, in milliseconds since 1970"),
+        ("Fieldtoken-Signature" = Option<String>, Header,
+            description = "The device's Ed25519 signature of the request (docs/FORMATS.md), 128 hex digits")),
     responses(
         (status = 200, description = "The bundle", body = WireBundle,
             headers(("ETag" = String, description = "The bundle's version, for If-None-Match"))),
@@ -39,24 +128,61 @@ use crate::store;
         Guarded, Always))]
 pub async fn offline_bundle(
     State(state): State<AppState>,
-    p: Principal,
+    MaybePrincipal(principal): MaybePrincipal,
+    peer: Peer,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if p.operator.is_none() && !p.permissions.reads_offline_bundle() {
-        tracing::info!(
-            token_id = p.token_id,
-            "refused: the offline bundle needs an operator session, fms.actiontoken.read or fms.actiontoken.redeem"
-        );
-        return Err(ApiError::core(
-            ErrorKind::Forbidden,
-            "the offline bundle needs an operator session or the permission fms.actiontoken.read or \
-             fms.actiontoken.redeem",
-        ));
-    }
+    let signed = [DEVICE_HEADER, TIME_HEADER, SIGNATURE_HEADER]
+        .iter()
+        .any(|name| headers.contains_key(*name));
+    let org = match (principal, signed) {
+        (Some(_), true) => {
+            return Err(ApiError::unauthenticated(
+                "send either a bearer token or a device signature, not both",
+            ));
+        }
+        (Some(p), false) => {
+            if p.operator.is_none() && !p.permissions.reads_offline_bundle() {
+                tracing::info!(
+                    token_id = p.token_id,
+                    "refused: the offline bundle needs an operator session, fms.actiontoken.read or fms.actiontoken.redeem"
+                );
+                return Err(ApiError::core(
+                    ErrorKind::Forbidden,
+                    "the offline bundle needs an operator session or the permission fms.actiontoken.read or \
+                     fms.actiontoken.redeem",
+                ));
+            }
+            p.org
+        }
+        (None, true) => {
+            // As a device's sync: an address whose forged signatures used up its guesses is refused before any
+            // work, a signature that does not verify is a guess of its address, and a device that signed is
+            // counted as itself, so devices behind one address (a warehouse's NAT) do not share one budget.
+            let address = Client::of_addr(peer.0);
+            state.limiter.check(Budget::Guesses, address)?;
+            let (org, device) = signing_device(&state, &headers)
+                .await
+                .inspect_err(|refused| {
+                    if refused.status() == StatusCode::UNAUTHORIZED {
+                        let _ = state.limiter.spend(Budget::Guesses, address);
+                    }
+                })?;
+            state
+                .limiter
+                .spend(Budget::Sync, Client::Device(device.get()))?;
+            org
+        }
+        (None, false) => {
+            return Err(ApiError::unauthenticated(
+                "sign in first: the offline bundle needs a bearer token or an enrolled device's signature",
+            ));
+        }
+    };
     // One read transaction: the version and the content come from the same snapshot.
     let mut tx = state.store.read().await?;
-    let revision = store::orgs::revision(&mut tx, p.org).await?;
-    let etag = format!("\"bundle-{}-{revision}\"", p.org);
+    let revision = store::orgs::revision(&mut tx, org).await?;
+    let etag = format!("\"bundle-{org}-{revision}\"");
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -67,11 +193,11 @@ pub async fn offline_bundle(
     }
 
     let mut keys = KeyRing::new();
-    store::signing_keys::public_keys(&mut tx, p.org, &mut keys).await?;
-    let retired_keys = store::signing_keys::retired_ids(&mut tx, p.org).await?;
+    store::signing_keys::public_keys(&mut tx, org, &mut keys).await?;
+    let retired_keys = store::signing_keys::retired_ids(&mut tx, org).await?;
     let mut directory =
-        CodeDirectory::new(store::orgs::directory_key(&mut tx, &state.master, p.org).await?);
-    let (live, deleted) = store::action_tokens::all_of_org(&mut tx, &state.master, p.org).await?;
+        CodeDirectory::new(store::orgs::directory_key(&mut tx, &state.master, org).await?);
+    let (live, deleted) = store::action_tokens::all_of_org(&mut tx, &state.master, org).await?;
     let mut names = Vec::with_capacity(live.len());
     for token in &live {
         names.push(TokenName {
@@ -80,17 +206,17 @@ pub async fn offline_bundle(
         });
         directory.add(token);
     }
-    let fleets = store::fleets::list(&mut tx, p.org).await?;
+    let fleets = store::fleets::list(&mut tx, org).await?;
     let mut devices = BTreeMap::new();
     let mut serials = BTreeMap::new();
-    for listed in store::devices::list(&mut tx, p.org).await? {
+    for listed in store::devices::list(&mut tx, org).await? {
         serials.insert(listed.device.id, listed.serial);
         devices.insert(listed.device.id, listed.device);
     }
     tx.commit().await?;
 
     let bundle = OfflineBundle {
-        org: p.org,
+        org,
         keys,
         directory,
         deleted: deleted.into_iter().collect::<BTreeSet<_>>(),
@@ -148,6 +274,7 @@ fn wire(
             .map(|f| WireFleet {
                 id: f.id.get(),
                 name: f.name.clone(),
+                device_count: None,
             })
             .collect(),
         devices: bundle

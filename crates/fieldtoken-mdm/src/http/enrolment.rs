@@ -203,5 +203,6 @@ async fn enrol_with(
         id: enrolled.id.get(),
         state: enrolled.state.into(),
         enrolled: !enrolled.needs_enrolment(),
+        org: enrolled.org.get(),
     })
 }

@@ -161,6 +161,7 @@ pub async fn ensure_name_free(
         Named::User => format!("this organisation already has a user named '{name}'"),
         Named::Definition => format!("a definition named '{name}' already exists"),
         Named::Classification => format!("a classification named '{name}' already exists"),
+        Named::Fleet => format!("this organisation already has a fleet named '{name}'"),
     };
     Err(ApiError::server(ServerCode::NameTaken, message))
 }

@@ -89,6 +89,7 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         .merge(server())
         .merge(tokens_and_phones())
         .merge(organisation())
+        .merge(device_imports())
         .merge(access_tokens())
         .split_for_parts();
     let document = Arc::new(
@@ -183,9 +184,12 @@ fn tokens_and_phones() -> OpenApiRouter<AppState> {
 fn organisation() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me::me))
-        .routes(routes!(fleets::list))
-        .routes(routes!(devices::list))
+        .routes(routes!(fleets::list, fleets::create))
+        .routes(routes!(fleets::rename, fleets::delete))
+        .routes(routes!(devices::list, devices::register))
         .routes(routes!(devices::get))
+        .routes(routes!(devices::move_device))
+        .routes(routes!(devices::retire))
         .routes(routes!(api_tokens::list, api_tokens::create))
         .routes(routes!(api_tokens::revoke))
         .routes(routes!(roles::list, roles::create))
@@ -196,6 +200,18 @@ fn organisation() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::csv))
         .routes(routes!(audit::list))
         .routes(routes!(org_settings::get, org_settings::edit))
+}
+
+/// The largest device import the API reads: 100,000 rows of a 64-character serial and a 100-character fleet name.
+pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Device imports: CSV files far larger than any other body, so they have a limit of their own.
+fn device_imports() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(devices::import_preview))
+        .routes(routes!(devices::import_apply))
+        // The inner limit is set last on the request, so it is the one the body reader sees.
+        .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES))
 }
 
 /// CRM.COM access tokens, their definitions, classifications and parties, and operators' sessions.
@@ -234,4 +250,5 @@ fn access_tokens() -> OpenApiRouter<AppState> {
             parties::unlink_participant
         ))
         .routes(routes!(operator::sign_in, operator::sign_out))
+        .routes(routes!(operator::verify))
 }

@@ -3,7 +3,9 @@
 
 use fieldtoken_core::{Certificate, Device, DeviceId, DeviceState, FleetId, OrgId, Timestamp};
 
-use super::{Conn, Result, StoreError, org_key};
+use std::collections::HashSet;
+
+use super::{CHUNK, Conn, Result, StoreError, org_key};
 
 /// A device as the admin lists it: the core's device and the serial printed on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,10 +66,10 @@ fn listed((id, org, serial, state, fleet, certificate): Row) -> Result<Listed> {
     })
 }
 
-/// The organisation's devices, by serial.
+/// The organisation's live (not retired) devices, by serial: the whole list, for the offline bundle.
 pub async fn list(conn: &mut Conn, org: OrgId) -> Result<Vec<Listed>> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM devices WHERE org_id = ? ORDER BY serial, id"
+        "SELECT {COLUMNS} FROM devices WHERE org_id = ? AND retired_at IS NULL ORDER BY serial, id"
     ))
     .bind(org_key(org))
     .fetch_all(conn)
@@ -75,10 +77,10 @@ pub async fn list(conn: &mut Conn, org: OrgId) -> Result<Vec<Listed>> {
     rows.into_iter().map(listed).collect()
 }
 
-/// The organisation's device with this id, if it has one.
+/// The organisation's live device with this id, if it has one (a retired device is not found).
 pub async fn get(conn: &mut Conn, org: OrgId, id: DeviceId) -> Result<Option<Listed>> {
     let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM devices WHERE id = ? AND org_id = ?"
+        "SELECT {COLUMNS} FROM devices WHERE id = ? AND org_id = ? AND retired_at IS NULL"
     ))
     .bind(i64::from(id.get()))
     .bind(org_key(org))
@@ -109,4 +111,149 @@ pub async fn insert(
     .fetch_one(conn)
     .await?;
     Ok(DeviceId::from_i64(id)?)
+}
+
+/// What a page of `GET /api/v1/devices` asks for. Every filter is served by an index over the live devices
+/// (migration 0009), ordered by serial, so a page reads only its own rows whatever the organisation's size.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter<'a> {
+    /// Serials that start with this (in upper case, as serials are stored).
+    pub serial_prefix: Option<&'a str>,
+    /// Only devices in this fleet.
+    pub fleet: Option<FleetId>,
+    /// Only devices in this state (`in_fleet`, `in_repair`, `in_stock`).
+    pub state: Option<&'static str>,
+    /// Only devices after this one in serial order (the paging cursor: the last device of the page before).
+    pub after: Option<i64>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// One page of the organisation's live devices, by serial.
+pub async fn page(conn: &mut Conn, org: OrgId, filter: &ListFilter<'_>) -> Result<Vec<Listed>> {
+    let mut sql = format!("SELECT {COLUMNS} FROM devices WHERE org_id = ? AND retired_at IS NULL");
+    if filter.serial_prefix.is_some() {
+        // A range, not LIKE, so the serial index answers it. Serials are ASCII below DEL, so every serial that
+        // starts with the prefix sorts below the prefix followed by DEL.
+        sql.push_str(" AND serial >= ? AND serial < ?");
+    }
+    if filter.fleet.is_some() {
+        sql.push_str(" AND fleet_id = ?");
+    }
+    if filter.state.is_some() {
+        sql.push_str(" AND state = ?");
+    }
+    if filter.after.is_some() {
+        // A cursor of another organisation names no serial here: the comparison is NULL and the page is empty.
+        sql.push_str(" AND serial > (SELECT serial FROM devices WHERE id = ? AND org_id = ?)");
+    }
+    sql.push_str(" ORDER BY serial LIMIT ?");
+    let mut query = sqlx::query_as::<_, Row>(&sql).bind(org_key(org));
+    if let Some(prefix) = filter.serial_prefix {
+        query = query.bind(prefix).bind(format!("{prefix}\u{7f}"));
+    }
+    if let Some(fleet) = filter.fleet {
+        query = query.bind(i64::from(fleet.get()));
+    }
+    if let Some(state) = filter.state {
+        query = query.bind(state);
+    }
+    if let Some(after) = filter.after {
+        query = query.bind(after).bind(org_key(org));
+    }
+    let rows = query.bind(i64::from(filter.limit)).fetch_all(conn).await?;
+    rows.into_iter().map(listed).collect()
+}
+
+/// Which of these serials the organisation already has, a retired device's included (a serial names one device
+/// for good). Asked a chunk at a time over the `(org_id, serial)` index.
+pub async fn taken_serials(
+    conn: &mut Conn,
+    org: OrgId,
+    serials: &[&str],
+) -> Result<HashSet<String>> {
+    // The organisation's id is a number this server made, so it is written into the statement; the serials are
+    // bound.
+    let select = format!(
+        "SELECT serial FROM devices WHERE org_id = {} AND serial",
+        org_key(org)
+    );
+    let mut taken = HashSet::new();
+    for chunk in serials.chunks(CHUNK) {
+        let sql = format!("{select} IN ({})", vec!["?"; chunk.len()].join(", "));
+        let mut query = sqlx::query_scalar::<_, String>(&sql);
+        for serial in chunk {
+            query = query.bind(*serial);
+        }
+        taken.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(taken)
+}
+
+/// Adds many devices, without certificates, in multi-row inserts of [`CHUNK`] rows: one statement per chunk
+/// rather than a round trip per device. A serial the organisation already uses is [`StoreError::Duplicate`] and,
+/// the caller's transaction being dropped, nothing is added.
+pub async fn insert_many(
+    conn: &mut Conn,
+    org: OrgId,
+    devices: &[(String, DeviceState)],
+    now: Timestamp,
+) -> Result<()> {
+    for chunk in devices.chunks(CHUNK) {
+        let mut sql = String::from(
+            "INSERT INTO devices (org_id, serial, state, fleet_id, created_at) VALUES ",
+        );
+        sql.push_str(&vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", "));
+        let mut query = sqlx::query(&sql);
+        for (serial, state) in chunk {
+            let (state, fleet) = state_columns(*state);
+            query = query
+                .bind(org_key(org))
+                .bind(serial)
+                .bind(state)
+                .bind(fleet)
+                .bind(now.as_millis());
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Writes a device the core changed by hand (an admin's move): its state and certificate, and `mark` as its
+/// latest scan, so that a scan made before the move and synced after it is `superseded` by it.
+pub async fn update(conn: &mut Conn, device: &Device, mark: (Timestamp, &str)) -> Result<()> {
+    let (state, fleet) = state_columns(device.state);
+    sqlx::query(
+        "UPDATE devices SET state = ?, fleet_id = ?, certificate = ?, last_scan_at = ?, last_scan_id = ?
+          WHERE id = ? AND org_id = ? AND retired_at IS NULL",
+    )
+    .bind(state)
+    .bind(fleet)
+    .bind(device.certificate.map(|c| c.to_bytes().to_vec()))
+    .bind(mark.0.as_millis())
+    .bind(mark.1)
+    .bind(i64::from(device.id.get()))
+    .bind(org_key(device.org))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Retires the organisation's live device: it leaves the lists, the offline bundle and sync; its unused
+/// enrolment codes die with it. The row stays, for history.
+pub async fn retire(conn: &mut Conn, org: OrgId, id: DeviceId, now: Timestamp) -> Result<()> {
+    let id = i64::from(id.get());
+    sqlx::query(
+        "UPDATE devices SET retired_at = ? WHERE id = ? AND org_id = ? AND retired_at IS NULL",
+    )
+    .bind(now.as_millis())
+    .bind(id)
+    .bind(org_key(org))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM enrolment_codes WHERE device_id = ? AND used_at IS NULL")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

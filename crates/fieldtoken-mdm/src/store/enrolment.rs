@@ -19,7 +19,7 @@ type DeviceRow = (i64, i64, String, Option<i64>, Option<Vec<u8>>);
 /// A device by id: only the organisation's when `org` is given.
 pub async fn device(conn: &mut Conn, org: Option<OrgId>, id: i64) -> Result<Option<Device>> {
     let row: Option<DeviceRow> = sqlx::query_as(
-        "SELECT id, org_id, state, fleet_id, certificate FROM devices WHERE id = ? AND (? IS NULL OR org_id = ?)",
+        "SELECT id, org_id, state, fleet_id, certificate FROM devices WHERE id = ? AND (? IS NULL OR org_id = ?) AND retired_at IS NULL",
     )
     .bind(id)
     .bind(org.map(org_key))

@@ -34,3 +34,113 @@ pub async fn insert(conn: &mut Conn, org: OrgId, name: &str, now: Timestamp) -> 
     .await?;
     Ok(FleetId::from_i64(id)?)
 }
+
+/// A fleet as the admin lists it: the core's fleet and how many live devices it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Counted {
+    /// The fleet.
+    pub fleet: Fleet,
+    /// Its devices that are not retired.
+    pub devices: u32,
+}
+
+/// The organisation's fleets, by name, each with its count of live devices (read from the fleet index, one
+/// index range per fleet).
+pub async fn list_counted(conn: &mut Conn, org: OrgId) -> Result<Vec<Counted>> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT f.id, f.name,
+                (SELECT COUNT(*) FROM devices d
+                  WHERE d.org_id = f.org_id AND d.fleet_id = f.id AND d.retired_at IS NULL)
+           FROM fleets f WHERE f.org_id = ? ORDER BY f.name, f.id",
+    )
+    .bind(org_key(org))
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(id, name, devices)| {
+            Ok(Counted {
+                fleet: Fleet {
+                    id: FleetId::from_i64(id)?,
+                    org,
+                    name,
+                },
+                devices: u32::try_from(devices).unwrap_or(u32::MAX),
+            })
+        })
+        .collect()
+}
+
+/// The organisation's fleet with this id, with its count, if it has one.
+pub async fn get_counted(conn: &mut Conn, org: OrgId, id: i64) -> Result<Option<Counted>> {
+    let row: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT f.id, f.name,
+                (SELECT COUNT(*) FROM devices d
+                  WHERE d.org_id = f.org_id AND d.fleet_id = f.id AND d.retired_at IS NULL)
+           FROM fleets f WHERE f.id = ? AND f.org_id = ?",
+    )
+    .bind(id)
+    .bind(org_key(org))
+    .fetch_optional(conn)
+    .await?;
+    row.map(|(id, name, devices)| {
+        Ok(Counted {
+            fleet: Fleet {
+                id: FleetId::from_i64(id)?,
+                org,
+                name,
+            },
+            devices: u32::try_from(devices).unwrap_or(u32::MAX),
+        })
+    })
+    .transpose()
+}
+
+/// Renames the organisation's fleet (the caller checked it is the organisation's and the name is free).
+pub async fn rename(conn: &mut Conn, org: OrgId, id: FleetId, name: &str) -> Result<()> {
+    sqlx::query("UPDATE fleets SET name = ? WHERE id = ? AND org_id = ?")
+        .bind(name)
+        .bind(i64::from(id.get()))
+        .bind(org_key(org))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// How many live action tokens (not deleted, not expired at `now`) put devices in this fleet.
+pub async fn live_tokens_into(
+    conn: &mut Conn,
+    org: OrgId,
+    id: FleetId,
+    now: Timestamp,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM action_tokens
+          WHERE fleet_id = ? AND org_id = ? AND deleted_at IS NULL AND expires_at_s * 1000 > ?",
+    )
+    .bind(i64::from(id.get()))
+    .bind(org_key(org))
+    .bind(now.as_millis())
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Deletes the organisation's fleet, which holds no live device (the caller checked). Retired devices whose last
+/// place it was are put in stock, since a device row must name a fleet that exists; where they were stays in the
+/// audit log's `device.retire` entry.
+pub async fn delete(conn: &mut Conn, org: OrgId, id: FleetId) -> Result<()> {
+    let id = i64::from(id.get());
+    sqlx::query(
+        "UPDATE devices SET state = 'in_stock', fleet_id = NULL
+          WHERE fleet_id = ? AND org_id = ? AND retired_at IS NOT NULL",
+    )
+    .bind(id)
+    .bind(org_key(org))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM fleets WHERE id = ? AND org_id = ?")
+        .bind(id)
+        .bind(org_key(org))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -355,6 +355,8 @@ pub enum Named {
     Definition,
     /// An access token classification.
     Classification,
+    /// A fleet.
+    Fleet,
 }
 
 impl Named {
@@ -364,6 +366,7 @@ impl Named {
             Named::User => "users",
             Named::Definition => "access_token_definitions",
             Named::Classification => "access_token_classifications",
+            Named::Fleet => "fleets",
         }
     }
 }
@@ -391,7 +394,7 @@ pub async fn name_taken(
 }
 
 /// SQLite's bound-parameter budget per `IN (...)` look-up.
-const CHUNK: usize = 500;
+pub(crate) const CHUNK: usize = 500;
 
 /// `?, ?, ...`: `n` bound parameters of an `IN (...)` list.
 fn placeholders(n: usize) -> String {

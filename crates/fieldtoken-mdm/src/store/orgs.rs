@@ -96,6 +96,18 @@ pub async fn find(conn: &mut Conn, id: u32) -> Result<Option<OrgId>> {
     Ok(found.map(OrgId::from_i64).transpose()?)
 }
 
+/// The server's organisation when it has exactly one, else `None` (none, or several): an operator's sign-in that
+/// names no organisation may mean only that one.
+pub async fn only(conn: &mut Conn) -> Result<Option<OrgId>> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM organisations ORDER BY id LIMIT 2")
+        .fetch_all(conn)
+        .await?;
+    match ids.as_slice() {
+        [one] => Ok(Some(OrgId::from_i64(*one)?)),
+        _ => Ok(None),
+    }
+}
+
 /// How far back a scan of this organisation's tokens may be dated, in milliseconds (default 72 hours).
 pub async fn max_offline_ms(conn: &mut Conn, org: OrgId) -> Result<i64> {
     Ok(

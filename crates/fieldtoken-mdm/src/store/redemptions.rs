@@ -173,7 +173,8 @@ pub async fn load(
     let device_scope = scope.org.map(org_key);
     let devices: Vec<DeviceRow> = fetch_in(
         conn,
-        "SELECT id, org_id, state, fleet_id, certificate, last_scan_at, last_scan_id FROM devices WHERE id",
+        // A retired device is gone for sync: its redemptions are `unknown_device`.
+        "SELECT id, org_id, state, fleet_id, certificate, last_scan_at, last_scan_id FROM devices WHERE retired_at IS NULL AND id",
         &device_ids,
     )
     .await?;

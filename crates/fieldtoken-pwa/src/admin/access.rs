@@ -338,7 +338,8 @@ fn new_token_form(lists: Lists) -> AnyView {
         ),
         Control::Note(
             "As the active access token definition, or the classification, asks (for example an e-mail address). \
-             Left empty, generated values are made and shown once.",
+             Left empty, generated values are made and shown once. A new organisation has no definition yet: \
+             create and activate one on the Definitions page first.",
         ),
         Control::Select(
             "new-access-account".into(),

@@ -58,7 +58,7 @@ pub fn permission_page(title: &'static str, need: Permission, body: fn() -> AnyV
 
 /// The frame of every page that needs one permission: the admin navigation, the `title` heading, then `body`
 /// with the session's permissions once the MDM confirmed it holds `need` (else `need` is named).
-fn guarded_page(
+pub fn guarded_page(
     title: &'static str,
     need: Permission,
     body: Arc<dyn Fn(PermissionSet) -> AnyView + Send + Sync>,
@@ -264,7 +264,8 @@ pub fn irreversible(
     }
 }
 
-fn button_view(button: Button) -> AnyView {
+/// Renders a [`Button`] (a confirming one asks first).
+pub fn button_view(button: Button) -> AnyView {
     let Button {
         label,
         name,
@@ -457,15 +458,18 @@ fn cell(cell: Cell) -> AnyView {
     }
 }
 
-/// A table with a (visually hidden) caption, column headers, and rows that follow `rows`.
+/// A table with a (visually hidden) caption, column headers, and rows that follow `rows`. It scrolls sideways in
+/// a focusable region named by its caption, so a keyboard user can scroll a wide one too; an empty one says so.
 pub fn table(
     caption: String,
     headers: Vec<&'static str>,
     rows: Arc<dyn Fn() -> Vec<Vec<Cell>> + Send + Sync>,
 ) -> AnyView {
-    let label = caption.clone();
+    let counted = rows.clone();
+    let empty = Memo::new(move |_| counted().is_empty());
+    let region = caption.clone();
     view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label=label>
+        <div class="table-wrap" tabindex="0" role="region" aria-label=region>
             <table>
                 <caption class="visually-hidden">{caption}</caption>
                 <thead><tr>
@@ -478,6 +482,9 @@ pub fn table(
                 </tbody>
             </table>
         </div>
+        <Show when=move || empty.get()>
+            <p class="empty">"None yet."</p>
+        </Show>
     }
     .into_any()
 }

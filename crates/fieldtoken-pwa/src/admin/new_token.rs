@@ -187,6 +187,9 @@ pub fn NewTokenForm(
                         <option value=f.id.to_string()>{f.name.clone()}</option>
                     </For>
                 </select>
+                <Show when=move || fleets.with(Vec::is_empty)>
+                    <p class="help">"No fleets yet: create one on the Fleets page first."</p>
+                </Show>
             </Show>
             <Show when=move || kind.get() == ActionType::ResetCertificate>
                 <div class="warning" role="note">

@@ -1,5 +1,5 @@
 //! Print sheets: `/admin/sheets/tokens` (many action tokens per page, each cell its signed QR code, name, action,
-//! expiry and typed code) and `/admin/sheets/devices` (device labels: the serial as the QR code the operator's
+//! expiry and typed code) and `/admin/sheets/devices` (device labels, chosen by the Devices table's filters: the serial as the QR code the operator's
 //! camera reads, see `operator::token`, and as text). On screen a preview of the pages with the paper size and a
 //! Print button; printed, only the pages, with dashed cut lines around every cell.
 //!
@@ -227,8 +227,8 @@ pub fn TokenSheetPage() -> impl IntoView {
     .into_any()
 }
 
-/// `/admin/sheets/devices?ids=1,2` (chosen devices), `?fleet=3` (a fleet's devices), `?q=text` (serial holds it),
-/// or every device: a sheet of device labels.
+/// `/admin/sheets/devices?ids=1,2` (chosen devices) or the Devices table's filters, `?serial=` (start of the
+/// serial), `?fleet_id=` and `?state=`, which the MDM applies and pages; every device when none is given.
 #[component]
 pub fn DeviceSheetPage() -> impl IntoView {
     if session::token().is_none() {
@@ -236,11 +236,14 @@ pub fn DeviceSheetPage() -> impl IntoView {
     }
     let query = use_query_map().get_untracked();
     let ids = query.get("ids").map(|text| ids_of(&text));
-    let fleet = query.get("fleet").and_then(|f| f.parse::<u32>().ok());
-    let search = query.get("q").unwrap_or_default().trim().to_lowercase();
+    let serial = query.get("serial").unwrap_or_default().trim().to_owned();
+    let fleet = query.get("fleet_id").and_then(|f| f.parse::<u32>().ok());
+    let state = query
+        .get("state")
+        .filter(|s| ["in_fleet", "in_repair", "in_stock"].contains(&s.as_str()));
     let fleets = RwSignal::new(Vec::<Fleet>::new());
     let chosen = {
-        let (ids, search) = (ids.clone(), search.clone());
+        let (ids, serial, state) = (ids.clone(), serial.clone(), state.clone());
         Signal::derive(move || {
             let mut said = Vec::new();
             if let Some(ids) = &ids {
@@ -253,8 +256,11 @@ pub fn DeviceSheetPage() -> impl IntoView {
                     fleets.with(|list| fleet_name(list, fleet))
                 ));
             }
-            if !search.is_empty() {
-                said.push(format!("serials holding “{search}”"));
+            if let Some(state) = &state {
+                said.push(format!("devices {}", state.replace('_', " ")));
+            }
+            if !serial.is_empty() {
+                said.push(format!("serials starting with “{serial}”"));
             }
             if said.is_empty() {
                 "every device".to_owned()
@@ -263,24 +269,40 @@ pub fn DeviceSheetPage() -> impl IntoView {
             }
         })
     };
-    let (shown_fleet, shown_search) = (fleet, search.clone());
+    let mut path = format!(
+        "/api/v1/devices?limit=200&serial={}",
+        js_sys::encode_uri_component(&serial)
+    );
+    if let Some(fleet) = fleet {
+        path.push_str(&format!("&fleet_id={fleet}"));
+    }
+    if let Some(state) = &state {
+        path.push_str(&format!("&state={state}"));
+    }
     let loaded = LocalResource::new(move || {
-        let (ids, search) = (ids.clone(), search.clone());
+        let (ids, path) = (ids.clone(), path.clone());
         async move {
             let list = api::get::<Page<Fleet>>("/api/v1/fleets")
                 .await
                 .map(|p| p.items)
                 .unwrap_or_default();
             fleets.set(list.clone());
-            // The device list answers `{ items }`, and may page with `next`: both read as a page.
-            let (devices, more) = load_all::<Device>("/api/v1/devices").await?;
-            let cells = devices
-                .iter()
-                .filter(|d| ids.as_ref().is_none_or(|ids| ids.contains(&d.id)))
-                .filter(|d| fleet.is_none_or(|f| d.fleet_id == Some(f)))
-                .filter(|d| search.is_empty() || d.serial.to_lowercase().contains(&search))
-                .map(|d| label_cell(d, &list))
-                .collect();
+            let (devices, more) = match ids {
+                // Chosen devices one by one: a handful, picked by hand; an id that names no device is left out.
+                Some(ids) => {
+                    let mut devices = Vec::new();
+                    for id in ids {
+                        match api::get::<Device>(&format!("/api/v1/devices/{id}")).await {
+                            Ok(device) => devices.push(device),
+                            Err(why) if why.status == 404 => {}
+                            Err(why) => return Err(why),
+                        }
+                    }
+                    (devices, false)
+                }
+                None => load_all::<Device>(&path).await?,
+            };
+            let cells = devices.iter().map(|d| label_cell(d, &list)).collect();
             Ok((cells, more))
         }
     });
@@ -294,34 +316,9 @@ pub fn DeviceSheetPage() -> impl IntoView {
             loaded=loaded
             back="/admin/devices"
             back_label="Back to Devices"
-        >
-            <DeviceFilter fleets=fleets fleet=shown_fleet search=shown_search/>
-        </Sheet>
+        />
     }
     .into_any()
-}
-
-/// Choosing the devices of the label sheet by fleet or serial: a plain GET form, so the address says what the
-/// sheet holds and can be bookmarked.
-#[component]
-fn DeviceFilter(fleets: RwSignal<Vec<Fleet>>, fleet: Option<u32>, search: String) -> impl IntoView {
-    view! {
-        <form class="card" method="get" action="/admin/sheets/devices" aria-labelledby="label-filter-title">
-            <h2 id="label-filter-title">"Choose devices"</h2>
-            <label for="label-fleet">"Fleet"</label>
-            <select id="label-fleet" name="fleet">
-                <option value="">"Every fleet"</option>
-                <For each=move || fleets.get() key=|f| f.id let:f>
-                    <option value=f.id.to_string() selected=fleet == Some(f.id)>{f.name.clone()}</option>
-                </For>
-            </select>
-            <label for="label-serial">"Serial contains"</label>
-            <input id="label-serial" name="q" type="search" value=search/>
-            <div class="actions">
-                <button type="submit">"Show labels"</button>
-            </div>
-        </form>
-    }
 }
 
 /// The sheet: controls (paper size, Print), a live summary, and the pages.
@@ -335,9 +332,6 @@ fn Sheet(
     loaded: LocalResource<Loaded>,
     back: &'static str,
     back_label: &'static str,
-    /// What chooses the sheet's items, if the page offers a choice.
-    #[prop(optional)]
-    children: Option<Children>,
 ) -> impl IntoView {
     let paper = RwSignal::new(Paper::A4);
     let print = move |_| {
@@ -370,7 +364,6 @@ fn Sheet(
                 <p class="help">
                     "To download a PDF, press Print and choose “Save as PDF”. Cut along the dashed lines."
                 </p>
-                {children.map(|children| children())}
             </div>
             <Suspense fallback=|| view! { <p role="status">"Loading the sheet…"</p> }>
                 {move || loaded.get().map(|answer| match answer {

@@ -11,7 +11,8 @@
 
 use fieldtoken_api::enrolment::{EnrolRequest, EnrolledDevice};
 use fieldtoken_core::{
-    DeviceId, DeviceKey, OrgId, Redemption, TokenCode, enrolment_message, sync_message,
+    DeviceId, DeviceKey, OrgId, Redemption, SignedRequest, Timestamp, TokenCode, enrolment_message,
+    request_message, sync_message,
 };
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use leptos::prelude::*;
@@ -149,6 +150,16 @@ pub async fn this_device() -> Option<ThisDevice> {
     ThisDevice::from_kept(&store::load_value(store::DEVICE_KEY).await.ok()?)
 }
 
+/// The organisation this phone enrolled in, as the MDM said (`None` for a phone enrolled before the MDM said it).
+pub async fn device_org() -> Option<u32> {
+    let org = store::load_value(store::DEVICE_ORG_KEY)
+        .await
+        .ok()?
+        .as_f64()?;
+    // Kept from a u32; anything else is not an organisation.
+    ((1.0..=f64::from(u32::MAX)).contains(&org) && org.fract() == 0.0).then_some(org as u32)
+}
+
 /// This device's signature of `batch` (redemptions for itself, in the order sent) as a member of `org`, with the key
 /// it enrolled with (docs/FORMATS.md, "Device-signed sync"): `Ok(None)` when this phone is not enrolled, `Err` in
 /// words when its key cannot sign. The batch carries itself to the MDM without anyone signed in.
@@ -156,6 +167,62 @@ pub async fn sign_sync(
     org: OrgId,
     batch: &[Redemption],
 ) -> Result<Option<(DeviceId, [u8; 64])>, String> {
+    sign_as_device(ToSign::Sync(org, batch)).await
+}
+
+/// This device's signature of `GET path` as a member of `org` at `at` (docs/FORMATS.md, "Device-signed requests"),
+/// as [`sign_sync`] answers: the phone fetches what it may read without anyone signed in.
+pub async fn sign_get(
+    org: OrgId,
+    path: &str,
+    at: Timestamp,
+) -> Result<Option<(DeviceId, [u8; 64])>, String> {
+    sign_as_device(ToSign::Get(org, path, at)).await
+}
+
+/// What a device signs: only the core's domain-separated messages, never arbitrary bytes.
+enum ToSign<'a> {
+    /// A batch of its own redemptions.
+    Sync(OrgId, &'a [Redemption]),
+    /// A `GET` of this path at this time.
+    Get(OrgId, &'a str, Timestamp),
+}
+
+impl ToSign<'_> {
+    fn request(&self, device: DeviceId) -> Option<SignedRequest<'_>> {
+        match *self {
+            ToSign::Sync(..) => None,
+            ToSign::Get(org, path, at) => Some(SignedRequest {
+                method: "GET",
+                path,
+                org,
+                device,
+                at,
+            }),
+        }
+    }
+
+    /// The bytes a WebCrypto key signs.
+    fn message(&self, device: DeviceId) -> Vec<u8> {
+        match (self, self.request(device)) {
+            (ToSign::Sync(org, batch), _) => sync_message(*org, device, batch),
+            (_, Some(request)) => request_message(&request),
+            (ToSign::Get(..), None) => Vec::new(),
+        }
+    }
+
+    /// The signature by a software key.
+    fn by(&self, key: &DeviceKey, device: DeviceId) -> [u8; 64] {
+        match (self, self.request(device)) {
+            (ToSign::Sync(org, batch), _) => key.sign_sync(*org, device, batch),
+            (_, Some(request)) => key.sign_request(&request),
+            (ToSign::Get(..), None) => [0; 64],
+        }
+    }
+}
+
+/// Signs `what` as this device with the key it keeps: `Ok(None)` when this phone is not enrolled.
+async fn sign_as_device(what: ToSign<'_>) -> Result<Option<(DeviceId, [u8; 64])>, String> {
     let Ok(kept) = store::load_value(store::DEVICE_KEY).await else {
         return Ok(None);
     };
@@ -169,10 +236,7 @@ pub async fn sign_sync(
         let record: SeedRecord = serde_json::from_str(&text).map_err(|e| e.to_string())?;
         let seed: [u8; 32] = fieldtoken_core::hex::decode_array(&record.seed)
             .map_err(|_| "this phone's kept key is damaged: enrol it again".to_owned())?;
-        return Ok(Some((
-            id,
-            DeviceKey::from_seed(seed).sign_sync(org, id, batch),
-        )));
+        return Ok(Some((id, what.by(&DeviceKey::from_seed(seed), id))));
     }
     let private_key: CryptoKey = Reflect::get(&kept, &"keys".into())
         .and_then(|keys| Reflect::get(&keys, &"privateKey".into()))
@@ -182,7 +246,7 @@ pub async fn sign_sync(
         .and_then(|w| w.crypto().ok())
         .map(|c| c.subtle())
         .ok_or("this browser has no WebCrypto here")?;
-    let message = sync_message(org, id, batch);
+    let message = what.message(id);
     let signature = settled(subtle.sign_with_str_and_u8_array(ED25519, &private_key, &message))
         .await
         .map_err(|e| {
@@ -346,6 +410,11 @@ async fn enrol(code: &TokenCode) -> Result<(u32, KeyKind), String> {
     store::save_value(store::DEVICE_KEY, &record).await.map_err(|e| {
         format!("the MDM registered this phone, but it could not keep its key ({e}); ask for a new enrolment code")
     })?;
+    // Beside the key, so that with nobody signed in the phone knows which organisation it signs requests as; a
+    // phone that could not keep it falls back to its offline bundle's.
+    if answer.org > 0 {
+        let _ = store::save_value(store::DEVICE_ORG_KEY, &JsValue::from(answer.org)).await;
+    }
     Ok((answer.id, kind))
 }
 

@@ -2,8 +2,10 @@
 //! code, or the authentication code alone. Only an Effective token opens a session; the MDM says why
 //! another does not (the core's words), and the screen shows that sentence as it is.
 //!
-//! The organisation comes first: from the sign-in address (`/sign-in?org=3`, a link an administrator hands out),
-//! or typed when the MDM answers that these details exist in several organisations.
+//! The organisation comes first: from the phone's configuration (`fieldtoken.org`, which the sign-in address
+//! `/sign-in?org=3`, a link an administrator hands out, sets, and each session confirms), sent with every sign-in;
+//! typed only when the MDM serves several organisations and the phone knows none. A 'Pending Verification' token
+//! is verified here with the code the operator was sent, then signed in.
 
 use fieldtoken_api::operator::OperatorSession;
 use leptos::prelude::*;
@@ -56,6 +58,30 @@ pub fn OperatorSessionBar() -> impl IntoView {
     }
 }
 
+/// Where the phone keeps the organisation it signs in to (its configuration): set from the sign-in address
+/// (`/sign-in?org=3`), or typed, and confirmed by each session the MDM opens.
+const ORG_KEY: &str = "fieldtoken.org";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The organisation this phone signs in to: the sign-in address's, else the one it remembers.
+fn configured_org() -> Option<String> {
+    org_of_address().or_else(|| {
+        storage()?
+            .get_item(ORG_KEY)
+            .ok()?
+            .filter(|org| org.parse::<u32>().is_ok())
+    })
+}
+
+fn remember_org(org: u32) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(ORG_KEY, &org.to_string());
+    }
+}
+
 /// The operator's sign-in screen.
 #[component]
 pub fn OperatorSignIn() -> impl IntoView {
@@ -63,16 +89,21 @@ pub fn OperatorSignIn() -> impl IntoView {
     let identifier = RwSignal::new(String::new());
     let pass_code = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
+    let verification_code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let signed_in = RwSignal::new(None::<u32>);
     let busy = RwSignal::new(false);
-    let org = RwSignal::new(org_of_address().unwrap_or_default());
-    let ask_org = RwSignal::new(!org.get_untracked().is_empty());
+    // The organisation comes first: from the address or the phone's configuration; asked for only when the MDM
+    // holds several and the phone knows none.
+    let org = RwSignal::new(configured_org().unwrap_or_default());
+    let ask_org = RwSignal::new(false);
+    // The MDM said the token is Pending Verification: the operator types the code they were sent.
+    let verifying = RwSignal::new(false);
     let bar = use_context::<SignedIn>();
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let body = match method.get_untracked() {
+        let mut body = match method.get_untracked() {
             Method::PassCode => json!({
                 "identifier": identifier.get_untracked().trim(),
                 "pass_code": pass_code.get_untracked(),
@@ -81,14 +112,24 @@ pub fn OperatorSignIn() -> impl IntoView {
                 json!({ "authentication_code": code.get_untracked().trim() })
             }
         };
-        let mut body = body;
         if let Ok(id) = org.get_untracked().trim().parse::<u32>() {
             body["org"] = json!(id);
         }
+        if verifying.get_untracked() && verification_code.get_untracked().trim().is_empty() {
+            error.set(Some("Type the verification code you were sent.".into()));
+            focus("operator-verification-code");
+            return;
+        }
+        let path = if verifying.get_untracked() {
+            body["verification_code"] = json!(verification_code.get_untracked().trim());
+            "/api/v1/operator/verify"
+        } else {
+            "/api/v1/operator/session"
+        };
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match api::post::<OperatorSession>("/api/v1/operator/session", &body).await {
+            match api::post::<OperatorSession>(path, &body).await {
                 Ok(answer) => {
                     let who = match &answer.operator.identifier {
                         Some(identifier) => {
@@ -96,10 +137,13 @@ pub fn OperatorSignIn() -> impl IntoView {
                         }
                         None => format!("operator #{}", answer.operator.number),
                     };
+                    remember_org(answer.org.id);
                     session::sign_in_operator(&answer.token, &who);
                     if let Some(SignedIn(bar)) = bar {
                         bar.set(Some(who));
                     }
+                    verifying.set(false);
+                    verification_code.set(String::new());
                     signed_in.set(Some(answer.operator.number));
                 }
                 Err(why) if why.status == 401 => error.set(Some(
@@ -109,11 +153,23 @@ pub fn OperatorSignIn() -> impl IntoView {
                 Err(why) if why.code == "org_required" => {
                     ask_org.set(true);
                     error.set(Some(
-                        "These details exist in several organisations: type your organisation's number, then sign in again."
+                        "This MDM serves several organisations: type your organisation's number (your administrator has it), then sign in again."
                             .into(),
                     ));
+                    focus("operator-org");
                 }
-                // 403 carries the core's sentence: Not Effective, or Pending Verification.
+                Err(why) if why.code == "access_token_pending_verification" => {
+                    verifying.set(true);
+                    error.set(Some(format!(
+                        "{why}. Type the verification code you were sent, then press Verify and sign in."
+                    )));
+                    focus("operator-verification-code");
+                }
+                Err(why) if why.code == "wrong_verification_code" => error.set(Some(
+                    "This verification code is not the one sent for this access token: check it and try again."
+                        .into(),
+                )),
+                // 403 carries the core's sentence (Not Effective); 409 a locked or already used verification.
                 Err(why) => error.set(Some(format!("You cannot sign in: {why}."))),
             }
             busy.set(false);
@@ -160,22 +216,52 @@ pub fn OperatorSignIn() -> impl IntoView {
                     <input id="operator-org" type="text" inputmode="numeric" autocomplete="organization"
                         prop:value=org on:input=move |event| org.set(event_target_value(&event))/>
                 </Show>
+                <Show when=move || verifying.get()>
+                    <label for="operator-verification-code">"Verification code"</label>
+                    <input id="operator-verification-code" type="text" autocomplete="one-time-code"
+                        inputmode="numeric" aria-describedby="operator-verification-help"
+                        prop:value=verification_code
+                        on:input=move |event| verification_code.set(event_target_value(&event))/>
+                    <p id="operator-verification-help" class="help">
+                        "Your access token is Pending Verification: the code was sent to you when it was made."
+                    </p>
+                </Show>
                 <Show when=move || error.get().is_some()>
                     <p role="alert" class="error">{move || error.get()}</p>
                 </Show>
-                <button type="submit" class="primary" disabled=busy>"Sign in"</button>
+                <button type="submit" class="primary" disabled=busy>
+                    {move || if verifying.get() { "Verify and sign in" } else { "Sign in" }}
+                </button>
             </form>
         </section>
     }
 }
 
-/// The organisation named by the sign-in address's `org` query parameter, if any.
+/// Moves the keyboard focus to the element with this id once it is on screen (after the next render).
+fn focus(id: &'static str) {
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// The organisation named by the sign-in address's `org` query parameter, if any; remembered as the phone's.
 fn org_of_address() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    search
+    let org = search
         .trim_start_matches('?')
         .split('&')
         .find_map(|pair| pair.strip_prefix("org="))
         .map(|value| value.trim().to_owned())
-        .filter(|value| value.parse::<u32>().is_ok())
+        .filter(|value| value.parse::<u32>().is_ok())?;
+    if let Ok(id) = org.parse() {
+        remember_org(id);
+    }
+    Some(org)
 }

@@ -35,6 +35,8 @@ const BUNDLE_KEY: &str = "current";
 const SESSION_KEY: &str = "session";
 /// This phone as an enrolled device (`enrol::ThisDevice`), kept beside the bundle.
 pub const DEVICE_KEY: &str = "device";
+/// The enrolled device's organisation (a number), kept beside its key since the MDM says it at enrolment.
+pub const DEVICE_ORG_KEY: &str = "device_org";
 
 /// Why the phone's storage failed, in words for the operator.
 #[derive(Clone, Debug, PartialEq)]

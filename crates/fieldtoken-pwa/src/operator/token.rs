@@ -1,9 +1,10 @@
 //! The token screen: the "Token code" box with live feedback, the offline verdict from the core against the
 //! phone's offline bundle, the device chosen by its serial, and "Redeem", which keeps the redemption on the phone
-//! before saying so.
+//! before saying so. On an enrolled phone a tapped card or a scanned QR redeems for the phone itself in one step
+//! (a certificate reset asks first), with a short sound and a spoken success message.
 
 use fieldtoken_core::token::redeem_offline;
-use fieldtoken_core::{DeviceId, TokenFormat, VerifiedToken};
+use fieldtoken_core::{Action, DeviceId, OrgId, TokenFormat, VerifiedToken};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -54,27 +55,33 @@ fn adopt(offline: Offline, wire: &BundleWire, from: &str) -> bool {
     }
 }
 
-/// The cached bundle first (works offline), then a fresh one from the MDM when signed in and reachable.
+/// The cached bundle first (works offline), then a fresh one from the MDM when reachable: as the operator signed in,
+/// or, with nobody signed in, as this phone's enrolled device, which signs the request itself.
 pub(super) fn load_bundle(offline: Offline) {
     spawn_local(async move {
-        if let Ok(Some(text)) = store::load_bundle().await
-            && let Ok(wire) = serde_json::from_str::<BundleWire>(&text)
-        {
-            adopt(offline, &wire, "kept on this phone");
+        let kept = match store::load_bundle().await {
+            Ok(Some(text)) => serde_json::from_str::<BundleWire>(&text).ok(),
+            _ => None,
+        };
+        if let Some(wire) = &kept {
+            adopt(offline, wire, "kept on this phone");
         }
-        if session::token().is_none() {
-            if offline
-                .bundle
-                .try_with_untracked(Option::is_none)
-                .unwrap_or(false)
-            {
-                offline.note.set(
-                    "No offline data on this phone yet: sign in once (Operator sign-in) while online to download it.".into(),
-                );
+        let fresh = if session::token().is_some() {
+            api::get::<BundleWire>(BUNDLE_PATH).await
+        } else {
+            match device_bundle(kept.as_ref().map(|w| w.org)).await {
+                Some(answer) => answer,
+                None => {
+                    if kept.is_none() {
+                        offline.note.set(
+                            "No offline data on this phone yet: sign in once (Operator sign-in) while online to download it.".into(),
+                        );
+                    }
+                    return;
+                }
             }
-            return;
-        }
-        match api::get::<BundleWire>("/api/v1/offline-bundle").await {
+        };
+        match fresh {
             Ok(wire) => {
                 if adopt(offline, &wire, "just downloaded") {
                     // Kept as sent, so a later app version maps it again with its own rules.
@@ -83,12 +90,10 @@ pub(super) fn load_bundle(offline: Offline) {
                     }
                 }
             }
-            Err(e)
-                if offline
-                    .bundle
-                    .try_with_untracked(Option::is_none)
-                    .unwrap_or(false) =>
-            {
+            Err(e) if e.code == "certificate_reset" => offline.note.set(
+                "This phone's certificate was reset, so it cannot download fresh offline data as a device: enrol it again (Enrol device), or sign in (Operator sign-in).".into(),
+            ),
+            Err(e) if kept.is_none() => {
                 offline
                     .note
                     .set(format!("No offline data on this phone yet: {e}."));
@@ -96,6 +101,41 @@ pub(super) fn load_bundle(offline: Offline) {
             Err(_) => {}
         }
     });
+}
+
+/// Where the offline bundle is downloaded from (and what a device signs as its path).
+const BUNDLE_PATH: &str = "/api/v1/offline-bundle";
+
+/// The offline bundle downloaded as this phone's enrolled device, signing the request with its key
+/// (docs/FORMATS.md, "Device-signed requests"); `None` when the phone is not enrolled or does not know its
+/// organisation (`kept_org`: the organisation of the bundle it holds, for phones enrolled before the MDM said it).
+async fn device_bundle(kept_org: Option<u32>) -> Option<Result<BundleWire, api::ApiError>> {
+    this_device().await?;
+    let org = OrgId::new(super::enrol::device_org().await.or(kept_org)?).ok()?;
+    // The MDM's time as this phone knows it: the MDM accepts a signed time within five minutes of its own.
+    let at = server_now();
+    let signed = match super::enrol::sign_get(org, BUNDLE_PATH, at).await {
+        Ok(Some(signed)) => signed,
+        Ok(None) => return None,
+        Err(why) => {
+            return Some(Err(api::ApiError {
+                status: 0,
+                code: "device_key".into(),
+                message: why,
+                retry_after: None,
+            }));
+        }
+    };
+    let (device, signature) = signed;
+    let headers = [
+        ("Fieldtoken-Device", device.get().to_string()),
+        ("Fieldtoken-Time", at.as_millis().to_string()),
+        (
+            "Fieldtoken-Signature",
+            fieldtoken_core::hex::encode(&signature),
+        ),
+    ];
+    Some(api::get_signed::<BundleWire>(BUNDLE_PATH, &headers).await)
 }
 
 /// What a redemption would be, or why not.
@@ -113,9 +153,14 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
     // The service worker's Background Sync, while this screen is open, asks the screen to sync.
     let woken =
         window_event_listener_untyped(crate::worker::SYNC_REQUESTED, move |_| queue.sync_soon());
+    // Any press on the screen lets the success sound play later (see `wake_audio`).
+    let pressed = window_event_listener(leptos::ev::pointerdown, |_| wake_audio());
+    let typed = window_event_listener(leptos::ev::keydown, |_| wake_audio());
     on_cleanup(move || {
         online.remove();
         woken.remove();
+        pressed.remove();
+        typed.remove();
     });
 
     let text = RwSignal::new(initial.unwrap_or_default());
@@ -161,11 +206,12 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
         })
     };
 
-    let redeem = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(Ok((device, token, _))) = plan() else {
-            return;
-        };
+    // Keeps a redemption of `token_text` for `device` on the phone, then syncs. `one_step`: this phone redeemed for
+    // itself from a tapped card or a scanned QR, which the seed answers with a sound and a success message.
+    let save_redemption = move |token_text: String,
+                                device: DeviceId,
+                                action: Action,
+                                one_step: bool| {
         let Some(id) = new_redemption_id() else {
             saved.set(Some(Err(
                 "This browser cannot make a random id; nothing was saved.".into(),
@@ -190,12 +236,12 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
                         .map(|(s, _)| s.clone())
                 })
                 .unwrap_or_default(),
-                b.map(|b| b.action_words(token.action)).unwrap_or_default(),
+                b.map(|b| b.action_words(action)).unwrap_or_default(),
             )
         });
         let item = QueueItem {
             id,
-            token: text.get_untracked().trim().to_owned(),
+            token: token_text.trim().to_owned(),
             device_id: device.get(),
             scanned_at: rfc3339(at),
             scanned_at_ms: at.as_millis(),
@@ -206,6 +252,13 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
         busy.set(true);
         spawn_local(async move {
             match queue.add(item).await {
+                Ok(()) if one_step => {
+                    chime();
+                    saved.set(Some(Ok(format!(
+                        "Done: {action} for this device ({serial_text}). It is kept on this phone and sent to the MDM as soon as it can be."
+                    ))));
+                    queue.sync_soon();
+                }
                 Ok(()) => {
                     saved.set(Some(Ok(format!(
                         "Saved on this phone: {action} for {serial_text}. It waits in the queue until the MDM takes it. The token stays: type or scan the next device to use it again."
@@ -219,6 +272,50 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
             }
             busy.set(false);
         });
+    };
+
+    let redeem = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(Ok((device, token, _))) = plan() else {
+            return;
+        };
+        save_redemption(text.get_untracked(), device, token.action, false);
+    };
+
+    // On an enrolled phone a tapped card or a scanned QR acts on this device in one step (seed 001: "Tap the NFC
+    // Card on the back of the device that you want to apply the action to"), unless the operator turned it off to
+    // redeem for other devices. A certificate reset, which cannot be undone from the phone, asks first.
+    let one_step = RwSignal::new(true);
+    let confirming = RwSignal::new(None::<(String, DeviceId)>);
+    let redeem_here = move |scanned: &str| -> bool {
+        if !one_step.get_untracked() {
+            return false;
+        }
+        let Some(Standing::Enrolled { id, .. }) = untrack(standing) else {
+            return false;
+        };
+        let checked = offline.bundle.with_untracked(|b| {
+            b.as_ref()
+                .map(|b| redeem_offline(scanned, id, &b.core, server_now()))
+        });
+        match checked {
+            Some(Ok((token, _))) if token.action == Action::ResetCertificate => {
+                confirming.set(Some((scanned.to_owned(), id)));
+            }
+            Some(Ok((token, _))) => save_redemption(scanned.to_owned(), id, token.action, true),
+            Some(Err(e)) => saved.set(Some(Err(format!(
+                "Not redeemed for this device: {}",
+                verdict_words(&e)
+            )))),
+            None => return false,
+        }
+        true
+    };
+    let confirm_reset = move |_| {
+        if let Some((token_text, device)) = confirming.get_untracked() {
+            confirming.set(None);
+            save_redemption(token_text, device, Action::ResetCertificate, true);
+        }
     };
 
     // A QR code seen by the camera and a card tapped on the phone fill the token in alike.
@@ -235,13 +332,37 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
             serial.set(scanned.trim().to_owned());
             focus("device-serial");
         } else {
-            text.set(scanned);
-            focus("token-code");
+            text.set(scanned.clone());
+            if !redeem_here(&scanned) {
+                focus("token-code");
+            }
         }
     });
+    let own_serial = move || match standing() {
+        Some(Standing::Enrolled { serial, .. }) => Some(serial),
+        _ => None,
+    };
     view! {
         <Camera on_scan=scanned/>
-        <CardTap on_card=scanned/>
+        <CardTap on_card=scanned paused=asking(confirming)/>
+        <Show when=move || own_serial().is_some()>
+            <label class="choice">
+                <input
+                    type="checkbox"
+                    prop:checked=move || one_step.get()
+                    on:change=move |ev| one_step.set(event_target_checked(&ev))
+                />
+                {move || format!(
+                    "A tapped card or a scanned QR code acts on this device ({}) at once",
+                    own_serial().unwrap_or_default()
+                )}
+            </label>
+        </Show>
+        <ConfirmReset
+            confirming=confirming
+            serial=Signal::derive(move || own_serial().unwrap_or_default())
+            on_confirm=Callback::new(confirm_reset)
+        />
         <form class="operator" on:submit=redeem>
             {move || match standing() {
                 Some(Standing::MustEnrolAgain { serial }) => Some(view! {
@@ -308,17 +429,124 @@ pub fn OperatorScreen(#[prop(optional, into)] initial: Option<String>) -> impl I
                     "Redeem"
                 </button>
             </Show>
-            {move || {
-                saved
-                    .get()
-                    .map(|r| match r {
-                        Ok(t) => view! { <p role="status" class="saved">{t}</p> }.into_any(),
-                        Err(t) => view! { <p role="alert" class="error">{t}</p> }.into_any(),
-                    })
+            // Always in the page, so a screen reader announces each new result (a region added with its text is
+            // often not read).
+            <p role="status" aria-live="polite" class="saved" class:idle=move || !matches!(saved.get(), Some(Ok(_)))>
+                {move || match saved.get() {
+                    Some(Ok(t)) => t,
+                    _ => String::new(),
+                }}
+            </p>
+            {move || match saved.get() {
+                Some(Err(t)) => Some(view! { <p role="alert" class="error">{t}</p> }),
+                _ => None,
             }}
         </form>
         <QueueView queue=queue/>
     }
+}
+
+/// Whether the confirmation is open, as the NFC reader's pause: no card acts while the operator decides.
+fn asking(confirming: RwSignal<Option<(String, DeviceId)>>) -> RwSignal<bool> {
+    let paused = RwSignal::new(false);
+    Effect::new(move |_| paused.set(confirming.with(Option::is_some)));
+    paused
+}
+
+/// "Reset this device's certificate?": a modal dialog (the browser's own, so focus stays in it, Escape cancels,
+/// and screen readers announce it by its title and text), with "Cancel" focused first, since a reset cannot be
+/// undone from the phone.
+#[component]
+fn ConfirmReset(
+    confirming: RwSignal<Option<(String, DeviceId)>>,
+    serial: Signal<String>,
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    Effect::new(move |_| {
+        let open = confirming.with(Option::is_some);
+        if let Some(d) = dialog.get() {
+            if open && !d.open() {
+                let _ = d.show_modal();
+            } else if !open && d.open() {
+                d.close();
+            }
+        }
+    });
+    view! {
+        <dialog
+            node_ref=dialog
+            class="confirm"
+            aria-labelledby="confirm-reset-title"
+            aria-describedby="confirm-reset-text"
+            on:close=move |_| confirming.set(None)
+        >
+            <h2 id="confirm-reset-title">"Reset this device's certificate?"</h2>
+            <p id="confirm-reset-text">
+                {move || format!(
+                    "This token resets the certificate of this device ({}). The device must then enrol again before it acts as a device.",
+                    serial.get()
+                )}
+            </p>
+            <div class="actions">
+                <button type="button" autofocus on:click=move |_| confirming.set(None)>"Cancel"</button>
+                <button type="button" class="primary" on:click=move |_| on_confirm.run(())>
+                    "Reset certificate"
+                </button>
+            </div>
+        </dialog>
+    }
+}
+
+thread_local! {
+    /// The page's one audio context: browsers allow few, and one made during a tap or key press may play later.
+    static AUDIO: std::cell::RefCell<Option<web_sys::AudioContext>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The page's audio context, made on first use.
+fn audio() -> Option<web_sys::AudioContext> {
+    AUDIO.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.is_none() {
+            *cell = web_sys::AudioContext::new().ok();
+        }
+        cell.clone()
+    })
+}
+
+/// Lets the success sound play later: browsers start an audio context only from a user's tap or key press, and a
+/// card read is neither, so the first press on the screen wakes it.
+fn wake_audio() {
+    if let Some(context) = audio() {
+        let _ = context.resume();
+    }
+}
+
+/// The success sound (seed 001: "A sound will be triggered (if the volume is activated on the device)"): a short
+/// tone from an oscillator; the phone's volume decides whether it is heard.
+fn chime() {
+    let Some(context) = audio() else { return };
+    let _ = context.resume();
+    let (Ok(tone), Ok(gain)) = (context.create_oscillator(), context.create_gain()) else {
+        return;
+    };
+    let start = context.current_time();
+    tone.set_type(web_sys::OscillatorType::Sine);
+    tone.frequency().set_value(880.0);
+    // A soft fade out, so the tone does not end in a click.
+    let _ = gain.gain().set_value_at_time(0.3, start);
+    let _ = gain
+        .gain()
+        .exponential_ramp_to_value_at_time(0.001, start + 0.25);
+    if tone.connect_with_audio_node(&gain).is_err()
+        || gain
+            .connect_with_audio_node(&context.destination())
+            .is_err()
+    {
+        return;
+    }
+    let _ = tone.start_with_when(start);
+    let _ = tone.stop_with_when(start + 0.25);
 }
 
 /// A code box ("Token code" unless `label` says otherwise) with live feedback on the check symbol; `changed` runs
