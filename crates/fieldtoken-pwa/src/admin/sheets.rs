@@ -1,11 +1,12 @@
 //! Print sheets: `/admin/sheets/tokens` (many action tokens per page, each cell its signed QR code, name, action,
-//! expiry and typed code) and `/admin/sheets/devices` (device labels, chosen by the Devices table's filters: the serial as the QR code the operator's
-//! camera reads, see `operator::token`, and as text). On screen a preview of the pages with the paper size and a
+//! expiry and typed code) and `/admin/sheets/devices` (device labels, chosen by the Devices table's filters: the
+//! serial as the QR code the operator's camera reads, see `operator::token`, and as text). On screen a preview of the pages with the paper size and a
 //! Print button; printed, only the pages, with dashed cut lines around every cell.
 //!
 //! Sizes are fixed in millimetres so every printer gives the same result: a token's QR code is 48 mm square with
 //! its 4-module quiet zone (a signed token is version 7 at most, 45 + 8 modules, so each module prints at 0.9 mm or
-//! more), a label's 30 mm (a serial of up to 20 characters is version 2 at most, 25 + 8 modules: 0.9 mm).
+//! more), a label's 30 mm (a serial of up to 20 characters is version 2 at most, 25 + 8 modules: 0.9 mm; the
+//! longest the MDM takes, 64 characters, is version 5: 0.67 mm). The page states the smallest module it prints.
 //! The common rule for printed QR codes is a symbol at least a tenth of the scanning distance wide: 48 mm reads
 //! from about 45 cm, arm's length, and labels from 30 cm; both are far above the 0.5 mm per module a 300 dpi
 //! office printer needs to print each module sharp (6 dots).
@@ -463,6 +464,10 @@ mod tests {
         // A serial label: version 1, 21 + 8 modules in 30 mm.
         let label = smallest_module_mm(&[cell(1, "FT-001-0001")], LABEL_QR_MM).unwrap();
         assert!((label - 30.0 / 29.0).abs() < 1e-9, "{label}");
+        // The longest serial the MDM takes, in byte mode (`_` is not alphanumeric): version 5, still above 0.5 mm.
+        let longest = "A_".repeat(32);
+        let label = smallest_module_mm(&[cell(1, &longest)], LABEL_QR_MM).unwrap();
+        assert!((label - 30.0 / 45.0).abs() < 1e-9, "{label}");
         // The longest text a signed token holds in version 7 still prints each module at 0.9 mm or more.
         let long = "HTTPS://MDM.EXAMPLE.COM/T/".to_owned() + &"A".repeat(140);
         let matrix = QrMatrix::encode(&long, Ecc::M).unwrap();
