@@ -8,14 +8,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { initSync, scanRgba } from "fieldtoken";
-import { startServer, startBrowser, screenshot, checkA11y } from "./support.mjs";
-import { decodePng } from "../node/png.mjs";
+import { startServer, startBrowser, screenshot, checkA11y, A4, printedSheetCells } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 initSync({ module: readFileSync(require.resolve("fieldtoken/fieldtoken_bg.wasm")) });
 
-/** A4 at the CSS 96 pixels per inch: 210 x 297 mm. */
-const A4 = { width: 794, height: 1123 };
 /** Cells on one page of each sheet (admin/sheets.rs). */
 const TOKENS_PER_PAGE = 9;
 const LABELS_PER_PAGE = 24;
@@ -40,52 +37,10 @@ after(async () => {
   await server?.stop();
 });
 
-/**
- * The sheet as printed: print media at A4 width, one full-page screenshot, then each cell's region (from its
- * bounding box) decoded alone by `scanRgba`. Returns `[{ id, texts }]` in page order.
- */
+/** Every cell of the sheet on `page` as printed, decoded alone by the package's `scanRgba`: `[{ id, texts }]`. */
 async function decodePrintedCells() {
-  await page.emulateMedia({ media: "print" });
-  await page.setViewportSize(A4);
-  try {
-    const cells = page.locator(".sheet-cell");
-    await cells.first().waitFor();
-    // Printed sizes are what the sheet promises: no page box wider than A4's printable width (210 mm less 10 mm
-    // margins; a wider one makes Chromium shrink everything to fit), and QR codes of 48 mm (tokens) or 30 mm
-    // (labels) with their quiet zone, so the modules print at the size the page states.
-    const mm = 96 / 25.4;
-    const widest = await page.locator(".sheet-page").evaluateAll((nodes) => Math.max(...nodes.map((n) => n.getBoundingClientRect().width)));
-    assert.ok(widest <= 190 * mm + 0.5, `a printed page is ${widest / mm} mm wide`);
-    const kind = await page.locator(".sheet-pages").getAttribute("data-kind");
-    const side = await page.locator(".sheet-qr svg").first().evaluate((svg) => svg.getBoundingClientRect().width);
-    assert.ok(Math.abs(side - (kind === "tokens" ? 48 : 30) * mm) < 0.5, `a ${kind} QR code is ${side / mm} mm`);
-    const shot = decodePng(await page.screenshot({ fullPage: true }));
-    const boxes = await cells.evaluateAll((nodes) =>
-      nodes.map((node) => {
-        const box = node.getBoundingClientRect();
-        return { id: Number(node.dataset.id), x: box.x + scrollX, y: box.y + scrollY, width: box.width, height: box.height };
-      }),
-    );
-    return boxes.map(({ id, x, y, width, height }) => ({ id, texts: scanRgba(...crop(shot, x, y, width, height)) }));
-  } finally {
-    // Back to no emulation, not to "screen": page.pdf() prints with the emulated media when one is set.
-    await page.emulateMedia({ media: null });
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
-}
-
-/** The RGBA pixels of one rectangle of a decoded PNG: `[data, width, height]` for `scanRgba`. */
-function crop(image, x, y, width, height) {
-  const left = Math.max(0, Math.floor(x));
-  const top = Math.max(0, Math.floor(y));
-  const w = Math.min(image.width - left, Math.ceil(width));
-  const h = Math.min(image.height - top, Math.ceil(height));
-  const out = new Uint8Array(w * h * 4);
-  for (let row = 0; row < h; row++) {
-    const from = ((top + row) * image.width + left) * 4;
-    out.set(image.data.subarray(from, from + w * 4), row * w * 4);
-  }
-  return [out, w, h];
+  const cells = await printedSheetCells(page);
+  return cells.map(({ id, rgba }) => ({ id, texts: scanRgba(...rgba) }));
 }
 
 async function pdfPages(options) {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
+import { decodePng } from "../node/png.mjs";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 export const MDM = process.env.FIELDTOKEN_MDM ?? join(ROOT, "target/release/fieldtoken-mdm");
@@ -320,3 +321,55 @@ export async function checkA11y(page, where = page.url()) {
   }
   return violations;
 }
+
+/** A4 at the CSS 96 pixels per inch: 210 x 297 mm. */
+export const A4 = { width: 794, height: 1123 };
+
+/**
+ * The sheet as printed: print media at A4 width, one full-page screenshot, then each cell's region (from its
+ * bounding box) cut out: `[{ id, rgba: [pixels, width, height] }]` in page order, for `scanRgba(...rgba)`.
+ */
+export async function printedSheetCells(page) {
+  await page.emulateMedia({ media: "print" });
+  await page.setViewportSize(A4);
+  try {
+    const cells = page.locator(".sheet-cell");
+    await cells.first().waitFor();
+    // Printed sizes are what the sheet promises: no page box wider than A4's printable width (210 mm less 10 mm
+    // margins; a wider one makes Chromium shrink everything to fit), and QR codes of 48 mm (tokens) or 30 mm
+    // (labels) with their quiet zone, so the modules print at the size the page states.
+    const mm = 96 / 25.4;
+    const widest = await page.locator(".sheet-page").evaluateAll((nodes) => Math.max(...nodes.map((n) => n.getBoundingClientRect().width)));
+    assert.ok(widest <= 190 * mm + 0.5, `a printed page is ${widest / mm} mm wide`);
+    const kind = await page.locator(".sheet-pages").getAttribute("data-kind");
+    const side = await page.locator(".sheet-qr svg").first().evaluate((svg) => svg.getBoundingClientRect().width);
+    assert.ok(Math.abs(side - (kind === "tokens" ? 48 : 30) * mm) < 0.5, `a ${kind} QR code is ${side / mm} mm`);
+    const shot = decodePng(await page.screenshot({ fullPage: true }));
+    const boxes = await cells.evaluateAll((nodes) =>
+      nodes.map((node) => {
+        const box = node.getBoundingClientRect();
+        return { id: Number(node.dataset.id), x: box.x + scrollX, y: box.y + scrollY, width: box.width, height: box.height };
+      }),
+    );
+    return boxes.map(({ id, x, y, width, height }) => ({ id, rgba: crop(shot, x, y, width, height) }));
+  } finally {
+    // Back to no emulation, not to "screen": page.pdf() prints with the emulated media when one is set.
+    await page.emulateMedia({ media: null });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+}
+
+/** The RGBA pixels of one rectangle of a decoded PNG: `[data, width, height]` for `scanRgba`. */
+function crop(image, x, y, width, height) {
+  const left = Math.max(0, Math.floor(x));
+  const top = Math.max(0, Math.floor(y));
+  const w = Math.min(image.width - left, Math.ceil(width));
+  const h = Math.min(image.height - top, Math.ceil(height));
+  const out = new Uint8Array(w * h * 4);
+  for (let row = 0; row < h; row++) {
+    const from = ((top + row) * image.width + left) * 4;
+    out.set(image.data.subarray(from, from + w * 4), row * w * 4);
+  }
+  return [out, w, h];
+}
+
