@@ -77,6 +77,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     run_command(cmd("node").arg("bench/sync.mjs").arg(&server))?;
     step("bench: a shift-end burst, 10 to 500 clients syncing at once (node bench/burst.mjs)");
     run_command(cmd("node").arg("bench/burst.mjs").arg(&server))?;
+    step("bench: token search at 100,000 tokens (node bench/search.mjs)");
+    run_command(cmd("node").arg("bench/search.mjs").arg(&server))?;
     import_with(&server)?;
     browser(&server)?;
     history(&server)?;

@@ -159,10 +159,22 @@ pub async fn list(
         let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
         format!("[{}]", listed.join(","))
     });
+    // A text of three characters or more is looked up in the trigram index (migration 0011) as one phrase, which
+    // finds exactly the names holding it; the clause is written into the statement only then, so that SQLite starts
+    // from the index's few rows rather than walking every token. `LIKE` stays as the rule of what matches.
+    let phrase = filter
+        .name_contains
+        .filter(|text| text.chars().count() >= 3)
+        .map(|text| format!("\"{}\"", text.replace('"', "\"\"")));
+    let indexed = if phrase.is_some() {
+        "AND id IN (SELECT rowid FROM action_token_names WHERE action_token_names MATCH ?6)"
+    } else {
+        "AND ?6 IS NULL"
+    };
     let rows: Vec<TokenRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM action_tokens
          WHERE org_id = ?1 AND deleted_at IS NULL AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\') AND (?3 IS NULL OR id < ?3)
-           AND (?5 IS NULL OR id IN (SELECT value FROM json_each(?5)))
+           AND (?5 IS NULL OR id IN (SELECT value FROM json_each(?5))) {indexed}
          ORDER BY id DESC LIMIT ?4"
     ))
     .bind(org_key(org))
@@ -170,6 +182,7 @@ pub async fn list(
     .bind(filter.before)
     .bind(i64::from(filter.limit))
     .bind(ids)
+    .bind(phrase)
     .fetch_all(conn)
     .await?;
     rows.into_iter()

@@ -14,6 +14,7 @@ mod keys;
 mod limits;
 mod openapi;
 mod roles;
+mod search;
 mod serve;
 mod support;
 mod sync;
