@@ -24,7 +24,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn network() -> ApiError {
+    /// The MDM could not be reached (or the request could not be made).
+    pub(crate) fn network() -> ApiError {
         ApiError {
             status: 0,
             code: "network".into(),
@@ -186,18 +187,37 @@ async fn send_with(
         .ok()
         .flatten()
         .and_then(|v| v.trim().parse().ok());
-    Err(match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(body) => ApiError {
-            status,
-            code: body.error.code.0,
-            message: body.error.message,
-            retry_after,
-        },
-        Err(_) => ApiError {
-            status,
-            code: "bad_response".into(),
-            message: format!("the MDM answered {status}"),
-            retry_after,
-        },
-    })
+    Err(ApiError::refused(status, &text, retry_after))
+}
+
+impl ApiError {
+    /// The MDM's refusal: its `{ "error": { "code", "message" } }` body, or `bad_response` when the body is not one.
+    pub(crate) fn refused(status: u16, text: &str, retry_after: Option<u32>) -> ApiError {
+        match serde_json::from_str::<ErrorBody>(text) {
+            Ok(body) => ApiError {
+                status,
+                code: body.error.code.0,
+                message: body.error.message,
+                retry_after,
+            },
+            Err(_) => ApiError {
+                status,
+                code: "bad_response".into(),
+                message: format!("the MDM answered {status}"),
+                retry_after,
+            },
+        }
+    }
+}
+
+/// `path` asking for the page after `cursor` (a list's `next`), or `path` itself for the first page.
+pub fn page_path(path: &str, cursor: Option<&str>) -> String {
+    match cursor {
+        None => path.to_owned(),
+        Some(c) => format!(
+            "{path}{}cursor={}",
+            if path.contains('?') { '&' } else { '?' },
+            js_sys::encode_uri_component(c)
+        ),
+    }
 }

@@ -3,7 +3,6 @@
 //! registered whole or not at all. Large files take a while, so each phase (reading, checking, applying) is said in
 //! a live region, with the upload's progress, and the report is an accessible table.
 
-use fieldtoken_api::ErrorBody;
 use fieldtoken_api::devices::{DeviceState, Fleet};
 use fieldtoken_api::inventory::{ImportReport, RowOutcome};
 use leptos::prelude::*;
@@ -48,15 +47,6 @@ fn outcome_words(outcome: RowOutcome) -> &'static str {
     }
 }
 
-fn network() -> ApiError {
-    ApiError {
-        status: 0,
-        code: "network".into(),
-        message: "the MDM cannot be reached; check the network".into(),
-        retry_after: None,
-    }
-}
-
 /// `POST path` with a JSON body, as the session, telling `progress` how much of the body was sent (0 to 1): fetch
 /// cannot report an upload's progress, XMLHttpRequest can.
 async fn post_with_progress(
@@ -64,8 +54,8 @@ async fn post_with_progress(
     body: &str,
     progress: RwSignal<Option<f64>>,
 ) -> Result<String, ApiError> {
-    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| network())?;
-    xhr.open("POST", path).map_err(|_| network())?;
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| ApiError::network())?;
+    xhr.open("POST", path).map_err(|_| ApiError::network())?;
     let mut headers = vec![
         ("Content-Type", "application/json".to_owned()),
         ("Accept", "application/json".to_owned()),
@@ -75,7 +65,7 @@ async fn post_with_progress(
     }
     for (name, value) in headers {
         xhr.set_request_header(name, &value)
-            .map_err(|_| network())?;
+            .map_err(|_| ApiError::network())?;
     }
     let on_progress =
         Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| {
@@ -87,28 +77,16 @@ async fn post_with_progress(
         upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
     }
     let ended = js_sys::Promise::new(&mut |resolve, _| xhr.set_onloadend(Some(&resolve)));
-    xhr.send_with_opt_str(Some(body)).map_err(|_| network())?;
+    xhr.send_with_opt_str(Some(body))
+        .map_err(|_| ApiError::network())?;
     let _ = JsFuture::from(ended).await;
     drop(on_progress);
     let status = xhr.status().unwrap_or(0);
     let text = xhr.response_text().ok().flatten().unwrap_or_default();
     match status {
-        0 => Err(network()),
+        0 => Err(ApiError::network()),
         200..=299 => Ok(text),
-        _ => Err(match serde_json::from_str::<ErrorBody>(&text) {
-            Ok(body) => ApiError {
-                status,
-                code: body.error.code.0,
-                message: body.error.message,
-                retry_after: None,
-            },
-            Err(_) => ApiError {
-                status,
-                code: "bad_response".into(),
-                message: format!("the MDM answered {status}"),
-                retry_after: None,
-            },
-        }),
+        _ => Err(ApiError::refused(status, &text, None)),
     }
 }
 

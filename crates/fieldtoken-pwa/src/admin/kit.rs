@@ -186,14 +186,7 @@ fn load_text(path: &'static str, said: Said, mut store: Store) {
     spawn_local(async move {
         let mut cursor = None::<String>;
         let stored = loop {
-            let page_path = match &cursor {
-                None => path.to_owned(),
-                Some(c) => format!(
-                    "{path}{}cursor={}",
-                    if path.contains('?') { '&' } else { '?' },
-                    js_sys::encode_uri_component(c)
-                ),
-            };
+            let page_path = api::page_path(path, cursor.as_deref());
             let text = match api::get_text(&page_path).await {
                 Ok(text) => text,
                 Err(why) => break Err(why.to_string()),

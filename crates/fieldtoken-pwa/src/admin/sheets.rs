@@ -99,14 +99,7 @@ async fn load_all<T: serde::de::DeserializeOwned>(
     let mut items = Vec::new();
     let mut cursor = None::<String>;
     loop {
-        let page_path = match &cursor {
-            None => path.to_owned(),
-            Some(c) => format!(
-                "{path}{}cursor={}",
-                if path.contains('?') { '&' } else { '?' },
-                js_sys::encode_uri_component(c)
-            ),
-        };
+        let page_path = api::page_path(path, cursor.as_deref());
         let page: Page<T> = api::get(&page_path).await?;
         items.extend(page.items);
         if items.len() >= MAX_CELLS {
