@@ -47,52 +47,44 @@ pub struct Counted {
 /// The organisation's fleets, by name, each with its count of live devices (read from the fleet index, one
 /// index range per fleet).
 pub async fn list_counted(conn: &mut Conn, org: OrgId) -> Result<Vec<Counted>> {
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT f.id, f.name,
-                (SELECT COUNT(*) FROM devices d
-                  WHERE d.org_id = f.org_id AND d.fleet_id = f.id AND d.retired_at IS NULL)
-           FROM fleets f WHERE f.org_id = ? ORDER BY f.name, f.id",
-    )
+    let rows: Vec<CountedRow> = sqlx::query_as(&format!(
+        "{COUNTED} WHERE f.org_id = ? ORDER BY f.name, f.id"
+    ))
     .bind(org_key(org))
     .fetch_all(conn)
     .await?;
-    rows.into_iter()
-        .map(|(id, name, devices)| {
-            Ok(Counted {
-                fleet: Fleet {
-                    id: FleetId::from_i64(id)?,
-                    org,
-                    name,
-                },
-                devices: u32::try_from(devices).unwrap_or(u32::MAX),
-            })
-        })
-        .collect()
+    rows.into_iter().map(|row| counted(org, row)).collect()
 }
 
 /// The organisation's fleet with this id, with its count, if it has one.
 pub async fn get_counted(conn: &mut Conn, org: OrgId, id: i64) -> Result<Option<Counted>> {
-    let row: Option<(i64, String, i64)> = sqlx::query_as(
-        "SELECT f.id, f.name,
-                (SELECT COUNT(*) FROM devices d
-                  WHERE d.org_id = f.org_id AND d.fleet_id = f.id AND d.retired_at IS NULL)
-           FROM fleets f WHERE f.id = ? AND f.org_id = ?",
-    )
-    .bind(id)
-    .bind(org_key(org))
-    .fetch_optional(conn)
-    .await?;
-    row.map(|(id, name, devices)| {
-        Ok(Counted {
-            fleet: Fleet {
-                id: FleetId::from_i64(id)?,
-                org,
-                name,
-            },
-            devices: u32::try_from(devices).unwrap_or(u32::MAX),
-        })
+    let row: Option<CountedRow> =
+        sqlx::query_as(&format!("{COUNTED} WHERE f.id = ? AND f.org_id = ?"))
+            .bind(id)
+            .bind(org_key(org))
+            .fetch_optional(conn)
+            .await?;
+    row.map(|row| counted(org, row)).transpose()
+}
+
+/// A fleet with the number of its devices in service: the start of [`list_counted`]'s and [`get_counted`]'s query.
+const COUNTED: &str = "SELECT f.id, f.name,
+        (SELECT COUNT(*) FROM devices d
+          WHERE d.org_id = f.org_id AND d.fleet_id = f.id AND d.retired_at IS NULL)
+   FROM fleets f";
+
+/// A row of [`COUNTED`]: id, name, devices.
+type CountedRow = (i64, String, i64);
+
+fn counted(org: OrgId, (id, name, devices): CountedRow) -> Result<Counted> {
+    Ok(Counted {
+        fleet: Fleet {
+            id: FleetId::from_i64(id)?,
+            org,
+            name,
+        },
+        devices: u32::try_from(devices).unwrap_or(u32::MAX),
     })
-    .transpose()
 }
 
 /// Renames the organisation's fleet (the caller checked it is the organisation's and the name is free).
