@@ -124,15 +124,27 @@ pub(crate) fn find_alignment(
     target: f32,
     module: f32,
 ) -> Option<Point> {
-    let image = source.bits;
     let center = estimate.apply(target, target)?;
     // The grid's axes near the target, in pixels per module.
     let right = estimate.apply(target + 1.0, target)?;
     let down = estimate.apply(target, target + 1.0)?;
-    let axis_x = sub(right, center);
-    let axis_y = sub(down, center);
+    let axes = (sub(right, center), sub(down, center));
     // Four modules either way of where the fit of the finders and timing patterns puts it.
     let radius = (4.0 * module).ceil().min(120.0) as i32;
+    best_alignment(source, center, axes, module, radius, 4 * 21 - 8)
+}
+
+/// The template's best match within `radius` pixels of `center` (every third of a module), refined, when its score
+/// (4 per matching module, less a little for distance) reaches `threshold`.
+fn best_alignment(
+    source: &Source,
+    center: Point,
+    (axis_x, axis_y): ((f32, f32), (f32, f32)),
+    module: f32,
+    radius: i32,
+    threshold: i32,
+) -> Option<Point> {
+    let image = source.bits;
     let step = ((module / 3.0) as i32).max(1);
     let positions = (2 * radius / step + 1) as usize;
     if !source.spend(positions * positions * 9) {
@@ -158,7 +170,7 @@ pub(crate) fn find_alignment(
         y += step;
     }
     let (score, at) = best?;
-    (score >= 4 * 21 - 8).then(|| refine_alignment(image, at, axis_x, axis_y, module))
+    (score >= threshold).then(|| refine_alignment(image, at, axis_x, axis_y, module))
 }
 
 /// How many of the 25 modules around `at` match the alignment pattern.
@@ -297,33 +309,9 @@ pub(crate) fn mesh(
 fn find_near(
     source: &Source,
     guess: Point,
-    (axis_x, axis_y): ((f32, f32), (f32, f32)),
+    axes: ((f32, f32), (f32, f32)),
     module: f32,
 ) -> Option<Point> {
-    let image = source.bits;
     let radius = (2.0 * module).ceil().min(60.0) as i32;
-    let step = ((module / 3.0) as i32).max(1);
-    let positions = (2 * radius / step + 1) as usize;
-    if !source.spend(positions * positions * 9) {
-        return None;
-    }
-    let mut best: Option<(i32, Point)> = None;
-    let mut y = -radius;
-    while y <= radius {
-        let mut x = -radius;
-        while x <= radius {
-            let at = point(guess.x + x as f32, guess.y + y as f32);
-            if image.is_dark_at(at.x, at.y) {
-                let matches = template_matches(image, at, axis_x, axis_y);
-                let score = 4 * matches - (x.abs() + y.abs()) * 2 / (module.ceil() as i32).max(1);
-                if best.is_none_or(|(s, _)| score > s) {
-                    best = Some((score, at));
-                }
-            }
-            x += step;
-        }
-        y += step;
-    }
-    let (score, at) = best?;
-    (score >= 4 * 21 - 4).then(|| refine_alignment(image, at, axis_x, axis_y, module))
+    best_alignment(source, guess, axes, module, radius, 4 * 21 - 4)
 }
