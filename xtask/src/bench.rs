@@ -13,7 +13,7 @@ use crate::setup::{self, Needs};
 use crate::shell::{cmd, output, run as run_command};
 use crate::{root, step};
 
-/// Runs the benchmark (or, with `history` or `import`, only that part) and rewrites its sections of `docs/BENCHMARKS.md`.
+/// Runs the benchmark (or, with `history`, `import` or `pwa`, only that part) and rewrites its sections of `docs/BENCHMARKS.md`.
 pub fn run(args: &[String]) -> Result<(), String> {
     match args {
         [] => {}
@@ -22,7 +22,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             return history(&build::server()?);
         }
         [part] if part == "import" => return import(),
-        _ => return Err("usage: cargo xtask bench [history | import]".into()),
+        [part] if part == "pwa" => {
+            setup::install(Needs::build())?;
+            return pwa_first_load();
+        }
+        _ => return Err("usage: cargo xtask bench [history | import | pwa]".into()),
     }
     setup::install(Needs::build())?;
     build::pkg()?;

@@ -28,6 +28,7 @@ commands:
   pkg                build the npm package into pkg/
   bench              every benchmark of DESIGN's budgets (QR decoding beside jsQR and zxing-wasm, sync, PWA size, browser) into docs/BENCHMARKS.md
   bench history      only the redemption history at 1,000,000 rows (first pages by token, device, ...) into docs/BENCHMARKS.md
+  bench pwa          only the PWA's first-load size (gzipped) into docs/BENCHMARKS.md
   bench import       only the device import benchmark (10,000 and 100,000 devices from CSV over HTTP)
   precache [DIR]     write the service worker's precache list into a built PWA (Trunk's post-build hook)
 ";
