@@ -6,7 +6,10 @@
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use fieldtoken_core::{ErrorKind, OrgId, Permission, PermissionSet, Timestamp};
+use fieldtoken_api::ServerCode;
+use fieldtoken_core::{
+    Certificate, Device, DeviceId, ErrorKind, OrgId, Permission, PermissionSet, Timestamp,
+};
 
 use super::extract::Peer;
 use crate::http::AppState;
@@ -248,4 +251,27 @@ needs! {
     AccessUpdate => AccessTokenUpdate;
     /// `fms.accesstoken.delete`
     AccessDelete => AccessTokenDelete;
+}
+
+/// The enrolled device `id` and its current certificate, for something it signed as itself (a sync batch, a
+/// request): `refused` (401 `unauthenticated`) for a device that does not exist or is retired, 401
+/// `certificate_reset` for one whose certificate was reset (or that never enrolled), until it enrols again.
+pub async fn signer(
+    conn: &mut Conn,
+    id: DeviceId,
+    refused: impl FnOnce() -> ApiError,
+) -> Result<(Device, Certificate), ApiError> {
+    let device = store::enrolment::device(conn, None, i64::from(id.get()))
+        .await?
+        .ok_or_else(refused)?;
+    let Some(certificate) = device.certificate else {
+        tracing::info!(device = %id, "refused: a device signature from a device without a certificate");
+        return Err(ApiError::server(
+            ServerCode::CertificateReset,
+            format!(
+                "device {id} has no certificate (it was reset, or the device never enrolled): enrol it again to act as this device"
+            ),
+        ));
+    };
+    Ok((device, certificate))
 }

@@ -10,7 +10,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use fieldtoken_api::ServerCode;
 use fieldtoken_api::Time;
 use fieldtoken_api::bundle::{
     BundleKey, CodeDirectory as WireDirectory, DirectoryEntry, OfflineBundle as WireBundle,
@@ -26,7 +25,7 @@ use super::doc::{Always, Guarded};
 use super::extract::Peer;
 use crate::clock::{now, rfc3339};
 use crate::http::AppState;
-use crate::http::auth::MaybePrincipal;
+use crate::http::auth::{self, MaybePrincipal};
 use crate::http::error::ApiError;
 use crate::http::limits::{Budget, Client};
 use crate::store;
@@ -79,18 +78,8 @@ async fn signing_device(
         )
     };
     let mut tx = state.store.read().await?;
-    let found = store::enrolment::device(&mut tx, None, i64::from(device.get())).await?;
+    let (found, certificate) = auth::signer(&mut tx, device, refused).await?;
     drop(tx);
-    let found = found.ok_or_else(refused)?;
-    let Some(certificate) = found.certificate else {
-        tracing::info!(%device, "refused: a device-signed request from a device without a certificate");
-        return Err(ApiError::server(
-            ServerCode::CertificateReset,
-            format!(
-                "device {device} has no certificate (it was reset, or the device never enrolled): enrol it again"
-            ),
-        ));
-    };
     let request = SignedRequest {
         method: "GET",
         path: BUNDLE_PATH,

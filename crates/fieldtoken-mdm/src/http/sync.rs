@@ -18,7 +18,7 @@ use super::doc::{Always, Stateful, WithBody};
 use super::extract::{Body, Peer};
 use crate::clock::{now, request_time, rfc3339};
 use crate::http::AppState;
-use crate::http::auth::{MaybePrincipal, Principal};
+use crate::http::auth::{self, MaybePrincipal, Principal};
 use crate::http::error::ApiError;
 use crate::http::limits::{Budget, Client};
 use crate::store;
@@ -139,18 +139,7 @@ async fn signing_device(
             )
         })?;
     let signer = DeviceId::from_i64(signature.device_id)?;
-    let device = store::enrolment::device(conn, None, i64::from(signer.get()))
-        .await?
-        .ok_or_else(refused)?;
-    let Some(certificate) = device.certificate else {
-        tracing::info!(device = %signer, "refused: a device signature from a device without a certificate");
-        return Err(ApiError::server(
-            ServerCode::CertificateReset,
-            format!(
-                "device {signer} has no certificate (it was reset, or the device never enrolled): enrol it again to sync as this device"
-            ),
-        ));
-    };
+    let (device, certificate) = auth::signer(conn, signer, refused).await?;
     certificate
         .verify_sync(device.org, signer, batch, &bytes)
         .map_err(|error| match error.kind() {
