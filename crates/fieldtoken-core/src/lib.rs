@@ -53,6 +53,7 @@ pub mod access;
 pub mod action;
 pub mod base41;
 pub mod code;
+pub mod compact;
 pub mod device;
 pub mod directory;
 pub mod error;
@@ -69,6 +70,7 @@ pub mod token;
 pub use access::{AccessToken, AccessTokenDefinition, Actor, LifeCycleState};
 pub use action::{Action, ActionToken, TokenName, TokenStatus};
 pub use code::{TokenCode, normalize_code};
+pub use compact::{CompactBundle, CompactDevice, CompactEntry};
 pub use device::{
     Certificate, Device, DeviceKey, DeviceState, Fleet, REQUEST_WINDOW_MS, Serial, SignedRequest,
     enrolment_message, request_message, request_time_fresh, sync_message,

@@ -48,7 +48,73 @@ fn vectors() -> Vec<(&'static str, String)> {
             "request signature",
             hex(&device.sign_request(&bundle_request())),
         ),
+        ("compact bundle", hex(&compact_bundle().encode())),
+        ("compact changes", hex(&compact_changes().encode())),
     ]
+}
+
+/// The compact bundle vector: organisation 7 at version 5, built 2026-01-01T00:00:00Z, with the vectors' key
+/// (id 1), the token's code (1001, "Move to Warehouse"), token 1000 deleted, fleet 3 "Warehouse", and device 42
+/// (serial "FT-0042", enrolled, in fleet 3).
+fn compact_bundle() -> CompactBundle {
+    let mut b = CompactBundle::new(org(), 5, now(), DirectoryKey::from_bytes(DIRECTORY_KEY));
+    b.keys.insert(KeyId::new(1).unwrap(), key().public_key());
+    b.entries.insert(
+        token().id(),
+        CompactEntry {
+            hash: b.directory_key.hash(&code()),
+            action: token().action(),
+            expires_at: token().expires_at(),
+        },
+    );
+    b.names.insert(token().id(), "Move to Warehouse".into());
+    b.deleted.insert(ActionTokenId::new(1000).unwrap());
+    b.fleets.insert(fleet(), "Warehouse".into());
+    b.devices.insert(
+        DeviceId::new(42).unwrap(),
+        CompactDevice {
+            serial: "FT-0042".into(),
+            state: DeviceState::InFleet(fleet()),
+            enrolled: true,
+        },
+    );
+    b
+}
+
+/// The changes vector: from version 5 to 6, a minute later, token 1001 deleted.
+fn compact_changes() -> CompactBundle {
+    let mut c = CompactBundle::new(
+        org(),
+        6,
+        now().plus_millis(60_000),
+        DirectoryKey::from_bytes(DIRECTORY_KEY),
+    );
+    c.since = Some(5);
+    c.removed_tokens.insert(token().id());
+    c.deleted.insert(token().id());
+    c
+}
+
+#[test]
+fn compact_vectors_apply_as_a_phone_would() {
+    let mut phone = CompactBundle::decode(&compact_bundle().encode()).unwrap();
+    let at = now();
+    assert_eq!(
+        verify_token(&code().to_string(), &phone.to_offline_bundle(), at)
+            .unwrap()
+            .token_id,
+        token().id()
+    );
+    phone
+        .apply(&CompactBundle::decode(&compact_changes().encode()).unwrap())
+        .unwrap();
+    let signed = key().sign_token(&token()).unwrap().to_text();
+    assert_eq!(
+        verify_token(&signed, &phone.to_offline_bundle(), at)
+            .unwrap_err()
+            .code(),
+        "deleted"
+    );
 }
 
 /// The request of the device-signed request vector: device 42 of organisation 7 fetches its offline bundle at
