@@ -23,6 +23,7 @@ use crate::clock::now;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::import;
+use crate::store::bundle_log::Changed;
 use crate::store::devices::{ListFilter, Listed};
 use crate::store::{self, Conn};
 
@@ -195,7 +196,7 @@ pub async fn register(
         ));
     }
     let id = store::devices::insert(&mut tx, p.org, serial.as_str(), start, None, now).await?;
-    store::orgs::bump_revision(&mut tx, p.org).await?;
+    store::orgs::bump_revision(&mut tx, p.org, &[Changed::Device(id)]).await?;
     p.audit(
         &mut tx,
         "device.register",
@@ -236,7 +237,7 @@ pub async fn move_device(
     // A mark of its own kind: it never equals a phone's redemption id, and it names who moved the device.
     let mark = format!("by-hand-{}", p.token_id);
     store::devices::update(&mut tx, &after, (now, &mark)).await?;
-    store::orgs::bump_revision(&mut tx, p.org).await?;
+    store::orgs::bump_revision(&mut tx, p.org, &[Changed::Device(after.id)]).await?;
     p.audit(
         &mut tx,
         "device.move",
@@ -271,7 +272,7 @@ pub async fn retire(
     let mut tx = state.store.write().await?;
     let device = load(&mut tx, p.org, id).await?;
     store::devices::retire(&mut tx, p.org, device.device.id, now).await?;
-    store::orgs::bump_revision(&mut tx, p.org).await?;
+    store::orgs::bump_revision(&mut tx, p.org, &[Changed::Device(device.device.id)]).await?;
     p.audit(
         &mut tx,
         "device.retire",
@@ -347,8 +348,9 @@ pub async fn import_apply(
     let mut tx = state.store.write().await?;
     let (mut report, devices) = check_import(&mut tx, p.org, &body.csv).await?;
     refuse_unless_clean(&report)?;
-    store::devices::insert_many(&mut tx, p.org, &devices, now).await?;
-    store::orgs::bump_revision(&mut tx, p.org).await?;
+    let ids = store::devices::insert_many(&mut tx, p.org, &devices, now).await?;
+    let changed: Vec<Changed> = ids.into_iter().map(Changed::Device).collect();
+    store::orgs::bump_revision(&mut tx, p.org, &changed).await?;
     audit_import(&p, &mut tx, &report, &devices, now).await?;
     tx.commit().await?;
     report.applied = true;

@@ -18,6 +18,7 @@ use super::extract::{Body, IdPath, checked_name, ensure_name_free};
 use crate::clock::now;
 use crate::http::AppState;
 use crate::http::error::ApiError;
+use crate::store::bundle_log::Changed;
 use crate::store::fleets::Counted;
 use crate::store::{self, Conn, Named};
 
@@ -66,7 +67,7 @@ pub async fn create(
     let mut tx = state.store.write().await?;
     ensure_name_free(&mut tx, Named::Fleet, p.org, &name, None).await?;
     let id = store::fleets::insert(&mut tx, p.org, &name, now).await?;
-    store::orgs::bump_revision(&mut tx, p.org).await?;
+    store::orgs::bump_revision(&mut tx, p.org, &[Changed::Fleet(id)]).await?;
     p.audit(
         &mut tx,
         "fleet.create",
@@ -101,7 +102,7 @@ pub async fn rename(
     let old = load(&mut tx, p.org, id).await?;
     ensure_name_free(&mut tx, Named::Fleet, p.org, &name, Some(id)).await?;
     store::fleets::rename(&mut tx, p.org, old.fleet.id, &name).await?;
-    store::orgs::bump_revision(&mut tx, p.org).await?;
+    store::orgs::bump_revision(&mut tx, p.org, &[Changed::Fleet(old.fleet.id)]).await?;
     p.audit(
         &mut tx,
         "fleet.rename",
@@ -151,7 +152,7 @@ pub async fn delete(
         ));
     }
     store::fleets::delete(&mut tx, p.org, fleet.fleet.id).await?;
-    store::orgs::bump_revision(&mut tx, p.org).await?;
+    store::orgs::bump_revision(&mut tx, p.org, &[Changed::Fleet(fleet.fleet.id)]).await?;
     p.audit(
         &mut tx,
         "fleet.delete",

@@ -39,7 +39,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
@@ -62,6 +62,7 @@ pub struct AppState {
     master: Arc<MasterKey>,
     link_base: LinkBase,
     limiter: limits::RateLimiter,
+    compact: bundle::CompactCache,
 }
 
 impl AppState {
@@ -73,6 +74,7 @@ impl AppState {
             master: Arc::new(master),
             link_base,
             limiter: limits::RateLimiter::new(limits::Limits::default()),
+            compact: bundle::CompactCache::default(),
         }
     }
 
@@ -111,7 +113,9 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         .with_state(state);
     let router = Router::new().nest("/api", api).merge(web::router(web_dir));
     security_headers(router, &web::content_security_policy(web_dir))
-        .layer(CompressionLayer::new())
+        // Brotli's default quality (11) takes seconds per megabyte: an answer of megabytes (the JSON bundle) would
+        // hold a core that long for every caller. Quality 5 compresses nearly as well at a fraction of the time.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         // The last layer runs first: a request gets its id (the client's, or a new UUID) before its log span opens.
         .layer(request_log::trace())
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -9,6 +9,7 @@ use fieldtoken_core::{
     TokenName,
 };
 
+use super::bundle_log::Changed;
 use super::{Conn, Result, StoreError, contains_pattern, fetch_in, org_key};
 use crate::seal::MasterKey;
 
@@ -128,7 +129,7 @@ pub async fn insert(
         .bind(i64::from(id.get()))
         .execute(&mut *conn)
         .await?;
-    super::orgs::bump_revision(conn, org).await?;
+    super::orgs::bump_revision(conn, org, &[Changed::Token(id)]).await?;
     Ok(id)
 }
 
@@ -221,7 +222,7 @@ pub async fn delete(conn: &mut Conn, org: OrgId, id: i64, now: Timestamp) -> Res
     if done.rows_affected() == 0 {
         return Ok(false);
     }
-    super::orgs::bump_revision(conn, org).await?;
+    super::orgs::bump_revision(conn, org, &[Changed::Token(ActionTokenId::from_i64(id)?)]).await?;
     Ok(true)
 }
 
@@ -240,6 +241,32 @@ pub async fn all_of_org(
     .await?;
     let (mut live, mut deleted) = (Vec::new(), Vec::new());
     for row in rows {
+        if row.9.is_some() {
+            deleted.push(ActionTokenId::from_i64(row.0)?);
+        } else {
+            live.push(record_of_row(master, row)?.token);
+        }
+    }
+    Ok((live, deleted))
+}
+
+/// The organisation's tokens with these ids as they are now: the live ones (codes unsealed) and the ids of the
+/// deleted ones.
+pub async fn of_ids(
+    conn: &mut Conn,
+    master: &MasterKey,
+    org: OrgId,
+    ids: &[ActionTokenId],
+) -> Result<(Vec<ActionToken>, Vec<ActionTokenId>)> {
+    let wanted: Vec<i64> = ids.iter().map(|id| i64::from(id.get())).collect();
+    let rows: Vec<TokenRow> = fetch_in(
+        conn,
+        &format!("SELECT {COLUMNS} FROM action_tokens WHERE id"),
+        &wanted,
+    )
+    .await?;
+    let (mut live, mut deleted) = (Vec::new(), Vec::new());
+    for row in rows.into_iter().filter(|row| row.1 == org_key(org)) {
         if row.9.is_some() {
             deleted.push(ActionTokenId::from_i64(row.0)?);
         } else {

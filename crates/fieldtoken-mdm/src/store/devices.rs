@@ -5,7 +5,7 @@ use fieldtoken_core::{Certificate, Device, DeviceId, DeviceState, FleetId, OrgId
 
 use std::collections::HashSet;
 
-use super::{CHUNK, Conn, Result, StoreError, org_key};
+use super::{CHUNK, Conn, Result, StoreError, fetch_in, org_key};
 
 /// A device as the admin lists it: the core's device and the serial printed on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,12 +198,14 @@ pub async fn insert_many(
     org: OrgId,
     devices: &[(String, DeviceState)],
     now: Timestamp,
-) -> Result<()> {
+) -> Result<Vec<DeviceId>> {
+    let mut ids = Vec::with_capacity(devices.len());
     for chunk in devices.chunks(CHUNK) {
         let mut sql = String::from(
             "INSERT INTO devices (org_id, serial, state, fleet_id, created_at) VALUES ",
         );
         sql.push_str(&vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", "));
+        sql.push_str(" RETURNING id");
         let mut query = sqlx::query(&sql);
         for (serial, state) in chunk {
             let (state, fleet) = state_columns(*state);
@@ -214,9 +216,36 @@ pub async fn insert_many(
                 .bind(fleet)
                 .bind(now.as_millis());
         }
-        query.execute(&mut *conn).await?;
+        for row in query.fetch_all(&mut *conn).await? {
+            ids.push(DeviceId::from_i64(sqlx::Row::try_get(&row, 0)?)?);
+        }
     }
-    Ok(())
+    Ok(ids)
+}
+
+/// The organisation's devices with these ids as they are now: the live ones, and the ids of those retired (or
+/// of another organisation, or unknown), which leave a phone's bundle.
+pub async fn of_ids(
+    conn: &mut Conn,
+    org: OrgId,
+    ids: &[DeviceId],
+) -> Result<(Vec<Listed>, Vec<DeviceId>)> {
+    let wanted: Vec<i64> = ids.iter().map(|id| i64::from(id.get())).collect();
+    let rows: Vec<Row> = fetch_in(
+        conn,
+        &format!("SELECT {COLUMNS} FROM devices WHERE retired_at IS NULL AND id"),
+        &wanted,
+    )
+    .await?;
+    let mut live = Vec::with_capacity(rows.len());
+    for row in rows {
+        if row.1 == org_key(org) {
+            live.push(listed(row)?);
+        }
+    }
+    let found: HashSet<DeviceId> = live.iter().map(|l| l.device.id).collect();
+    let gone = ids.iter().copied().filter(|id| !found.contains(id)).collect();
+    Ok((live, gone))
 }
 
 /// Writes a device the core changed by hand (an admin's move): its state and certificate, and `mark` as its

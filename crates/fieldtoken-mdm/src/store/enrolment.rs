@@ -3,6 +3,7 @@
 
 use fieldtoken_core::{Device, DeviceId, OrgId, Timestamp, TokenCode};
 
+use super::bundle_log::Changed;
 use super::{Conn, Result, org_key};
 use crate::seal::MasterKey;
 
@@ -115,5 +116,5 @@ pub async fn enrol(
         .bind(code.id)
         .execute(&mut *conn)
         .await?;
-    super::orgs::bump_revision(conn, enrolled.org).await
+    super::orgs::bump_revision(conn, enrolled.org, &[Changed::Device(enrolled.id)]).await
 }

@@ -20,6 +20,7 @@ pub mod access_tokens;
 pub mod action_tokens;
 pub mod api_tokens;
 pub mod audit;
+pub mod bundle_log;
 pub mod devices;
 pub mod enrolment;
 pub mod fleets;

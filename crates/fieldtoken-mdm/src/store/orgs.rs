@@ -2,6 +2,7 @@
 
 use fieldtoken_core::{DirectoryKey, OrgId, Timestamp};
 
+use super::bundle_log::Changed;
 use super::{Conn, Result, StoreError, org_key};
 use crate::seal::MasterKey;
 
@@ -62,13 +63,17 @@ pub async fn revision(conn: &mut Conn, org: OrgId) -> Result<i64> {
         .ok_or_else(|| StoreError::damaged(format!("organisation {org} is missing")))
 }
 
-/// Marks the organisation's offline bundle as changed.
-pub async fn bump_revision(conn: &mut Conn, org: OrgId) -> Result<()> {
-    sqlx::query("UPDATE organisations SET revision = revision + 1 WHERE id = ?")
-        .bind(org_key(org))
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Marks the organisation's offline bundle as changed, and logs which items changed (`store::bundle_log`), so
+/// phones are sent only those. Every write that changes what a bundle holds names its items here.
+pub async fn bump_revision(conn: &mut Conn, org: OrgId, changed: &[Changed]) -> Result<()> {
+    let revision: i64 = sqlx::query_scalar(
+        "UPDATE organisations SET revision = revision + 1 WHERE id = ? RETURNING revision",
+    )
+    .bind(org_key(org))
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::damaged(format!("organisation {org} is missing")))?;
+    super::bundle_log::record(conn, org, revision, changed).await
 }
 
 /// Opens the organisation's code-directory key.

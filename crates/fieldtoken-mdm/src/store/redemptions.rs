@@ -11,7 +11,7 @@
 //! Time: each principal has one clock mark (`sync_marks`), which the core's `sync_mark` moves; each organisation has
 //! its `max_offline`, loaded with its tokens' creation times for the core's rules.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use fieldtoken_core::sync::{
     BatchNeeds, ScanMark, ServerState, StoredDevice, StoredToken, SyncOutcome,
@@ -21,6 +21,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::audit::Actor;
+use super::bundle_log::Changed;
 use super::{CHUNK, Conn, Result, fetch_in, org_key, placeholders};
 use crate::clock::rfc3339;
 use crate::seal::MasterKey;
@@ -307,7 +308,7 @@ pub async fn record(
             .await?;
         }
     }
-    let mut changed = BTreeSet::new();
+    let mut changed: BTreeMap<OrgId, Vec<Changed>> = BTreeMap::new();
     for (id, stored) in &outcome.devices {
         let d = &stored.device;
         sqlx::query(
@@ -321,10 +322,10 @@ pub async fn record(
         .bind(i64::from(id.get()))
         .execute(&mut *conn)
         .await?;
-        changed.insert(d.org);
+        changed.entry(d.org).or_default().push(Changed::Device(*id));
     }
-    for org in changed {
-        super::orgs::bump_revision(conn, org).await?;
+    for (org, devices) in changed {
+        super::orgs::bump_revision(conn, org, &devices).await?;
     }
     if let Some(mark) = mark
         && sender.scope.principal != PrincipalKey::Anonymous

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use fieldtoken_core::{KeyId, KeyRing, OrgId, OrgPublicKey, OrgSigningKey, Timestamp};
 
+use super::bundle_log::Changed;
 use super::{Conn, Result, StoreError, org_key};
 use crate::seal::MasterKey;
 
@@ -42,7 +43,7 @@ pub async fn create(
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    super::orgs::bump_revision(conn, org).await?;
+    super::orgs::bump_revision(conn, org, &[Changed::Key(key_id)]).await?;
     Ok(key_id)
 }
 
@@ -91,6 +92,38 @@ pub async fn public_keys(conn: &mut Conn, org: OrgId, ring: &mut KeyRing) -> Res
         ring.insert(OrgPublicKey::from_bytes(KeyId::from_i64(id)?, org, bytes)?);
     }
     Ok(())
+}
+
+/// The organisation's keys with these ids as they are now: those that verify (active, into the ring) and the ids
+/// of those retired.
+pub async fn of_ids(
+    conn: &mut Conn,
+    org: OrgId,
+    ids: &[KeyId],
+    ring: &mut KeyRing,
+) -> Result<BTreeSet<KeyId>> {
+    let wanted: Vec<i64> = ids.iter().map(|id| i64::from(id.get())).collect();
+    let rows: Vec<(i64, i64, String, Vec<u8>)> = super::fetch_in(
+        conn,
+        "SELECT id, org_id, status, public_key FROM signing_keys WHERE id",
+        &wanted,
+    )
+    .await?;
+    let mut retired = BTreeSet::new();
+    for (id, key_org, status, bytes) in rows {
+        if key_org != org_key(org) {
+            continue;
+        }
+        let id = KeyId::from_i64(id)?;
+        if status == "retired" {
+            retired.insert(id);
+        } else {
+            let bytes = <[u8; 32]>::try_from(bytes.as_slice())
+                .map_err(|_| StoreError::damaged("signing_keys.public_key has the wrong size"))?;
+            ring.insert(OrgPublicKey::from_bytes(id, org, bytes)?);
+        }
+    }
+    Ok(retired)
 }
 
 /// A signing key as an admin sees it (never its secret half).
@@ -180,7 +213,7 @@ pub async fn retire(
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    super::orgs::bump_revision(conn, org).await?;
+    super::orgs::bump_revision(conn, org, &[Changed::Key(key)]).await?;
     Ok((moved, current))
 }
 

@@ -3,6 +3,7 @@
 mod access;
 mod api;
 mod batch;
+mod bundle;
 mod carriers;
 mod credentials;
 mod devices;
