@@ -17,8 +17,8 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use fieldtoken_api::ServerCode;
 use axum::response::{IntoResponse, Response};
+use fieldtoken_api::ServerCode;
 use fieldtoken_api::Time;
 use fieldtoken_api::bundle::{
     BundleKey, CodeDirectory as WireDirectory, DirectoryEntry, OfflineBundle as WireBundle,
@@ -405,7 +405,11 @@ fn not_modified(etag: &str) -> Response {
     (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response()
 }
 
-fn bytes_answer(body: impl Into<axum::body::Body>, encoding: Option<&'static str>, etag: &str) -> Response {
+fn bytes_answer(
+    body: impl Into<axum::body::Body>,
+    encoding: Option<&'static str>,
+    etag: &str,
+) -> Response {
     let mut response = Response::new(body.into());
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE));
@@ -608,10 +612,8 @@ fn compressed(raw: Vec<u8>, revision: i64) -> CachedBundle {
         let mut writer = brotli::CompressorWriter::new(&mut br, 64 * 1024, 9, 22);
         writer.write_all(&raw).expect("writing to memory");
     }
-    let mut gzip = flate2::write::GzEncoder::new(
-        Vec::with_capacity(raw.len()),
-        flate2::Compression::best(),
-    );
+    let mut gzip =
+        flate2::write::GzEncoder::new(Vec::with_capacity(raw.len()), flate2::Compression::best());
     gzip.write_all(&raw).expect("writing to memory");
     let gzip = gzip.finish().expect("writing to memory");
     CachedBundle {

@@ -244,7 +244,11 @@ pub async fn of_ids(
         }
     }
     let found: HashSet<DeviceId> = live.iter().map(|l| l.device.id).collect();
-    let gone = ids.iter().copied().filter(|id| !found.contains(id)).collect();
+    let gone = ids
+        .iter()
+        .copied()
+        .filter(|id| !found.contains(id))
+        .collect();
     Ok((live, gone))
 }
 

@@ -25,8 +25,12 @@ pub async fn list(conn: &mut Conn, org: OrgId) -> Result<Vec<Fleet>> {
 /// The organisation's fleets with these ids that still exist (the others were deleted).
 pub async fn of_ids(conn: &mut Conn, org: OrgId, ids: &[FleetId]) -> Result<Vec<Fleet>> {
     let wanted: Vec<i64> = ids.iter().map(|id| i64::from(id.get())).collect();
-    let rows: Vec<(i64, i64, String)> =
-        super::fetch_in(conn, "SELECT id, org_id, name FROM fleets WHERE id", &wanted).await?;
+    let rows: Vec<(i64, i64, String)> = super::fetch_in(
+        conn,
+        "SELECT id, org_id, name FROM fleets WHERE id",
+        &wanted,
+    )
+    .await?;
     rows.into_iter()
         .filter(|row| row.1 == org_key(org))
         .map(|(id, _, name)| {

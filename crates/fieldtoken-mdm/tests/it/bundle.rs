@@ -33,7 +33,14 @@ async fn compact(server: &TestServer, bearer: &str, query: &str) -> (CompactBund
 }
 
 async fn json_bundle(server: &TestServer, bearer: &str) -> Value {
-    let (status, bundle) = call(server, Method::GET, "/api/v1/offline-bundle", Some(bearer), None).await;
+    let (status, bundle) = call(
+        server,
+        Method::GET,
+        "/api/v1/offline-bundle",
+        Some(bearer),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     bundle
 }
@@ -48,7 +55,13 @@ async fn new_token(server: &TestServer, admin: &str, name: &str) -> Value {
     .await
 }
 
-async fn ok(server: &TestServer, method: Method, path: &str, admin: &str, body: Option<Value>) -> Value {
+async fn ok(
+    server: &TestServer,
+    method: Method,
+    path: &str,
+    admin: &str,
+    body: Option<Value>,
+) -> Value {
     let (status, answer) = call(server, method, path, Some(admin), body).await;
     assert!(status.is_success(), "{path}: {status} {answer}");
     answer
@@ -59,7 +72,13 @@ fn ids(values: &Value, field: &str) -> BTreeSet<u64> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| if field.is_empty() { v.as_u64().unwrap() } else { v[field].as_u64().unwrap() })
+        .map(|v| {
+            if field.is_empty() {
+                v.as_u64().unwrap()
+            } else {
+                v[field].as_u64().unwrap()
+            }
+        })
         .collect()
 }
 
@@ -68,7 +87,14 @@ async fn the_compact_bundle_holds_what_the_json_bundle_holds() {
     let server = TestServer::start().await;
     let admin = server.seed("Acme").await;
     let gone = new_token(&server, &admin, "Gone soon").await;
-    ok(&server, Method::DELETE, &format!("/api/v1/action-tokens/{}", gone["id"]), &admin, None).await;
+    ok(
+        &server,
+        Method::DELETE,
+        &format!("/api/v1/action-tokens/{}", gone["id"]),
+        &admin,
+        None,
+    )
+    .await;
     let wire = json_bundle(&server, &admin).await;
     let (b, size) = compact(&server, &admin, "").await;
 
@@ -82,26 +108,43 @@ async fn the_compact_bundle_holds_what_the_json_bundle_holds() {
     let entries = wire["directory"]["entries"].as_array().unwrap();
     assert_eq!(b.entries.len(), entries.len());
     for e in entries {
-        let id = fieldtoken_core::ActionTokenId::new(e["token_id"].as_u64().unwrap() as u32).unwrap();
+        let id =
+            fieldtoken_core::ActionTokenId::new(e["token_id"].as_u64().unwrap() as u32).unwrap();
         assert_eq!(b.entries[&id].hash.to_hex(), e["hash"].as_str().unwrap());
-        assert_eq!(b.entries[&id].action.type_name(), e["action"]["type"].as_str().unwrap());
+        assert_eq!(
+            b.entries[&id].action.type_name(),
+            e["action"]["type"].as_str().unwrap()
+        );
     }
     assert_eq!(
-        b.deleted.iter().map(|t| t.get() as u64).collect::<BTreeSet<_>>(),
+        b.deleted
+            .iter()
+            .map(|t| t.get() as u64)
+            .collect::<BTreeSet<_>>(),
         ids(&wire["deleted"], "")
     );
-    assert!(b.deleted.iter().any(|t| t.get() as u64 == gone["id"].as_u64().unwrap()));
+    assert!(
+        b.deleted
+            .iter()
+            .any(|t| t.get() as u64 == gone["id"].as_u64().unwrap())
+    );
     for n in wire["names"].as_array().unwrap() {
         let id = fieldtoken_core::ActionTokenId::new(n["id"].as_u64().unwrap() as u32).unwrap();
         assert_eq!(b.names[&id], n["name"].as_str().unwrap());
     }
     assert_eq!(b.names.len(), wire["names"].as_array().unwrap().len());
     assert_eq!(
-        b.keys.keys().map(|k| k.get() as u64).collect::<BTreeSet<_>>(),
+        b.keys
+            .keys()
+            .map(|k| k.get() as u64)
+            .collect::<BTreeSet<_>>(),
         ids(&wire["keys"], "key_id")
     );
     assert_eq!(
-        b.fleets.keys().map(|f| f.get() as u64).collect::<BTreeSet<_>>(),
+        b.fleets
+            .keys()
+            .map(|f| f.get() as u64)
+            .collect::<BTreeSet<_>>(),
         ids(&wire["fleets"], "id")
     );
     for d in wire["devices"].as_array().unwrap() {
@@ -123,43 +166,107 @@ async fn a_refresh_sends_only_what_changed_and_brings_the_phone_to_the_full_bund
     let (mut phone, _) = compact(&server, &admin, "").await;
 
     let wire = json_bundle(&server, &admin).await;
-    let old_token = wire["directory"]["entries"][0]["token_id"].as_u64().unwrap();
+    let old_token = wire["directory"]["entries"][0]["token_id"]
+        .as_u64()
+        .unwrap();
     let devices = wire["devices"].as_array().unwrap();
-    let (moved, retired) = (devices[0]["id"].as_u64().unwrap(), devices[1]["id"].as_u64().unwrap());
+    let (moved, retired) = (
+        devices[0]["id"].as_u64().unwrap(),
+        devices[1]["id"].as_u64().unwrap(),
+    );
     let token = new_token(&server, &admin, "Send to repair").await;
-    ok(&server, Method::DELETE, &format!("/api/v1/action-tokens/{old_token}"), &admin, None).await;
-    ok(&server, Method::POST, &format!("/api/v1/devices/{moved}/move"), &admin,
-        Some(json!({ "action": { "type": "put_in_repair" } }))).await;
-    ok(&server, Method::POST, &format!("/api/v1/devices/{retired}/retire"), &admin, None).await;
+    ok(
+        &server,
+        Method::DELETE,
+        &format!("/api/v1/action-tokens/{old_token}"),
+        &admin,
+        None,
+    )
+    .await;
+    ok(
+        &server,
+        Method::POST,
+        &format!("/api/v1/devices/{moved}/move"),
+        &admin,
+        Some(json!({ "action": { "type": "put_in_repair" } })),
+    )
+    .await;
+    ok(
+        &server,
+        Method::POST,
+        &format!("/api/v1/devices/{retired}/retire"),
+        &admin,
+        None,
+    )
+    .await;
     let fleet = created(&server, &admin, "/api/v1/fleets", json!({ "name": "Dock" })).await;
-    let key = ok(&server, Method::POST, "/api/v1/signing-keys/rotate", &admin, None).await;
+    let key = ok(
+        &server,
+        Method::POST,
+        "/api/v1/signing-keys/rotate",
+        &admin,
+        None,
+    )
+    .await;
 
     let (changes, size) = compact(&server, &admin, &format!("&since={}", phone.version)).await;
     assert_eq!(changes.since, Some(phone.version));
-    assert_eq!(changes.version, phone.version + 6, "one revision per change");
-    let token_id = fieldtoken_core::ActionTokenId::new(token["id"].as_u64().unwrap() as u32).unwrap();
+    assert_eq!(
+        changes.version,
+        phone.version + 6,
+        "one revision per change"
+    );
+    let token_id =
+        fieldtoken_core::ActionTokenId::new(token["id"].as_u64().unwrap() as u32).unwrap();
     let old = fieldtoken_core::ActionTokenId::new(old_token as u32).unwrap();
-    assert_eq!(changes.entries.keys().copied().collect::<Vec<_>>(), vec![token_id]);
+    assert_eq!(
+        changes.entries.keys().copied().collect::<Vec<_>>(),
+        vec![token_id]
+    );
     assert_eq!(changes.names[&token_id], "Send to repair");
-    assert_eq!(changes.removed_tokens.iter().copied().collect::<Vec<_>>(), vec![old]);
-    assert_eq!(changes.deleted.iter().copied().collect::<Vec<_>>(), vec![old]);
+    assert_eq!(
+        changes.removed_tokens.iter().copied().collect::<Vec<_>>(),
+        vec![old]
+    );
+    assert_eq!(
+        changes.deleted.iter().copied().collect::<Vec<_>>(),
+        vec![old]
+    );
     let moved_id = DeviceId::new(moved as u32).unwrap();
-    assert_eq!(changes.devices.keys().copied().collect::<Vec<_>>(), vec![moved_id]);
+    assert_eq!(
+        changes.devices.keys().copied().collect::<Vec<_>>(),
+        vec![moved_id]
+    );
     assert_eq!(changes.devices[&moved_id].state.as_str(), "in_repair");
     assert_eq!(
-        changes.removed_devices.iter().map(|d| d.get() as u64).collect::<Vec<_>>(),
+        changes
+            .removed_devices
+            .iter()
+            .map(|d| d.get() as u64)
+            .collect::<Vec<_>>(),
         vec![retired]
     );
     assert_eq!(
-        changes.fleets.keys().map(|f| f.get() as u64).collect::<Vec<_>>(),
+        changes
+            .fleets
+            .keys()
+            .map(|f| f.get() as u64)
+            .collect::<Vec<_>>(),
         vec![fleet["id"].as_u64().unwrap()]
     );
     assert_eq!(
-        changes.keys.keys().map(|k| k.get() as u64).collect::<Vec<_>>(),
+        changes
+            .keys
+            .keys()
+            .map(|k| k.get() as u64)
+            .collect::<Vec<_>>(),
         vec![key["key_id"].as_u64().unwrap()]
     );
     assert!(changes.removed_keys.is_empty() && changes.removed_fleets.is_empty());
-    assert!(size < 2048, "a refresh after a few changes is small: {size} bytes");
+    assert!(
+        size < 2048,
+        "a refresh after a few changes is small: {size} bytes"
+    );
 
     // Applied, the phone holds exactly what a new download holds.
     phone.apply(&changes).unwrap();
@@ -169,21 +276,50 @@ async fn a_refresh_sends_only_what_changed_and_brings_the_phone_to_the_full_bund
 
     // A fleet deleted and a key retired leave the next refresh's lists.
     let since = phone.version;
-    ok(&server, Method::DELETE, &format!("/api/v1/fleets/{}", fleet["id"]), &admin, None).await;
+    ok(
+        &server,
+        Method::DELETE,
+        &format!("/api/v1/fleets/{}", fleet["id"]),
+        &admin,
+        None,
+    )
+    .await;
     let old_key = fresh.keys.keys().next().unwrap().get();
-    ok(&server, Method::POST, &format!("/api/v1/signing-keys/{old_key}/retire"), &admin, None).await;
+    ok(
+        &server,
+        Method::POST,
+        &format!("/api/v1/signing-keys/{old_key}/retire"),
+        &admin,
+        None,
+    )
+    .await;
     let (changes, _) = compact(&server, &admin, &format!("&since={since}")).await;
     assert_eq!(
-        changes.removed_fleets.iter().map(|f| f.get() as u64).collect::<Vec<_>>(),
+        changes
+            .removed_fleets
+            .iter()
+            .map(|f| f.get() as u64)
+            .collect::<Vec<_>>(),
         vec![fleet["id"].as_u64().unwrap()]
     );
-    assert_eq!(changes.removed_keys.iter().map(|k| k.get()).collect::<Vec<_>>(), vec![old_key]);
+    assert_eq!(
+        changes
+            .removed_keys
+            .iter()
+            .map(|k| k.get())
+            .collect::<Vec<_>>(),
+        vec![old_key]
+    );
     assert_eq!(changes.retired_keys, changes.removed_keys);
     phone.apply(&changes).unwrap();
     let (fresh, _) = compact(&server, &admin, "").await;
     phone.generated_at = fresh.generated_at;
     assert_eq!(phone, fresh);
-    assert!(!phone.fleets.contains_key(&FleetId::new(fleet["id"].as_u64().unwrap() as u32).unwrap()));
+    assert!(
+        !phone
+            .fleets
+            .contains_key(&FleetId::new(fleet["id"].as_u64().unwrap() as u32).unwrap())
+    );
     server.stop().await;
 }
 
@@ -198,7 +334,13 @@ async fn a_refresh_names_only_the_callers_organisation() {
 
     // The other organisation's changes are not the caller's: its token, device moves and fleets stay out.
     new_token(&server, &other, "Theirs").await;
-    created(&server, &other, "/api/v1/fleets", json!({ "name": "Their dock" })).await;
+    created(
+        &server,
+        &other,
+        "/api/v1/fleets",
+        json!({ "name": "Their dock" }),
+    )
+    .await;
     let (changes, _) = compact(&server, &acme, &format!("&since={}", phone.version)).await;
     assert_eq!(changes.org, phone.org);
     assert_eq!(changes.version, phone.version);
@@ -246,11 +388,34 @@ async fn a_version_the_log_no_longer_reaches_gets_the_full_bundle() {
         assert!(!full.is_changes(), "since={since}");
     }
     // Bad values are 400 bad_query; since with JSON is ignored (the JSON form is always whole).
-    for query in ["format=compact&since=-1", "format=compact&since=x", "format=binary", "format=compact&since=9007199254740992"] {
-        let (status, body) = call(&server, Method::GET, &format!("/api/v1/offline-bundle?{query}"), Some(&admin), None).await;
-        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_query")), "{query}");
+    for query in [
+        "format=compact&since=-1",
+        "format=compact&since=x",
+        "format=binary",
+        "format=compact&since=9007199254740992",
+    ] {
+        let (status, body) = call(
+            &server,
+            Method::GET,
+            &format!("/api/v1/offline-bundle?{query}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("bad_query")),
+            "{query}"
+        );
     }
-    let (status, body) = call(&server, Method::GET, "/api/v1/offline-bundle?since=1", Some(&admin), None).await;
+    let (status, body) = call(
+        &server,
+        Method::GET,
+        "/api/v1/offline-bundle?since=1",
+        Some(&admin),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["version"].as_u64(), Some(phone.version + 2));
     server.stop().await;
@@ -263,7 +428,11 @@ async fn the_full_compact_bundle_comes_in_brotli_or_gzip_and_answers_304_when_un
     let (plain, _) = compact(&server, &admin, "").await;
     let http = reqwest::Client::new();
     let url = format!("{}/api/v1/offline-bundle?format=compact", server.url);
-    for (asked, coding) in [("gzip, br", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip")] {
+    for (asked, coding) in [
+        ("gzip, br", "br"),
+        ("gzip", "gzip"),
+        ("br;q=0, gzip", "gzip"),
+    ] {
         let response = http
             .get(&url)
             .bearer_auth(&admin)
@@ -276,9 +445,13 @@ async fn the_full_compact_bundle_comes_in_brotli_or_gzip_and_answers_304_when_un
         let body = response.bytes().await.unwrap();
         let mut raw = Vec::new();
         if coding == "br" {
-            brotli::Decompressor::new(&body[..], 4096).read_to_end(&mut raw).unwrap();
+            brotli::Decompressor::new(&body[..], 4096)
+                .read_to_end(&mut raw)
+                .unwrap();
         } else {
-            flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut raw).unwrap();
+            flate2::read::GzDecoder::new(&body[..])
+                .read_to_end(&mut raw)
+                .unwrap();
         }
         let mut decoded = CompactBundle::decode(&raw).unwrap();
         decoded.generated_at = plain.generated_at;
