@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 
 import {
   initSync, normalizeCode, parseToken, verifyToken, Verifier, qrSvg, qrPng, ndefRecords, tokenFromNdef, scanRgba,
+  applyBundleChanges, bundleInfo,
 } from "fieldtoken";
 import { decodePng } from "./png.mjs";
 import * as t from "./tokens.mjs";
@@ -173,6 +174,46 @@ test("a Verifier reads the bundle once and gives the same verdicts", () => {
   throwsCode(() => verifier.verifyToken(VECTOR_LINK, NaN), "bad_format");
   throwsCode(() => new Verifier({ org: 7, keys: [{ key_id: 1, public_key: "zz".repeat(32) }] }), "bad_format");
   verifier.free();
+});
+
+// The compact bundle and changes vectors of docs/FORMATS.md ("Test vectors"), as the MDM would send them.
+const COMPACT_BUNDLE = Buffer.from(
+  "4654420100070580d0eab6b73311111111111111111111111111111111111111111111111111111111111111110101d75a980182b10ab7" +
+    "d54bfed3c964073a0ee172f3daa62325af021a68f707511a000001e90731069c7e15c5f9830d3f66afde2dfa400003feb1b7b30d0001e8" +
+    "0701e907114d6f766520746f2057617265686f75736501030957617265686f75736500012a0746542d30303432040300",
+  "hex",
+);
+const COMPACT_CHANGES = Buffer.from(
+  "4654420101070605e0a4eeb6b73311111111111111111111111111111111111111111111111111111111111111110000000001e90701e9070000000000",
+  "hex",
+);
+
+test("a Verifier from a compact bundle gives the JSON bundle's verdicts, and changes applied to it take effect", () => {
+  const verifier = Verifier.fromCompact(new Uint8Array(COMPACT_BUNDLE));
+  assert.deepEqual(verifier.verifyToken(VECTOR_LINK, BEFORE_EXPIRY), verifyToken(VECTOR_LINK, bundle(), BEFORE_EXPIRY));
+  assert.equal(verifier.verifyToken(CODE, BEFORE_EXPIRY).token_id, 1001);
+  throwsCode(() => verifier.verifyToken(CODE, AT_EXPIRY), "expired");
+  assert.deepEqual(bundleInfo(COMPACT_BUNDLE), { org: 7, version: 5 });
+  assert.deepEqual(bundleInfo(COMPACT_CHANGES.buffer.slice(COMPACT_CHANGES.byteOffset, COMPACT_CHANGES.byteOffset + COMPACT_CHANGES.length)), { org: 7, version: 6, since: 5 });
+
+  // Token 1001 deleted at version 6: its code leaves the directory and its signed QR is refused as deleted.
+  const after = applyBundleChanges(COMPACT_BUNDLE, COMPACT_CHANGES);
+  assert.ok(after instanceof Uint8Array);
+  assert.deepEqual(bundleInfo(after), { org: 7, version: 6 });
+  const refreshed = Verifier.fromCompact(after);
+  throwsCode(() => refreshed.verifyToken(VECTOR_LINK, BEFORE_EXPIRY), "deleted");
+  throwsCode(() => refreshed.verifyToken(CODE, BEFORE_EXPIRY), "unknown_token");
+  // Applied twice, the changes no longer start at the bundle's version; a full bundle as the answer replaces it.
+  throwsCode(() => applyBundleChanges(after, COMPACT_CHANGES), "bad_format");
+  assert.deepEqual(applyBundleChanges(after, COMPACT_BUNDLE), new Uint8Array(COMPACT_BUNDLE));
+
+  throwsCode(() => Verifier.fromCompact(COMPACT_BUNDLE.subarray(0, 60)), "truncated");
+  throwsCode(() => Verifier.fromCompact(Buffer.concat([COMPACT_BUNDLE, Buffer.from([0])])), "trailing_data");
+  throwsCode(() => Verifier.fromCompact(COMPACT_CHANGES), "bad_format");
+  throwsCode(() => Verifier.fromCompact("not bytes"), "bad_format");
+  throwsCode(() => Verifier.fromCompact(Buffer.from("FTB\x02", "latin1")), "unsupported_version");
+  verifier.free();
+  refreshed.free();
 });
 
 test("normalizeCode gives the canonical form or the position of the mistake", () => {

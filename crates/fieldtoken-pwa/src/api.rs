@@ -111,13 +111,25 @@ pub async fn delete_as(path: &str, token: Option<&str>) -> Result<(), ApiError> 
         .map(drop)
 }
 
-/// `GET path` with no session and these headers (a device signing the request as itself), decoded from JSON.
-pub async fn get_signed<T: DeserializeOwned>(
+/// `GET path` answered as bytes (the compact offline bundle, `accept` its media type): as the running session, or,
+/// with `device_headers`, with no session as a device signing the request itself.
+pub async fn get_bytes(
     path: &str,
-    headers: &[(&str, String)],
-) -> Result<T, ApiError> {
-    let text = send_with("GET", path, None, None, headers).await?;
-    serde_json::from_str(&text).map_err(ApiError::bad_response)
+    accept: &str,
+    device_headers: Option<&[(&str, String)]>,
+) -> Result<Vec<u8>, ApiError> {
+    let (token, extra) = match device_headers {
+        Some(headers) => (None, headers),
+        None => (session::token(), &[][..]),
+    };
+    let response = respond("GET", path, None, token, extra, accept).await?;
+    let buffer = match response.array_buffer() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .map_err(|_| ApiError::network())?,
+        Err(_) => return Err(ApiError::network()),
+    };
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
@@ -140,10 +152,34 @@ async fn send_with(
     token: Option<String>,
     extra: &[(&str, String)],
 ) -> Result<String, ApiError> {
+    let response = respond(method, path, body, token, extra, "application/json").await?;
+    Ok(read_text(&response).await)
+}
+
+async fn read_text(response: &Response) -> String {
+    match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|text| text.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// The MDM's answer when it is a success; its refusal (read from its body) otherwise.
+async fn respond(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    token: Option<String>,
+    extra: &[(&str, String)],
+    accept: &str,
+) -> Result<Response, ApiError> {
     let window = web_sys::window().ok_or_else(ApiError::network)?;
     let headers = Headers::new().map_err(|_| ApiError::network())?;
     headers
-        .set("Accept", "application/json")
+        .set("Accept", accept)
         .map_err(|_| ApiError::network())?;
     if let Some(token) = token {
         headers
@@ -168,17 +204,10 @@ async fn send_with(
         .map_err(|_| ApiError::network())?
         .dyn_into()
         .map_err(|_| ApiError::network())?;
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|text| text.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
     if response.ok() {
-        return Ok(text);
+        return Ok(response);
     }
+    let text = read_text(&response).await;
     let status = response.status();
     // Only the delay-seconds form: the MDM sends it so, and a date would need the phone's clock anyway.
     let retry_after = response

@@ -7,9 +7,10 @@ use fieldtoken_api::devices::DeviceState as WireState;
 use fieldtoken_api::sync::{RejectReason, SyncRedemption, SyncStatus};
 use fieldtoken_core::sync::{ClockOffset, PhoneClock};
 use fieldtoken_core::{
-    Action, ActionTokenId, Certificate, CodeDirectory, CodeHash, Device, DeviceId, DeviceState,
-    DirectoryEntry, DirectoryKey, Error, ErrorKind, Expiry, Fleet, FleetId, KeyId, KeyRing,
-    OfflineBundle, OrgId, OrgPublicKey, Timestamp, VerifiedToken, parse_token, verify_token,
+    Action, ActionTokenId, Certificate, CodeDirectory, CodeHash, CompactBundle, Device, DeviceId,
+    DeviceState, DirectoryEntry, DirectoryKey, Error, ErrorKind, Expiry, Fleet, FleetId, KeyId,
+    KeyRing, OfflineBundle, OrgId, OrgPublicKey, Timestamp, VerifiedToken, parse_token,
+    verify_token,
 };
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,24 @@ fn hex32(text: &str) -> Result<[u8; 32], Error> {
 fn millis_of(rfc3339: &str) -> Option<i64> {
     let millis = js_sys::Date::parse(rfc3339);
     millis.is_finite().then_some(millis as i64)
+}
+
+/// The bundle of the compact form (`?format=compact`), as the core decoded it: nothing to check again.
+pub fn from_compact(compact: &CompactBundle) -> Bundle {
+    Bundle {
+        core: compact.to_offline_bundle(),
+        serials: compact
+            .devices
+            .iter()
+            .map(|(id, d)| (d.serial.clone(), *id))
+            .collect(),
+        names: compact
+            .names
+            .iter()
+            .map(|(id, name)| (id.get(), name.clone()))
+            .collect(),
+        generated_at: rfc3339(compact.generated_at),
+    }
 }
 
 /// The core's bundle and the serials of a bundle as sent; any malformed field refuses the whole bundle.

@@ -15,8 +15,7 @@ use leptos::task::spawn_local;
 
 use super::enrol;
 use super::model::{
-    AfterFailure, BundleWire, ItemState, QueueItem, SyncAnswer, after_failure, display_time,
-    learn_clock,
+    AfterFailure, ItemState, QueueItem, SyncAnswer, after_failure, display_time, learn_clock,
 };
 use super::store::{self, QUEUE, StoreError};
 use crate::{api, session, worker};
@@ -378,9 +377,7 @@ pub fn QueueView(queue: Queue) -> impl IntoView {
 /// organisation).
 async fn device_carrier() -> Option<(OrgId, u32)> {
     let this = enrol::this_device().await?;
-    let text = store::load_bundle().await.ok()??;
-    let wire: BundleWire = serde_json::from_str(&text).ok()?;
-    Some((OrgId::new(wire.org).ok()?, this.id))
+    Some((OrgId::new(super::token::kept_org().await?).ok()?, this.id))
 }
 
 /// `batch` (this device's own redemptions) signed with the device key; scan times are sent as the milliseconds

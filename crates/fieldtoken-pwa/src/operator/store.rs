@@ -1,5 +1,6 @@
-//! What the phone keeps across reloads and crashes, in IndexedDB: the offline bundle (one JSON text under
-//! `current` in `bundle`, the session token under `session` for the service worker, and this phone's device key
+//! What the phone keeps across reloads and crashes, in IndexedDB: the offline bundle (the compact bundle's bytes,
+//! a `Uint8Array`, under `compact` in `bundle`; phones of earlier versions kept its JSON text under `current`, read
+//! until the first compact download replaces it), the session token under `session` for the service worker, and this phone's device key
 //! under `device` once it enrolled: a JS object holding a WebCrypto `CryptoKeyPair`, or a JSON text holding a
 //! seed, see `enrol.rs`) and the redemption
 //! queue (`queue`, one JSON text per redemption, keyed by its id). `web/sw.js` reads and writes the same
@@ -31,6 +32,8 @@ pub const BUNDLE: &str = "bundle";
 /// The redemption queue store.
 pub const QUEUE: &str = "queue";
 const BUNDLE_KEY: &str = "current";
+/// The compact offline bundle's bytes.
+const COMPACT_KEY: &str = "compact";
 /// The operator's session token, kept beside the bundle for the service worker's Background Sync.
 const SESSION_KEY: &str = "session";
 /// This phone as an enrolled device (`enrol::ThisDevice`), kept beside the bundle.
@@ -165,19 +168,30 @@ pub async fn load(key: &str) -> Result<Option<String>, StoreError> {
     Ok(load_value(key).await?.as_string())
 }
 
-/// Keeps `text` under `key` beside the bundle; resolves once it is committed.
-pub async fn save(key: &str, text: &str) -> Result<(), StoreError> {
-    save_value(key, &JsValue::from_str(text)).await
-}
-
 /// The offline bundle's JSON as last downloaded, if any.
 pub async fn load_bundle() -> Result<Option<String>, StoreError> {
     load(BUNDLE_KEY).await
 }
 
-/// Replaces the offline bundle.
-pub async fn save_bundle(json: &str) -> Result<(), StoreError> {
-    save(BUNDLE_KEY, json).await
+/// The compact offline bundle's bytes as last refreshed, if any.
+pub async fn load_compact() -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(load_value(COMPACT_KEY)
+        .await?
+        .dyn_into::<js_sys::Uint8Array>()
+        .ok()
+        .map(|bytes| bytes.to_vec()))
+}
+
+/// Replaces the offline bundle with these compact bytes, and forgets the JSON bundle of earlier versions, in one
+/// transaction; resolves once it is committed.
+pub async fn save_compact(bytes: &[u8]) -> Result<(), StoreError> {
+    let value = js_sys::Uint8Array::from(bytes);
+    write(
+        BUNDLE,
+        &[(JsValue::from_str(COMPACT_KEY), value.into())],
+        &[JsValue::from_str(BUNDLE_KEY)],
+    )
+    .await
 }
 
 /// Deletes the texts under `keys` from `name` in one transaction; resolves once it is committed.

@@ -3,16 +3,17 @@
 //! before saying so. On an enrolled phone a tapped card or a scanned QR redeems for the phone itself in one step
 //! (a certificate reset asks first), with a short sound and a spoken success message.
 
+use fieldtoken_core::compact::MEDIA_TYPE;
 use fieldtoken_core::token::redeem_offline;
-use fieldtoken_core::{Action, DeviceId, OrgId, TokenFormat, VerifiedToken};
+use fieldtoken_core::{Action, CompactBundle, DeviceId, OrgId, TokenFormat, VerifiedToken};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::camera::Camera;
 use super::enrol::{Standing, this_device};
 use super::model::{
-    Bundle, BundleWire, Feedback, QueueItem, code_feedback, display_time, new_redemption_id,
-    rfc3339, scan_time, server_now, to_bundle, verdict_words,
+    Bundle, BundleWire, Feedback, QueueItem, code_feedback, display_time, from_compact,
+    new_redemption_id, rfc3339, scan_time, server_now, to_bundle, verdict_words,
 };
 use super::nfc::CardTap;
 use super::queue::{Queue, QueueView};
@@ -36,8 +37,8 @@ impl Offline {
     }
 }
 
-fn adopt(offline: Offline, wire: &BundleWire, from: &str) -> bool {
-    match to_bundle(wire) {
+fn adopt(offline: Offline, bundle: Result<Bundle, fieldtoken_core::Error>, from: &str) -> bool {
+    match bundle {
         Ok(bundle) => {
             offline.note.set(format!(
                 "Token checks use the MDM's data of {}, {from}.",
@@ -55,65 +56,139 @@ fn adopt(offline: Offline, wire: &BundleWire, from: &str) -> bool {
     }
 }
 
-/// The cached bundle first (works offline), then a fresh one from the MDM when reachable: as the operator signed in,
-/// or, with nobody signed in, as this phone's enrolled device, which signs the request itself.
+/// The compact bundle kept on this phone, if any.
+async fn kept_compact() -> Option<CompactBundle> {
+    let bytes = store::load_compact().await.ok()??;
+    CompactBundle::decode(&bytes).ok()
+}
+
+/// The organisation of the bundle this phone keeps (compact, or the JSON of an earlier version), if any.
+pub(super) async fn kept_org() -> Option<u32> {
+    if let Some(kept) = kept_compact().await {
+        return Some(kept.org.get());
+    }
+    let text = store::load_bundle().await.ok()??;
+    Some(serde_json::from_str::<BundleWire>(&text).ok()?.org)
+}
+
+/// The cached bundle first (works offline), then what changed since from the MDM when reachable: as the operator
+/// signed in, or, with nobody signed in, as this phone's enrolled device, which signs the request itself. The
+/// refresh asks for the compact form with the kept version (`since`), so after one change the phone downloads a few
+/// hundred bytes, not the whole bundle; the MDM answers the whole bundle when it cannot say what changed.
 pub(super) fn load_bundle(offline: Offline) {
     spawn_local(async move {
-        let kept = match store::load_bundle().await {
-            Ok(Some(text)) => serde_json::from_str::<BundleWire>(&text).ok(),
+        let kept = kept_compact().await;
+        let mut kept_org = kept.as_ref().map(|k| k.org.get());
+        match &kept {
+            Some(compact) => {
+                adopt(offline, Ok(from_compact(compact)), "kept on this phone");
+            }
+            None => {
+                // A phone updated from a version that kept the JSON bundle still works offline with it.
+                let legacy = match store::load_bundle().await {
+                    Ok(Some(text)) => serde_json::from_str::<BundleWire>(&text).ok(),
+                    _ => None,
+                };
+                if let Some(wire) = legacy {
+                    kept_org = Some(wire.org);
+                    adopt(offline, to_bundle(&wire), "kept on this phone");
+                }
+            }
+        }
+        let had_data = kept_org.is_some();
+        let mut fresh = fetch_compact(kept.as_ref().map(|k| k.version), kept_org).await;
+        let mut merged = match (&fresh, &kept) {
+            (Some(Ok(answer)), Some(kept)) => refreshed(kept, answer),
+            (Some(Ok(answer)), None) => CompactBundle::decode(answer)
+                .ok()
+                .filter(|b| !b.is_changes()),
             _ => None,
         };
-        if let Some(wire) = &kept {
-            adopt(offline, wire, "kept on this phone");
+        if merged.is_none() && matches!(fresh, Some(Ok(_))) {
+            // Changes that do not apply to the kept bundle (it was replaced meanwhile): the whole bundle instead.
+            fresh = fetch_compact(None, kept_org).await;
+            merged = match &fresh {
+                Some(Ok(answer)) => CompactBundle::decode(answer)
+                    .ok()
+                    .filter(|b| !b.is_changes()),
+                _ => None,
+            };
         }
-        let fresh = if session::token().is_some() {
-            api::get::<BundleWire>(BUNDLE_PATH).await
-        } else {
-            match device_bundle(kept.as_ref().map(|w| w.org)).await {
-                Some(answer) => answer,
-                None => {
-                    if kept.is_none() {
-                        offline.note.set(
-                            "No offline data on this phone yet: sign in once (Operator sign-in) while online to download it.".into(),
-                        );
-                    }
-                    return;
+        match (fresh, merged) {
+            (None, _) => {
+                if !had_data {
+                    offline.note.set(
+                        "No offline data on this phone yet: sign in once (Operator sign-in) while online to download it.".into(),
+                    );
                 }
             }
-        };
-        match fresh {
-            Ok(wire) => {
-                if adopt(offline, &wire, "just downloaded") {
-                    // Kept as sent, so a later app version maps it again with its own rules.
-                    if let Ok(text) = serde_json::to_string(&wire) {
-                        let _ = store::save_bundle(&text).await;
-                    }
+            (Some(Ok(_)), Some(bundle)) => {
+                if adopt(offline, Ok(from_compact(&bundle)), "just refreshed") {
+                    let _ = store::save_compact(&bundle.encode()).await;
                 }
             }
-            Err(e) if e.code == "certificate_reset" => offline.note.set(
+            (Some(Ok(_)), None) => offline
+                .note
+                .set("The MDM's offline data cannot be read by this version of the app: reload it.".into()),
+            (Some(Err(e)), _) if e.code == "certificate_reset" => offline.note.set(
                 "This phone's certificate was reset, so it cannot download fresh offline data as a device: enrol it again (Enrol device), or sign in (Operator sign-in).".into(),
             ),
-            Err(e) if kept.is_none() => {
+            (Some(Err(e)), _) if !had_data => {
                 offline
                     .note
                     .set(format!("No offline data on this phone yet: {e}."));
             }
-            Err(_) => {}
+            (Some(Err(_)), _) => {}
         }
     });
+}
+
+/// The kept bundle after the MDM's answer: the changes applied, or the answer itself when it is a full bundle;
+/// `None` when the answer does not read or does not apply.
+fn refreshed(kept: &CompactBundle, answer: &[u8]) -> Option<CompactBundle> {
+    let answer = CompactBundle::decode(answer).ok()?;
+    if !answer.is_changes() {
+        return Some(answer);
+    }
+    let mut bundle = kept.clone();
+    bundle.apply(&answer).ok()?;
+    Some(bundle)
 }
 
 /// Where the offline bundle is downloaded from (and what a device signs as its path).
 const BUNDLE_PATH: &str = "/api/v1/offline-bundle";
 
-/// The offline bundle downloaded as this phone's enrolled device, signing the request with its key
-/// (docs/FORMATS.md, "Device-signed requests"); `None` when the phone is not enrolled or does not know its
-/// organisation (`kept_org`: the organisation of the bundle it holds, for phones enrolled before the MDM said it).
-async fn device_bundle(kept_org: Option<u32>) -> Option<Result<BundleWire, api::ApiError>> {
+/// The compact bundle (or the changes since `since`) as the operator signed in, or as this phone's enrolled
+/// device; `None` when neither can ask.
+async fn fetch_compact(
+    since: Option<u64>,
+    kept_org: Option<u32>,
+) -> Option<Result<Vec<u8>, api::ApiError>> {
+    let path = match since {
+        Some(since) => format!("{BUNDLE_PATH}?format=compact&since={since}"),
+        None => format!("{BUNDLE_PATH}?format=compact"),
+    };
+    if session::token().is_some() {
+        return Some(api::get_bytes(&path, MEDIA_TYPE, None).await);
+    }
+    let headers = match device_headers(kept_org).await? {
+        Ok(headers) => headers,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(api::get_bytes(&path, MEDIA_TYPE, Some(&headers)).await)
+}
+
+/// The headers of a request signed by this phone's enrolled device (docs/FORMATS.md, "Device-signed requests");
+/// `None` when the phone is not enrolled or does not know its organisation (`kept_org`: the organisation of the
+/// bundle it holds, for phones enrolled before the MDM said it).
+async fn device_headers(
+    kept_org: Option<u32>,
+) -> Option<Result<[(&'static str, String); 3], api::ApiError>> {
     this_device().await?;
     let org = OrgId::new(super::enrol::device_org().await.or(kept_org)?).ok()?;
     // The MDM's time as this phone knows it: the MDM accepts a signed time within five minutes of its own.
     let at = server_now();
+    // The signed path is the request's without its query.
     let signed = match super::enrol::sign_get(org, BUNDLE_PATH, at).await {
         Ok(Some(signed)) => signed,
         Ok(None) => return None,
@@ -127,15 +202,14 @@ async fn device_bundle(kept_org: Option<u32>) -> Option<Result<BundleWire, api::
         }
     };
     let (device, signature) = signed;
-    let headers = [
+    Some(Ok([
         ("Fieldtoken-Device", device.get().to_string()),
         ("Fieldtoken-Time", at.as_millis().to_string()),
         (
             "Fieldtoken-Signature",
             fieldtoken_core::hex::encode(&signature),
         ),
-    ];
-    Some(api::get_signed::<BundleWire>(BUNDLE_PATH, &headers).await)
+    ]))
 }
 
 /// What a redemption would be, or why not.
