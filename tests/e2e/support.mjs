@@ -64,6 +64,8 @@ export async function startServer({ org, empty = false, mdm = MDM, web = DIST, s
     admin,
     /** The SQLite URL of its database (benchmarks fill it behind the API's back). */
     db,
+    /** The server's process id (benchmarks read its memory from /proc). */
+    pid: child.pid,
     /** Calls the API as `token` (default: the seeded admin; `null`: anonymous); resolves to `{ status, body }`. */
     async api(method, path, body, token = admin?.admin_token) {
       const response = await fetch(new URL(path, url), {

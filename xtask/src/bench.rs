@@ -6,7 +6,8 @@
 //! at once while health is timed; last, `bench/browser.mjs` times the installed
 //! PWA's offline start to its first decoded camera frame, and in-page decoding beside jsQR, in Debian's Chromium;
 //! and `bench/history.mjs` times the redemption history's first pages at 1,000,000 rows (`cargo xtask bench
-//! history` runs that part alone).
+//! history` runs that part alone); `bench/bundle.mjs` measures the offline bundle and its refresh at 1,000 to
+//! 100,000 devices and tokens (`cargo xtask bench bundle` alone).
 
 use crate::build::{self, gzipped_size, target_dir};
 use crate::setup::{self, Needs};
@@ -22,11 +23,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
             return history(&build::server()?);
         }
         [part] if part == "import" => return import(),
+        [part] if part == "bundle" => {
+            setup::install(Needs::build())?;
+            build::pkg()?;
+            bundle(&build::server()?)?;
+            println!("\nbench: docs/BENCHMARKS.md updated");
+            return Ok(());
+        }
         [part] if part == "pwa" => {
             setup::install(Needs::build())?;
             return pwa_first_load();
         }
-        _ => return Err("usage: cargo xtask bench [history | import | pwa]".into()),
+        _ => return Err("usage: cargo xtask bench [history | import | pwa | bundle]".into()),
     }
     setup::install(Needs::build())?;
     build::pkg()?;
@@ -83,6 +91,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     run_command(cmd("node").arg("bench/burst.mjs").arg(&server))?;
     step("bench: token search at 100,000 tokens (node bench/search.mjs)");
     run_command(cmd("node").arg("bench/search.mjs").arg(&server))?;
+    bundle(&server)?;
     import_with(&server)?;
     browser(&server)?;
     history(&server)?;
@@ -115,6 +124,16 @@ fn history(server: &std::path::Path) -> Result<(), String> {
     let body = std::fs::read_to_string(&report)
         .map_err(|e| format!("reading {}: {e}", report.display()))?;
     replace_section("bench-history", "Redemption history", body.trim_end())
+}
+
+/// Issue 14's scale section: the offline bundle (JSON and compact, raw, gzip and brotli) and the refresh after one
+/// change at 1,000, 10,000 and 100,000 devices and tokens, the package's `Verifier` built from each in Node, and 50
+/// phones fetching the full bundle at once (`cargo xtask bench bundle` runs it alone; it needs `pkg/`).
+fn bundle(server: &std::path::Path) -> Result<(), String> {
+    step(
+        "bench: the offline bundle at 1,000 to 100,000 devices and tokens (node bench/bundle.mjs)",
+    );
+    run_command(cmd("node").arg("bench/bundle.mjs").arg(server))
 }
 
 /// `cargo xtask bench import`: the device import benchmark alone (issue 19), on the release MDM.

@@ -30,6 +30,7 @@ commands:
   bench history      only the redemption history at 1,000,000 rows (first pages by token, device, ...) into docs/BENCHMARKS.md
   bench pwa          only the PWA's first-load size (gzipped) into docs/BENCHMARKS.md
   bench import       only the device import benchmark (10,000 and 100,000 devices from CSV over HTTP)
+  bench bundle       only the offline bundle at scale (sizes, refresh, Verifier build, 50 phones at once)
   precache [DIR]     write the service worker's precache list into a built PWA (Trunk's post-build hook)
 ";
 

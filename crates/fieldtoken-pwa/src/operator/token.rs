@@ -123,7 +123,7 @@ pub(super) fn load_bundle(offline: Offline) {
                 }
             }
             (Some(Ok(_)), Some(bundle)) => {
-                if adopt(offline, Ok(from_compact(&bundle)), "just refreshed") {
+                if adopt(offline, Ok(from_compact(&bundle)), "just downloaded") {
                     let _ = store::save_compact(&bundle.encode()).await;
                 }
             }
