@@ -156,6 +156,18 @@ impl CodeDirectory {
         directory
     }
 
+    /// A directory of entries hashed already (read from a bundle), built in one pass: the entries are sorted
+    /// once rather than inserted one by one. Of two entries with one hash, the later stays (as with `insert`).
+    pub fn from_hashed(
+        key: DirectoryKey,
+        entries: impl IntoIterator<Item = (CodeHash, DirectoryEntry)>,
+    ) -> Self {
+        CodeDirectory {
+            key,
+            entries: entries.into_iter().collect(),
+        }
+    }
+
     /// Adds a token (its hash, never its code).
     pub fn add(&mut self, token: &ActionToken) {
         self.entries

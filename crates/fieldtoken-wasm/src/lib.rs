@@ -218,16 +218,14 @@ impl Verifier {
     pub fn from_compact(
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
     ) -> Result<Verifier, JsValue> {
-        let bundle = compact_of(&bytes, "bundle")?;
-        if bundle.is_changes() {
-            return Err(throw(&Error::new(
-                ErrorKind::BadFormat,
-                "these are changes to a bundle, not a bundle: apply them with applyBundleChanges first",
-            )));
-        }
-        Ok(Verifier {
-            bundle: bundle.to_offline_bundle(),
-        })
+        let bytes = js::bytes(&bytes).ok_or_else(|| {
+            throw(&js::bad_input(
+                "bundle",
+                "must be a Uint8Array or an ArrayBuffer",
+            ))
+        })?;
+        let bundle = fieldtoken_core::compact::offline_bundle(&bytes).map_err(|e| throw(&e))?;
+        Ok(Verifier { bundle })
     }
 
     /// The same verdict as the function `verifyToken`, against this bundle.

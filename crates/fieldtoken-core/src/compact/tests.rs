@@ -265,6 +265,43 @@ fn ids_out_of_order_texts_not_utf8_and_bad_keys_are_refused() {
 }
 
 #[test]
+fn the_verifiers_one_pass_reader_checks_what_decode_checks() {
+    let bytes = full().encode();
+    assert_eq!(offline_bundle(&bytes), Ok(full().to_offline_bundle()));
+    assert_eq!(
+        offline_bundle(&changes().encode()).unwrap_err().code(),
+        "bad_format"
+    );
+    for end in 0..bytes.len() {
+        assert_eq!(
+            offline_bundle(&bytes[..end])
+                .map(drop)
+                .map_err(|e| e.code()),
+            CompactBundle::decode(&bytes[..end])
+                .map(drop)
+                .map_err(|e| e.code()),
+            "cut at {end}"
+        );
+    }
+    for i in 0..bytes.len() {
+        let mut forged = bytes.clone();
+        forged[i] ^= 0x80;
+        let decoded = CompactBundle::decode(&forged);
+        assert_eq!(
+            offline_bundle(&forged).map_err(|e| e.code()),
+            decoded
+                .map_err(|e| e.code())
+                .and_then(|b| if b.is_changes() {
+                    Err("bad_format")
+                } else {
+                    Ok(b.to_offline_bundle())
+                }),
+            "byte {i}"
+        );
+    }
+}
+
+#[test]
 fn a_full_bundle_that_removes_something_is_refused() {
     let mut b = full();
     b.removed_devices.insert(DeviceId::new(5).unwrap());
