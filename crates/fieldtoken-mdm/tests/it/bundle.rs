@@ -477,3 +477,30 @@ async fn the_full_compact_bundle_comes_in_brotli_or_gzip_and_answers_304_when_un
     let _ = Timestamp::from_millis(0);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_synced_redemption_reaches_the_next_refresh_as_the_device_it_moved() {
+    let server = TestServer::start().await;
+    let admin = server.seed("Acme").await;
+    let token = new_token(&server, &admin, "Repair on scan").await;
+    let (phone, _) = compact(&server, &admin, "").await;
+    let device = phone
+        .devices
+        .iter()
+        .find(|(_, d)| d.state.as_str() != "in_repair")
+        .map(|(id, _)| *id)
+        .unwrap();
+    let (status, synced) = call(&server, Method::POST, "/api/v1/sync", Some(&admin), Some(json!({ "redemptions": [
+        { "id": "scan-1", "token": token["code"], "device_id": device.get(), "scanned_at": fieldtoken_mdm::clock::now().as_millis() }
+    ] }))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(synced["results"][0]["status"], "applied", "{synced}");
+    let (changes, _) = compact(&server, &admin, &format!("&since={}", phone.version)).await;
+    assert_eq!(
+        changes.devices.keys().copied().collect::<Vec<_>>(),
+        vec![device]
+    );
+    assert_eq!(changes.devices[&device].state.as_str(), "in_repair");
+    assert!(changes.entries.is_empty());
+    server.stop().await;
+}
