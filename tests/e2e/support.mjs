@@ -35,12 +35,13 @@ export const CHROMIUM_ARGS = [
  * in it but that admin token. `mdm` and `web` default to the release build; `web: null` serves no PWA.
  * `serveArgs` are added to `serve` (e.g. tighter limits).
  */
-export async function startServer({ org, empty = false, mdm = MDM, web = DIST, serveArgs = [] } = {}) {
+export async function startServer({ org, empty = false, mdm = MDM, web = DIST, serveArgs = [], dir: reuse } = {}) {
   const needs = [["MDM binary", mdm], ...(web ? [["built PWA", join(web, "index.html")]] : [])];
   for (const [what, path] of needs) {
     if (!existsSync(path)) throw new Error(`${what} missing at ${path}: run \`cargo xtask test\``);
   }
-  const dir = mkdtempSync(join(tmpdir(), "fieldtoken-e2e-"));
+  // `dir`: the folder of a server stopped with `stop({ keep: true })`, to start again over its database.
+  const dir = reuse ?? mkdtempSync(join(tmpdir(), "fieldtoken-e2e-"));
   const db = `sqlite://${join(dir, "mdm.db")}`;
   const create = empty ? ["org", "create", "--name", org, "--db", db] : ["seed-demo", "--org", org, "--db", db];
   const admin = org ? JSON.parse(execFileSync(mdm, create, { encoding: "utf8" })) : null;
@@ -66,6 +67,8 @@ export async function startServer({ org, empty = false, mdm = MDM, web = DIST, s
     db,
     /** The server's process id (benchmarks read its memory from /proc). */
     pid: child.pid,
+    /** Its folder (database and master key). */
+    dir,
     /** Calls the API as `token` (default: the seeded admin; `null`: anonymous); resolves to `{ status, body }`. */
     async api(method, path, body, token = admin?.admin_token) {
       const response = await fetch(new URL(path, url), {
@@ -79,10 +82,10 @@ export async function startServer({ org, empty = false, mdm = MDM, web = DIST, s
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : null };
     },
-    async stop() {
+    async stop({ keep = false } = {}) {
       if (!exited) child.kill("SIGTERM");
       const result = await exit;
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
       return result;
     },
   };
