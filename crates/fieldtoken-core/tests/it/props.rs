@@ -75,6 +75,54 @@ proptest! {
         let _ = ndef::token_from_ndef_message(&bytes);
         let _ = link::split_token_link(&text);
         let _ = LinkBase::parse(&text);
+        let _ = CompactBundle::decode(&bytes);
+        let _ = compact::offline_bundle(&bytes);
+        let mut compact_like = b"FTB\x01".to_vec();
+        compact_like.extend_from_slice(&bytes);
+        let _ = CompactBundle::decode(&compact_like);
+        let _ = compact::offline_bundle(&compact_like);
+    }
+
+    #[test]
+    fn compact_bundles_round_trip(
+        org in id(),
+        version in any::<u64>(),
+        since in prop::option::of(any::<u64>()),
+        at in 0..i64::MAX,
+        entries in prop::collection::btree_map(id(), (any::<[u8; 16]>(), action(), any::<u32>()), 0..20),
+        names in prop::collection::btree_map(id(), "\\PC{0,12}", 0..10),
+        devices in prop::collection::btree_map(id(), ("[A-Z0-9-]{1,12}", 0..3u8, id(), any::<bool>()), 0..10),
+        removed in prop::collection::btree_set(id(), 0..5),
+    ) {
+        let mut b = CompactBundle::new(OrgId::new(org).unwrap(), version, Timestamp::from_millis(at), DirectoryKey::from_bytes([7; 32]));
+        b.since = since;
+        // Keys are of the bundle's organisation (the layout does not repeat it).
+        let signer = OrgSigningKey::from_seed(KeyId::new(1).unwrap(), OrgId::new(org).unwrap(), SEED);
+        b.keys.insert(KeyId::new(1).unwrap(), signer.public_key());
+        for (id, (hash, action, expiry)) in entries {
+            b.entries.insert(ActionTokenId::new(id).unwrap(), CompactEntry { hash: CodeHash::from_bytes(hash), action, expires_at: Expiry::from_seconds(expiry) });
+        }
+        for (id, name) in names {
+            b.names.insert(ActionTokenId::new(id).unwrap(), name);
+        }
+        for (id, (serial, state, fleet, enrolled)) in devices {
+            let state = match state { 0 => DeviceState::InFleet(FleetId::new(fleet).unwrap()), 1 => DeviceState::InRepair, _ => DeviceState::InStock };
+            b.devices.insert(DeviceId::new(id).unwrap(), CompactDevice { serial, state, enrolled });
+        }
+        if b.is_changes() {
+            b.removed_devices = removed.iter().map(|&d| DeviceId::new(d).unwrap()).collect();
+            b.removed_tokens = removed.iter().map(|&t| ActionTokenId::new(t).unwrap()).collect();
+        }
+        b.deleted = removed.iter().map(|&t| ActionTokenId::new(t).unwrap()).collect();
+        let bytes = b.encode();
+        prop_assert_eq!(CompactBundle::decode(&bytes), Ok(b.clone()));
+        if !b.is_changes() {
+            prop_assert_eq!(compact::offline_bundle(&bytes), Ok(b.to_offline_bundle()));
+        }
+        // Every cut is an error, never a panic.
+        for end in 0..bytes.len() {
+            prop_assert!(CompactBundle::decode(&bytes[..end]).is_err());
+        }
     }
 
     #[test]
