@@ -22,7 +22,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let now = fieldtoken_mdm::clock::now().as_millis();
     let began = std::time::Instant::now();
-    let mut tx = pool.begin().await?;
+    let mut tx = store.write().await?;
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?1)
          INSERT INTO redemption_history (org_id, redemption_id, status, reason, token_id, device_id, scanned_at,

@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use fieldtoken_core::LinkBase;
 use fieldtoken_mdm::http::limits::{Limits, Rate};
+use fieldtoken_mdm::store::Engine;
 use fieldtoken_mdm::{MasterKey, Store, Timeouts, clock, seal};
 
 /// The reference MDM of fieldtoken: action tokens, devices, fleets, and the operators' PWA.
@@ -174,12 +175,36 @@ async fn main() -> ExitCode {
 }
 
 async fn open(db_url: &str, master_key: Option<PathBuf>) -> Result<(Store, MasterKey), String> {
+    let path = match (master_key, Engine::of_url(db_url)) {
+        (Some(path), _) => path,
+        (None, Engine::Sqlite) => seal::default_key_path(db_url),
+        // No file lies beside a PostgreSQL database, and every replica must hold the same key: say which.
+        (None, Engine::Postgres) => {
+            return Err(
+                "a PostgreSQL database needs --master-key FILE (the same key file on every replica)".into(),
+            );
+        }
+    };
     let store = Store::open(db_url)
         .await
-        .map_err(|e| format!("opening the database {db_url}: {e}"))?;
-    let path = master_key.unwrap_or_else(|| seal::default_key_path(db_url));
+        .map_err(|e| format!("opening the database {}: {e}", without_password(db_url)))?;
     let master = store.master_key(&path).await?;
     Ok((store, master))
+}
+
+/// A database URL fit for a message or a log: a password in it is replaced by `***`.
+fn without_password(url: &str) -> String {
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let authority_end = url[start..].find('/').map_or(url.len(), |i| start + i);
+    let Some(at) = url[start..authority_end].rfind('@').map(|i| start + i) else {
+        return url.to_owned();
+    };
+    match url[start..at].find(':').map(|i| start + i) {
+        Some(colon) => format!("{}:***{}", &url[..colon], &url[at..]),
+        None => url.to_owned(),
+    }
 }
 
 async fn serve(
@@ -281,4 +306,25 @@ async fn org_create(name: &str, db_url: &str, master_key: Option<PathBuf>) -> Re
         serde_json::to_string(&credentials).map_err(|e| e.to_string())?
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn a_database_url_is_shown_without_its_password() {
+        assert_eq!(
+            without_password("postgres://mdm:s3cret@db.example:5432/fieldtoken"),
+            "postgres://mdm:***@db.example:5432/fieldtoken"
+        );
+        assert_eq!(
+            without_password("postgres://mdm@127.0.0.1/fieldtoken"),
+            "postgres://mdm@127.0.0.1/fieldtoken"
+        );
+        assert_eq!(
+            without_password("sqlite://data/fieldtoken.db"),
+            "sqlite://data/fieldtoken.db"
+        );
+    }
 }

@@ -172,8 +172,9 @@ pub async fn list(
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM access_tokens
          WHERE org_id = ?1 AND deleted_at IS NULL AND (?2 IS NULL OR state = ?2)
-           AND (?3 IS NULL OR identifier LIKE ?3 ESCAPE '\\') AND (?4 IS NULL OR number < ?4)
-         ORDER BY number DESC LIMIT ?5"
+           AND (?3 IS NULL OR identifier {like} ?3 ESCAPE '\\') AND (?4 IS NULL OR number < ?4)
+         ORDER BY number DESC LIMIT ?5",
+        like = conn.engine().like()
     ))
     .bind(org_key(org))
     .bind(filter.state.map(LifeCycleState::as_str))
@@ -285,7 +286,7 @@ pub async fn taken(
 ) -> Result<Option<Taken>> {
     if let Some(identifier) = token.identifier() {
         let other: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM access_tokens WHERE org_id = ? AND identifier = ? AND deleted_at IS NULL AND id IS NOT ?",
+            "SELECT id FROM access_tokens WHERE org_id = ? AND identifier = ? AND deleted_at IS NULL AND id IS DISTINCT FROM ?",
         )
         .bind(org_key(org))
         .bind(identifier.as_str())
@@ -297,7 +298,7 @@ pub async fn taken(
         }
     }
     let other: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM access_tokens WHERE org_id = ? AND authentication_code_lookup = ? AND deleted_at IS NULL AND id IS NOT ?",
+        "SELECT id FROM access_tokens WHERE org_id = ? AND authentication_code_lookup = ? AND deleted_at IS NULL AND id IS DISTINCT FROM ?",
     )
     .bind(org_key(org))
     .bind(authentication_code_lookup(

@@ -9,7 +9,7 @@ use fieldtoken_core::{
     TokenName,
 };
 
-use super::{Conn, Result, StoreError, contains_pattern, fetch_in, org_key};
+use super::{Conn, Engine, Result, StoreError, contains_pattern, fetch_in, org_key};
 use crate::seal::MasterKey;
 
 fn code_label(org: OrgId, id: ActionTokenId) -> String {
@@ -108,7 +108,7 @@ pub async fn insert(
     let key_id = super::signing_keys::current_id(conn, org).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO action_tokens (org_id, name, action, fleet_id, expires_at_s, key_id, sealed_code, code_lookup, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, x'', ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(org_key(org))
     .bind(new.name.as_str())
@@ -116,6 +116,8 @@ pub async fn insert(
     .bind(new.action.fleet().map(|f| i64::from(f.get())))
     .bind(i64::from(new.expires_at.as_seconds()))
     .bind(i64::from(key_id.get()))
+    // Sealed below, once the row's id (part of the seal's label) is known.
+    .bind(Vec::<u8>::new())
     .bind(master.code_lookup(&new.code.to_bytes()))
     .bind(new.created_by)
     .bind(now.as_millis())
@@ -153,29 +155,44 @@ pub async fn list(
     filter: &ListFilter<'_>,
 ) -> Result<Vec<TokenRecord>> {
     let pattern = filter.name_contains.map(contains_pattern);
-    // The chosen ids as one JSON array, read by `json_each`, so any number of them is one bound parameter; the
+    // The chosen ids as one JSON array, read by the engine's JSON functions, so any number of them is one bound parameter; the
     // primary key answers each.
     let ids = filter.ids.map(|ids| {
         let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
         format!("[{}]", listed.join(","))
     });
     // A text of three characters or more is looked up in the trigram index (migration 0011) as one phrase, which
-    // finds exactly the names holding it; the clause is written into the statement only then, so that SQLite starts
-    // from the index's few rows rather than walking every token. `LIKE` stays as the rule of what matches.
-    let phrase = filter
+    // finds exactly the names holding it; the clause is written into the statement only then, so that the engine
+    // starts from the index's few rows rather than walking every token. `LIKE` stays as the rule of what matches.
+    // SQLite's index is an FTS5 table asked by MATCH; PostgreSQL's is a trigram index on the name that serves
+    // ILIKE itself, so there the pattern is repeated outside the `IS NULL OR` that would hide it from the planner.
+    let engine = conn.engine();
+    let long = filter
         .name_contains
-        .filter(|text| text.chars().count() >= 3)
-        .map(|text| format!("\"{}\"", text.replace('"', "\"\"")));
-    let indexed = if phrase.is_some() {
-        "AND id IN (SELECT rowid FROM action_token_names WHERE action_token_names MATCH ?6)"
-    } else {
-        "AND ?6 IS NULL"
+        .filter(|text| text.chars().count() >= 3);
+    let phrase = match engine {
+        Engine::Sqlite => long.map(|text| format!("\"{}\"", text.replace('"', "\"\""))),
+        Engine::Postgres => None,
+    };
+    let indexed = match (engine, long.is_some()) {
+        (Engine::Sqlite, true) => {
+            "AND id IN (SELECT rowid FROM action_token_names WHERE action_token_names MATCH ?6)"
+        }
+        (Engine::Postgres, true) => "AND name ILIKE ?2 ESCAPE '\\' AND ?6 IS NULL",
+        (_, false) => "AND ?6 IS NULL",
+    };
+    let listed = match engine {
+        Engine::Sqlite => "SELECT value FROM json_each(?5)",
+        Engine::Postgres => {
+            "SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(?5 AS json))"
+        }
     };
     let rows: Vec<TokenRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM action_tokens
-         WHERE org_id = ?1 AND deleted_at IS NULL AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\') AND (?3 IS NULL OR id < ?3)
-           AND (?5 IS NULL OR id IN (SELECT value FROM json_each(?5))) {indexed}
-         ORDER BY id DESC LIMIT ?4"
+         WHERE org_id = ?1 AND deleted_at IS NULL AND (?2 IS NULL OR name {like} ?2 ESCAPE '\\') AND (?3 IS NULL OR id < ?3)
+           AND (?5 IS NULL OR id IN ({listed})) {indexed}
+         ORDER BY id DESC LIMIT ?4",
+        like = engine.like()
     ))
     .bind(org_key(org))
     .bind(pattern)

@@ -203,7 +203,8 @@ pub struct Listed {
     pub revoked: bool,
 }
 
-/// id, name, permissions, created, creator, expiry, last use, revoked.
+/// id, name, permissions, created, creator, expiry, last use, revocation (a time, not a truth value: the
+/// engines do not agree on how a comparison's result reads back).
 type ListedRow = (
     i64,
     String,
@@ -212,15 +213,15 @@ type ListedRow = (
     Option<i64>,
     Option<i64>,
     Option<i64>,
-    bool,
+    Option<i64>,
 );
 
 const LISTED: &str =
     "SELECT id, name, permissions, created_at, created_by, expires_at, last_used_at,
-    revoked_at IS NOT NULL FROM api_tokens WHERE org_id = ? AND access_token_id IS NULL";
+    revoked_at FROM api_tokens WHERE org_id = ? AND access_token_id IS NULL";
 
 fn listed(
-    (id, name, permissions, created_at, created_by, expires_at, last_used_at, revoked): ListedRow,
+    (id, name, permissions, created_at, created_by, expires_at, last_used_at, revoked_at): ListedRow,
 ) -> Listed {
     Listed {
         id,
@@ -230,7 +231,7 @@ fn listed(
         created_by,
         expires_at: expires_at.map(Timestamp::from_millis),
         last_used_at: last_used_at.map(Timestamp::from_millis),
-        revoked,
+        revoked: revoked_at.is_some(),
     }
 }
 

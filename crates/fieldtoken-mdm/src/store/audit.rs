@@ -167,7 +167,7 @@ pub async fn page(
     if let Some((at, id)) = after {
         query = query.bind(at).bind(id);
     }
-    let rows = query.bind(limit).fetch_all(conn).await?;
+    let rows = query.bind(i64::from(limit)).fetch_all(conn).await?;
     Ok(rows
         .into_iter()
         .map(|(id, at, actor, action, target, detail, remote)| Entry {

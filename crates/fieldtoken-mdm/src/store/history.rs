@@ -235,7 +235,7 @@ pub async fn list(
     if let Some((at, id)) = filter.after {
         query = query.bind(at).bind(id);
     }
-    let rows = query.bind(filter.limit).fetch_all(conn).await?;
+    let rows = query.bind(i64::from(filter.limit)).fetch_all(conn).await?;
     rows.into_iter()
         .map(
             |(

@@ -21,6 +21,7 @@ pub mod action_tokens;
 pub mod api_tokens;
 pub mod audit;
 pub mod devices;
+pub mod engine;
 pub mod enrolment;
 pub mod fleets;
 pub mod history;
@@ -35,20 +36,15 @@ pub mod users;
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use fieldtoken_core::OrgId;
-use sqlx::sqlite::{
-    Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
-};
-use sqlx::{SqlitePool, Transaction};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Any, Executor};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+pub use self::engine::{Conn, Engine, Pool};
 use crate::seal::{MasterKey, SealError};
-
-/// A connection inside a transaction: what every store function takes. Handlers get one from [`Tx`] by
-/// dereference and never name the engine's types.
-pub type Conn = sqlx::SqliteConnection;
 
 /// Why the store could not answer.
 #[derive(Debug)]
@@ -123,10 +119,10 @@ const READERS: u32 = 8;
 /// The database behind the MDM.
 #[derive(Clone, Debug)]
 pub struct Store {
-    /// One connection: writers queue for it in the order they came.
-    writer: SqlitePool,
+    /// One connection: writers of this process queue for it in the order they came.
+    writer: Pool,
     /// Read transactions, never behind the writers' queue.
-    readers: SqlitePool,
+    readers: Pool,
     /// Bounds the writers' queue (see [`MAX_WAITING_WRITERS`]).
     waiting: Arc<Semaphore>,
 }
@@ -134,7 +130,7 @@ pub struct Store {
 /// An open transaction. Dropped without [`Tx::commit`], it rolls back: an error anywhere in a request leaves
 /// nothing behind.
 pub struct Tx {
-    inner: Transaction<'static, Sqlite>,
+    conn: Conn,
     /// A writer's place in the bounded queue, held until the transaction ends.
     _place: Option<OwnedSemaphorePermit>,
 }
@@ -143,20 +139,20 @@ impl Deref for Tx {
     type Target = Conn;
 
     fn deref(&self) -> &Conn {
-        &self.inner
+        &self.conn
     }
 }
 
 impl DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut Conn {
-        &mut self.inner
+        &mut self.conn
     }
 }
 
 impl Tx {
     /// Makes every change of this transaction durable, at once.
     pub async fn commit(self) -> Result<()> {
-        Ok(self.inner.commit().await?)
+        Ok(self.conn.inner.commit().await?)
     }
 }
 
@@ -192,17 +188,46 @@ fn make_private(file: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Every SQLite connection's settings, set as it opens. WAL lets readers go on while a sync batch commits;
+/// NORMAL is durable at every commit in WAL mode except against power loss, which SQLite's docs accept for this
+/// mode; the busy time-out only matters when another process (the admin CLI) writes the same file.
+const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000";
+
+/// The key of the PostgreSQL advisory lock every write transaction holds (any number that no other program on
+/// the same database uses: "fieldtok" in ASCII).
+const WRITE_LOCK: i64 = 0x6669_656c_6474_6f6b;
+
+/// A pool of `size` connections to `url`, each set up for its engine as it opens.
+async fn pool(url: &str, engine: Engine, size: u32) -> Result<Pool> {
+    let inner = AnyPoolOptions::new()
+        .max_connections(size)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if engine == Engine::Sqlite {
+                    conn.execute(SQLITE_SETTINGS).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?;
+    Ok(Pool { inner, engine })
+}
+
 impl Store {
-    /// Opens (creating when missing) and migrates the database at `url`, e.g. `sqlite://data/fieldtoken.db`.
+    /// Opens (creating when missing) and migrates the database at `url`: `sqlite://data/fieldtoken.db` (the
+    /// default, one process) or `postgres://user@host/db` (any number of server processes on one database).
     pub async fn open(url: &str) -> Result<Store> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            // WAL lets readers go on while a sync batch commits; NORMAL is durable at every commit in WAL mode
-            // except against power loss, which SQLite's docs accept for this mode.
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+        sqlx::any::install_default_drivers();
+        match Engine::of_url(url) {
+            Engine::Sqlite => Store::open_sqlite(url).await,
+            Engine::Postgres => Store::open_postgres(url).await,
+        }
+    }
+
+    async fn open_sqlite(url: &str) -> Result<Store> {
+        let options = SqliteConnectOptions::from_str(url)?;
         if let Some(parent) = options.get_filename().parent()
             && !parent.as_os_str().is_empty()
         {
@@ -213,16 +238,10 @@ impl Store {
         if on_disk {
             create_private(&file).map_err(|e| StoreError::Unavailable(e.into()))?;
         }
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
+        let writer = pool(url, Engine::Sqlite, 1).await?;
         // An in-memory database exists once per connection: there, readers must share the writer's.
         let readers = if on_disk {
-            SqlitePoolOptions::new()
-                .max_connections(READERS)
-                .connect_with(options)
-                .await?
+            pool(url, Engine::Sqlite, READERS).await?
         } else {
             writer.clone()
         };
@@ -231,15 +250,32 @@ impl Store {
             // files were created private is made private here.
             make_private(&file).map_err(|e| StoreError::Unavailable(e.into()))?;
         }
-        sqlx::migrate!("./migrations")
-            .run(&writer)
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&writer.inner)
             .await
             .map_err(|e| StoreError::Unavailable(e.into()))?;
-        Ok(Store {
+        Ok(Store::with_pools(writer, readers))
+    }
+
+    async fn open_postgres(url: &str) -> Result<Store> {
+        // Each process queues its own writers for one connection, as on SQLite; the advisory lock (see
+        // `write`) then orders the processes' writers among themselves.
+        let writer = pool(url, Engine::Postgres, 1).await?;
+        let readers = pool(url, Engine::Postgres, READERS).await?;
+        // Replicas starting together are safe: sqlx takes an advisory lock around the migrations.
+        sqlx::migrate!("./migrations/postgres")
+            .run(&writer.inner)
+            .await
+            .map_err(|e| StoreError::Unavailable(e.into()))?;
+        Ok(Store::with_pools(writer, readers))
+    }
+
+    fn with_pools(writer: Pool, readers: Pool) -> Store {
+        Store {
             writer,
             readers,
             waiting: Arc::new(Semaphore::new(MAX_WAITING_WRITERS)),
-        })
+        }
     }
 
     /// The same store with a writers' queue of `places` instead of [`MAX_WAITING_WRITERS`] (for tests and small
@@ -249,26 +285,57 @@ impl Store {
         self
     }
 
-    /// A transaction for reading: every query in it sees one state of the database.
+    /// A transaction for reading: every query in it sees one state of the database (on PostgreSQL a read-only
+    /// REPEATABLE READ transaction, whose snapshot is that state).
     pub async fn read(&self) -> Result<Tx> {
+        let begin = match self.readers.engine {
+            Engine::Sqlite => "BEGIN",
+            Engine::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
         Ok(Tx {
-            inner: self.readers.begin().await?,
+            conn: Conn {
+                inner: self.readers.inner.begin_with(begin).await?,
+                engine: self.readers.engine,
+            },
             _place: None,
         })
     }
 
     /// A transaction for a request that writes, on the one write connection once its turn comes ([`StoreError::Busy`]
-    /// at once when the queue is full). It takes the write lock at once (`BEGIN IMMEDIATE`, which still matters
-    /// when another process such as the admin CLI writes the same file), so a transaction that reads then writes
-    /// never fails on a lock upgrade half way.
+    /// at once when the queue is full).
+    ///
+    /// On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`, which still matters when another process
+    /// such as the admin CLI writes the same file), so a transaction that reads then writes never fails on a lock
+    /// upgrade half way. On PostgreSQL, where several server processes write one database, its first statement
+    /// takes one transaction-scoped advisory lock that every writer takes: writers run one after the other, as
+    /// on SQLite, each seeing everything committed before it (READ COMMITTED reads a fresh snapshot per
+    /// statement, and the lock comes before any). Every rule that reads then writes (exactly-once redemption ids,
+    /// latest scan wins, single-use tokens, guess counters, numbering) therefore holds across replicas without
+    /// per-rule row locks or serialisation retries; readers never wait for the lock. A replica that dies
+    /// mid-transaction loses its connection, and PostgreSQL rolls the transaction back and frees the lock.
     pub async fn write(&self) -> Result<Tx> {
         let place = self
             .waiting
             .clone()
             .try_acquire_owned()
             .map_err(|_| StoreError::Busy)?;
+        let engine = self.writer.engine;
+        let begin = match engine {
+            Engine::Sqlite => "BEGIN IMMEDIATE",
+            Engine::Postgres => "BEGIN ISOLATION LEVEL READ COMMITTED",
+        };
+        let mut conn = Conn {
+            inner: self.writer.inner.begin_with(begin).await?,
+            engine,
+        };
+        if engine == Engine::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(?)")
+                .bind(WRITE_LOCK)
+                .execute(&mut conn)
+                .await?;
+        }
         Ok(Tx {
-            inner: self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            conn,
             _place: Some(place),
         })
     }
@@ -289,13 +356,13 @@ impl Store {
 
     /// Closes every connection, waiting for those in use: the last step of a clean stop.
     pub async fn close(&self) {
-        self.writer.close().await;
-        self.readers.close().await;
+        self.writer.inner.close().await;
+        self.readers.inner.close().await;
     }
 
     /// The write pool, for tests that check (or change) the database behind the API's back. Product code goes
     /// through transactions.
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &Pool {
         &self.writer
     }
 
@@ -405,8 +472,8 @@ fn placeholders(n: usize) -> String {
 /// SQLite's parameter limit: `select` ends with the column, and `IN (?, ...)` is added to it.
 async fn fetch_in<R, V>(conn: &mut Conn, select: &str, values: &[V]) -> Result<Vec<R>>
 where
-    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
-    V: for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + Sync,
+    R: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
+    V: for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + Sync,
 {
     let mut rows = Vec::new();
     for chunk in values.chunks(CHUNK) {
@@ -433,6 +500,7 @@ fn contains_pattern(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     async fn store(dir: &tempfile::TempDir) -> Store {
         let url = format!("sqlite://{}", dir.path().join("mdm.db").display());

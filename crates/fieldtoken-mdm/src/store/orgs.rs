@@ -27,9 +27,11 @@ pub async fn insert(
     now: Timestamp,
 ) -> Result<OrgId> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO organisations (name, sealed_directory_key, created_at) VALUES (?, x'', ?) RETURNING id",
+        "INSERT INTO organisations (name, sealed_directory_key, created_at) VALUES (?, ?, ?) RETURNING id",
     )
     .bind(name)
+    // Sealed once the row's id (part of the seal's label) is known.
+    .bind(Vec::<u8>::new())
     .bind(now.as_millis())
     .fetch_one(&mut *conn)
     .await?;

@@ -331,7 +331,8 @@ pub async fn record(
     {
         sqlx::query(
             "INSERT INTO sync_marks (scope_org, principal, last_sync_at) VALUES (?, ?, ?)
-             ON CONFLICT (scope_org, principal) DO UPDATE SET last_sync_at = MAX(last_sync_at, excluded.last_sync_at)",
+             ON CONFLICT (scope_org, principal) DO UPDATE SET last_sync_at =
+                 CASE WHEN excluded.last_sync_at > sync_marks.last_sync_at THEN excluded.last_sync_at ELSE sync_marks.last_sync_at END",
         )
         .bind(sender.scope.org_column())
         .bind(sender.scope.principal.to_text())

@@ -26,9 +26,12 @@ pub async fn create(
         .execute(&mut *conn)
         .await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO signing_keys (org_id, public_key, sealed_seed, status, created_at) VALUES (?, zeroblob(32), x'', 'active', ?) RETURNING id",
+        "INSERT INTO signing_keys (org_id, public_key, sealed_seed, status, created_at) VALUES (?, ?, ?, 'active', ?) RETURNING id",
     )
     .bind(org_key(org))
+    // Both are written below, once the row's id (part of the seal's label) is known.
+    .bind(vec![0u8; 32])
+    .bind(Vec::<u8>::new())
     .bind(now.as_millis())
     .fetch_one(&mut *conn)
     .await?;

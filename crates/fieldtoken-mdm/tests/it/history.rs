@@ -713,7 +713,7 @@ async fn the_migration_files_earlier_redemptions_in_the_history() {
         .unwrap()
         .create_if_missing(true);
     let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-    let mut before = sqlx::migrate!("./migrations");
+    let mut before = sqlx::migrate!("./migrations/sqlite");
     before.migrations = before
         .migrations
         .iter()

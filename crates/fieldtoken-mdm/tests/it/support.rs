@@ -18,7 +18,7 @@ pub struct TestServer {
     pub web: PathBuf,
     /// The database, for seeding and for checks behind the API's back.
     #[allow(dead_code)]
-    pub db: sqlx::SqlitePool,
+    pub db: fieldtoken_mdm::store::Pool,
     /// The store over that database, for seeding through the server's own functions.
     #[allow(dead_code)]
     pub store: fieldtoken_mdm::Store,
