@@ -1,10 +1,11 @@
 //! fieldtoken's automation, in Rust so it runs wherever `cargo` does.
 //!
-//! `cargo xtask setup | run | test | e2e | schemathesis | pkg | bench | precache`. Every command says what it does before it does
+//! `cargo xtask setup | run | test | e2e | schemathesis | pkg | bench | postgres | precache`. Every command says what it does before it does
 //! it, and installs only what is missing, so a second run takes seconds.
 
 mod bench;
 mod build;
+mod postgres;
 mod precache;
 mod schemathesis;
 mod setup;
@@ -19,10 +20,10 @@ usage: cargo xtask <command> [options]
 
 commands:
   setup              install what is missing (wasm target, Trunk, wasm-bindgen-cli, npm packages, Chromium,
-                     Schemathesis)
+                     Schemathesis, PostgreSQL)
   run [--listen ADDR] build pkg/ and the PWA in release mode and start the MDM (default 127.0.0.1:8080)
-  test               setup, then every suite: cargo test, wasm tests in Chromium, Node tests of pkg/,
-                     Schemathesis against the MDM's OpenAPI document, Playwright
+  test               setup, then every suite: cargo test, the MDM's HTTP suite again on PostgreSQL, wasm tests in
+                     Chromium, Node tests of pkg/, Schemathesis against the MDM's OpenAPI document, Playwright
   e2e [FILES]        build the release PWA and MDM, then run these Playwright files of tests/e2e (all when none)
   schemathesis [ARGS] the Schemathesis suite alone; ARGS go to `st run` (e.g. --include-path-regex roles)
   pkg                build the npm package into pkg/
@@ -30,6 +31,9 @@ commands:
   bench history      only the redemption history at 1,000,000 rows (first pages by token, device, ...) into docs/BENCHMARKS.md
   bench pwa          only the PWA's first-load size (gzipped) into docs/BENCHMARKS.md
   bench import       only the device import benchmark (10,000 and 100,000 devices from CSV over HTTP)
+  bench replicas     only the sync of 100,000 redemptions over 3 replicas on PostgreSQL beside 1 on SQLite
+  postgres           start a throw-away PostgreSQL cluster, print its admin URL and keep it until Enter
+                     (FIELDTOKEN_TEST_POSTGRES=URL cargo test -p fieldtoken-mdm --test it NAME runs tests on it)
   precache [DIR]     write the service worker's precache list into a built PWA (Trunk's post-build hook)
 ";
 
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
         Some("schemathesis") => schemathesis::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("pkg") => setup::install(setup::Needs::build()).and_then(|_| build::pkg()),
+        Some("postgres") => postgres::hold(),
         Some("precache") => precache::run(args.get(1).map(PathBuf::from)),
         Some("help" | "-h" | "--help") | None => {
             print!("{USAGE}");

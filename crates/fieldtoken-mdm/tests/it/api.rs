@@ -708,9 +708,8 @@ async fn the_database_alone_holds_no_code_and_no_key() {
         .iter()
         .map(|t| t["code"].as_str().unwrap().to_owned())
         .collect();
-    // A copy of the database: the file and its write-ahead log, byte for byte.
-    let mut copy = std::fs::read(&server.db_path).unwrap();
-    copy.extend(std::fs::read(server.db_path.with_extension("db-wal")).unwrap_or_default());
+    // A copy of the database: on SQLite the file and its write-ahead log, byte for byte.
+    let copy = server.database_copy();
     let holds = |needle: &[u8]| copy.windows(needle.len()).any(|w| w == needle);
     for code in codes {
         let bytes = fieldtoken_core::TokenCode::parse(&code).unwrap().to_bytes();
