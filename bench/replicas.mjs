@@ -12,7 +12,7 @@
 //   password); `cargo xtask bench replicas` makes them on a throw-away cluster.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
@@ -140,6 +140,7 @@ async function run({ engine, db, replicas }) {
   }
 }
 
+const load = loadavg()[0].toFixed(1);
 const rows = [];
 for (const scenario of [
   { engine: "SQLite", db: null, replicas: 1 },
@@ -152,7 +153,8 @@ for (const scenario of [
 }
 const lines = [
   `Measured ${new Date().toISOString().slice(0, 10)} by \`cargo xtask bench replicas\` (\`bench/replicas.mjs\`): the release MDM on loopback; SQLite in a fresh file,`,
-  "PostgreSQL in a fresh database of a throw-away cluster with its durable defaults (`xtask/src/postgres.rs`), all on the same machine as the clients.",
+  "PostgreSQL in a fresh database of a throw-away cluster with its durable defaults (`xtask/src/postgres.rs`), all on the same machine as the clients",
+  `(${cpus().length} cores of ${cpus()[0]?.model ?? "an unknown CPU"}; load average ${load} when the run started: other work on the machine slows every row alike).`,
   `${TOTAL.toLocaleString("en")} redemptions from ${CLIENTS} clients (each its own API token holding \`fms.actiontoken.redeem\`), ${BATCHES} batches of ${BATCH} each, sent one after another,`,
   "all clients at once; with 3 replicas the batches go to the replicas in turn. Every redemption ends applied or superseded exactly once (the script fails otherwise).",
   "",
