@@ -202,6 +202,9 @@ const WRITE_LOCK: i64 = 0x6669_656c_6474_6f6b;
 async fn pool(url: &str, engine: Engine, size: u32) -> Result<Pool> {
     let inner = AnyPoolOptions::new()
         .max_connections(size)
+        // Writers wait for the write connection by design (the queue); at a shift end that takes seconds, and a
+        // warning per writer would drown the log. A wait this long is still worth one.
+        .acquire_slow_threshold(std::time::Duration::from_secs(10))
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if engine == Engine::Sqlite {

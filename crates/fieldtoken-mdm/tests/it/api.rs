@@ -506,6 +506,20 @@ async fn bad_input_gets_json_errors_never_a_500() {
         (status, answer["error"]["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("bad_query"))
     );
+    // A NUL in a search text is the client's mistake on either engine (PostgreSQL's text cannot hold one).
+    for path in [
+        "/api/v1/action-tokens?q=ab%00cd",
+        "/api/v1/action-tokens?q=%00",
+        "/api/v1/audit?actor=x%00",
+        "/api/v1/devices?serial=SN%00",
+    ] {
+        let (status, answer) = call(&server, Method::GET, path, Some(&admin), None).await;
+        assert_eq!(
+            (status, answer["error"]["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("bad_query")),
+            "{path}: {answer}"
+        );
+    }
     let (status, answer) = call(
         &server,
         Method::PUT,
