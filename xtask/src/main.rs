@@ -24,6 +24,7 @@ commands:
   run [--listen ADDR] build pkg/ and the PWA in release mode and start the MDM (default 127.0.0.1:8080)
   test               setup, then every suite: cargo test, the MDM's HTTP suite again on PostgreSQL, wasm tests in
                      Chromium, Node tests of pkg/, Schemathesis against the MDM's OpenAPI document, Playwright
+  test postgres      only the MDM's HTTP suite on a throw-away PostgreSQL cluster
   e2e [FILES]        build the release PWA and MDM, then run these Playwright files of tests/e2e (all when none)
   schemathesis [ARGS] the Schemathesis suite alone; ARGS go to `st run` (e.g. --include-path-regex roles)
   pkg                build the npm package into pkg/
@@ -42,7 +43,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::install(setup::Needs::everything()).map(drop),
         Some("run") => build::run_server(&args[1..]),
-        Some("test") => test::run(),
+        Some("test") => match args.get(1).map(String::as_str) {
+            None => test::run(),
+            Some("postgres") => test::postgres_only(),
+            Some(other) => Err(format!("unknown test part `{other}`\n\n{USAGE}")),
+        },
         Some("e2e") => test::e2e(&args[1..]),
         Some("schemathesis") => schemathesis::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),

@@ -163,6 +163,22 @@ pub fn run() -> Result<(), String> {
     finish(report)
 }
 
+/// `cargo xtask test postgres`: only the MDM's HTTP suite on a throw-away PostgreSQL cluster, for work on the
+/// store without every other suite.
+pub fn postgres_only() -> Result<(), String> {
+    let missing = setup::install(Needs::build_and_postgres())?;
+    let mut report = Report::default();
+    step("test: the MDM's HTTP suite on a throw-away PostgreSQL cluster");
+    match missing.postgres {
+        Some(why) => report.suite("MDM HTTP suite on PostgreSQL", Err(why)),
+        None => {
+            let result = postgres_suite(&mut report.summaries);
+            report.suite("MDM HTTP suite on PostgreSQL", result);
+        }
+    }
+    finish(report)
+}
+
 /// `cargo test -p fieldtoken-mdm --test it` against a fresh PostgreSQL cluster, which is stopped and removed
 /// after; its summary lines are labelled [`POSTGRES_LABEL`].
 fn postgres_suite(summaries: &mut Vec<String>) -> Result<SuiteRun, String> {

@@ -405,6 +405,14 @@ async fn a_replica_killed_while_it_writes_a_batch_leaves_all_of_it_or_none() {
             duplicates == 0 || duplicates == SIZE,
             "round {round}: partial write, {duplicates} of {SIZE} were there"
         );
+        println!(
+            "round {round}: the killed replica's batch was there {}",
+            if duplicates == 0 {
+                "not at all"
+            } else {
+                "wholly"
+            }
+        );
         if duplicates == 0 {
             assert!(
                 statuses.iter().all(|s| s == "applied" || s == "superseded"),

@@ -287,6 +287,26 @@ pub fn skipped_on_postgres(test: &str, why: &str) -> bool {
     skipped
 }
 
+/// PostgreSQL's plan for `sql` on the database at `db` (`EXPLAIN`, as text), with the planner's `off` methods
+/// disabled (e.g. `enable_seqscan`): at a test's few rows a scan of the table costs less than any index, so this is
+/// how a test asks whether an index can serve a query at all.
+#[allow(dead_code)]
+pub async fn postgres_plan(db: &str, off: &[&str], sql: &str) -> String {
+    use sqlx::{Connection, Executor};
+    let mut conn = sqlx::PgConnection::connect(db).await.unwrap();
+    for setting in off {
+        conn.execute(format!("SET {setting} = off").as_str())
+            .await
+            .unwrap();
+    }
+    let lines: Vec<String> = sqlx::query_scalar(&format!("EXPLAIN {sql}"))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    lines.join("\n")
+}
+
 /// A fresh, empty database for one server: a new database on the cluster under test, or the SQLite file `file`
 /// (created by the server when it opens it). Its URL, for `Store::open` or `--db`.
 pub fn fresh_database(file: &Path) -> String {
