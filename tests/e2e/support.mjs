@@ -42,12 +42,16 @@ export async function startServer({ org, empty = false, mdm = MDM, web = DIST, s
   }
   // `dir`: the folder of a server stopped with `stop({ keep: true })`, to start again over its database.
   const dir = reuse ?? mkdtempSync(join(tmpdir(), "fieldtoken-e2e-"));
-  const db = `sqlite://${join(dir, "mdm.db")}`;
+  // FIELDTOKEN_TEST_DATABASE (a PostgreSQL URL, set by `cargo xtask schemathesis --postgres`) puts this server on
+  // that database instead of a fresh SQLite file; its master key still lies in the temporary folder.
+  const shared = process.env.FIELDTOKEN_TEST_DATABASE;
+  const db = shared || `sqlite://${join(dir, "mdm.db")}`;
+  const keyArgs = shared ? ["--master-key", join(dir, "master.key")] : [];
   const create = empty ? ["org", "create", "--name", org, "--db", db] : ["seed-demo", "--org", org, "--db", db];
-  const admin = org ? JSON.parse(execFileSync(mdm, create, { encoding: "utf8" })) : null;
+  const admin = org ? JSON.parse(execFileSync(mdm, [...create, ...keyArgs], { encoding: "utf8" })) : null;
   const child = spawn(
     mdm,
-    ["serve", "--listen", "127.0.0.1:0", "--db", db, "--web", web || join(dir, "no-pwa"), ...serveArgs],
+    ["serve", "--listen", "127.0.0.1:0", "--db", db, ...keyArgs, "--web", web || join(dir, "no-pwa"), ...serveArgs],
     { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: "warn" } },
   );
   const url = await new Promise((resolve, reject) => {

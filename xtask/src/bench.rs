@@ -6,15 +6,18 @@
 //! at once while health is timed; last, `bench/browser.mjs` times the installed
 //! PWA's offline start to its first decoded camera frame, and in-page decoding beside jsQR, in Debian's Chromium;
 //! and `bench/history.mjs` times the redemption history's first pages at 1,000,000 rows (`cargo xtask bench
-//! history` runs that part alone); `bench/bundle.mjs` measures the offline bundle and its refresh at 1,000 to
-//! 100,000 devices and tokens (`cargo xtask bench bundle` alone).
+//! history` runs that part alone); `bench/replicas.mjs` syncs 100,000 redemptions from 8 clients to one MDM on
+//! SQLite and to 1 and 3 replicas on a throw-away PostgreSQL cluster (`cargo xtask bench replicas` alone);
+//! `bench/bundle.mjs` measures the offline bundle and its refresh at 1,000 to 100,000 devices and tokens (`cargo
+//! xtask bench bundle` alone).
 
 use crate::build::{self, gzipped_size, target_dir};
+use crate::postgres::{Cluster, Purpose};
 use crate::setup::{self, Needs};
 use crate::shell::{cmd, output, run as run_command};
 use crate::{root, step};
 
-/// Runs the benchmark (or, with `history`, `import` or `pwa`, only that part) and rewrites its sections of `docs/BENCHMARKS.md`.
+/// Runs the benchmark (or, with `history`, `import`, `pwa`, `replicas` or `bundle`, only that part) and rewrites its sections of `docs/BENCHMARKS.md`.
 pub fn run(args: &[String]) -> Result<(), String> {
     match args {
         [] => {}
@@ -34,9 +37,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
             setup::install(Needs::build())?;
             return pwa_first_load();
         }
-        _ => return Err("usage: cargo xtask bench [history | import | pwa | bundle]".into()),
+        [part] if part == "replicas" => {
+            postgres_installed()?;
+            return replicas(&build::server()?);
+        }
+        _ => {
+            return Err(
+                "usage: cargo xtask bench [history | import | pwa | replicas | bundle]".into(),
+            );
+        }
     }
-    setup::install(Needs::build())?;
+    postgres_installed()?;
     build::pkg()?;
 
     let samples = root().join("../shared/qr-samples");
@@ -95,8 +106,44 @@ pub fn run(args: &[String]) -> Result<(), String> {
     import_with(&server)?;
     browser(&server)?;
     history(&server)?;
+    replicas(&server)?;
     println!("\nbench: docs/BENCHMARKS.md updated");
     Ok(())
+}
+
+/// What building needs, and PostgreSQL for [`replicas`] (an error, not a skip: the table would go stale).
+fn postgres_installed() -> Result<(), String> {
+    match setup::install(Needs::build_and_postgres())?.postgres {
+        Some(why) => Err(why),
+        None => Ok(()),
+    }
+}
+
+/// Issue 13: a shift end of 100,000 redemptions from 8 clients, to one release MDM on SQLite, then to 1 and to 3
+/// replicas on one PostgreSQL database (a throw-away cluster with PostgreSQL's durable defaults, so the numbers are
+/// a deployment's, not a test cluster's).
+fn replicas(server: &std::path::Path) -> Result<(), String> {
+    step("bench: a throw-away PostgreSQL cluster for the replicas");
+    let cluster = Cluster::start(Purpose::Bench)?;
+    cluster.create_database("bench_one")?;
+    cluster.create_database("bench_three")?;
+    let report = target_dir().join("bench-replicas.md");
+    step(
+        "bench: 100,000 redemptions from 8 clients, 1 MDM on SQLite, 1 and 3 on PostgreSQL (node bench/replicas.mjs)",
+    );
+    run_command(
+        cmd("node")
+            .arg("bench/replicas.mjs")
+            .arg(server)
+            .arg(&report)
+            // In the environment: the URLs hold the cluster's password, and commands are echoed.
+            .env("FIELDTOKEN_BENCH_POSTGRES_1", cluster.url("bench_one"))
+            .env("FIELDTOKEN_BENCH_POSTGRES_3", cluster.url("bench_three")),
+    )?;
+    drop(cluster);
+    let body = std::fs::read_to_string(&report)
+        .map_err(|e| format!("reading {}: {e}", report.display()))?;
+    replace_section("bench-replicas", "Replicas on PostgreSQL", body.trim_end())
 }
 
 /// Issue 19: the redemption history's first pages at 1,000,000 rows, each filter the admin pages use, over HTTP

@@ -49,14 +49,24 @@ fn run_args() -> Vec<String> {
     .collect()
 }
 
-/// The suite, against the MDM binary `server`; `extra` are more `st run` arguments (later ones win).
+/// The variable that puts the suite's server on a PostgreSQL database instead of a fresh SQLite file (read by
+/// `tests/e2e/support.mjs`).
+pub const DATABASE_VARIABLE: &str = "FIELDTOKEN_TEST_DATABASE";
+
+/// The suite, against the MDM binary `server` on a fresh SQLite file, or on the PostgreSQL database at `database`;
+/// `extra` are more `st run` arguments (later ones win).
 pub fn suite(
     server: &Path,
     extra: &[String],
+    database: Option<&str>,
     summaries: &mut Vec<String>,
 ) -> Result<SuiteRun, String> {
     let st = setup::schemathesis_cli();
     let mut command = cmd("node");
+    match database {
+        Some(url) => command.env(DATABASE_VARIABLE, url),
+        None => command.env_remove(DATABASE_VARIABLE),
+    };
     command
         .arg(root().join("tests/schemathesis/run.mjs"))
         .arg(&st)
@@ -210,7 +220,8 @@ fn unescape(text: &str) -> String {
 }
 
 /// `cargo xtask schemathesis [ST_RUN_ARGS...]`: the suite alone, for iterating on the document and handlers;
-/// e.g. `cargo xtask schemathesis --include-path-regex roles --max-examples 5`.
+/// e.g. `cargo xtask schemathesis --include-path-regex roles --max-examples 5`. With `FIELDTOKEN_TEST_DATABASE`
+/// set to an empty PostgreSQL database's URL, the server runs on it.
 pub fn run(extra: &[String]) -> Result<(), String> {
     step("setup: checking what the Schemathesis suite needs");
     setup::npm_packages()?;
@@ -218,7 +229,8 @@ pub fn run(extra: &[String]) -> Result<(), String> {
     let server = build::server()?;
     step("test: Schemathesis against the MDM's OpenAPI document");
     let mut summaries = Vec::new();
-    let run = suite(&server, extra, &mut summaries)?;
+    let database = std::env::var(DATABASE_VARIABLE).ok();
+    let run = suite(&server, extra, database.as_deref(), &mut summaries)?;
     step("schemathesis: summary");
     for line in &summaries {
         println!("{line}");

@@ -2,7 +2,8 @@
 //!
 //! Idempotent: each tool is checked first (target list, `--version`, lock-file timestamps), so a second run
 //! only reads versions. Nothing is downloaded from outside the package registries: Trunk and wasm-bindgen
-//! come from crates.io, binaryen and Playwright from npm, Chromium from Debian, Schemathesis from PyPI.
+//! come from crates.io, binaryen and Playwright from npm, Chromium and PostgreSQL from Debian, Schemathesis from
+//! PyPI.
 
 use std::fs;
 use std::path::PathBuf;
@@ -17,11 +18,12 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// so a new version is a deliberate change here (and a look at `schemathesis.toml`).
 pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
-/// Which tools a command needs: `run` has no use for a browser, nor for Schemathesis.
+/// Which tools a command needs: `run` has no use for a browser, nor for Schemathesis or PostgreSQL.
 #[derive(Clone, Copy)]
 pub struct Needs {
     browser: bool,
     schemathesis: bool,
+    postgres: bool,
 }
 
 impl Needs {
@@ -30,6 +32,7 @@ impl Needs {
         Needs {
             browser: true,
             schemathesis: true,
+            postgres: true,
         }
     }
 
@@ -38,6 +41,16 @@ impl Needs {
         Needs {
             browser: false,
             schemathesis: false,
+            postgres: false,
+        }
+    }
+
+    /// What building adds to PostgreSQL's throw-away cluster (`cargo xtask bench replicas`, `cargo xtask
+    /// postgres`).
+    pub fn build_and_postgres() -> Needs {
+        Needs {
+            postgres: true,
+            ..Needs::build()
         }
     }
 }
@@ -48,6 +61,7 @@ impl Needs {
 pub struct Missing {
     pub browser: Option<String>,
     pub schemathesis: Option<String>,
+    pub postgres: Option<String>,
 }
 
 /// Installs whatever `needs` asks for and is missing.
@@ -67,8 +81,13 @@ pub fn install(needs: Needs) -> Result<Missing, String> {
         } else {
             None
         },
+        postgres: if needs.postgres {
+            postgres().err()
+        } else {
+            None
+        },
     };
-    for message in [&missing.browser, &missing.schemathesis]
+    for message in [&missing.browser, &missing.schemathesis, &missing.postgres]
         .into_iter()
         .flatten()
     {
@@ -242,6 +261,34 @@ pub fn browser() -> Result<(), String> {
             "apt-get finished but /usr/bin/chromium or /usr/bin/chromedriver is still missing"
                 .into(),
         )
+    }
+}
+
+/// Debian's PostgreSQL server, for the throw-away clusters of the tests and benchmarks (`crate::postgres`); the
+/// MDM needs none of it to run on SQLite.
+///
+/// The `postgresql` package also creates and starts Debian's own cluster ("main", port 5432) where the machine
+/// runs services; nothing here uses it.
+pub fn postgres() -> Result<(), String> {
+    if let Some(bin) = crate::postgres::bin_dir() {
+        let version = output(cmd(bin.join("postgres")).arg("--version")).unwrap_or_default();
+        println!("ok   {version} ({})", bin.display());
+        return Ok(());
+    }
+    let is_root = output(cmd("id").arg("-u")).as_deref() == Some("0");
+    let sudo = !is_root && output(cmd("sudo").args(["-n", "true"])).is_some();
+    if !is_root && !sudo {
+        return Err(
+            "PostgreSQL is missing: run `sudo apt-get install postgresql`, then again".into(),
+        );
+    }
+    println!("get  postgresql from Debian");
+    apt_install(sudo, &["postgresql"])?;
+    match crate::postgres::bin_dir() {
+        Some(_) => Ok(()),
+        None => {
+            Err("apt-get finished but no /usr/lib/postgresql/<version>/bin/initdb was found".into())
+        }
     }
 }
 

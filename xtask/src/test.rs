@@ -1,5 +1,6 @@
 //! `cargo xtask test`: setup, then every suite, in the order a failure is cheapest to find:
-//! `cargo test --workspace`, the wasm tests in headless Chromium, Node tests of `pkg/`, Schemathesis against
+//! `cargo test --workspace` (the MDM's HTTP suite on SQLite among them), the MDM's HTTP suite again on a
+//! throw-away PostgreSQL cluster, the wasm tests in headless Chromium, Node tests of `pkg/`, Schemathesis against
 //! the release MDM's OpenAPI document, and the Playwright end-to-end suite against the real MDM serving the
 //! release build.
 //!
@@ -9,6 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::build::{self, target_dir};
+use crate::postgres::{Cluster, Purpose};
 use crate::schemathesis;
 use crate::setup::{self, Needs};
 use crate::shell::{SuiteRun, cargo_bin, cmd, output, run_suite};
@@ -16,6 +18,13 @@ use crate::{root, step};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The variable that points the MDM's HTTP suite at a PostgreSQL cluster (an admin URL: each test creates its
+/// own database there); unset, the suite runs on SQLite files.
+pub const POSTGRES_VARIABLE: &str = "FIELDTOKEN_TEST_POSTGRES";
+
+/// What the PostgreSQL run's summary line starts with, so it reads apart from the SQLite run of the same suite.
+const POSTGRES_LABEL: &str = "on PostgreSQL: ";
 
 enum Outcome {
     Passed,
@@ -57,10 +66,26 @@ pub fn run() -> Result<(), String> {
 
     step("test: cargo test --workspace");
     let result = run_suite(
-        cmd("cargo").args(["test", "--workspace", "--no-fail-fast"]),
+        cmd("cargo")
+            .args(["test", "--workspace", "--no-fail-fast"])
+            // This run is the SQLite one, whatever the caller's shell holds.
+            .env_remove(POSTGRES_VARIABLE),
         &mut report.summaries,
     );
     report.suite("cargo test --workspace", result);
+
+    step("test: the MDM's HTTP suite on a throw-away PostgreSQL cluster");
+    match &missing.postgres {
+        Some(why) if !ci => report.suites.push((
+            "MDM HTTP suite on PostgreSQL",
+            Outcome::Skipped(why.clone()),
+        )),
+        Some(why) => report.suite("MDM HTTP suite on PostgreSQL", Err(why.clone())),
+        None => {
+            let result = postgres_suite(&mut report.summaries);
+            report.suite("MDM HTTP suite on PostgreSQL", result);
+        }
+    }
 
     // pkg/ feeds both the Node tests and (through the PWA's shared core) nothing else: build it once.
     let pkg = build::pkg();
@@ -110,9 +135,22 @@ pub fn run() -> Result<(), String> {
         // Never a skip: without it nothing checks that the document is the API.
         Some(why) => Err(why.clone()),
         None => build::server()
-            .and_then(|server| schemathesis::suite(&server, &[], &mut report.summaries)),
+            .and_then(|server| schemathesis::suite(&server, &[], None, &mut report.summaries)),
     };
     report.suite("schemathesis", result);
+
+    step("test: Schemathesis again, the MDM on a throw-away PostgreSQL cluster");
+    match (&missing.schemathesis, &missing.postgres) {
+        (Some(why), _) => report.suite("schemathesis on PostgreSQL", Err(why.clone())),
+        (None, Some(why)) if !ci => report
+            .suites
+            .push(("schemathesis on PostgreSQL", Outcome::Skipped(why.clone()))),
+        (None, Some(why)) => report.suite("schemathesis on PostgreSQL", Err(why.clone())),
+        (None, None) => {
+            let result = postgres_schemathesis(&mut report.summaries);
+            report.suite("schemathesis on PostgreSQL", result);
+        }
+    }
 
     step("test: Playwright end-to-end suite against the MDM and the release build");
     if !browser {
@@ -123,6 +161,67 @@ pub fn run() -> Result<(), String> {
     }
 
     finish(report)
+}
+
+/// `cargo xtask test postgres`: only the MDM's HTTP suite on a throw-away PostgreSQL cluster, for work on the
+/// store without every other suite.
+pub fn postgres_only() -> Result<(), String> {
+    let missing = setup::install(Needs::build_and_postgres())?;
+    let mut report = Report::default();
+    step("test: the MDM's HTTP suite on a throw-away PostgreSQL cluster");
+    match missing.postgres {
+        Some(why) => report.suite("MDM HTTP suite on PostgreSQL", Err(why)),
+        None => {
+            let result = postgres_suite(&mut report.summaries);
+            report.suite("MDM HTTP suite on PostgreSQL", result);
+        }
+    }
+    finish(report)
+}
+
+/// `cargo test -p fieldtoken-mdm --test it` against a fresh PostgreSQL cluster, which is stopped and removed
+/// after; its summary lines are labelled [`POSTGRES_LABEL`].
+fn postgres_suite(summaries: &mut Vec<String>) -> Result<SuiteRun, String> {
+    let cluster = Cluster::start(Purpose::Test)?;
+    let mut lines = Vec::new();
+    let result = run_suite(
+        cmd("cargo")
+            .args([
+                "test",
+                "--package",
+                "fieldtoken-mdm",
+                "--test",
+                "it",
+                "--no-fail-fast",
+            ])
+            .env(POSTGRES_VARIABLE, cluster.admin_url()),
+        &mut lines,
+    );
+    drop(cluster);
+    summaries.extend(
+        lines
+            .into_iter()
+            .map(|line| format!("{POSTGRES_LABEL}{line}")),
+    );
+    result
+}
+
+/// The Schemathesis suite with the MDM on a fresh database of a throw-away PostgreSQL cluster: the engine's own
+/// refusals (text it cannot hold, types it compares strictly) show up as 5xx here and nowhere else. Its summary
+/// line is labelled [`POSTGRES_LABEL`].
+fn postgres_schemathesis(summaries: &mut Vec<String>) -> Result<SuiteRun, String> {
+    let server = build::server()?;
+    let cluster = Cluster::start(Purpose::Test)?;
+    cluster.create_database("schemathesis")?;
+    let mut lines = Vec::new();
+    let result = schemathesis::suite(&server, &[], Some(&cluster.url("schemathesis")), &mut lines);
+    drop(cluster);
+    summaries.extend(
+        lines
+            .into_iter()
+            .map(|line| format!("{POSTGRES_LABEL}{line}")),
+    );
+    result
 }
 
 /// `cargo xtask e2e [FILES]`: builds the release PWA and MDM, then runs the named e2e files (all when none), for
@@ -257,6 +356,7 @@ fn finish(report: Report) -> Result<(), String> {
 
 /// (passed, failed, skipped) from one summary line of cargo's or node's runner, or of the Schemathesis suite.
 fn counts(line: &str) -> (u64, u64, u64) {
+    let line = line.strip_prefix(POSTGRES_LABEL).unwrap_or(line);
     if let Some(counts) = schemathesis::counts(line) {
         return counts;
     }
@@ -302,6 +402,10 @@ mod tests {
         check(
             "test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured",
             (3, 2, 0),
+        );
+        check(
+            "on PostgreSQL: test result: FAILED. 280 passed; 4 failed; 0 ignored; 0 measured",
+            (280, 4, 0),
         );
         check("ℹ pass 7", (7, 0, 0));
         check("ℹ fail 1", (0, 1, 0));

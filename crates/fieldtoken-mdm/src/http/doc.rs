@@ -121,3 +121,38 @@ refusals! {
         "400": "A query parameter is not of its type",
     ];
 }
+
+/// Says in the document what the `Query` extractor refuses (400 `bad_query`): no query parameter's text holds the
+/// NUL character. Every string query parameter without a pattern of its own gets one, so that clients (and
+/// Schemathesis) read the rule where they read the parameter.
+pub fn no_nul_in_query_texts(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::schema::{Schema, SchemaType, Type};
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if parameter.parameter_in != ParameterIn::Query {
+                    continue;
+                }
+                let Some(RefOr::T(Schema::Object(object))) = &mut parameter.schema else {
+                    continue;
+                };
+                let text = match &object.schema_type {
+                    SchemaType::Type(kind) => *kind == Type::String,
+                    SchemaType::Array(kinds) => kinds.contains(&Type::String),
+                    SchemaType::AnyValue => false,
+                };
+                if text && object.pattern.is_none() {
+                    object.pattern = Some("^[^\\u0000]*$".to_owned());
+                }
+            }
+        }
+    }
+}

@@ -41,6 +41,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        // No search text, filter or cursor holds a NUL character, and PostgreSQL's text cannot hold one: said here,
+        // as the client's mistake, rather than failing in the database.
+        if parts
+            .uri
+            .query()
+            .is_some_and(|query| query.to_ascii_lowercase().contains("%00"))
+        {
+            return Err(ApiError::server(
+                ServerCode::BadQuery,
+                "a query parameter may not hold the NUL character (%00)",
+            ));
+        }
         let axum::extract::Query(value) =
             axum::extract::Query::<T>::from_request_parts(parts, state).await?;
         Ok(Query(value))

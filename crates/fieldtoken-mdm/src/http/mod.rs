@@ -94,12 +94,9 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         .merge(device_imports())
         .merge(access_tokens())
         .split_for_parts();
-    let document = Arc::new(
-        doc::ApiDoc::openapi()
-            .nest("/api", derived)
-            .to_json()
-            .unwrap_or_else(|_| "{}".to_owned()),
-    );
+    let mut document = doc::ApiDoc::openapi().nest("/api", derived);
+    doc::no_nul_in_query_texts(&mut document);
+    let document = Arc::new(document.to_json().unwrap_or_else(|_| "{}".to_owned()));
     let api = api
         .route("/openapi.json", get(move || openapi_json(document.clone())))
         .fallback(error::unknown_endpoint)

@@ -9,7 +9,9 @@ use sha2::Digest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::support::{INLINE_SCRIPT, TestServer, listening_url};
+use crate::support::{
+    INLINE_SCRIPT, TestServer, fresh_database, key_args, listening_url, skipped_on_postgres,
+};
 
 /// Short timeouts, so the tests wait little; they assert only that the server lets go, never how fast.
 fn short(headers_ms: u64, body_ms: u64) -> fieldtoken_mdm::Timeouts {
@@ -66,10 +68,11 @@ fn the_binary_lets_go_of_a_client_that_never_finishes_its_headers() {
     use std::io::{Read, Write};
     use std::process::{Command, Stdio};
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("mdm.db").display());
+    let db = fresh_database(&dir.path().join("mdm.db"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_fieldtoken-mdm"))
         .args(["serve", "--listen", "127.0.0.1:0", "--db", &db, "--web"])
         .arg(dir.path().join("no-pwa-here"))
+        .args(key_args(&db, dir.path()))
         .env_remove("FIELDTOKEN_HEADER_TIMEOUT")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -172,6 +175,12 @@ async fn every_answer_carries_the_security_headers() {
 #[tokio::test]
 async fn the_database_its_wal_and_the_master_key_are_the_servers_alone() {
     use std::os::unix::fs::PermissionsExt;
+    if skipped_on_postgres(
+        "the_database_its_wal_and_the_master_key_are_the_servers_alone",
+        "PostgreSQL keeps its files in its own cluster directory, private to its own user",
+    ) {
+        return;
+    }
     // Issue 18: "the SQLite file and its WAL are created 0644".
     let mode = |path: &std::path::Path| {
         std::fs::metadata(path)

@@ -7,7 +7,9 @@ use std::process::{Command, Stdio};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestServer, call, created, listening_url, token_with};
+use crate::support::{
+    TestServer, call, created, fresh_database, key_args, listening_url, token_with,
+};
 
 /// An organisation with nothing in it, made as `org create` makes one; its admin token.
 pub async fn empty_org(server: &TestServer, name: &str) -> String {
@@ -51,11 +53,12 @@ async fn fleets(server: &TestServer, bearer: &str) -> Vec<(String, u64)> {
 #[test]
 fn org_create_starts_an_empty_organisation_whose_token_can_do_everything() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("mdm.db").display());
+    let db = fresh_database(&dir.path().join("mdm.db"));
     let bin = env!("CARGO_BIN_EXE_fieldtoken-mdm");
     let create = |name: &str| {
         Command::new(bin)
             .args(["org", "create", "--name", name, "--db", &db])
+            .args(key_args(&db, dir.path()))
             .output()
             .unwrap()
     };
@@ -76,6 +79,7 @@ fn org_create_starts_an_empty_organisation_whose_token_can_do_everything() {
     let mut child = Command::new(bin)
         .args(["serve", "--listen", "127.0.0.1:0", "--db", &db, "--web"])
         .arg(dir.path().join("no-pwa"))
+        .args(key_args(&db, dir.path()))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

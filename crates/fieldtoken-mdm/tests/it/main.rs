@@ -1,4 +1,5 @@
-//! The MDM over real HTTP on loopback, against a real SQLite file.
+//! The MDM over real HTTP on loopback, against a real SQLite file, or a real PostgreSQL database when
+//! `FIELDTOKEN_TEST_POSTGRES` names a cluster (see support.rs).
 
 mod access;
 mod api;
@@ -14,6 +15,7 @@ mod history;
 mod keys;
 mod limits;
 mod openapi;
+mod replicas;
 mod roles;
 mod search;
 mod serve;

@@ -5,7 +5,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::support::{TestServer, call};
+use crate::support::{TestServer, call, postgres_admin, postgres_plan};
 
 async fn create(server: &TestServer, admin: &str, name: &str) -> u64 {
     let (status, token) = call(
@@ -88,19 +88,32 @@ async fn a_search_finds_names_containing_the_text_through_the_index_and_without_
     assert_eq!(names(&server, &other, "dock").await, ["Other org's Dock"]);
 
     // The three-character path really reads the index, not every token.
-    let plan: Vec<String> = sqlx::query_as::<_, (i64, i64, i64, String)>(
-        "EXPLAIN QUERY PLAN SELECT id FROM action_tokens WHERE org_id = 1 AND id IN
-           (SELECT rowid FROM action_token_names WHERE action_token_names MATCH '\"dock\"')",
-    )
-    .fetch_all(&server.db)
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|row| row.3)
-    .collect();
-    assert!(
-        plan.iter().any(|step| step.contains("VIRTUAL TABLE INDEX")),
-        "{plan:?}"
-    );
+    if postgres_admin().is_some() {
+        // PostgreSQL's path (store::action_tokens::list) is ILIKE on the name, which its trigram index serves.
+        // Asked without the organisation: at a test's few rows the organisation's own index would win, and
+        // what is checked is that the name's condition has an index at all.
+        let plan = postgres_plan(
+            &server.db_url,
+            &["enable_seqscan", "enable_indexscan"],
+            "SELECT id FROM action_tokens WHERE deleted_at IS NULL AND name ILIKE '%dock%' ESCAPE '\\'",
+        )
+        .await;
+        assert!(plan.contains("action_tokens_name_trigrams"), "{plan}");
+    } else {
+        let plan: Vec<String> = sqlx::query_as::<_, (i64, i64, i64, String)>(
+            "EXPLAIN QUERY PLAN SELECT id FROM action_tokens WHERE org_id = 1 AND id IN
+               (SELECT rowid FROM action_token_names WHERE action_token_names MATCH '\"dock\"')",
+        )
+        .fetch_all(&server.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.3)
+        .collect();
+        assert!(
+            plan.iter().any(|step| step.contains("VIRTUAL TABLE INDEX")),
+            "{plan:?}"
+        );
+    }
     server.stop().await;
 }

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestServer, call, listening_url, token_with};
+use crate::support::{TestServer, call, fresh_database, key_args, listening_url, token_with};
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -422,10 +422,11 @@ async fn the_offline_bundle_has_a_version_and_answers_304_when_unchanged() {
 #[test]
 fn a_server_killed_mid_batch_leaves_no_partial_write() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("mdm.db").display());
+    let db = fresh_database(&dir.path().join("mdm.db"));
     let bin = env!("CARGO_BIN_EXE_fieldtoken-mdm");
     let seeded = Command::new(bin)
         .args(["seed-demo", "--org", "Acme", "--db", &db])
+        .args(key_args(&db, dir.path()))
         .output()
         .unwrap();
     assert!(
@@ -440,6 +441,7 @@ fn a_server_killed_mid_batch_leaves_no_partial_write() {
         let mut child = Command::new(bin)
             .args(["serve", "--listen", "127.0.0.1:0", "--db", &db, "--web"])
             .arg(dir.path().join("no-pwa"))
+            .args(key_args(&db, dir.path()))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
