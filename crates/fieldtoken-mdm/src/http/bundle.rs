@@ -396,8 +396,9 @@ async fn compact(
     })
 }
 
+/// Weak: the same bundle is sent raw, brotli or gzip, which are different bytes of one content.
 fn compact_etag(org: OrgId, revision: i64) -> String {
-    format!("\"bundle-{org}-{revision}-compact\"")
+    format!("W/\"bundle-{org}-{revision}-compact\"")
 }
 
 fn not_modified(etag: &str) -> Response {

@@ -442,6 +442,7 @@ async fn the_full_compact_bundle_comes_in_brotli_or_gzip_and_answers_304_when_un
             .unwrap();
         assert_eq!(response.headers()["content-encoding"], coding, "{asked}");
         let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+        assert!(etag.starts_with("W/\"bundle-"), "{etag}");
         let body = response.bytes().await.unwrap();
         let mut raw = Vec::new();
         if coding == "br" {
