@@ -157,6 +157,93 @@ fn the_wire_bundle_checks_tokens_as_the_core_does() {
     assert_eq!(to_bundle(&bad).unwrap_err().code(), "bad_format");
 }
 
+/// The compact form of the same bundle (what the phone now downloads and keeps) gives the screens the same bundle:
+/// the same checks, serials, names and time.
+#[wasm_bindgen_test]
+fn the_compact_bundle_gives_the_screens_what_the_wire_bundle_gives() {
+    let org = OrgId::new(7).unwrap();
+    let key = OrgSigningKey::from_seed(KeyId::new(1).unwrap(), org, [42; 32]);
+    let directory_key = DirectoryKey::from_bytes([9; 32]);
+    let code = TokenCode::parse(CODE).unwrap();
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let wire = wire_of(serde_json::json!({
+        "version": 4, "org": 7, "generated_at": "2026-01-01T00:00:00Z",
+        "keys": [{ "key_id": 1, "org": 7, "public_key": hex(&key.public_key().to_bytes()) }],
+        "directory": { "key": hex(&[9; 32]), "entries": [{
+            "hash": directory_key.hash(&code).to_hex(), "token_id": 1001, "org": 7,
+            "action": { "type": "put_in_fleet", "fleet_id": 3 }, "expires_at": "2026-01-02T00:00:00Z",
+        }] },
+        "deleted": [1002],
+        "fleets": [{ "id": 3, "name": "Warehouse" }],
+        "names": [{ "id": 1001, "name": "Move to Warehouse" }],
+        "devices": [
+            { "id": 11, "serial": "FT-001-0001", "state": "in_stock", "enrolled": true },
+            { "id": 12, "serial": "FT-001-0002", "state": "in_fleet", "fleet_id": 3, "enrolled": false },
+        ],
+    }));
+    let mut compact = CompactBundle::new(
+        org,
+        4,
+        Timestamp::from_millis(1_767_225_600_000),
+        directory_key.clone(),
+    );
+    compact
+        .keys
+        .insert(KeyId::new(1).unwrap(), key.public_key());
+    let token = ActionTokenId::new(1001).unwrap();
+    compact.entries.insert(
+        token,
+        fieldtoken_core::CompactEntry {
+            hash: directory_key.hash(&code),
+            action: Action::PutInFleet(FleetId::new(3).unwrap()),
+            expires_at: Expiry::from_seconds(1_767_312_000),
+        },
+    );
+    compact.names.insert(token, "Move to Warehouse".into());
+    compact.deleted.insert(ActionTokenId::new(1002).unwrap());
+    compact
+        .fleets
+        .insert(FleetId::new(3).unwrap(), "Warehouse".into());
+    for (id, serial, state, enrolled) in [
+        (11, "FT-001-0001", DeviceState::InStock, true),
+        (
+            12,
+            "FT-001-0002",
+            DeviceState::InFleet(FleetId::new(3).unwrap()),
+            false,
+        ),
+    ] {
+        compact.devices.insert(
+            fieldtoken_core::DeviceId::new(id).unwrap(),
+            fieldtoken_core::CompactDevice {
+                serial: serial.into(),
+                state,
+                enrolled,
+            },
+        );
+    }
+    // Through the bytes, as IndexedDB keeps them.
+    let kept = CompactBundle::decode(&compact.encode()).unwrap();
+    let from_bytes = from_compact(&kept);
+    let from_json = to_bundle(&wire).unwrap();
+    assert_eq!(from_bytes.core, from_json.core);
+    assert_eq!(from_bytes.names, from_json.names);
+    let sorted = |b: &Bundle| {
+        let mut s = b.serials.clone();
+        s.sort();
+        s
+    };
+    assert_eq!(sorted(&from_bytes), sorted(&from_json));
+    assert_eq!(
+        js_sys::Date::parse(&from_bytes.generated_at),
+        js_sys::Date::parse(&from_json.generated_at)
+    );
+    assert_eq!(
+        from_bytes.device_by_serial("ft-001-0002"),
+        fieldtoken_core::DeviceId::new(12).ok()
+    );
+}
+
 #[wasm_bindgen_test]
 fn queue_states_read_as_words_and_survive_storage() {
     // As the MDM's answer reads them: a status or reason this build does not know reads as `unknown`.

@@ -108,3 +108,19 @@ async fn values_beside_the_bundle_keep_what_json_cannot_and_the_session_can_be_f
     save_session(None).await.expect("forgotten");
     assert_eq!(load(SESSION_KEY).await, Ok(None));
 }
+
+#[wasm_bindgen_test]
+async fn the_compact_bundle_is_kept_as_bytes_and_replaces_the_json_of_earlier_versions() {
+    // A phone updated from a version that kept the JSON bundle.
+    put_all(BUNDLE, &[(BUNDLE_KEY.into(), r#"{"org":7}"#.into())])
+        .await
+        .expect("the write commits");
+    assert_eq!(load_bundle().await, Ok(Some(r#"{"org":7}"#.into())));
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    save_compact(&bytes).await.expect("the write commits");
+    assert_eq!(load_compact().await, Ok(Some(bytes.clone())));
+    // Stored as a Uint8Array (a structured clone, not a text), and the JSON is gone in the same write.
+    let kept = read_as_the_service_worker(BUNDLE, COMPACT_KEY).await;
+    assert!(kept.is_instance_of::<js_sys::Uint8Array>());
+    assert_eq!(load_bundle().await, Ok(None));
+}
