@@ -14,7 +14,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -242,25 +241,37 @@ pub async fn offline_bundle(
     if query.format.unwrap_or_default() == BundleFormat::Compact {
         return compact(&state, org, query.since, &headers).await;
     }
-    // One read transaction: the version and the content come from the same snapshot.
     let mut tx = state.store.read().await?;
     let revision = store::orgs::revision(&mut tx, org).await?;
-    let etag = format!("\"bundle-{org}-{revision}\"");
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let etag_value = HeaderValue::from_str(&etag).expect("ASCII");
-    if matches {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response());
+    tx.commit().await?;
+    if unchanged(&headers, &json_etag(org, revision)) {
+        return Ok(not_modified(&json_etag(org, revision)));
     }
+    let full = state
+        .bundles
+        .full(&state, Form::Json, org, revision)
+        .await?;
+    Ok(full.answer(&headers, "application/json", &json_etag(org, full.revision)))
+}
 
+fn json_etag(org: OrgId, revision: i64) -> String {
+    format!("\"bundle-{org}-{revision}\"")
+}
+
+/// The organisation's whole bundle now, as JSON (one read transaction: the version and the content come from the
+/// same snapshot).
+async fn json_bundle(
+    state: &AppState,
+    conn: &mut Conn,
+    org: OrgId,
+) -> Result<(i64, Vec<u8>), ApiError> {
+    let revision = store::orgs::revision(conn, org).await?;
     let mut keys = KeyRing::new();
-    store::signing_keys::public_keys(&mut tx, org, &mut keys).await?;
-    let retired_keys = store::signing_keys::retired_ids(&mut tx, org).await?;
+    store::signing_keys::public_keys(conn, org, &mut keys).await?;
+    let retired_keys = store::signing_keys::retired_ids(conn, org).await?;
     let mut directory =
-        CodeDirectory::new(store::orgs::directory_key(&mut tx, &state.master, org).await?);
-    let (live, deleted) = store::action_tokens::all_of_org(&mut tx, &state.master, org).await?;
+        CodeDirectory::new(store::orgs::directory_key(conn, &state.master, org).await?);
+    let (live, deleted) = store::action_tokens::all_of_org(conn, &state.master, org).await?;
     let mut names = Vec::with_capacity(live.len());
     for token in &live {
         names.push(TokenName {
@@ -269,15 +280,14 @@ pub async fn offline_bundle(
         });
         directory.add(token);
     }
-    let fleets = store::fleets::list(&mut tx, org).await?;
+    drop(live);
+    let fleets = store::fleets::list(conn, org).await?;
     let mut devices = BTreeMap::new();
     let mut serials = BTreeMap::new();
-    for listed in store::devices::list(&mut tx, org).await? {
+    for listed in store::devices::list(conn, org).await? {
         serials.insert(listed.device.id, listed.serial);
         devices.insert(listed.device.id, listed.device);
     }
-    tx.commit().await?;
-
     let bundle = OfflineBundle {
         org,
         keys,
@@ -287,14 +297,9 @@ pub async fn offline_bundle(
         devices,
         retired_keys,
     };
-    let mut response = Json(wire(&bundle, revision, &serials, names)).into_response();
-    let h = response.headers_mut();
-    h.insert(header::ETAG, etag_value);
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
-    Ok(response)
+    let body = serde_json::to_vec(&wire(&bundle, revision, &serials, names))
+        .expect("the wire bundle serialises");
+    Ok((revision, body))
 }
 
 fn wire(
@@ -383,17 +388,15 @@ async fn compact(
         if let Some(items) = store::bundle_log::since(&mut tx, org, since as i64, revision).await? {
             let changes = changes(state, &mut tx, org, revision, since, items).await?;
             tx.commit().await?;
-            return Ok(bytes_answer(changes.encode(), None, &etag));
+            return Ok(bytes_answer(changes.encode(), MEDIA_TYPE, None, &etag));
         }
     }
     tx.commit().await?;
-    let full = state.compact.full(state, org, revision).await?;
-    let etag = compact_etag(org, full.revision);
-    Ok(match accepted(headers) {
-        Encoding::Brotli => bytes_answer(full.br.clone(), Some("br"), &etag),
-        Encoding::Gzip => bytes_answer(full.gzip.clone(), Some("gzip"), &etag),
-        Encoding::Identity => bytes_answer(full.raw.clone(), None, &etag),
-    })
+    let full = state
+        .bundles
+        .full(state, Form::Compact, org, revision)
+        .await?;
+    Ok(full.answer(headers, MEDIA_TYPE, &compact_etag(org, full.revision)))
 }
 
 /// Weak: the same bundle is sent raw, brotli or gzip, which are different bytes of one content.
@@ -408,12 +411,13 @@ fn not_modified(etag: &str) -> Response {
 
 fn bytes_answer(
     body: impl Into<axum::body::Body>,
+    media_type: &'static str,
     encoding: Option<&'static str>,
     etag: &str,
 ) -> Response {
     let mut response = Response::new(body.into());
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE));
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
     h.insert(header::ETAG, HeaderValue::from_str(etag).expect("ASCII"));
     h.insert(
         header::CACHE_CONTROL,
@@ -563,7 +567,14 @@ async fn changes(
     Ok(c)
 }
 
-/// A full compact bundle of one organisation at one revision, with its brotli and gzip forms.
+/// The two forms of a full bundle.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Form {
+    Json,
+    Compact,
+}
+
+/// A full bundle of one organisation at one revision in one form, with its brotli and gzip forms.
 pub struct CachedBundle {
     /// The revision it is of.
     pub revision: i64,
@@ -572,49 +583,73 @@ pub struct CachedBundle {
     gzip: axum::body::Bytes,
 }
 
-/// The latest full compact bundle of each organisation that was asked for one. A phone's first download (or one
-/// whose version the change log no longer reaches) is the whole bundle, and a shift of phones asks for it at
-/// once: built and compressed once per revision, each answer is then a copy of shared bytes.
-#[derive(Clone, Default)]
-pub struct CompactCache(Arc<tokio::sync::Mutex<HashMap<OrgId, Arc<CachedBundle>>>>);
+impl CachedBundle {
+    /// The answer in the best coding the client takes.
+    fn answer(&self, headers: &HeaderMap, media_type: &'static str, etag: &str) -> Response {
+        match accepted(headers) {
+            Encoding::Brotli => bytes_answer(self.br.clone(), media_type, Some("br"), etag),
+            Encoding::Gzip => bytes_answer(self.gzip.clone(), media_type, Some("gzip"), etag),
+            Encoding::Identity => bytes_answer(self.raw.clone(), media_type, None, etag),
+        }
+    }
+}
 
-impl CompactCache {
-    /// The organisation's full bundle at `revision` or later: kept, or built now. Builds wait for each other, so
-    /// phones asking at once wait for one build instead of each making their own.
+/// The latest full bundle of each organisation, in each form that was asked for. A phone's first download (or
+/// one whose version the change log no longer reaches) is the whole bundle, and a shift of phones asks for it at
+/// once: built and compressed once per revision, each answer is then a copy of shared bytes (the JSON bundle of
+/// 100,000 tokens and devices is 27 MB, built once instead of once per phone).
+#[derive(Clone, Default)]
+pub struct BundleCache(Arc<tokio::sync::Mutex<HashMap<(OrgId, Form), Arc<CachedBundle>>>>);
+
+impl BundleCache {
+    /// The organisation's full bundle in `form` at `revision` or later: kept, or built now. Builds wait for each
+    /// other, so phones asking at once wait for one build instead of each making their own.
     async fn full(
         &self,
         state: &AppState,
+        form: Form,
         org: OrgId,
         revision: i64,
     ) -> Result<Arc<CachedBundle>, ApiError> {
         let mut kept = self.0.lock().await;
-        if let Some(cached) = kept.get(&org).filter(|c| c.revision >= revision) {
+        if let Some(cached) = kept.get(&(org, form)).filter(|c| c.revision >= revision) {
             return Ok(cached.clone());
         }
         let mut tx = state.store.read().await?;
-        let revision = store::orgs::revision(&mut tx, org).await?;
-        let bundle = full(state, &mut tx, org, revision).await?;
+        let (revision, raw) = match form {
+            Form::Json => json_bundle(state, &mut tx, org).await?,
+            Form::Compact => {
+                let revision = store::orgs::revision(&mut tx, org).await?;
+                (
+                    revision,
+                    full(state, &mut tx, org, revision).await?.encode(),
+                )
+            }
+        };
         tx.commit().await?;
-        let raw = bundle.encode();
+        // Brotli quality 9 for the compact form (a few megabytes at most, done once per revision); 5 for JSON,
+        // whose tens of megabytes would take seconds more for little gain.
+        let quality = if form == Form::Compact { 9 } else { 5 };
         // Compressing megabytes takes CPU time: off the async workers.
-        let cached = tokio::task::spawn_blocking(move || compressed(raw, revision))
+        let cached = tokio::task::spawn_blocking(move || compressed(raw, revision, quality))
             .await
             .expect("compressing into memory does not fail");
         let cached = Arc::new(cached);
-        kept.insert(org, cached.clone());
+        kept.insert((org, form), cached.clone());
         Ok(cached)
     }
 }
 
-/// Brotli quality 9 and gzip level 9: done once per revision, so the smallest sizes are worth their time.
-fn compressed(raw: Vec<u8>, revision: i64) -> CachedBundle {
-    let mut br = Vec::with_capacity(raw.len());
+fn compressed(raw: Vec<u8>, revision: i64, quality: u32) -> CachedBundle {
+    let mut br = Vec::with_capacity(raw.len() / 2);
     {
-        let mut writer = brotli::CompressorWriter::new(&mut br, 64 * 1024, 9, 22);
+        let mut writer = brotli::CompressorWriter::new(&mut br, 64 * 1024, quality, 22);
         writer.write_all(&raw).expect("writing to memory");
     }
-    let mut gzip =
-        flate2::write::GzEncoder::new(Vec::with_capacity(raw.len()), flate2::Compression::best());
+    let mut gzip = flate2::write::GzEncoder::new(
+        Vec::with_capacity(raw.len() / 2),
+        flate2::Compression::new(quality),
+    );
     gzip.write_all(&raw).expect("writing to memory");
     let gzip = gzip.finish().expect("writing to memory");
     CachedBundle {

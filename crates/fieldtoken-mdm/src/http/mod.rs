@@ -62,7 +62,7 @@ pub struct AppState {
     master: Arc<MasterKey>,
     link_base: LinkBase,
     limiter: limits::RateLimiter,
-    compact: bundle::CompactCache,
+    bundles: bundle::BundleCache,
 }
 
 impl AppState {
@@ -74,7 +74,7 @@ impl AppState {
             master: Arc::new(master),
             link_base,
             limiter: limits::RateLimiter::new(limits::Limits::default()),
-            compact: bundle::CompactCache::default(),
+            bundles: bundle::BundleCache::default(),
         }
     }
 

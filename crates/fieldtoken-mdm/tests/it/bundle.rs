@@ -466,15 +466,23 @@ async fn the_full_compact_bundle_comes_in_brotli_or_gzip_and_answers_304_when_un
             .unwrap();
         assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
     }
-    // The JSON bundle is compressed too, with brotli when asked.
-    let response = http
-        .get(format!("{}/api/v1/offline-bundle", server.url))
-        .bearer_auth(&admin)
-        .header("accept-encoding", "br")
-        .send()
-        .await
-        .unwrap();
+    // The JSON bundle is kept and compressed once too: brotli when asked, the same JSON as sent plain.
+    let json = |coding: &'static str| {
+        http.get(format!("{}/api/v1/offline-bundle", server.url))
+            .bearer_auth(&admin)
+            .header("accept-encoding", coding)
+            .send()
+    };
+    let plain: Value = json("identity").await.unwrap().json().await.unwrap();
+    let response = json("br").await.unwrap();
     assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let body = response.bytes().await.unwrap();
+    let mut raw = Vec::new();
+    brotli::Decompressor::new(&body[..], 4096)
+        .read_to_end(&mut raw)
+        .unwrap();
+    assert_eq!(serde_json::from_slice::<Value>(&raw).unwrap(), plain);
     let _ = Timestamp::from_millis(0);
     server.stop().await;
 }
