@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import http from "node:http";
+import { loadavg } from "node:os";
 import { initSync, Verifier, bundleInfo } from "fieldtoken";
 import { startServer } from "../tests/e2e/support.mjs";
 
@@ -17,6 +18,8 @@ initSync({ module: readFileSync(require.resolve("fieldtoken/fieldtoken_bg.wasm")
 
 const [mdm, sizes = "1000,10000,100000"] = process.argv.slice(2);
 const SIZES = sizes.split(",").map(Number);
+// Other work on this shared machine slows every figure alike: the report says how busy it was.
+const LOAD = loadavg()[0].toFixed(1);
 const PHONES = 50;
 
 /** GET `path` as `token` with this Accept-Encoding; resolves to { status, bytes } as sent (not decoded). */
@@ -107,7 +110,7 @@ async function measure(size) {
     row.refresh = refresh;
 
     if (size === SIZES[SIZES.length - 1]) {
-      // 50 phones, each its own credential, fetch the full compact bundle at once from a server just started over
+      // 50 phones, each its own credential, fetch the full bundle (each form in turn) at once from a server just started over
       // this database (its memory is then the bundle's, not what filling it or building the 27 MB JSON left), so
       // the first of them makes the server build and compress it while all wait.
       const phones = [];
@@ -154,7 +157,7 @@ const lines = [
   `Measured ${new Date().toISOString().slice(0, 10)} by \`cargo xtask bench bundle\` (\`bench/bundle.mjs\`): the release MDM on loopback, a fresh SQLite`,
   "file per size, one organisation with N devices (one CSV import) and N action tokens (`POST /api/v1/action-tokens/batch`),",
   "half of them `put_in_fleet`. Sizes are the bytes the server sent for `Accept-Encoding: identity`, `gzip` and `br`",
-  "(`GET /api/v1/offline-bundle`, and with `?format=compact`). Issue 14's targets are beside the figures.",
+  `(\`GET /api/v1/offline-bundle\`, and with \`?format=compact\`); load average ${LOAD} when the run started. Issue 14's targets are beside the figures.`,
   "",
   "| devices + tokens | JSON raw | JSON gzip | JSON br | compact raw | compact gzip | compact br (target <= 1 MB at 100k) | refresh after one change, raw / br (target <= 2 KB) |",
   "|---|---|---|---|---|---|---|---|",
