@@ -6,9 +6,9 @@
 //!
 //! `?format=compact` answers the core's [`CompactBundle`] bytes instead (docs/FORMATS.md, "Compact offline
 //! bundle"), and `&since=N` only what changed after revision N, read from `store::bundle_log`: a phone that holds
-//! a bundle refreshes with a few hundred bytes instead of the whole bundle. The full compact bundle is built once
-//! per organisation and revision and kept with its brotli and gzip forms ([`CompactCache`]), so a shift of phones
-//! fetching it at once costs one build and no compression each.
+//! a bundle refreshes with a few hundred bytes instead of the whole bundle. The full bundle, in either form, is
+//! built once per organisation and revision and kept with its brotli and gzip forms ([`BundleCache`]), so a shift
+//! of phones fetching it at once costs one build and no compression each.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
