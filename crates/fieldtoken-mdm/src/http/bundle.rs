@@ -599,7 +599,10 @@ impl CachedBundle {
 /// once: built and compressed once per revision, each answer is then a copy of shared bytes (the JSON bundle of
 /// 100,000 tokens and devices is 27 MB, built once instead of once per phone).
 #[derive(Clone, Default)]
-pub struct BundleCache(Arc<tokio::sync::Mutex<HashMap<(OrgId, Form), Arc<CachedBundle>>>>);
+pub struct BundleCache(Arc<tokio::sync::Mutex<Kept>>);
+
+/// The kept bundles, by organisation and form.
+type Kept = HashMap<(OrgId, Form), Arc<CachedBundle>>;
 
 impl BundleCache {
     /// The organisation's full bundle in `form` at `revision` or later: kept, or built now. Builds wait for each
