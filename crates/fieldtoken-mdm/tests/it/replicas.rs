@@ -56,10 +56,11 @@ impl Drop for Replica {
 
 /// Three replicas on one fresh database holding the organisation "Acme" (seeded by the binary's `seed-demo`).
 struct Deployment {
+    /// First, so that the servers are killed before their folder (the master key) is removed.
+    replicas: Vec<Replica>,
     dir: tempfile::TempDir,
     db: String,
     admin: String,
-    replicas: Vec<Replica>,
 }
 
 impl Deployment {
@@ -80,10 +81,10 @@ impl Deployment {
         let admin = credentials["admin_token"].as_str().unwrap().to_owned();
         let replicas = (0..3).map(|_| Replica::start(&db, dir.path())).collect();
         Deployment {
+            replicas,
             dir,
             db,
             admin,
-            replicas,
         }
     }
 }
