@@ -53,6 +53,72 @@ pub async fn record(
     Ok(())
 }
 
+/// One change of [`record_all`]: its organisation, kind, target and details.
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// The organisation whose log it goes to.
+    pub org: OrgId,
+    /// What kind of change (`redemption.apply`, ...).
+    pub action: &'static str,
+    /// What it changed (`device/7`, ...).
+    pub target: String,
+    /// The change's details.
+    pub detail: serde_json::Value,
+}
+
+/// Appends several changes by one actor at one moment, in order, with as few statements as it takes (a sync's
+/// batch applies up to thousands of redemptions).
+pub async fn record_all(
+    conn: &mut Conn,
+    actor: &Actor,
+    changes: &[Change],
+    now: Timestamp,
+) -> Result<()> {
+    type Row = (
+        i64,
+        i64,
+        Option<i64>,
+        String,
+        &'static str,
+        String,
+        String,
+        Option<String>,
+    );
+    let rows: Vec<Row> = changes
+        .iter()
+        .map(|change| {
+            (
+                org_key(change.org),
+                now.as_millis(),
+                actor.id,
+                actor.name.clone(),
+                change.action,
+                change.target.clone(),
+                change.detail.to_string(),
+                actor.remote.clone(),
+            )
+        })
+        .collect();
+    super::insert_rows(
+        conn,
+        "INSERT INTO audit_log (org_id, at, actor_id, actor, action, target, detail, remote)",
+        8,
+        &rows,
+        |statement, row| {
+            statement
+                .bind(row.0)
+                .bind(row.1)
+                .bind(row.2)
+                .bind(row.3.clone())
+                .bind(row.4)
+                .bind(row.5.clone())
+                .bind(row.6.clone())
+                .bind(row.7.clone())
+        },
+    )
+    .await
+}
+
 /// One entry of the audit log as an admin reads it.
 #[derive(Clone, Debug)]
 pub struct Entry {

@@ -5,11 +5,13 @@
 //! the sync's decision does. Every filter has an index that ends with the receive time (see migration 0010), and
 //! pages are keyset ranges on (receive time, row id): a page costs the same at a million rows as at ten.
 
+use std::collections::HashMap;
+
 use fieldtoken_core::sync::RedemptionResult;
 use fieldtoken_core::{OrgId, Redemption, RejectReason, SyncStatus, Timestamp};
 
 use super::redemptions::{PrincipalKey, Sender};
-use super::{Conn, Result, org_key};
+use super::{CHUNK, Conn, Result, org_key, placeholders};
 
 /// Who carried a redemption, as the history records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,57 +54,101 @@ impl CarrierKind {
     }
 }
 
-/// Appends one history row for a redemption of a batch and the core's result on it, under the sender's
-/// organisation. `token_org` is the organisation of the result's token: another organisation's token is not named
-/// in this one's history; a `duplicate` names the token its first receipt named. Nothing is written for an
-/// anonymous sender (there is no organisation to file it under; the sync refuses those anyway).
-pub(super) async fn append(
+/// Appends one history row per redemption of a batch, with the core's result on it, under the sender's
+/// organisation, in the batch's order. `items` holds each redemption, its result, and the organisation of the
+/// result's token: another organisation's token is not named in this one's history; a `duplicate` names the token
+/// its first receipt named. Nothing is written for an anonymous sender (there is no organisation to file it under;
+/// the sync refuses those anyway).
+pub(super) async fn append_all(
     conn: &mut Conn,
     sender: &Sender,
-    r: &Redemption,
-    result: &RedemptionResult,
-    token_org: Option<OrgId>,
+    items: &[(&Redemption, &RedemptionResult, Option<OrgId>)],
     now: Timestamp,
 ) -> Result<()> {
     let principal = &sender.scope.principal;
     let (Some(org), Some((kind, carrier))) = (sender.org, CarrierKind::of(principal)) else {
         return Ok(());
     };
-    let token = if result.status == SyncStatus::Duplicate {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT t.id FROM redemptions r JOIN action_tokens t ON t.id = r.token_id AND t.org_id = ?
-              WHERE r.scope_org = ? AND r.principal = ? AND r.id = ?",
-        )
-        .bind(org_key(org))
-        .bind(sender.scope.org_column())
-        .bind(principal.to_text())
-        .bind(r.id.as_str())
-        .fetch_optional(&mut *conn)
-        .await?
-    } else {
-        result
-            .token_id
-            .filter(|_| token_org == Some(org))
-            .map(|id| i64::from(id.get()))
-    };
-    sqlx::query(
+    // The tokens the first receipts of this batch's duplicates named, asked for all of them at once.
+    let duplicates: Vec<&str> = items
+        .iter()
+        .filter(|(_, result, _)| result.status == SyncStatus::Duplicate)
+        .map(|(r, _, _)| r.id.as_str())
+        .collect();
+    let mut first_tokens: HashMap<String, i64> = HashMap::new();
+    for chunk in duplicates.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT r.id, t.id FROM redemptions r JOIN action_tokens t ON t.id = r.token_id AND t.org_id = ?
+              WHERE r.scope_org = ? AND r.principal = ? AND r.id IN ({})",
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (String, i64)>(&sql)
+            .bind(org_key(org))
+            .bind(sender.scope.org_column())
+            .bind(principal.to_text());
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        first_tokens.extend(query.fetch_all(&mut *conn).await?);
+    }
+    type Row = (
+        i64,
+        String,
+        &'static str,
+        Option<&'static str>,
+        Option<i64>,
+        i64,
+        i64,
+        i64,
+        &'static str,
+        i64,
+    );
+    let rows: Vec<Row> = items
+        .iter()
+        .map(|(r, result, token_org)| {
+            let token = if result.status == SyncStatus::Duplicate {
+                first_tokens.get(r.id.as_str()).copied()
+            } else {
+                result
+                    .token_id
+                    .filter(|_| *token_org == Some(org))
+                    .map(|id| i64::from(id.get()))
+            };
+            (
+                org_key(org),
+                r.id.as_str().to_owned(),
+                result.status.as_str(),
+                result.reason.map(|reason| reason.as_str()),
+                token,
+                i64::from(r.device_id.get()),
+                r.scanned_at.as_millis(),
+                now.as_millis(),
+                kind.as_str(),
+                carrier,
+            )
+        })
+        .collect();
+    super::insert_rows(
+        conn,
         "INSERT INTO redemption_history (org_id, redemption_id, status, reason, token_id, device_id, scanned_at,
-                                         received_at, carrier_kind, carrier_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                         received_at, carrier_kind, carrier_id)",
+        10,
+        &rows,
+        |statement, row| {
+            statement
+                .bind(row.0)
+                .bind(row.1.clone())
+                .bind(row.2)
+                .bind(row.3)
+                .bind(row.4)
+                .bind(row.5)
+                .bind(row.6)
+                .bind(row.7)
+                .bind(row.8)
+                .bind(row.9)
+        },
     )
-    .bind(org_key(org))
-    .bind(r.id.as_str())
-    .bind(result.status.as_str())
-    .bind(result.reason.map(|reason| reason.as_str()))
-    .bind(token)
-    .bind(i64::from(r.device_id.get()))
-    .bind(r.scanned_at.as_millis())
-    .bind(now.as_millis())
-    .bind(kind.as_str())
-    .bind(carrier)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// What a history page shows: every field is optional, and all given ones must hold.

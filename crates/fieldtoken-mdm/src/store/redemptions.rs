@@ -240,6 +240,24 @@ pub struct Sender {
     pub actor: Actor,
 }
 
+/// A `redemptions` row: scope, principal, id, payload hash, organisation, status, reason, token, device, scan
+/// time, receive time, API token, operator.
+type Row = (
+    i64,
+    String,
+    String,
+    Vec<u8>,
+    Option<i64>,
+    &'static str,
+    Option<&'static str>,
+    Option<i64>,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+);
+
 /// Writes the core's decisions on `batch`: a history row per redemption (see [`super::history`]), a row per
 /// redemption that is not a `duplicate`, an audit entry per
 /// applied one, the devices the core changed (their organisations' bundles change too), and the sender's new
@@ -254,34 +272,33 @@ pub async fn record(
     now: Timestamp,
 ) -> Result<()> {
     let operator = sender.operator.map(i64::from);
+    let mut received = Vec::with_capacity(batch.len());
+    let mut rows: Vec<Row> = Vec::with_capacity(batch.len());
+    let mut applied = Vec::new();
     for (r, result) in batch.iter().zip(&outcome.results) {
         let token = result.token_id.and_then(|id| server.tokens.get(&id));
         // Every receipt, a retry too, goes to the carrier's organisation's history.
-        super::history::append(conn, sender, r, result, token.map(|t| t.token.org()), now).await?;
+        received.push((r, result, token.map(|t| t.token.org())));
         if result.status == SyncStatus::Duplicate {
             continue;
         }
         let device_org = server.devices.get(&r.device_id).map(|d| d.device.org);
         let org = device_org.or(token.map(|t| t.token.org())).or(sender.org);
-        sqlx::query(
-            "INSERT INTO redemptions (scope_org, principal, id, payload_hash, org_id, status, reason, token_id, device_id, scanned_at, received_at, client_id, operator)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(sender.scope.org_column())
-        .bind(sender.scope.principal.to_text())
-        .bind(r.id.as_str())
-        .bind(payload_hash(r))
-        .bind(org.map(org_key))
-        .bind(result.status.as_str())
-        .bind(result.reason.map(|reason| reason.as_str()))
-        .bind(result.token_id.map(|id| i64::from(id.get())))
-        .bind(i64::from(r.device_id.get()))
-        .bind(r.scanned_at.as_millis())
-        .bind(now.as_millis())
-        .bind(sender.api_token)
-        .bind(operator)
-        .execute(&mut *conn)
-        .await?;
+        rows.push((
+            sender.scope.org_column(),
+            sender.scope.principal.to_text(),
+            r.id.as_str().to_owned(),
+            payload_hash(r),
+            org.map(org_key),
+            result.status.as_str(),
+            result.reason.map(|reason| reason.as_str()),
+            result.token_id.map(|id| i64::from(id.get())),
+            i64::from(r.device_id.get()),
+            r.scanned_at.as_millis(),
+            now.as_millis(),
+            sender.api_token,
+            operator,
+        ));
         if result.status == SyncStatus::Applied
             && let (Some(org), Some(token)) = (device_org, token)
         {
@@ -295,18 +312,41 @@ pub async fn record(
             if let Some(number) = operator {
                 detail["operator"] = json!(number);
             }
-            super::audit::record(
-                conn,
+            applied.push(super::audit::Change {
                 org,
-                &sender.actor,
-                "redemption.apply",
-                &format!("device/{}", r.device_id),
+                action: "redemption.apply",
+                target: format!("device/{}", r.device_id),
                 detail,
-                now,
-            )
-            .await?;
+            });
         }
     }
+    super::insert_rows(
+        conn,
+        "INSERT INTO redemptions (scope_org, principal, id, payload_hash, org_id, status, reason, token_id, device_id,
+                                  scanned_at, received_at, client_id, operator)",
+        13,
+        &rows,
+        |statement, row| {
+            statement
+                .bind(row.0)
+                .bind(row.1.clone())
+                .bind(row.2.clone())
+                .bind(row.3.clone())
+                .bind(row.4)
+                .bind(row.5)
+                .bind(row.6)
+                .bind(row.7)
+                .bind(row.8)
+                .bind(row.9)
+                .bind(row.10)
+                .bind(row.11)
+                .bind(row.12)
+        },
+    )
+    .await?;
+    // After the redemptions: a repeat within this batch names the token its first receipt, just written, named.
+    super::history::append_all(conn, sender, &received, now).await?;
+    super::audit::record_all(conn, &sender.actor, &applied, now).await?;
     let mut changed = BTreeSet::new();
     for (id, stored) in &outcome.devices {
         let d = &stored.device;
