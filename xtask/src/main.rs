@@ -28,7 +28,8 @@ commands:
   e2e [FILES]        build the release PWA and MDM, then run these Playwright files of tests/e2e (all when none)
   schemathesis [ARGS] the Schemathesis suite alone; ARGS go to `st run` (e.g. --include-path-regex roles)
   pkg                build the npm package into pkg/
-  bench              every benchmark of DESIGN's budgets (QR decoding beside jsQR and zxing-wasm, sync, PWA size, browser) into docs/BENCHMARKS.md
+  bench              every benchmark of DESIGN's budgets (QR decoding beside jsQR and zxing-wasm, sync, PWA size, browser,
+                     replicas on PostgreSQL) into docs/BENCHMARKS.md
   bench history      only the redemption history at 1,000,000 rows (first pages by token, device, ...) into docs/BENCHMARKS.md
   bench pwa          only the PWA's first-load size (gzipped) into docs/BENCHMARKS.md
   bench import       only the device import benchmark (10,000 and 100,000 devices from CSV over HTTP)

@@ -23,7 +23,8 @@ struct Cli {
 enum Command {
     /// Serve the HTTP API and the built PWA.
     Serve {
-        /// SQLite database URL; the file and its folder are created when missing.
+        /// Database URL: `sqlite://FILE` (the file and its folder are created when missing) or
+        /// `postgres://USER:PASSWORD@HOST/DB` (the database must exist; `--master-key` is then required).
         #[arg(
             long,
             env = "FIELDTOKEN_DB",
@@ -54,7 +55,7 @@ enum Command {
         /// The organisation's name.
         #[arg(long)]
         org: String,
-        /// SQLite database URL.
+        /// Database URL (`sqlite://FILE` or `postgres://...`, see `serve --help`).
         #[arg(
             long,
             env = "FIELDTOKEN_DB",
@@ -80,7 +81,7 @@ enum OrgCommand {
         /// The organisation's name (1 to 100 characters, unique on this server).
         #[arg(long)]
         name: String,
-        /// SQLite database URL.
+        /// Database URL (`sqlite://FILE` or `postgres://...`, see `serve --help`).
         #[arg(
             long,
             env = "FIELDTOKEN_DB",

@@ -239,6 +239,21 @@ impl ApiError {
     }
 }
 
+/// Every item of a paged list: `path`'s pages one after another, following `next` (a cursor given twice ends the
+/// list rather than looping). For lists that are short in practice (fleets) but paged like any other.
+pub async fn get_all<T: DeserializeOwned>(path: &str) -> Result<Vec<T>, ApiError> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page: fieldtoken_api::Page<T> = get(&page_path(path, cursor.as_deref())).await?;
+        items.extend(page.items);
+        match page.next {
+            Some(next) if cursor.as_deref() != Some(next.as_str()) => cursor = Some(next),
+            _ => return Ok(items),
+        }
+    }
+}
+
 /// `path` asking for the page after `cursor` (a list's `next`), or `path` itself for the first page.
 pub fn page_path(path: &str, cursor: Option<&str>) -> String {
     match cursor {

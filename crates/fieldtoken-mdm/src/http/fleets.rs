@@ -1,4 +1,4 @@
-//! Fleets: list (with how many devices each holds), create, rename, delete. Names are unique in the organisation
+//! Fleets: list (with how many devices each holds, a page at a time), create, rename, delete. Names are unique in the organisation
 //! (409 `name_taken`); a fleet that holds devices is not deleted (409 `fleet_not_empty`), nor one that live action
 //! tokens put devices in (409 `fleet_in_use`). Fleets are in the offline bundle, so every change raises its
 //! revision; every change is in the audit log.
@@ -8,13 +8,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use fieldtoken_api::devices::Fleet;
 use fieldtoken_api::inventory::FleetName;
-use fieldtoken_api::{Items, ServerCode};
+use fieldtoken_api::{Page, ServerCode};
 use fieldtoken_core::{FleetId, OrgId};
+use serde::Deserialize;
 use serde_json::json;
+use utoipa::IntoParams;
 
 use super::auth::{Authorized, ReadFleets, WriteFleets};
-use super::doc::{Always, ById, Guarded, Stateful, WithBody};
-use super::extract::{Body, IdPath, checked_name, ensure_name_free};
+use super::doc::{Always, ById, Guarded, Stateful, WithBody, WithQuery};
+use super::extract::{
+    Body, IdPath, Query, checked_name, ensure_name_free, page_cursor, page_limit,
+};
 use crate::clock::now;
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -37,18 +41,44 @@ async fn load(conn: &mut Conn, org: OrgId, id: i64) -> Result<Counted, ApiError>
         .ok_or_else(|| ApiError::not_found("fleet"))
 }
 
-/// The organisation's fleets, by name, each with how many devices it holds.
+/// `GET /api/v1/fleets` query.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// `next` of the previous page.
+    #[param(pattern = "^(0*[1-9][0-9]{0,17})?$")]
+    cursor: Option<String>,
+    /// How many per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
+}
+
+/// The organisation's fleets, by name, each with how many devices it holds, a page at a time.
 ///
-/// Permission `fms.fleet.read`. Retired devices are not counted.
+/// Permission `fms.fleet.read`. Retired devices are not counted. `next` is the cursor of the following page,
+/// absent on the last.
 #[utoipa::path(get, path = "/v1/fleets", operation_id = "list_fleets", tag = "organisation",
-    responses((status = 200, description = "The fleets, by name", body = Items<Fleet>), Guarded, Always))]
+    params(ListQuery),
+    responses((status = 200, description = "One page of fleets, by name", body = Page<Fleet>),
+        WithQuery, Guarded, Always))]
 pub async fn list(
     State(state): State<AppState>,
     Authorized(p, _): Authorized<ReadFleets>,
-) -> Result<Json<Items<Fleet>>, ApiError> {
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Page<Fleet>>, ApiError> {
+    let limit = page_limit(query.limit)?;
+    let after = page_cursor(query.cursor.as_deref())?;
     let mut tx = state.store.read().await?;
-    let fleets = store::fleets::list_counted(&mut tx, p.org).await?;
-    Ok(Json(Items::of(fleets.into_iter().map(wire).collect())))
+    // One more than shown tells whether a next page exists.
+    let mut fleets = store::fleets::page_counted(&mut tx, p.org, after, limit + 1).await?;
+    let more = fleets.len() > limit as usize;
+    fleets.truncate(limit as usize);
+    let items: Vec<Fleet> = fleets.into_iter().map(wire).collect();
+    let next = more
+        .then(|| items.last().map(|f| f.id.to_string()))
+        .flatten();
+    Ok(Json(Page { items, next }))
 }
 
 /// Creates a fleet.

@@ -17,7 +17,9 @@ use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use fieldtoken_api::ServerCode;
 
+use crate::clock::now;
 use crate::http::error::ApiError;
+use crate::store::{Engine, Store, guesses};
 
 /// One budget: at most `requests` in a burst, refilled at `requests` per `window`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,6 +190,36 @@ impl RateLimiter {
             bucket.tokens = refilled;
             let wait = ((1.0 - refilled) / per_second).ceil().max(1.0);
             Err(rate_limited(wait as u64, budget))
+        }
+    }
+
+    /// Takes `cost` guesses (0 only checks) aimed at a sign-in identifier. With several server processes on one
+    /// database (PostgreSQL), such a budget in each process's memory would hand an attacker one budget per
+    /// replica for one operator's pass code, so there the bucket is the database's (`store::guesses`), shared by
+    /// all; on SQLite (one process) it is the one in memory, like every other bucket.
+    pub async fn take_identifier(
+        &self,
+        store: &Store,
+        identifier: Client,
+        cost: u32,
+    ) -> Result<(), ApiError> {
+        let rate = self.limits.guesses;
+        let Client::Identifier(key) = identifier else {
+            return self.take(Budget::Guesses, identifier, f64::from(cost));
+        };
+        if store.engine() == Engine::Sqlite {
+            return self.take(Budget::Guesses, identifier, f64::from(cost));
+        }
+        if rate.requests == 0 || rate.window.is_zero() {
+            return Ok(());
+        }
+        let budget = guesses::Budget {
+            requests: rate.requests,
+            window: rate.window,
+        };
+        match store.take_guesses(&key, budget, cost, now()).await? {
+            None => Ok(()),
+            Some(wait) => Err(rate_limited(wait, Budget::Guesses)),
         }
     }
 

@@ -152,7 +152,10 @@ async fn guarded<T>(
         .map(Client::of_identifier);
     state.limiter.check(Budget::Guesses, client)?;
     if let Some(identifier) = identifier {
-        state.limiter.check(Budget::Guesses, identifier)?;
+        state
+            .limiter
+            .take_identifier(&state.store, identifier, 0)
+            .await?;
     }
     let result = attempt.await;
     if let Err(error) = &result
@@ -160,7 +163,10 @@ async fn guarded<T>(
             || error.code() == ErrorKind::WrongVerificationCode.code())
     {
         if let Some(identifier) = identifier {
-            state.limiter.spend(Budget::Guesses, identifier)?;
+            state
+                .limiter
+                .take_identifier(&state.store, identifier, 1)
+                .await?;
         }
         state.limiter.spend(Budget::Guesses, client)?;
     }

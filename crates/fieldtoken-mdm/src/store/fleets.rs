@@ -65,13 +65,23 @@ pub struct Counted {
     pub devices: u32,
 }
 
-/// The organisation's fleets, by name, each with its count of live devices (read from the fleet index, one
-/// index range per fleet).
-pub async fn list_counted(conn: &mut Conn, org: OrgId) -> Result<Vec<Counted>> {
+/// One page of the organisation's fleets, by name (then id), each with its count of live devices (read from the
+/// fleet index, one index range per fleet): at most `limit`, after the fleet `after` (the previous page's last
+/// id; one that is not the organisation's ends the list).
+pub async fn page_counted(
+    conn: &mut Conn,
+    org: OrgId,
+    after: Option<i64>,
+    limit: u32,
+) -> Result<Vec<Counted>> {
     let rows: Vec<CountedRow> = sqlx::query_as(&format!(
-        "{COUNTED} WHERE f.org_id = ? ORDER BY f.name, f.id"
+        "{COUNTED} WHERE f.org_id = ?1
+            AND (?2 IS NULL OR (f.name, f.id) > (SELECT a.name, a.id FROM fleets a WHERE a.id = ?2 AND a.org_id = ?1))
+          ORDER BY f.name, f.id LIMIT ?3"
     ))
     .bind(org_key(org))
+    .bind(after)
+    .bind(i64::from(limit))
     .fetch_all(conn)
     .await?;
     rows.into_iter().map(|row| counted(org, row)).collect()
@@ -88,7 +98,7 @@ pub async fn get_counted(conn: &mut Conn, org: OrgId, id: i64) -> Result<Option<
     row.map(|row| counted(org, row)).transpose()
 }
 
-/// A fleet with the number of its devices in service: the start of [`list_counted`]'s and [`get_counted`]'s query.
+/// A fleet with the number of its devices in service: the start of [`page_counted`]'s and [`get_counted`]'s query.
 const COUNTED: &str = "SELECT f.id, f.name,
         (SELECT COUNT(*) FROM devices d
           WHERE d.org_id = f.org_id AND d.fleet_id = f.id AND d.retired_at IS NULL)

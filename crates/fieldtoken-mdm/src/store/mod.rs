@@ -25,6 +25,7 @@ pub mod devices;
 pub mod engine;
 pub mod enrolment;
 pub mod fleets;
+pub mod guesses;
 pub mod history;
 pub mod orgs;
 pub mod parties;
@@ -287,6 +288,11 @@ impl Store {
     pub fn with_writer_queue(mut self, places: usize) -> Store {
         self.waiting = Arc::new(Semaphore::new(places));
         self
+    }
+
+    /// The engine behind this store.
+    pub fn engine(&self) -> Engine {
+        self.writer.engine
     }
 
     /// A transaction for reading: every query in it sees one state of the database (on PostgreSQL a read-only

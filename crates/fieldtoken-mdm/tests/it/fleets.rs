@@ -462,3 +462,57 @@ async fn another_organisations_fleets_are_not_there() {
     assert_eq!(fleets(&server, &admin_b).await, vec![("North".into(), 0)]);
     server.stop().await;
 }
+
+/// Fleets come a page at a time, by name: every fleet once, `next` only while more follow, a cursor that is not a
+/// position 400 `bad_cursor`, and another organisation's fleet as a cursor shows nothing of it.
+#[tokio::test]
+async fn fleets_are_listed_a_page_at_a_time_by_name() {
+    let server = TestServer::start().await;
+    let admin = empty_org(&server, "Acme").await;
+    let other = empty_org(&server, "Bolt").await;
+    for name in ["Delta", "alpha", "Charlie", "Bravo", "Echo"] {
+        created(&server, &admin, "/api/v1/fleets", json!({ "name": name })).await;
+    }
+    let theirs = created(&server, &other, "/api/v1/fleets", json!({ "name": "Zulu" })).await;
+
+    let mut names = Vec::new();
+    let mut path = "/api/v1/fleets?limit=2".to_owned();
+    let mut pages = 0;
+    loop {
+        let (status, page) = call(&server, Method::GET, &path, Some(&admin), None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        pages += 1;
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 2, "{page}");
+        names.extend(items.iter().map(|f| f["name"].as_str().unwrap().to_owned()));
+        match page["next"].as_str() {
+            Some(next) => path = format!("/api/v1/fleets?limit=2&cursor={next}"),
+            None => break,
+        }
+    }
+    // Byte order, as both engines store names: capitals first.
+    assert_eq!(names, ["Bravo", "Charlie", "Delta", "Echo", "alpha"]);
+    assert_eq!(pages, 3);
+
+    let (status, answer) = call(
+        &server,
+        Method::GET,
+        "/api/v1/fleets?cursor=abc",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_cursor"))
+    );
+    let path = format!("/api/v1/fleets?cursor={}", theirs["id"]);
+    let (status, answer) = call(&server, Method::GET, &path, Some(&admin), None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        answer["items"],
+        json!([]),
+        "another organisation's fleet is no position in this list"
+    );
+    server.stop().await;
+}

@@ -56,10 +56,11 @@ impl Drop for Replica {
 
 /// Three replicas on one fresh database holding the organisation "Acme" (seeded by the binary's `seed-demo`).
 struct Deployment {
+    /// First, so that the servers are killed before their folder (the master key) is removed.
+    replicas: Vec<Replica>,
     dir: tempfile::TempDir,
     db: String,
     admin: String,
-    replicas: Vec<Replica>,
 }
 
 impl Deployment {
@@ -80,10 +81,10 @@ impl Deployment {
         let admin = credentials["admin_token"].as_str().unwrap().to_owned();
         let replicas = (0..3).map(|_| Replica::start(&db, dir.path())).collect();
         Deployment {
+            replicas,
             dir,
             db,
             admin,
-            replicas,
         }
     }
 }
@@ -451,5 +452,68 @@ async fn a_replica_killed_while_it_writes_a_batch_leaves_all_of_it_or_none() {
         deployment
             .replicas
             .push(Replica::start(&deployment.db, deployment.dir.path()));
+    }
+}
+
+/// Guesses at one operator's pass code are one budget across the replicas (the database's, `store::guesses`), not
+/// one per replica: 30 wrong sign-ins a minute (the default) spread over three replicas use it up, and the next
+/// attempt is refused whichever replica takes it, even the right pass code. Each replica alone would still have 20
+/// of its own.
+#[tokio::test]
+async fn guesses_at_one_identifier_share_one_budget_across_replicas() {
+    if !on_postgres("guesses_at_one_identifier_share_one_budget_across_replicas") {
+        return;
+    }
+    let deployment = Deployment::start();
+    let first = &deployment.replicas[0].url;
+    let definition = json!({
+        "name": "Operators",
+        "settings": {
+            "identifier": { "source": "email" },
+            "pass_code": { "generated": true, "min_length": 10, "min_digits": 2 },
+            "authentication_code": { "source": "auto_id", "min_length": 16 }
+        }
+    });
+    let (status, answer) = api(
+        first,
+        Method::POST,
+        "/api/v1/access-token-definitions",
+        &deployment.admin,
+        Some(&definition),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let (status, token) = api(
+        first,
+        Method::POST,
+        "/api/v1/access-tokens",
+        &deployment.admin,
+        Some(&json!({ "identifier": "ana@example.com" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{token}");
+    let sign_in = |base: &str, pass_code: Value| {
+        let request = reqwest::Client::new()
+            .post(format!("{base}/api/v1/operator/session"))
+            .json(&json!({ "identifier": "ana@example.com", "pass_code": pass_code }))
+            .timeout(Duration::from_secs(60));
+        async move { request.send().await.expect("the replica answers").status() }
+    };
+    for i in 0..30 {
+        let replica = &deployment.replicas[i % 3].url;
+        let status = sign_in(replica, json!(format!("wrong-pass-{i}"))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "wrong guess {i}");
+    }
+    for replica in &deployment.replicas {
+        assert_eq!(
+            sign_in(&replica.url, json!("wrong-pass-more")).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "the identifier's budget is spent on every replica"
+        );
+        assert_eq!(
+            sign_in(&replica.url, token["pass_code"].clone()).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "not even the right pass code is checked until guesses are back"
+        );
     }
 }

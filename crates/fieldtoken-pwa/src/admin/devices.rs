@@ -168,8 +168,8 @@ fn devices(held: PermissionSet) -> AnyView {
     let fleets = RwSignal::new(Vec::<Fleet>::new());
     // Fleet names label devices and fill the selects; without fleet read the ids stand in.
     spawn_local(async move {
-        if let Ok(list) = api::get::<Page<Fleet>>("/api/v1/fleets").await {
-            fleets.set(list.items);
+        if let Ok(list) = api::get_all::<Fleet>(kit::ALL_FLEETS).await {
+            fleets.set(list);
         }
     });
     let said = kit::said();

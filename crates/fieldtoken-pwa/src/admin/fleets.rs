@@ -26,8 +26,8 @@ fn fleets(held: PermissionSet) -> AnyView {
     let said = kit::said();
     let reload = move || {
         leptos::task::spawn_local(async move {
-            match crate::api::get::<fieldtoken_api::Items<Fleet>>(FLEETS).await {
-                Ok(list) => fleets.set(list.items),
+            match crate::api::get_all::<Fleet>(kit::ALL_FLEETS).await {
+                Ok(list) => fleets.set(list),
                 Err(why) => said.set(Some(Err(format!("Could not load the fleets: {why}.")))),
             }
             loaded.set(true);

@@ -17,6 +17,10 @@ use fieldtoken_api::devices::Me;
 
 use super::model::{Page, held};
 use crate::api;
+
+/// Every fleet of the organisation, for `api::get_all`: the largest page, so most organisations' fleets come in one
+/// request.
+pub const ALL_FLEETS: &str = "/api/v1/fleets?limit=200";
 use crate::session;
 
 /// What the page can offer, from the session's `fms.accesstoken.*` permissions.

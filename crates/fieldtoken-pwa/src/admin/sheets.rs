@@ -193,9 +193,8 @@ pub fn TokenSheetPage() -> impl IntoView {
             if empty_ids {
                 return Ok((Vec::new(), false));
             }
-            let fleets = api::get::<Page<Fleet>>("/api/v1/fleets")
+            let fleets = api::get_all::<Fleet>(super::kit::ALL_FLEETS)
                 .await
-                .map(|p| p.items)
                 .unwrap_or_default();
             let (mut tokens, more) = load_all::<ActionToken>(&path).await?;
             // The list is newest first; a sheet reads in the order the tokens were made.
@@ -276,9 +275,8 @@ pub fn DeviceSheetPage() -> impl IntoView {
     let loaded = LocalResource::new(move || {
         let (ids, path) = (ids.clone(), path.clone());
         async move {
-            let list = api::get::<Page<Fleet>>("/api/v1/fleets")
+            let list = api::get_all::<Fleet>(super::kit::ALL_FLEETS)
                 .await
-                .map(|p| p.items)
                 .unwrap_or_default();
             fleets.set(list.clone());
             let (devices, more) = match ids {

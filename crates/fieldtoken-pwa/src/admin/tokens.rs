@@ -120,8 +120,8 @@ fn Tokens(can_create: bool, can_delete: bool) -> impl IntoView {
     let fleets = RwSignal::new(Vec::<Fleet>::new());
     // Fleet names for the table and the form; without fleet read the table shows fleet ids.
     spawn_local(async move {
-        if let Ok(page) = api::get::<Page<Fleet>>("/api/v1/fleets").await {
-            fleets.set(page.items);
+        if let Ok(list) = api::get_all::<Fleet>(super::kit::ALL_FLEETS).await {
+            fleets.set(list);
         }
     });
 
