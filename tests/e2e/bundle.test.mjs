@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { initSync, bundleInfo } from "fieldtoken";
-import { startServer, startBrowser, signInAsOperator, screenshot } from "./support.mjs";
+import { startServer, startBrowser, signInAsOperator, screenshot, createActionToken } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 initSync({ module: readFileSync(require.resolve("fieldtoken/fieldtoken_bg.wasm")) });
@@ -24,12 +24,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function createToken(name, action) {
-  const expires_at = new Date(Date.now() + 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
-  const { status, body } = await server.api("POST", "/api/v1/action-tokens", { name, action, expires_at });
-  assert.equal(status, 201, JSON.stringify(body));
-  return body;
-}
+const createToken = (name, action) => createActionToken(server, name, action);
 
 /** The next compact bundle answer the page receives: its URL, its bytes, and what `bundleInfo` says of them. */
 function nextBundleAnswer(page) {

@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync, sign } from "node:crypto";
-import { startServer, startBrowser, signInAsOperator, createOperator, auditLog, screenshot } from "./support.mjs";
+import { startServer, startBrowser, signInAsOperator, createOperator, auditLog, screenshot, createActionToken } from "./support.mjs";
 
 let server;
 let browser;
@@ -24,12 +24,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function createToken(name, action) {
-  const expires_at = new Date(Date.now() + 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
-  const { status, body } = await server.api("POST", "/api/v1/action-tokens", { name, action, expires_at });
-  assert.equal(status, 201, JSON.stringify(body));
-  return body;
-}
+const createToken = (name, action) => createActionToken(server, name, action);
 
 async function device(id) {
   const { status, body } = await server.api("GET", `/api/v1/devices/${id}`);

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { initSync, ndefRecords, qrPng, tokenFromNdef } from "fieldtoken";
-import { startServer, startBrowser, signInAsOperator, auditLog, screenshot, y4mOf, cameraArgs } from "./support.mjs";
+import { startServer, startBrowser, signInAsOperator, auditLog, screenshot, y4mOf, cameraArgs, createActionToken } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 initSync({ module: readFileSync(require.resolve("fieldtoken/fieldtoken_bg.wasm")) });
@@ -50,12 +50,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function createToken(name, action, expiresInMs = 7 * 86_400_000) {
-  const expires_at = new Date(Date.now() + expiresInMs).toISOString().replace(/\.\d+Z$/, "Z");
-  const { status, body } = await server.api("POST", "/api/v1/action-tokens", { name, action, expires_at });
-  assert.equal(status, 201, JSON.stringify(body));
-  return body;
-}
+const createToken = (name, action, expiresInMs) => createActionToken(server, name, action, expiresInMs);
 
 async function open(path, p = page) {
   await p.goto(new URL(path, server.url).href);

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { initSync, qrPng } from "fieldtoken";
-import { startServer, startBrowser, signInAsOperator, auditLog, screenshot, y4mOf, cameraArgs } from "./support.mjs";
+import { startServer, startBrowser, signInAsOperator, auditLog, screenshot, y4mOf, cameraArgs, createActionToken } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 initSync({ module: readFileSync(require.resolve("fieldtoken/fieldtoken_bg.wasm")) });
@@ -37,12 +37,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function createToken(name, action) {
-  const expires_at = new Date(Date.now() + 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
-  const { status, body } = await server.api("POST", "/api/v1/action-tokens", { name, action, expires_at });
-  assert.equal(status, 201, JSON.stringify(body));
-  return body;
-}
+const createToken = (name, action) => createActionToken(server, name, action);
 
 const queue = () => page.getByRole("region", { name: "Queue" });
 const queueItems = () => queue().getByRole("listitem");

@@ -162,6 +162,17 @@ export async function signInAsAdmin(page, server) {
 let operators = 0;
 
 /**
+ * Creates an action token through the API as the server's admin, expiring in `expiresInMs` (a week by default):
+ * the answer, with its `qr` texts and typed `code`.
+ */
+export async function createActionToken(server, name, action, expiresInMs = 7 * 86_400_000) {
+  const expires_at = new Date(Date.now() + expiresInMs).toISOString().replace(/\.\d+Z$/, "Z");
+  const { status, body } = await server.api("POST", "/api/v1/action-tokens", { name, action, expires_at });
+  assert.equal(status, 201, JSON.stringify(body));
+  return body;
+}
+
+/**
  * Gives a new operator an access token the way an administrator does, through the admin API with `server`'s seeded
  * admin token: under the organisation's active access token definition, or, where it has none yet, under a new one
  * ("Field operators": an e-mail address as identifier, a pass code the MDM generates). Resolves to the MDM's answer

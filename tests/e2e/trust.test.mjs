@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { initSync, ndefRecords } from "fieldtoken";
-import { startServer, startBrowser, screenshot } from "./support.mjs";
+import { startServer, startBrowser, screenshot, createActionToken } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 initSync({ module: readFileSync(require.resolve("fieldtoken/fieldtoken_bg.wasm")) });
@@ -33,12 +33,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function createToken(name, action) {
-  const expires_at = new Date(Date.now() + 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
-  const { status, body } = await server.api("POST", "/api/v1/action-tokens", { name, action, expires_at });
-  assert.equal(status, 201, JSON.stringify(body));
-  return body;
-}
+const createToken = (name, action) => createActionToken(server, name, action);
 
 async function device(id) {
   const { status, body } = await server.api("GET", `/api/v1/devices/${id}`);

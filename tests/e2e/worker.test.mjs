@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer, startBrowser, signInAsOperator, auditLog, screenshot, DIST } from "./support.mjs";
+import { startServer, startBrowser, signInAsOperator, auditLog, screenshot, DIST, createActionToken } from "./support.mjs";
 
 let web;
 let server;
@@ -30,12 +30,7 @@ after(async () => {
   rmSync(web, { recursive: true, force: true });
 });
 
-async function createToken(srv, name, action) {
-  const expires_at = new Date(Date.now() + 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
-  const { status, body } = await srv.api("POST", "/api/v1/action-tokens", { name, action, expires_at });
-  assert.equal(status, 201, JSON.stringify(body));
-  return body;
-}
+const createToken = createActionToken;
 
 /**
  * A new operator signs in on /sign-in (which opens the token screen and downloads the offline bundle), once the
