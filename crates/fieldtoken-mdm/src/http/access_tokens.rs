@@ -30,7 +30,7 @@ use serde_json::{Value, json};
 
 use super::auth::{AccessCreate, AccessDelete, AccessRead, AccessUpdate, Authorized, Principal};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody, WithQuery};
-use super::extract::{Body, IdPath, Query, page_cursor, page_limit};
+use super::extract::{Body, IdPath, Query, page, page_cursor, page_limit};
 use crate::clock::{now, rfc3339};
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -316,12 +316,12 @@ pub async fn list(
     };
     let mut tx = state.store.read().await?;
     let found = tokens::list(&mut tx, &state.master, p.org, &filter, limit + 1).await?;
-    let more = found.len() > limit as usize;
-    let items: Vec<wire::AccessToken> = found.iter().take(limit as usize).map(token_json).collect();
-    let next = more
-        .then(|| items.last().map(|t| t.number.to_string()))
-        .flatten();
-    Ok(Json(Page { items, next }))
+    Ok(Json(page(
+        found,
+        limit,
+        |token| token_json(&token),
+        |t| Some(t.number.to_string()),
+    )))
 }
 
 /// One access token.

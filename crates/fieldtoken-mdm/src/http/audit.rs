@@ -18,7 +18,7 @@ use utoipa::IntoParams;
 
 use super::auth::{Admin, Authorized};
 use super::doc::{Always, Guarded, WithQuery};
-use super::extract::{Query, page_limit};
+use super::extract::{Query, page, page_limit};
 use super::redemptions::{query_range, time_cursor};
 use crate::clock::{parse_rfc3339, rfc3339};
 use crate::http::AppState;
@@ -143,19 +143,13 @@ pub async fn list(
         limit + 1,
     )
     .await?;
-    let more = entries.len() > limit as usize;
-    let items: Vec<AuditEntry> = entries.into_iter().take(limit as usize).map(wire).collect();
-    let next = more
-        .then(|| {
-            let last = items.last()?;
-            Some(format!(
-                "{}_{}",
-                parse_rfc3339(&last.at.0)?.as_millis(),
-                last.id
-            ))
-        })
-        .flatten();
-    Ok(Json(Page { items, next }))
+    Ok(Json(page(entries, limit, wire, |last: &AuditEntry| {
+        Some(format!(
+            "{}_{}",
+            parse_rfc3339(&last.at.0)?.as_millis(),
+            last.id
+        ))
+    })))
 }
 
 /// The audit log as CSV.

@@ -18,7 +18,7 @@ use utoipa::IntoParams;
 
 use super::auth::{Authorized, Principal, ReadDevices, WriteDevices};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody, WithQuery};
-use super::extract::{Body, IdPath, Query, page_cursor, page_limit};
+use super::extract::{Body, IdPath, Query, page, page_cursor, page_limit};
 use crate::clock::now;
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -118,14 +118,8 @@ pub async fn list(
         limit: limit + 1,
     };
     let mut tx = state.store.read().await?;
-    let mut devices = store::devices::page(&mut tx, p.org, &filter).await?;
-    let more = devices.len() > limit as usize;
-    devices.truncate(limit as usize);
-    let items: Vec<Device> = devices.into_iter().map(wire).collect();
-    let next = more
-        .then(|| items.last().map(|d| d.id.to_string()))
-        .flatten();
-    Ok(Json(Page { items, next }))
+    let devices = store::devices::page(&mut tx, p.org, &filter).await?;
+    Ok(Json(page(devices, limit, wire, |d| Some(d.id.to_string()))))
 }
 
 /// One device.

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use fieldtoken_api::ServerCode;
+use fieldtoken_api::{Page, ServerCode};
 use fieldtoken_core::{ErrorKind, OrgId};
 use serde::de::DeserializeOwned;
 
@@ -102,6 +102,25 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
         ));
     }
     Ok(limit)
+}
+
+/// A page of a list that read one row more than `limit` (the extra row says a next page exists): at most
+/// `limit` rows as `wire` answers them, and `next`, the `cursor` of the last one shown, when more follow.
+pub fn page<R, T>(
+    mut rows: Vec<R>,
+    limit: u32,
+    wire: impl FnMut(R) -> T,
+    cursor: impl FnOnce(&T) -> Option<String>,
+) -> Page<T> {
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let items: Vec<T> = rows.into_iter().map(wire).collect();
+    let next = if more {
+        items.last().and_then(cursor)
+    } else {
+        None
+    };
+    Page { items, next }
 }
 
 /// A page's cursor from the query: none or empty is the first page, else the positive number a `next` gave, or

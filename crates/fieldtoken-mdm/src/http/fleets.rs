@@ -17,7 +17,7 @@ use utoipa::IntoParams;
 use super::auth::{Authorized, ReadFleets, WriteFleets};
 use super::doc::{Always, ById, Guarded, Stateful, WithBody, WithQuery};
 use super::extract::{
-    Body, IdPath, Query, checked_name, ensure_name_free, page_cursor, page_limit,
+    Body, IdPath, Query, checked_name, ensure_name_free, page, page_cursor, page_limit,
 };
 use crate::clock::now;
 use crate::http::AppState;
@@ -71,14 +71,8 @@ pub async fn list(
     let after = page_cursor(query.cursor.as_deref())?;
     let mut tx = state.store.read().await?;
     // One more than shown tells whether a next page exists.
-    let mut fleets = store::fleets::page_counted(&mut tx, p.org, after, limit + 1).await?;
-    let more = fleets.len() > limit as usize;
-    fleets.truncate(limit as usize);
-    let items: Vec<Fleet> = fleets.into_iter().map(wire).collect();
-    let next = more
-        .then(|| items.last().map(|f| f.id.to_string()))
-        .flatten();
-    Ok(Json(Page { items, next }))
+    let fleets = store::fleets::page_counted(&mut tx, p.org, after, limit + 1).await?;
+    Ok(Json(page(fleets, limit, wire, |f| Some(f.id.to_string()))))
 }
 
 /// Creates a fleet.

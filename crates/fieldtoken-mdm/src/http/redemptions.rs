@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{Authorized, Principal, ReadTokens};
 use super::doc::{Always, Guarded, WithQuery};
-use super::extract::{Query, page_limit};
+use super::extract::{Query, page, page_limit};
 use crate::clock::{parse_rfc3339, rfc3339};
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -158,10 +158,10 @@ pub fn time_cursor(cursor: Option<&str>) -> Result<Option<(i64, i64)>, ApiError>
         })
 }
 
-/// The cursor of the page after `items`: the last one's receive time and entry id.
-fn records_last(items: &[RedemptionEntry]) -> Option<(i64, u64)> {
-    let last = items.last()?;
-    Some((parse_rfc3339(&last.received_at.0)?.as_millis(), last.entry))
+/// The cursor of the page after the one `last` ends: its receive time and entry id.
+fn cursor_after(last: &RedemptionEntry) -> Option<String> {
+    let at = parse_rfc3339(&last.received_at.0)?.as_millis();
+    Some(format!("{at}_{}", last.entry))
 }
 
 fn positive(id: Option<u32>, what: &str) -> Result<Option<i64>, ApiError> {
@@ -247,14 +247,10 @@ pub async fn list(
         limit: limit + 1,
     };
     let records = store::history::list(&mut tx, p.org, &filter).await?;
-    let more = records.len() > limit as usize;
-    let items: Vec<RedemptionEntry> = records
-        .into_iter()
-        .take(limit as usize)
-        .map(|record| entry_of(&p, record))
-        .collect();
-    let next = more
-        .then(|| records_last(&items).map(|(at, entry)| format!("{at}_{entry}")))
-        .flatten();
-    Ok(Json(Page { items, next }))
+    Ok(Json(page(
+        records,
+        limit,
+        |record| entry_of(&p, record),
+        cursor_after,
+    )))
 }
