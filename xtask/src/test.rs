@@ -179,42 +179,44 @@ pub fn postgres_only() -> Result<(), String> {
     finish(report)
 }
 
-/// `cargo test -p fieldtoken-mdm --test it` against a fresh PostgreSQL cluster, which is stopped and removed
-/// after; its summary lines are labelled [`POSTGRES_LABEL`].
+/// `cargo test -p fieldtoken-mdm --test it` against a fresh PostgreSQL cluster.
 fn postgres_suite(summaries: &mut Vec<String>) -> Result<SuiteRun, String> {
-    let cluster = Cluster::start(Purpose::Test)?;
-    let mut lines = Vec::new();
-    let result = run_suite(
-        cmd("cargo")
-            .args([
-                "test",
-                "--package",
-                "fieldtoken-mdm",
-                "--test",
-                "it",
-                "--no-fail-fast",
-            ])
-            .env(POSTGRES_VARIABLE, cluster.admin_url()),
-        &mut lines,
-    );
-    drop(cluster);
-    summaries.extend(
-        lines
-            .into_iter()
-            .map(|line| format!("{POSTGRES_LABEL}{line}")),
-    );
-    result
+    on_fresh_cluster(summaries, |cluster, lines| {
+        run_suite(
+            cmd("cargo")
+                .args([
+                    "test",
+                    "--package",
+                    "fieldtoken-mdm",
+                    "--test",
+                    "it",
+                    "--no-fail-fast",
+                ])
+                .env(POSTGRES_VARIABLE, cluster.admin_url()),
+            lines,
+        )
+    })
 }
 
 /// The Schemathesis suite with the MDM on a fresh database of a throw-away PostgreSQL cluster: the engine's own
-/// refusals (text it cannot hold, types it compares strictly) show up as 5xx here and nowhere else. Its summary
-/// line is labelled [`POSTGRES_LABEL`].
+/// refusals (text it cannot hold, types it compares strictly) show up as 5xx here and nowhere else.
 fn postgres_schemathesis(summaries: &mut Vec<String>) -> Result<SuiteRun, String> {
     let server = build::server()?;
+    on_fresh_cluster(summaries, |cluster, lines| {
+        cluster.create_database("schemathesis")?;
+        schemathesis::suite(&server, &[], Some(&cluster.url("schemathesis")), lines)
+    })
+}
+
+/// Runs a suite against a throw-away PostgreSQL cluster, which is stopped and removed after; the suite's summary
+/// lines are labelled [`POSTGRES_LABEL`].
+fn on_fresh_cluster(
+    summaries: &mut Vec<String>,
+    suite: impl FnOnce(&Cluster, &mut Vec<String>) -> Result<SuiteRun, String>,
+) -> Result<SuiteRun, String> {
     let cluster = Cluster::start(Purpose::Test)?;
-    cluster.create_database("schemathesis")?;
     let mut lines = Vec::new();
-    let result = schemathesis::suite(&server, &[], Some(&cluster.url("schemathesis")), &mut lines);
+    let result = suite(&cluster, &mut lines);
     drop(cluster);
     summaries.extend(
         lines
